@@ -1,0 +1,119 @@
+// Incremental CSV reader (RFC 4180 plus what real exports do).
+//
+// Feed UTF-8 chunks of any size; complete records are handed to a callback as string_views that
+// point into the reader's own buffer (valid only during the callback). Unquoted fields are not
+// copied; a quoted field is unescaped in place. No allocation per cell on the hot path: the
+// field vector and the buffer are reused.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "finding.hpp"
+
+namespace pe {
+
+struct CsvOptions {
+  char delimiter = ',';
+  bool has_header = true;                   // the first non-blank record is the header (row 0)
+  std::size_t max_field_bytes = 4u << 20;   // a larger field stops reading (error csv_field_too_large)
+  std::size_t max_columns = 4096;           // more columns stops reading (error csv_too_many_columns)
+};
+
+struct CsvRecord {
+  const std::vector<std::string_view>& fields;
+  std::size_t row;   // 0 = header (when has_header), then 1, 2, ... for data records
+  std::size_t line;  // 1-based physical line where the record starts
+};
+
+// Finding codes the reader emits (row/line set; field empty):
+//   csv_ragged_row       warning  a data record has more or fewer fields than the header
+//   csv_stray_quote      warning  a quote inside an unquoted field (kept as a literal character)
+//   csv_text_after_quote warning  characters after a closing quote before the delimiter (kept)
+//   csv_unclosed_quote   error    a quoted field is still open at end of input (says the line it opened on)
+//   csv_field_too_large  error    fatal: a field exceeds max_field_bytes
+//   csv_too_many_columns error    fatal: a record exceeds max_columns
+class CsvReader {
+ public:
+  using RecordFn = std::function<void(const CsvRecord&)>;
+  using FindingFn = std::function<void(Finding&&)>;
+
+  CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding);
+
+  // Feeds the next chunk of UTF-8 text. Does nothing after a fatal error.
+  void feed(std::string_view chunk);
+  // Ends the input: emits the last record (no trailing newline needed) and reports an open quote.
+  void finish();
+
+  bool fatal() const { return fatal_; }
+  std::size_t blank_lines() const { return blank_lines_; }   // blank lines skipped (outside quotes)
+  // Physical lines seen ("a\nb" and "a\nb\n": 2); after a fatal error, the line where reading stopped.
+  std::size_t lines() const { return line_; }
+  std::size_t records() const { return records_; }           // records emitted, header included
+  // Field count of the first record (the header; without a header, the first data record):
+  // the count other records are checked against.
+  std::size_t header_columns() const { return header_cols_; }
+
+ private:
+  // Implementation detail; see csv.cpp.
+  enum class State : unsigned char {
+    RecordStart,    // at the start of a line, outside any record
+    FieldStart,     // after a delimiter
+    Unquoted,       // inside an unquoted field
+    Quoted,         // inside a quoted field
+    QuoteInQuoted,  // a quote inside a quoted field; the next byte decides (doubled or closing)
+    AfterText,      // text after a closing quote, kept literally up to the delimiter
+  };
+
+  void parse(bool at_end);
+  bool end_field(std::size_t begin, std::size_t len);  // false after a fatal error
+  void end_record();
+  std::size_t newline(std::size_t j, std::size_t n, std::size_t lf_skip);
+  std::size_t current_row() const { return opt_.has_header ? records_ : records_ + 1; }
+  void report(Severity sev, const char* code, std::string message);
+  void stop(const char* code, std::string message);
+  void update_lines();
+
+  CsvOptions opt_;
+  RecordFn on_record_;
+  FindingFn on_finding_;
+  std::string buf_;              // unconsumed tail of the input (the record being read) + new chunk
+  std::size_t pos_ = 0;          // next byte of buf_ to scan
+  std::vector<std::string_view> fields_;
+  std::vector<std::size_t> spans_;  // fields_ as offsets while buf_ is being compacted / grown
+  bool fatal_ = false;
+  bool finished_ = false;
+  std::size_t blank_lines_ = 0;
+  std::size_t line_ = 0;         // physical lines seen (see lines())
+  std::size_t cur_line_ = 1;     // line number of the byte being scanned
+  std::size_t records_ = 0;
+  std::size_t header_cols_ = 0;
+  bool pending_cr_ = false;      // the last byte scanned was a CR at the end of buf_
+  bool any_input_ = false;
+  char last_byte_ = 0;           // last input byte fed
+
+  State state_ = State::RecordStart;
+  std::size_t rec_start_ = 0;    // buf_ offset where the current record starts
+  std::size_t rec_line_ = 1;     // line where the current record starts
+  std::size_t field_start_ = 0;  // buf_ offset of the current field's value
+  std::size_t write_ = 0;        // quoted field: end of the unescaped value written so far
+  std::size_t quote_line_ = 0;   // line where the current quoted field opened
+  bool rec_quoted_ = false;      // the current record has a quoted field
+  bool warned_stray_ = false;    // one csv_stray_quote per record
+  bool warned_after_ = false;    // one csv_text_after_quote per record
+};
+
+// Picks the delimiter among , ; TAB | from a sample of UTF-8 text: the candidate that gives the
+// most consistent field count (> 1) over the first lines, ignoring delimiters inside quotes.
+// Falls back to ',' when nothing fits.
+char detect_delimiter(std::string_view sample);
+
+// "comma", "semicolon", "tab", "pipe", or the character itself.
+std::string delimiter_name(char d);
+// Accepts ",", ";", "\t", "tab", "|", "comma", "semicolon", "pipe". Returns false otherwise.
+bool parse_delimiter(std::string_view s, char& out);
+
+}  // namespace pe

@@ -1,0 +1,61 @@
+// Byte encodings of CSV exports: detection and incremental transcoding to UTF-8.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace pe {
+
+enum class Encoding { Auto, Utf8, Utf8Bom, Utf16LE, Utf16BE, Windows1252 };
+
+// "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252", "auto".
+const char* encoding_name(Encoding e);
+// Accepts the names above and common aliases ("utf8", "cp1252", "latin1", "iso-8859-1", "utf-16", ...),
+// case-insensitive. Returns false for an unknown name.
+bool parse_encoding_name(std::string_view name, Encoding& out);
+
+// Detects the encoding of a sample (usually the whole input or its first chunk):
+// UTF-8 BOM -> Utf8Bom; FF FE -> Utf16LE; FE FF -> Utf16BE; valid UTF-8 -> Utf8
+// (a multi-byte sequence cut at the very end of the sample still counts as valid);
+// anything else -> Windows1252. Extension: a sample without BOM whose every other byte is NUL
+// (BOM-less UTF-16 of mostly-ASCII text; never valid CSV in UTF-8) -> Utf16LE / Utf16BE.
+Encoding detect_encoding(std::string_view sample);
+
+// Incremental transcoder to UTF-8. Sequences split across chunks are handled.
+// A leading BOM is dropped. Invalid input never throws: it becomes U+FFFD and is counted.
+class Decoder {
+ public:
+  explicit Decoder(Encoding e);  // e must not be Auto (Auto is treated as Utf8)
+  // Appends the UTF-8 of `chunk` to `out`.
+  void feed(std::string_view chunk, std::string& out);
+  // Flushes a sequence left incomplete at the end of input (as U+FFFD, counted as invalid).
+  void finish(std::string& out);
+
+  Encoding encoding() const { return enc_; }
+  std::size_t invalid_sequences() const { return invalid_; }
+  // Byte offset in the input of the first invalid sequence (valid only if invalid_sequences() > 0).
+  std::size_t first_invalid_offset() const { return first_invalid_; }
+
+ private:
+  void invalid(std::size_t offset, std::string& out);  // emits U+FFFD and counts it
+
+  Encoding enc_;
+  std::size_t invalid_ = 0;
+  std::size_t first_invalid_ = 0;
+  std::size_t consumed_ = 0;   // input bytes seen so far
+  std::string pending_;        // bytes of an incomplete sequence carried to the next chunk
+  unsigned pending_high_ = 0;  // UTF-16: a high surrogate waiting for its low half (0 = none)
+  std::size_t high_offset_ = 0;  // input offset of pending_high_
+};
+
+// Convenience: detect (when e == Auto) and transcode a whole buffer.
+struct Decoded {
+  std::string text;
+  Encoding encoding = Encoding::Utf8;
+  std::size_t invalid_sequences = 0;
+  std::size_t first_invalid_offset = 0;
+};
+Decoded decode_all(std::string_view bytes, Encoding e = Encoding::Auto);
+
+}  // namespace pe

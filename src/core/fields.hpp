@@ -1,0 +1,52 @@
+// Checks and normalisation of one value of each API field.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "finding.hpp"
+
+namespace pe {
+
+struct FieldResult {
+  std::string value;        // normalised value to send; empty = leave the field out of the request
+  bool valid = true;        // false only for a required field (email) that cannot be used
+  std::vector<Note> notes;  // what was changed or is wrong (severity, code, message)
+};
+
+// Email (required, the enrichment identity). Trims; unwraps "Name <a@b.co>" and "mailto:"
+// (warning email_unwrapped); valid when it matches the WHATWG "valid email address" grammar
+// (ASCII) and local part <= 64, whole <= 254, domain has a dot, local part has no leading, trailing
+// or doubled dot. An internationalised domain is converted to punycode with warning
+// email_idn_converted. The domain is lower-cased. Error codes: email_missing, email_invalid
+// (message says what exactly: "no @", "space inside", "domain has no dot", ...), email_too_long.
+FieldResult check_email(std::string_view raw);
+
+// LinkedIn profile URL -> "https://www.linkedin.com/in/<slug>". Accepts with or without scheme,
+// www. or a country subdomain (de.linkedin.com); strips query and fragment and a trailing slash.
+// Warnings (value left out): linkedin_company_page, linkedin_sales_navigator, linkedin_not_profile,
+// linkedin_not_linkedin.
+FieldResult check_linkedin(std::string_view raw);
+
+// Company website: bare domain or URL -> "https://host" (lower-case host, path dropped).
+// Warnings: website_invalid (left out), website_webmail (kept, warned: gmail.com etc.),
+// website_path_dropped (kept).
+FieldResult check_website(std::string_view raw);
+
+// first_name, last_name, company_name: trimmed, inner whitespace collapsed.
+// Warnings (value kept): name_too_long (> 100 chars), name_looks_like_email, name_looks_like_url.
+FieldResult check_name(std::string_view raw);
+
+// Splits "Ada Lovelace" / "Lovelace, Ada" into first and last name (first = first word,
+// last = the rest; "Last, First" order recognised). Returns false when it cannot (single word).
+bool split_full_name(std::string_view full, std::string& first, std::string& last);
+
+// Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
+std::string collapse_whitespace(std::string_view s);
+
+// UTF-8 domain label(s) -> ASCII with "xn--" labels (RFC 3492 punycode, lower-cased input).
+// Returns false when the input is not valid UTF-8 or a label cannot be encoded.
+bool domain_to_ascii(std::string_view utf8_domain, std::string& out);
+
+}  // namespace pe

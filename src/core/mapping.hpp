@@ -1,0 +1,41 @@
+// Column mapping: which header feeds which API field.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pe {
+
+enum class Field { Ignore, Email, FirstName, LastName, FullName, LinkedinUrl, CompanyName, CompanyWebsite };
+
+// "email", "first_name", "last_name", "full_name", "linkedin_url", "company_name",
+// "company_website"; "ignore" for Field::Ignore.
+const char* field_name(Field f);
+// Accepts the names above (and "ignored", "none", ""), case-insensitive. False when unknown.
+bool parse_field_name(std::string_view s, Field& out);
+
+struct ColumnMap {
+  std::string header;
+  Field field = Field::Ignore;
+  bool overridden = false;  // set by the user rather than detected
+  std::string note;         // why it was ignored, e.g. "a status column, not an address",
+                            // "a second email column; column 2 is used", "not a field the API uses"
+};
+
+// Maps each header by normalised name and aliases ("E-mail Address", "Work Email",
+// "Given Name", "Person Linkedin Url", "Organization", "Website URL", ...).
+// Rules: a person's LinkedIn profile column wins over a company LinkedIn column; status/verification
+// columns ("Email Status") are not emails; the first column of a field wins, later ones are ignored
+// with a note; a full-name column is used only when no first/last column exists.
+// `overrides` (header -> field, matched on the exact header text, or "#N" for the 1-based column
+// number) win over detection; overriding a column to a field takes that field away from the
+// column that had it.
+std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
+                                   const std::vector<std::pair<std::string, Field>>& overrides = {});
+
+// Normalised header used for matching: lower-case ASCII, letters and digits only.
+std::string normalize_header(std::string_view h);
+
+}  // namespace pe
