@@ -1,0 +1,34 @@
+// Exports: a report with one line per input row and its outcome, and a cleaned CSV of the valid,
+// normalised rows. Both are safe to open in a spreadsheet (formula injection neutralised).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "document.hpp"
+
+namespace pe {
+
+// What happened to one batch of a queue run (index as in Document::batch_rows(batch_size)).
+struct BatchOutcome {
+  std::size_t index = 0;
+  std::string state;    // "sent", "failed", "not_sent", "unconfirmed", "waiting"
+  std::string uuid;     // for sent batches (may be empty: nothing queued)
+  std::string status;   // queue status, e.g. ENQUEUED
+  std::string message;  // failure reason or status meaning
+};
+
+// One CSV field: quoted when needed (RFC 4180), and a value starting with = + - @ TAB or CR is
+// prefixed with ' so that spreadsheets show it as text instead of running it as a formula.
+std::string csv_cell(std::string_view v);
+
+// row,line,email,status,outcome,details — one line per input row, in input order.
+// outcome: "sent in batch <uuid> (<STATUS>)", "failed: <reason>", "not sent", "invalid",
+// "duplicate of row N"; details: the row's findings, "; "-separated.
+std::string report_csv(const Document& d, std::size_t batch_size, const std::vector<BatchOutcome>& outcomes);
+
+// email,first_name,last_name,linkedin_url,company_name,company_website of the valid rows, normalised.
+std::string cleaned_csv(const Document& d);
+
+}  // namespace pe

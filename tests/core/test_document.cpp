@@ -1,0 +1,292 @@
+// The whole pipeline: bytes -> records -> mapping -> validation -> exact request bodies.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "document.hpp"
+
+using pe::Document;
+using pe::Field;
+using pe::LoadOptions;
+using pe::RowStatus;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(PE_FIXTURES_DIR) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool has_code(const std::vector<pe::Finding>& fs, const std::string& code) {
+  for (const auto& f : fs)
+    if (f.code == code) return true;
+  return false;
+}
+
+std::vector<std::string> bodies(const Document& d, std::size_t n) {
+  std::vector<std::string> out;
+  for (const auto& rows : d.batch_rows(n)) out.push_back(d.batch_body(rows));
+  return out;
+}
+
+}  // namespace
+
+TEST(Document, EmptyInputIsUnreadableWithAClearMessage) {
+  Document d;
+  EXPECT_FALSE(d.load("", {}));
+  EXPECT_NE(d.error().find("empty"), std::string::npos);
+}
+
+TEST(Document, NoEmailColumnNamesTheHeadersSeen) {
+  Document d;
+  EXPECT_FALSE(d.load("Name,Company\nAda,Analytical\n", {}));
+  EXPECT_NE(d.error().find("No email column"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("Company"), std::string::npos) << d.error();
+  EXPECT_EQ(d.headers().size(), 2u);
+}
+
+TEST(Document, MinimalValidFileGivesExactBody) {
+  Document d;
+  ASSERT_TRUE(d.load("email\nada@example.com\n", {})) << d.error();
+  EXPECT_EQ(d.row_count(), 1u);
+  EXPECT_EQ(d.status(0), RowStatus::Valid);
+  auto b = bodies(d, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0], R"({"prospects":[{"email":"ada@example.com"}]})");
+}
+
+TEST(Document, BodyHasFieldsInApiOrderAndOmitsEmptyOnes) {
+  Document d;
+  ASSERT_TRUE(d.load("Company,Last Name,Email,First Name,Website\n"
+                     "Pied Piper,Dunn,jared@piedpiper.com,Jared,piedpiper.com\n"
+                     ",,x@example.com,,\n",
+                     {}));
+  auto b = bodies(d, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0],
+            R"({"prospects":[{"email":"jared@piedpiper.com","first_name":"Jared","last_name":"Dunn",)"
+            R"("company_name":"Pied Piper","company_website":"https://piedpiper.com"},{"email":"x@example.com"}]})");
+}
+
+TEST(Document, EveryRowIsAccountedFor) {
+  Document d;
+  ASSERT_TRUE(d.load("email,first_name\n"
+                     "a@example.com,A\n"
+                     "not-an-email,B\n"
+                     "\n"
+                     "A@EXAMPLE.COM,C\n"
+                     "b@example.com,D\n",
+                     {}));
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 4u);
+  EXPECT_EQ(s.valid, 2u);
+  EXPECT_EQ(s.invalid, 1u);
+  EXPECT_EQ(s.duplicates, 1u);
+  EXPECT_EQ(s.valid + s.invalid + s.duplicates, s.rows);
+  EXPECT_EQ(s.blank_lines, 1u);
+  EXPECT_DOUBLE_EQ(s.credits_max, 3.0);
+  EXPECT_EQ(d.line_of(2), 5u);  // the blank line is counted in physical lines
+}
+
+TEST(Document, DuplicateIsCaseInsensitiveAndPointsToTheFirst) {
+  Document d;
+  ASSERT_TRUE(d.load("email\nAda@Example.com\nx@example.com\nada@EXAMPLE.com\n", {}));
+  EXPECT_EQ(d.status(0), RowStatus::Valid);
+  EXPECT_EQ(d.status(2), RowStatus::Duplicate);
+  EXPECT_EQ(d.duplicate_of(2), 0u);
+  auto fs = d.row_findings(2);
+  ASSERT_TRUE(has_code(fs, "duplicate_email"));
+  for (const auto& f : fs)
+    if (f.code == "duplicate_email") {
+      EXPECT_EQ(f.row, 3u);
+      EXPECT_EQ(f.line, 4u);
+      EXPECT_NE(f.message.find("row 1"), std::string::npos) << f.message;
+    }
+}
+
+TEST(Document, InvalidEmailFindingCarriesRowLineFieldAndSeverity) {
+  Document d;
+  ASSERT_TRUE(d.load("first_name,email\n\"Multi\nLine\",ok@example.com\nBob,bob@@example.com\n", {}));
+  ASSERT_EQ(d.row_count(), 2u);
+  EXPECT_EQ(d.status(1), RowStatus::Invalid);
+  auto fs = d.row_findings(1);
+  ASSERT_FALSE(fs.empty());
+  bool found = false;
+  for (const auto& f : fs)
+    if (f.field == "email" && f.severity == pe::Severity::Error) {
+      found = true;
+      EXPECT_EQ(f.row, 2u);
+      EXPECT_EQ(f.line, 4u);  // the first record spans lines 2-3
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Document, BadOptionalFieldNeverDropsTheRow) {
+  Document d;
+  ASSERT_TRUE(d.load("email,linkedin,website\na@example.com,https://www.linkedin.com/company/acme,not a site\n", {}));
+  EXPECT_EQ(d.status(0), RowStatus::Valid);
+  auto fs = d.row_findings(0);
+  EXPECT_TRUE(has_code(fs, "linkedin_company_page"));
+  EXPECT_TRUE(has_code(fs, "website_invalid"));
+  EXPECT_EQ(bodies(d, 50)[0], R"({"prospects":[{"email":"a@example.com"}]})");
+}
+
+TEST(Document, SignalsWarningWhenEnrichmentLacksContext) {
+  Document d;
+  ASSERT_TRUE(d.load("email,first_name,last_name,website,linkedin\n"
+                     "a@example.com,Ada,Lovelace,example.com,\n"
+                     "b@example.com,Bob,,example.com,\n"
+                     "c@example.com,,,,linkedin.com/in/c\n",
+                     {}));
+  EXPECT_FALSE(has_code(d.row_findings(0), "enrichment_signals_missing"));
+  EXPECT_TRUE(has_code(d.row_findings(1), "enrichment_signals_missing"));
+  EXPECT_FALSE(has_code(d.row_findings(2), "enrichment_signals_missing"));
+  EXPECT_EQ(d.summary(50).rows_with_warnings, 1u);
+}
+
+TEST(Document, FullNameIsSplitWhenThereIsNoFirstOrLastColumn) {
+  Document d;
+  ASSERT_TRUE(d.load("Full Name,Email\nAda King Lovelace,ada@example.com\n", {}));
+  pe::Prospect p = d.prospect(0);
+  EXPECT_EQ(p.first_name, "Ada");
+  EXPECT_EQ(p.last_name, "King Lovelace");
+}
+
+TEST(Document, BatchesSplitValidRowsInOrder) {
+  std::string csv = "email\n";
+  for (int i = 0; i < 7; ++i) csv += "p" + std::to_string(i) + "@example.com\n";
+  csv += "broken\n";
+  Document d;
+  ASSERT_TRUE(d.load(csv, {}));
+  auto rows = d.batch_rows(3);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(rows[2], (std::vector<std::size_t>{6}));
+  EXPECT_EQ(d.summary(3).batches, 3u);
+  EXPECT_EQ(d.summary(50).batches, 1u);
+}
+
+TEST(Document, SetCellRevalidatesTheRowAndDuplicates) {
+  Document d;
+  ASSERT_TRUE(d.load("email\na@example.com\nbroken\na@example.com\n", {}));
+  EXPECT_EQ(d.status(1), RowStatus::Invalid);
+  EXPECT_EQ(d.status(2), RowStatus::Duplicate);
+  ASSERT_TRUE(d.set_cell(1, 0, "b@example.com"));
+  EXPECT_EQ(d.status(1), RowStatus::Valid);
+  ASSERT_TRUE(d.set_cell(0, 0, "c@example.com"));
+  EXPECT_EQ(d.status(2), RowStatus::Valid) << "the former duplicate is now the first of its email";
+  EXPECT_EQ(d.cell(0, 0), "c@example.com");
+  EXPECT_FALSE(d.set_cell(9, 0, "x"));
+  auto s = d.summary(50);
+  EXPECT_EQ(s.valid, 3u);
+}
+
+TEST(Document, RemapChangesWhichColumnIsTheEmail) {
+  Document d;
+  LoadOptions opt;
+  opt.overrides = {{"Contact", Field::Email}};
+  ASSERT_TRUE(d.load("Contact,Backup\nnot an email,b@example.com\n", opt));
+  EXPECT_EQ(d.status(0), RowStatus::Invalid);
+  ASSERT_TRUE(d.remap({{"#2", Field::Email}}));
+  EXPECT_EQ(d.status(0), RowStatus::Valid);
+  EXPECT_EQ(d.prospect(0).email, "b@example.com");
+  EXPECT_FALSE(d.remap({{"Backup", Field::Ignore}, {"Contact", Field::Ignore}}));
+  EXPECT_NE(d.error().find("No email column"), std::string::npos);
+}
+
+TEST(Document, SemicolonWindows1252ExportIsDetected) {
+  // Excel (German locale): semicolons, Windows-1252 bytes for ü (0xFC).
+  std::string csv = "E-Mail;Vorname;Nachname;Firma\r\nj\xFCrgen@example.de;J\xFCrgen;M\xFCller;M\xFCller GmbH\r\n";
+  Document d;
+  ASSERT_TRUE(d.load(csv, {})) << d.error();
+  EXPECT_EQ(d.encoding(), pe::Encoding::Windows1252);
+  EXPECT_EQ(d.delimiter(), ';');
+  EXPECT_EQ(d.cell(0, 1), "J\xC3\xBCrgen");
+  EXPECT_EQ(d.status(0), RowStatus::Invalid) << "non-ASCII local part is not a valid address";
+  EXPECT_EQ(d.prospect(0).last_name, "M\xC3\xBCller");
+}
+
+TEST(Document, RaggedRowIsReportedAndStillValidated) {
+  Document d;
+  ASSERT_TRUE(d.load("email,first_name\na@example.com\nb@example.com,B,extra\n", {}));
+  EXPECT_EQ(d.row_count(), 2u);
+  EXPECT_TRUE(has_code(d.row_findings(0), "csv_ragged_row"));
+  EXPECT_TRUE(has_code(d.row_findings(1), "csv_ragged_row"));
+  EXPECT_EQ(d.summary(50).valid, 2u);
+}
+
+TEST(Document, UnclosedQuoteMakesItsRowInvalidNotSilentlyDropped) {
+  Document d;
+  ASSERT_TRUE(d.load("email,first_name\na@example.com,A\nb@example.com,\"B\nc@example.com,C\n", {}));
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 2u);
+  EXPECT_EQ(s.invalid, 1u);
+  EXPECT_TRUE(has_code(d.row_findings(1), "csv_unclosed_quote"));
+}
+
+TEST(Document, ValidationReportHasTheDocumentedShape) {
+  Document d;
+  ASSERT_TRUE(d.load("Email,Email Status\na@example.com,verified\nbad,unknown\n", {}));
+  auto j = nlohmann::json::parse(pe::validation_report_json(d, 50));
+  EXPECT_EQ(j["encoding"], "utf-8");
+  EXPECT_EQ(j["delimiter"], ",");
+  ASSERT_EQ(j["columns"].size(), 2u);
+  EXPECT_EQ(j["columns"][0]["field"], "email");
+  EXPECT_TRUE(j["columns"][1]["field"].is_null());
+  EXPECT_EQ(j["summary"]["rows"], 2);
+  EXPECT_EQ(j["summary"]["valid"], 1);
+  EXPECT_EQ(j["summary"]["invalid"], 1);
+  EXPECT_EQ(j["summary"]["duplicates"], 0);
+  EXPECT_EQ(j["summary"]["credits_max"], 1.5);
+  bool found = false;
+  for (const auto& i : j["issues"])
+    if (i["row"] == 2 && i["field"] == "email" && i["severity"] == "error") {
+      found = true;
+      EXPECT_EQ(i["line"], 3);
+      EXPECT_FALSE(i["code"].get<std::string>().empty());
+      EXPECT_FALSE(i["message"].get<std::string>().empty());
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Document, ApolloExportRoundTrip) {
+  Document d;
+  ASSERT_TRUE(d.load(fixture("exports/apollo.csv"), {})) << d.error();
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 4u);
+  EXPECT_EQ(s.valid, 3u);
+  EXPECT_EQ(s.invalid, 1u);
+  auto b = bodies(d, 2);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0],
+            R"({"prospects":[{"email":"erlich@bachmanity.com","first_name":"Erlich","last_name":"Bachman",)"
+            R"("linkedin_url":"https://www.linkedin.com/in/erlich-bachman-404xyz","company_name":"Bachmanity",)"
+            R"("company_website":"https://www.bachmanity.com"},{"email":"Jared@piedpiper.com","first_name":"Jared",)"
+            R"("last_name":"Dunn","company_name":"Pied Piper","company_website":"https://piedpiper.com"}]})");
+  EXPECT_EQ(b[1],
+            R"({"prospects":[{"email":"monica@raviga.com","first_name":"Monica","last_name":"Hall",)"
+            R"("linkedin_url":"https://www.linkedin.com/in/monicahall","company_name":"Raviga Capital",)"
+            R"("company_website":"https://www.raviga.com"}]})");
+}
+
+TEST(Document, HubSpotUtf16ExportRoundTrip) {
+  // HubSpot-style headers, saved by Excel as "Unicode Text": UTF-16 LE with BOM, tab-separated.
+  std::string utf8 = "First Name\tLast Name\tEmail\tCompany Name\tWebsite URL\r\n"
+                     "Gavin\tBelson\tgavin@hooli.com\tHooli\thttps://hooli.com/about\r\n";
+  std::string bytes = "\xFF\xFE";
+  for (unsigned char c : utf8) {
+    bytes.push_back(static_cast<char>(c));
+    bytes.push_back('\0');
+  }
+  Document d;
+  ASSERT_TRUE(d.load(bytes, {})) << d.error();
+  EXPECT_EQ(d.encoding(), pe::Encoding::Utf16LE);
+  EXPECT_EQ(d.delimiter(), '\t');
+  EXPECT_EQ(bodies(d, 50)[0],
+            R"({"prospects":[{"email":"gavin@hooli.com","first_name":"Gavin","last_name":"Belson",)"
+            R"("company_name":"Hooli","company_website":"https://hooli.com"}]})");
+}
