@@ -21,15 +21,19 @@ struct FieldResult {
 // or doubled dot. An internationalised domain is converted to punycode with warning
 // email_idn_converted. The domain is lower-cased. Error codes: email_missing, email_invalid
 // (message says what exactly: "no @", "space inside", "domain has no dot", ...), email_too_long.
+// An invalid email has value "". Extra warning (value kept): email_domain_typo ("gmial.com", ".con").
 FieldResult check_email(std::string_view raw);
 
 // LinkedIn profile URL -> "https://www.linkedin.com/in/<slug>". Accepts with or without scheme,
 // www. or a country subdomain (de.linkedin.com); strips query and fragment and a trailing slash.
 // Warnings (value left out): linkedin_company_page, linkedin_sales_navigator, linkedin_not_profile,
-// linkedin_not_linkedin.
+// linkedin_not_linkedin. The slug is kept as given (case, percent-encoding). Legacy /pub/<name>/a/b/c
+// profiles are accepted as "https://www.linkedin.com/pub/<name>/a/b/c".
 FieldResult check_linkedin(std::string_view raw);
 
-// Company website: bare domain or URL -> "https://host" (lower-case host, path dropped).
+// Company website: bare domain or URL -> "https://host" (lower-case host as given, "www." kept;
+// port, path, query and fragment dropped; IDN host -> punycode). Social sites (linkedin.com,
+// facebook.com, ...), IP addresses and email addresses are website_invalid.
 // Warnings: website_invalid (left out), website_webmail (kept, warned: gmail.com etc.),
 // website_path_dropped (kept).
 FieldResult check_website(std::string_view raw);
@@ -39,10 +43,13 @@ FieldResult check_website(std::string_view raw);
 FieldResult check_name(std::string_view raw);
 
 // Splits "Ada Lovelace" / "Lovelace, Ada" into first and last name (first = first word,
-// last = the rest; "Last, First" order recognised). Returns false when it cannot (single word).
+// last = the rest; "Last, First" order recognised; a leading "Dr."/"Mr" before two more words is
+// dropped). Returns false when it cannot (single word; `first` then holds that word).
 bool split_full_name(std::string_view full, std::string& first, std::string& last);
 
 // Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
+// Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
+// result (and every value and message of the checks above) is valid UTF-8.
 std::string collapse_whitespace(std::string_view s);
 
 // UTF-8 domain label(s) -> ASCII with "xn--" labels (RFC 3492 punycode, lower-cased input).
