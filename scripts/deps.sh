@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the project needs and is missing, on Debian (run as root, or with sudo available).
+# Idempotent: a machine that has everything installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in cmake g++ make emscripten nlohmann-json3-dev googletest chromium nginx; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v python3 >/dev/null || need+=(python3)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+# Test tooling from the committed lock file (playwright-core only; it drives /usr/bin/chromium and
+# never downloads a browser of its own).
+if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

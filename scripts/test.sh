@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One command: install what is missing, build, run every test suite, print each suite's counts.
+#   native GoogleTest (ctest)  ·  the same suites as wasm under Node (ctest)  ·  sandbox API (unittest)
+#   ·  browser end-to-end (node --test, playwright-core driving /usr/bin/chromium)
+# Exits non-zero when any suite fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh || exit 1
+scripts/build.sh || { echo "test: build failed"; exit 1; }
+
+logs=build/test-logs
+mkdir -p "$logs"
+total_pass=0 total_fail=0 failed_suites=()
+
+# gtest_counts LOG -> "passed failed" summed over every GoogleTest executable in the log
+gtest_counts() {
+  local p f
+  p=$(grep -aoE '^\[  PASSED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
+  echo "$p $f"
+}
+
+run_ctest() {  # name build-dir
+  local name=$1 dir=$2 log="$logs/$1.log" rc
+  echo "== $name"
+  ctest --test-dir "$dir" -V >"$log" 2>&1; rc=$?
+  grep -aE '^ *[0-9]+/[0-9]+ Test|tests passed' "$log"
+  read -r p f < <(gtest_counts "$log")
+  if [ $rc -ne 0 ]; then
+    grep -aE '^\[  FAILED  \]|Failure|error:' "$log" | head -40
+    failed_suites+=("$name")
+    [ "$f" -eq 0 ] && f=1
+  fi
+  echo "$name: $p passed, $f failed"
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+
+run_ctest native-gtest build/native
+run_ctest wasm-gtest build/wasm
+
+run_unittest() {  # name dir
+  local name=$1 dir=$2 log="$logs/$1.log" rc n f
+  echo "== $name"
+  python3 -m unittest discover -s "$dir" -p 'test_*.py' >"$log" 2>&1; rc=$?
+  n=$(grep -aoE '^Ran [0-9]+ test' "$log" | awk '{print $2}'); n=${n:-0}
+  f=$(grep -aoE '^FAILED \(.*\)' "$log" | grep -oE '(failures|errors)=[0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  if [ $rc -ne 0 ]; then
+    grep -aE -A12 '^(FAIL|ERROR):' "$log" | head -60
+    failed_suites+=("$name"); [ "$f" -eq 0 ] && f=1
+  fi
+  echo "$name: $((n - f)) passed, $f failed"
+  total_pass=$((total_pass + n - f)); total_fail=$((total_fail + f))
+}
+
+run_unittest cli tests/cli
+run_unittest sandbox-api tests/sandbox
+
+echo "== browser"
+node --test --test-reporter=spec tests/browser/ >"$logs/browser.log" 2>&1; rc=$?
+grep -aE '^# (tests|pass|fail|skipped)|^ℹ (tests|pass|fail|skipped)' "$logs/browser.log"
+p=$(grep -aE '^(ℹ|#) pass [0-9]+' "$logs/browser.log" | grep -oE '[0-9]+' | tail -1); p=${p:-0}
+f=$(grep -aE '^(ℹ|#) fail [0-9]+' "$logs/browser.log" | grep -oE '[0-9]+' | tail -1); f=${f:-0}
+if [ $rc -ne 0 ]; then
+  grep -aB2 -A30 -E '✖|not ok' "$logs/browser.log" | head -120
+  failed_suites+=(browser); [ "$f" -eq 0 ] && f=1
+fi
+echo "browser: $p passed, $f failed"
+total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+
+echo
+echo "logs: $logs/"
+[ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
+echo "total: $total_pass passed, $total_fail failed"
+[ ${#failed_suites[@]} -eq 0 ]

@@ -1,0 +1,613 @@
+// Prospect Enricher page. Plain JS, classic script (works from file://). All parsing and validation
+// happen in the wasm module inside a Web Worker; this file renders and talks to it.
+/* global PE_WORKER_SOURCE, PE_SAMPLE_CSV */
+'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  // ---------------------------------------------------------------- worker
+  const worker = new Worker(URL.createObjectURL(new Blob([PE_WORKER_SOURCE], { type: 'text/javascript' })));
+  let nextId = 1;
+  const pending = new Map();
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === 'event') { onRunEvent(m.event); return; }
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result); else p.reject(new Error(m.error));
+  };
+  worker.onerror = (e) => showAlert('The validation engine failed to start: ' + (e.message || 'unknown error') + '. Reload the page.');
+  function call(type, payload, transfer) {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage(Object.assign({ id, type }, payload || {}), transfer || []);
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+  function announce(text) { $('live').textContent = ''; setTimeout(() => { $('live').textContent = text; }, 30); }
+  function showAlert(text) { const a = $('alert'); a.textContent = text; a.hidden = !text; }
+  function el(tag, attrs, ...children) {
+    const n = document.createElement(tag);
+    for (const k in attrs || {}) {
+      if (k === 'class') n.className = attrs[k];
+      else if (k === 'text') n.textContent = attrs[k];
+      else if (k === 'style') n.style.cssText = attrs[k];  // CSSOM: allowed by the CSP, unlike a style attribute
+      else if (k.startsWith('on')) n.addEventListener(k.slice(2), attrs[k]);
+      else n.setAttribute(k, attrs[k]);
+    }
+    for (const c of children) if (c != null) n.append(c);
+    return n;
+  }
+  const fmt = (n) => Number(n).toLocaleString('en-US');
+  const credits = (n) => Number(n).toLocaleString('en-US', { maximumFractionDigits: 1 });
+  function download(name, text) {
+    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })), download: name });
+    document.body.append(a); a.click(); a.remove();
+  }
+
+  // ---------------------------------------------------------------- settings
+  const params = new URLSearchParams(location.search);
+  const served = location.protocol === 'http:' || location.protocol === 'https:';
+  const choices = [];
+  if (served) choices.push({ id: 'proxy', label: 'Woodpecker API through this server (recommended)', url: location.origin + '/woodpecker' });
+  choices.push({ id: 'direct', label: 'Woodpecker API, direct', url: 'https://api.woodpecker.co' });
+  choices.push({ id: 'sandbox', label: 'Local sandbox — no account, no credits', url: served ? location.origin + '/sandbox' : 'http://127.0.0.1:8090' });
+  choices.push({ id: 'custom', label: 'Custom…', url: '' });
+  for (const c of choices) $('base-choice').append(el('option', { value: c.id, text: c.label }));
+  function setBase(id, url) {
+    $('base-choice').value = id;
+    $('base-url').value = url;
+    $('base-hint').textContent = id === 'direct'
+      ? 'From a page opened from disk, the browser may block direct calls (CORS). If so, serve the page with scripts/run.sh, or use the curl command from the dry run.'
+      : id === 'sandbox' ? 'The sandbox accepts the key “sandbox-key”.' : '';
+  }
+  const apiParam = params.get('api');
+  if (apiParam) setBase(choices.some((c) => c.url === apiParam) ? choices.find((c) => c.url === apiParam).id : 'custom', apiParam);
+  else setBase(choices[0].id, choices[0].url);
+  $('base-choice').addEventListener('change', () => {
+    const c = choices.find((x) => x.id === $('base-choice').value);
+    setBase(c.id, c.id === 'custom' ? $('base-url').value : c.url);
+  });
+  $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; });
+
+  // The key: memory only, unless "Remember in this tab" (sessionStorage). Never logged or exported.
+  const KEY_STORE = 'pe.apiKey';
+  try {
+    const saved = sessionStorage.getItem(KEY_STORE);
+    if (saved) { $('api-key').value = saved; $('remember-key').checked = true; }
+  } catch (e) { /* storage may be off */ }
+  function persistKey() {
+    try {
+      if ($('remember-key').checked && $('api-key').value) sessionStorage.setItem(KEY_STORE, $('api-key').value);
+      else sessionStorage.removeItem(KEY_STORE);
+    } catch (e) { /* ignore */ }
+  }
+  $('remember-key').addEventListener('change', persistKey);
+  $('api-key').addEventListener('input', persistKey);
+  const apiKey = () => $('api-key').value.trim();
+  const baseUrl = () => $('base-url').value.trim().replace(/\/+$/, '');
+  const batchSize = () => Math.max(1, Math.min(1000, parseInt($('batch-size').value, 10) || 50));
+
+  // ---------------------------------------------------------------- input
+  let state = null;           // last state from the worker
+  let lastBytes = null;       // the input, to re-read with other encoding/delimiter
+  let inputName = 'pasted.csv';
+
+  async function loadBytes(bytes, name) {
+    lastBytes = bytes;
+    inputName = name || 'pasted.csv';
+    const options = { encoding: $('encoding').value, delimiter: $('delimiter').value, batchSize: batchSize() };
+    const copy = bytes.slice(0);
+    state = await call('load', { bytes: copy, options }, [copy]);
+    await afterStateChange(true);
+  }
+  function loadText() {
+    const text = $('csv-text').value;
+    if (!text.trim()) { showAlert('Paste CSV text with a header row first, or choose a file.'); return; }
+    $('file-name').textContent = '';
+    return loadBytes(new TextEncoder().encode(text).buffer, 'pasted.csv');
+  }
+  async function loadFile(file) {
+    if (!file) return;
+    if (!/\.(csv|tsv|txt)$/i.test(file.name) && file.type && !/^text\//.test(file.type)) {
+      showAlert('“' + file.name + '” does not look like a CSV file. Choose a .csv, .tsv or .txt export.');
+      return;
+    }
+    $('file-name').textContent = file.name + ' (' + fmt(file.size) + ' bytes)';
+    await loadBytes(await file.arrayBuffer(), file.name);
+  }
+  $('validate-btn').addEventListener('click', loadText);
+  $('sample-btn').addEventListener('click', () => { $('csv-text').value = PE_SAMPLE_CSV; loadText(); });
+  $('file-input').addEventListener('change', () => loadFile($('file-input').files[0]));
+  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastBytes) loadBytes(lastBytes, inputName); });
+  $('batch-size').addEventListener('change', async () => {
+    if (!state) return;
+    state = await call('setBatchSize', { batchSize: batchSize() });
+    await afterStateChange(false);
+  });
+  // Drag and drop anywhere on the page.
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) loadFile(f);
+  });
+
+  // ---------------------------------------------------------------- results
+  const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', 'ignore'];
+  let overrides = [];
+
+  async function afterStateChange(resetView) {
+    showAlert('');
+    if (!state.ok) {
+      showAlert(state.error);
+      announce('The file could not be used: ' + state.error);
+      $('results').hidden = !(state.columns && state.columns.length);
+      $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
+      if (state.columns && state.columns.length) renderColumns();
+      return;
+    }
+    $('empty-state').hidden = true;
+    $('results').hidden = $('dryrun').hidden = $('queue').hidden = $('export').hidden = false;
+    $('detected').textContent = 'Read as ' + state.encoding + ', ' + state.delimiterName + '-separated' + (state.delimiterDetected ? ' (detected)' : '');
+    renderSummary();
+    renderColumns();
+    await refreshRows(resetView);
+    await refreshPlan();
+    const s = state.summary;
+    announce(fmt(s.rows) + ' rows read: ' + fmt(s.valid) + ' valid, ' + fmt(s.invalid) + ' invalid, ' + fmt(s.duplicates) + ' duplicates.');
+  }
+
+  function renderSummary() {
+    const s = state.summary;
+    const items = [
+      ['Rows read', fmt(s.rows)], ['Valid', fmt(s.valid)], ['Invalid', fmt(s.invalid)], ['Duplicates', fmt(s.duplicates)],
+      ['Rows with warnings', fmt(s.rowsWithWarnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batchSize],
+      ['Credit ceiling', credits(s.creditsMax)],
+    ];
+    const dl = $('summary');
+    dl.replaceChildren();
+    for (const [k, v] of items) dl.append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
+    const ff = $('file-findings');
+    ff.replaceChildren();
+    for (const f of state.fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
+    if (s.blankLines) ff.append(el('li', { class: 'info', text: fmt(s.blankLines) + ' blank line(s) were skipped.' }));
+    $('queue-cost').textContent = fmt(s.valid) + ' valid prospects in ' + fmt(s.batches) + ' batch(es). At most ' + credits(s.creditsMax) +
+      ' credits (1.5 per prospect, charged only when enrichment finds data).';
+    $('queue-btn').textContent = 'Queue ' + fmt(s.valid) + ' prospects';
+    $('queue-btn').disabled = s.valid === 0 || !!running;
+  }
+
+  function renderColumns() {
+    const tb = $('columns');
+    tb.replaceChildren();
+    state.columns.forEach((c, i) => {
+      const sel = el('select', { 'aria-label': 'Field for column ' + (c.header || '#' + (i + 1)), 'data-col': String(i) });
+      for (const f of FIELDS) sel.append(el('option', { value: f, text: f === 'ignore' ? 'ignored' : f }));
+      sel.value = c.field;
+      sel.addEventListener('change', async () => {
+        const key = '#' + (i + 1);
+        overrides = overrides.filter((o) => o.header !== key);
+        overrides.push({ header: key, field: sel.value });
+        state = await call('remap', { overrides });
+        await afterStateChange(false);
+        announce('Column “' + c.header + '” is now ' + (sel.value === 'ignore' ? 'ignored' : 'sent as ' + sel.value) + '.');
+      });
+      tb.append(el('tr', { class: c.field === 'ignore' ? 'ignored' : '' },
+        el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: c.note || '' })));
+    });
+  }
+
+  // ---------------------------------------------------------------- virtual grid
+  const ROW_H = 32;
+  let filter = 'all';
+  let total = 0;
+  const cache = new Map();   // visible position -> row object
+  let fetching = null;
+
+  async function refreshRows(reset) {
+    cache.clear();
+    const r = await call('rows', { filter, start: 0, count: 0 });
+    total = r.total;
+    $('row-count').textContent = fmt(total) + ' row(s)';
+    $('grid-spacer').style.height = (total * ROW_H) + 'px';
+    if (reset) $('grid-body').scrollTop = 0;
+    renderHead();
+    await renderGrid();
+  }
+  function renderHead() {
+    const head = $('grid-head');
+    head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
+      el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }));
+    state.columns.forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header })));
+  }
+  async function renderGrid() {
+    const body = $('grid-body');
+    const first = Math.max(0, Math.floor(body.scrollTop / ROW_H) - 5);
+    const count = Math.ceil(body.clientHeight / ROW_H) + 10;
+    let missing = false;
+    for (let i = first; i < Math.min(total, first + count); i++) if (!cache.has(i)) { missing = true; break; }
+    if (missing) {
+      const r = await call('rows', { filter, start: first, count });
+      r.rows.forEach((row, k) => cache.set(first + k, row));
+      if (cache.size > 2000) for (const k of cache.keys()) { if (k < first - 200 || k > first + count + 200) cache.delete(k); }
+    }
+    const spacer = $('grid-spacer');
+    for (const n of [...body.querySelectorAll('.grid-row')]) n.remove();
+    for (let i = first; i < Math.min(total, first + count); i++) {
+      const row = cache.get(i);
+      if (row) body.append(renderRow(row, i));
+    }
+    spacer.style.height = (total * ROW_H) + 'px';
+  }
+  function renderRow(row, pos) {
+    const byField = {};
+    const whole = [];
+    for (const f of row.findings) {
+      const col = state.columns.findIndex((c) => c.field === f.field || (f.field === 'first_name' && c.field === 'full_name'));
+      if (f.field && col >= 0) (byField[col] = byField[col] || []).push(f); else whole.push(f);
+    }
+    const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicateOf : row.status;
+    const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + (pos * ROW_H) + 'px' },
+      el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'line ' + row.line }));
+    const st = el('div', { class: 'cell status ' + row.status, role: 'gridcell', tabindex: '-1', text: statusText });
+    if (whole.length) decorate(st, whole);
+    div.append(st);
+    row.cells.forEach((v, c) => {
+      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', 'data-row': String(row.index), 'data-col': String(c), text: v });
+      if (byField[c]) decorate(cell, byField[c]);
+      div.append(cell);
+    });
+    return div;
+  }
+  function decorate(cell, findings) {
+    const sev = findings.some((f) => f.severity === 'error') ? 'has-error' : 'has-warning';
+    cell.classList.add(sev);
+    const msg = findings.map((f) => f.severity + ': ' + f.message).join('\n');
+    cell.title = msg;
+    cell.setAttribute('aria-description', msg);
+    cell.dataset.findings = findings.map((f) => f.code).join(' ');
+  }
+  let scrollTimer = null;
+  $('grid-body').addEventListener('scroll', () => {
+    if (scrollTimer) return;
+    scrollTimer = requestAnimationFrame(() => { scrollTimer = null; renderGrid(); });
+  });
+  $('row-filter').addEventListener('change', () => { filter = $('row-filter').value; refreshRows(true); });
+
+  // Keyboard: arrows move between cells, Enter edits, Escape cancels.
+  $('grid').addEventListener('keydown', (e) => {
+    const cur = document.activeElement;
+    if (cur && cur.tagName === 'INPUT') return;
+    const cells = () => [...$('grid-body').querySelectorAll('.cell[role=gridcell][data-col]')];
+    if (cur === $('grid') && ['ArrowDown', 'ArrowRight', 'Enter'].includes(e.key)) {
+      const c = cells()[0]; if (c) { c.focus(); e.preventDefault(); } return;
+    }
+    if (!cur || !cur.dataset || cur.dataset.col == null) return;
+    const r = +cur.dataset.row, c = +cur.dataset.col;
+    const find = (dr, dc) => {
+      const rowEl = cur.parentElement;
+      let target = null;
+      if (dr === 0) target = rowEl.querySelector('[data-col="' + (c + dc) + '"]');
+      else {
+        const sib = dr > 0 ? rowEl.nextElementSibling : rowEl.previousElementSibling;
+        if (sib) target = sib.querySelector('[data-col="' + c + '"]');
+      }
+      return target;
+    };
+    const moves = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      const t = find(...moves[e.key]);
+      if (t) { t.focus(); t.scrollIntoView({ block: 'nearest' }); }
+      e.preventDefault();
+    } else if (e.key === 'Enter' || e.key === 'F2') {
+      e.preventDefault();
+      editCell(cur, r, c);
+    }
+  });
+  $('grid-body').addEventListener('dblclick', (e) => {
+    const cell = e.target.closest('.cell[data-col]');
+    if (cell) editCell(cell, +cell.dataset.row, +cell.dataset.col);
+  });
+  $('grid-body').addEventListener('focusin', (e) => {
+    const cell = e.target.closest('.cell');
+    if (cell && cell.title) announce(cell.title);
+  });
+  function editCell(cell, row, col) {
+    const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (state.columns[col].header || 'cell') + ', row ' + (row + 1) });
+    input.value = cell.textContent;
+    cell.replaceChildren(input);
+    input.focus();
+    input.select();
+    let done = false;
+    const finish = async (save) => {
+      if (done) return;
+      done = true;
+      if (!save) { renderGrid(); $('grid').focus(); return; }
+      const r = await call('setCell', { row, col, value: input.value });
+      if (r.ok === false) { showAlert(r.error); return; }
+      state.summary = r.summary;
+      renderSummary();
+      const fs = r.row.findings;
+      announce('Row ' + (row + 1) + ' is ' + r.row.status + (fs.length ? ': ' + fs.map((f) => f.message).join(' ') : '.'));
+      await refreshRows(false);
+      await refreshPlan();
+      const again = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
+      (again || $('grid')).focus();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); finish(true); }
+      else if (e.key === 'Escape') { e.preventDefault(); finish(false); }
+      e.stopPropagation();
+    });
+    input.addEventListener('blur', () => finish(true));
+  }
+
+  // ---------------------------------------------------------------- dry run
+  let plan = [];
+  async function refreshPlan() {
+    plan = await call('batchPlan');
+    const pick = $('batch-pick');
+    const prev = pick.value;
+    pick.replaceChildren();
+    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + b.rows.length + ' prospects)' })));
+    if (prev && +prev < plan.length) pick.value = prev;
+    await showBatch();
+    renderBatches();
+  }
+  async function showBatch() {
+    if (!plan.length) { $('batch-body').value = ''; $('batch-curl').value = 'No valid prospects to send yet.'; return; }
+    const body = await call('batchBody', { index: +$('batch-pick').value || 0 });
+    $('batch-body').value = JSON.stringify(JSON.parse(body), null, 2);
+    const url = (baseUrl() || 'https://api.woodpecker.co') + '/rest/v2/lead_finder/prospects/enrichments';
+    $('batch-curl').value = 'curl --request POST \\\n  --url "' + url + '" \\\n  --header "x-api-key: $WOODPECKER_API_KEY" \\\n' +
+      '  --header "Content-Type: application/json" \\\n  --data \'' + body.replace(/'/g, "'\\''") + '\'';
+  }
+  $('batch-pick').addEventListener('change', showBatch);
+  $('base-url').addEventListener('change', showBatch);
+  function copy(id) {
+    const t = $(id);
+    (navigator.clipboard ? navigator.clipboard.writeText(t.value) : Promise.reject()).then(
+      () => announce('Copied.'), () => { t.select(); document.execCommand('copy'); announce('Copied.'); });
+  }
+  $('copy-body').addEventListener('click', () => copy('batch-body'));
+  $('copy-curl').addEventListener('click', () => copy('batch-curl'));
+
+  // ---------------------------------------------------------------- ledger (survives reload)
+  // Stored: batch index, emails, state, uuid, counts, status, message. Never the key, never other
+  // prospect fields: enough to know what was sent and to resume after re-loading the same file.
+  const LEDGER = 'pe.ledger.v1';
+  function loadLedger() { try { return JSON.parse(localStorage.getItem(LEDGER)) || { runs: [] }; } catch (e) { return { runs: [] }; } }
+  function saveLedger(l) { try { localStorage.setItem(LEDGER, JSON.stringify(l)); } catch (e) { /* quota: ignore */ } }
+  let ledger = loadLedger();
+  let current = null;   // the run being shown: {id, created, baseUrl, file, batches: [...]}
+  let running = false;
+  // A batch left "sending" by a closed tab was never confirmed: show it as such.
+  for (const run of ledger.runs) for (const b of run.batches) if (b.state === 'sending') { b.state = 'unconfirmed'; b.message = 'The page was closed while this batch was being sent; its outcome is unknown. Check its status by email, or send it again (already-queued emails are not charged twice).'; }
+  saveLedger(ledger);
+  if (ledger.runs.length) current = ledger.runs[ledger.runs.length - 1];
+
+  const STATE_TEXT = { sent: 'sent', failed: 'failed', not_sent: 'not sent', sending: 'sending…', unconfirmed: 'unconfirmed', waiting: 'waiting' };
+  function renderBatches() {
+    const tb = $('batches');
+    tb.replaceChildren();
+    if (!current) return;
+    for (const b of current.batches) {
+      let result = b.message || '';
+      if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
+      const tr = el('tr', { class: 'b-' + b.state },
+        el('td', { text: String(b.index + 1) }), el('td', { text: String(b.emails.length) }),
+        el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
+      if (b.uuid) {
+        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', onclick: () => { $('track-uuid').value = b.uuid; trackUuid(); } }));
+      }
+      tb.append(tr);
+    }
+    const resendable = current.batches.filter((b) => ['failed', 'not_sent', 'unconfirmed'].includes(b.state));
+    $('resend-btn').hidden = running || !resendable.length || !state || !state.ok;
+    $('resend-btn').textContent = 'Send ' + resendable.length + ' failed or unsent batch(es)';
+  }
+
+  function newRun() {
+    return {
+      id: Date.now().toString(36), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
+      batches: plan.map((b) => ({ index: b.index, emails: b.emails, state: 'waiting', uuid: null, message: '' })),
+    };
+  }
+
+  $('queue-btn').addEventListener('click', () => {
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return; }
+    const s = state.summary;
+    $('confirm-text').textContent = 'Queue ' + fmt(s.valid) + ' prospects in ' + fmt(s.batches) + ' batch(es) to ' + baseUrl() +
+      '? This can use up to ' + credits(s.creditsMax) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
+      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : '');
+    $('confirm').showModal();
+  });
+  $('confirm-no').addEventListener('click', () => $('confirm').close());
+  $('confirm-yes').addEventListener('click', () => {
+    $('confirm').close();
+    current = newRun();
+    ledger.runs.push(current);
+    ledger.runs = ledger.runs.slice(-20);
+    saveLedger(ledger);
+    startRun(current.batches);
+  });
+  $('resend-btn').addEventListener('click', () => {
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    const todo = current.batches.filter((b) => ['failed', 'not_sent', 'unconfirmed'].includes(b.state));
+    // Match the ledger's batches to the loaded file by their emails.
+    const byKey = new Map(plan.map((p) => [p.emails.join('\n'), p.index]));
+    const missing = todo.filter((b) => !byKey.has(b.emails.join('\n')));
+    if (missing.length) { showAlert(missing.length + ' batch(es) do not match the loaded file. Load the same file (and batch size) as when they were queued.'); return; }
+    for (const b of todo) b.planIndex = byKey.get(b.emails.join('\n'));
+    startRun(todo);
+  });
+  $('cancel-btn').addEventListener('click', () => { call('cancel'); $('progress-text').textContent = 'Cancelling after the current request…'; });
+
+  let runStats = null;
+  function startRun(batches) {
+    running = true;
+    runStats = { total: batches.length, done: 0, retries: 0 };
+    for (const b of batches) { b.state = 'waiting'; b.message = 'waiting to be sent'; }
+    $('queue-btn').disabled = true;
+    $('cancel-btn').hidden = false;
+    $('progress-wrap').hidden = false;
+    $('progress').max = batches.length;
+    $('progress').value = 0;
+    renderBatches();
+    saveLedger(ledger);
+    call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), batches: batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index })) })
+      .catch((e) => showAlert(e.message));
+    announce('Sending ' + batches.length + ' batch(es).');
+  }
+
+  function onRunEvent(ev) {
+    if (!current) return;
+    if (ev.kind === 'finished') {
+      running = false;
+      $('cancel-btn').hidden = true;
+      $('queue-btn').disabled = !state || !state.ok || state.summary.valid === 0;
+      for (const b of current.batches) if (b.state === 'waiting') { b.state = 'not_sent'; b.message = notSentReason(ev.stopReason); }
+      saveLedger(ledger);
+      renderBatches();
+      const c = countStates();
+      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent.' + (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
+      $('progress-text').textContent = text;
+      announce(text);
+      if (ev.stopReason && ev.stopReason !== 'cancelled') showAlert(lastStopMessage || notSentReason(ev.stopReason));
+      return;
+    }
+    const b = current.batches.find((x) => (x.planIndex != null ? x.planIndex : x.index) === ev.index);
+    if (!b) return;
+    if (ev.kind === 'retry') {
+      runStats.retries++;
+      b.message = ev.message;
+      $('progress-text').textContent = (ev.rateLimited ? 'Waiting for the rate limit: ' : 'Retrying: ') + ev.message + ' (retries so far: ' + runStats.retries + ')';
+    } else if (ev.kind === 'batch') {
+      b.state = ev.state;
+      b.message = ev.message || '';
+      if (ev.state === 'sending') b.message = 'attempt ' + ev.attempt;
+      if (ev.response && ev.state === 'sent') {
+        b.uuid = ev.response.uuid;
+        b.status = ev.response.status;
+        b.counts = { queued: ev.response.prospectsCount, submitted: ev.response.totalProspectsCount };
+        b.message = ev.response.status + ': ' + ev.response.prospectsCount + ' of ' + ev.response.totalProspectsCount + ' queued. ' + ev.response.headline + ' ' + ev.response.nextStep;
+        if (b.uuid) addHistory(b);
+      }
+      if (ev.state !== 'sending') {
+        runStats.done++;
+        $('progress').value = runStats.done;
+        $('progress-text').textContent = 'Batch ' + runStats.done + ' of ' + runStats.total + ' done' + (runStats.retries ? ', ' + runStats.retries + ' retries' : '') + '.';
+        if (ev.state === 'not_sent' || ev.state === 'failed' || ev.stopSending) lastStopMessage = b.message;
+      }
+    }
+    saveLedger(ledger);
+    renderBatches();
+  }
+  let lastStopMessage = '';
+  function notSentReason(r) {
+    return { cancelled: 'Cancelled: the remaining batches were not sent.', credits: 'Stopped: not enough credits for the remaining batches; they were not sent.',
+      auth: 'Stopped: the API key was refused; the remaining batches were not sent.', blocked: 'Stopped: the API could not be reached; the remaining batches were not sent.' }[r] || 'Not sent.';
+  }
+  function countStates() {
+    const c = { sent: 0, failed: 0, not_sent: 0 };
+    for (const b of current.batches) c[b.state === 'sent' ? 'sent' : b.state === 'failed' ? 'failed' : 'not_sent']++;
+    return c;
+  }
+
+  // ---------------------------------------------------------------- tracking
+  const HISTORY = 'pe.history.v1';
+  function loadHistory() { try { return JSON.parse(localStorage.getItem(HISTORY)) || []; } catch (e) { return []; } }
+  function addHistory(b) {
+    const h = loadHistory().filter((x) => x.uuid !== b.uuid);
+    h.unshift({ uuid: b.uuid, created: new Date().toISOString(), status: b.status, queued: b.counts && b.counts.queued, submitted: b.counts && b.counts.submitted, baseUrl: current.baseUrl });
+    try { localStorage.setItem(HISTORY, JSON.stringify(h.slice(0, 200))); } catch (e) { /* ignore */ }
+    renderHistory();
+  }
+  function renderHistory() {
+    const ul = $('history');
+    ul.replaceChildren();
+    const h = loadHistory();
+    if (!h.length) ul.append(el('li', { class: 'hint', text: 'No batches queued from this browser yet.' }));
+    for (const x of h) {
+      ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, onclick: () => { $('track-uuid').value = x.uuid; trackUuid(); } }),
+        ' — ' + new Date(x.created).toLocaleString() + ', ' + x.status + ', ' + x.queued + ' of ' + x.submitted + ' queued'));
+    }
+  }
+  $('clear-history').addEventListener('click', () => { localStorage.removeItem(HISTORY); renderHistory(); });
+  renderHistory();
+
+  let pollTimer = null;
+  async function trackUuid() {
+    const uuid = $('track-uuid').value.trim();
+    if (!uuid) { showAlert('Enter a batch uuid to track.'); return; }
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    clearTimeout(pollTimer);
+    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), uuid });
+    renderStatus(r, 'Batch ' + uuid);
+    const batch = r.parsed && r.parsed.batches.find((b) => b.uuid === uuid);
+    if ($('auto-refresh').checked && r.httpStatus >= 200 && r.httpStatus < 300 && !(batch && batch.allFinal)) {
+      pollTimer = setTimeout(trackUuid, 5000);
+    }
+  }
+  async function lookupEmails() {
+    const emails = $('lookup-emails').value.split(/[\s,;]+/).filter(Boolean);
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), emails });
+    renderStatus(r, emails.length ? 'Statuses for ' + emails.join(', ') : 'Recent enrichments');
+  }
+  $('track-btn').addEventListener('click', trackUuid);
+  $('lookup-btn').addEventListener('click', lookupEmails);
+  $('auto-refresh').addEventListener('change', () => { if (!$('auto-refresh').checked) clearTimeout(pollTimer); });
+
+  function renderStatus(r, title) {
+    const box = $('track-result');
+    box.replaceChildren(el('h3', { text: title }));
+    if (r.message) box.append(el('p', { class: 'error', text: r.message }));
+    if (r.parsed) {
+      if (!r.parsed.batches.length) box.append(el('p', { text: 'No enrichment batches in the answer.' }));
+      let finalCount = 0, totalCount = 0;
+      for (const b of r.parsed.batches) {
+        const table = el('table', { class: 'status-table', 'aria-label': 'Prospects of batch ' + b.uuid },
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Email' }), el('th', { scope: 'col', text: 'Status' }), el('th', { scope: 'col', text: 'Result' }))));
+        const tb = el('tbody');
+        for (const p of b.prospects) {
+          totalCount++; if (p.final) finalCount++;
+          tb.append(el('tr', {}, el('td', { text: p.email }), el('td', { text: p.status }), el('td', { text: p.result || '—' })));
+        }
+        table.append(tb);
+        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + b.created : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), table);
+      }
+      announce(title + ': ' + finalCount + ' of ' + totalCount + ' prospects finished.');
+    }
+    const details = el('details', {}, el('summary', { text: 'Raw answer (HTTP ' + r.httpStatus + ')' }), el('pre', { class: 'raw', text: r.raw || '(empty)' }));
+    box.append(details);
+  }
+
+  // ---------------------------------------------------------------- export
+  // A BOM so that Excel reads the UTF-8; cells are neutralised against formulas by the core.
+  const stem = () => inputName.replace(/\.[^.]*$/, '') || 'prospects';
+  $('export-clean').addEventListener('click', async () => {
+    download(stem() + '-cleaned.csv', '\uFEFF' + await call('cleanedCsv'));
+    announce('Cleaned CSV downloaded.');
+  });
+  $('export-report').addEventListener('click', async () => {
+    const outcomes = current ? current.batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index, state: b.state,
+      uuid: b.uuid || '', status: b.status || '', message: b.message || '' })) : [];
+    download(stem() + '-report.csv', '\uFEFF' + await call('reportCsv', { outcomes }));
+    announce('Report downloaded.');
+  });
+
+  // ---------------------------------------------------------------- restore
+  renderBatches();
+  if (current) $('queue').hidden = false;
+  if (current && current.batches.some((b) => b.state !== 'sent')) {
+    announce('An earlier run from this browser has batches that were not sent. Load the same file to send them.');
+  }
+})();

@@ -1,0 +1,136 @@
+// The page's Web Worker: loads the wasm module once and answers the page's messages.
+// Concatenated after the Emscripten module (createEnricher) by scripts/bundle_web.js.
+// Protocol: page -> {id, type, ...}; worker -> {id, ok, result | error} for requests, and
+// {type: 'event', event: {...}} for the progress of a queue run.
+/* global createEnricher */
+'use strict';
+
+let M = null;
+let session = null;
+const ready = createEnricher().then((mod) => {
+  M = mod;
+  session = new M.Session();
+});
+
+// ---- queue runner: one request at a time, in order; the policy lives in C++ (pe::decide) ----
+let run = null;  // {cancelled, timer, wake}
+
+function post(event) { self.postMessage({ type: 'event', event }); }
+
+function httpOnce(method, url, apiKey, body, timeoutMs) {
+  return new Promise((resolve) => M.httpRequest(method, url, apiKey, body || '', timeoutMs, resolve));
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => {
+    run.wake = resolve;
+    run.timer = setTimeout(resolve, ms);
+  });
+}
+
+function joinUrl(base, path) { return base.replace(/\/+$/, '') + path; }
+
+async function sendBatches(msg) {
+  const { baseUrl, apiKey, batches, timeoutMs } = msg;
+  run = { cancelled: false, timer: null, wake: null };
+  const url = joinUrl(baseUrl, M.queuePath);
+  let stopReason = null;
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i];
+    if (run.cancelled) { stopReason = 'cancelled'; break; }
+    const body = session.batchBody(b.index);
+    if (!body) { post({ kind: 'batch', index: b.index, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
+    let attempt = 0;
+    let done = false;
+    while (!done) {
+      attempt++;
+      post({ kind: 'batch', index: b.index, state: 'sending', attempt });
+      const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000);
+      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, attempt, Math.random(), Date.now() / 1000));
+      if (d.outcome === 'retry') {
+        if (run.cancelled) {
+          post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while retrying: ' + d.message, httpStatus: r.status });
+          stopReason = 'cancelled';
+          done = true;
+          break;
+        }
+        post({ kind: 'retry', index: b.index, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
+        await sleep(d.delayMs);
+        if (run.cancelled) {
+          post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' });
+          stopReason = 'cancelled';
+          done = true;
+        }
+        continue;
+      }
+      done = true;
+      if (d.outcome === 'sent') {
+        post({ kind: 'batch', index: b.index, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending });
+        if (d.stopSending) stopReason = 'credits';
+      } else if (d.outcome === 'failed') {
+        post({ kind: 'batch', index: b.index, state: 'failed', attempt, httpStatus: r.status, message: d.message, raw: r.body.slice(0, 2000) });
+      } else {
+        // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent.
+        post({ kind: 'batch', index: b.index, state: 'not_sent', attempt, httpStatus: r.status, message: d.message });
+        stopReason = d.outcome === 'stop_auth' ? 'auth' : 'blocked';
+      }
+    }
+    if (stopReason) break;
+  }
+  run = null;
+  post({ kind: 'finished', stopReason });
+}
+
+async function statusCall(msg) {
+  const { baseUrl, apiKey } = msg;
+  let r;
+  if (msg.uuid) {
+    r = await httpOnce('GET', joinUrl(baseUrl, M.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', 20000);
+  } else {
+    r = await httpOnce('POST', joinUrl(baseUrl, M.statusQueryPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), 20000);
+  }
+  const parsed = r.status >= 200 && r.status < 300 ? JSON.parse(M.parseStatus(r.body)) : null;
+  let message = '';
+  if (r.status === 0) message = 'No response: the browser blocked the request or the network is down.';
+  else if (r.status === 401 || r.status === 403) message = 'The API key was refused (' + r.status + '). Check the key in Settings.';
+  else if (r.status === 404) message = 'The API does not know this batch (404). Check the uuid.';
+  else if (r.status === 429) message = 'Rate limited (429); try again in a moment.';
+  else if (r.status >= 400) message = 'The API answered ' + r.status + '.';
+  return { httpStatus: r.status, raw: r.body, parsed, message };
+}
+
+const handlers = {
+  load: (m) => JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
+  remap: (m) => JSON.parse(session.remap(JSON.stringify(m.overrides))),
+  setBatchSize: (m) => { session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
+  rows: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
+  setCell: (m) => { const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
+  findings: (m) => JSON.parse(session.findings(m.limit == null ? -1 : m.limit)),
+  batchPlan: () => JSON.parse(session.batchPlan()),
+  batchBody: (m) => session.batchBody(m.index),
+  report: () => JSON.parse(session.report()),
+  cleanedCsv: () => session.cleanedCsv(),
+  reportCsv: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),
+  send: (m) => { if (run) throw new Error('A queue run is already in progress.'); sendBatches(m); return { started: true }; },
+  cancel: () => {
+    if (run) {
+      run.cancelled = true;
+      if (run.timer) { clearTimeout(run.timer); run.wake && run.wake(); }
+    }
+    return { cancelled: !!run };
+  },
+  status: (m) => statusCall(m),
+};
+
+self.onmessage = async (e) => {
+  const msg = e.data;
+  try {
+    await ready;
+    const h = handlers[msg.type];
+    if (!h) throw new Error('unknown request ' + msg.type);
+    const result = await h(msg);
+    self.postMessage({ id: msg.id, ok: true, result });
+  } catch (err) {
+    self.postMessage({ id: msg.id, ok: false, error: String(err && err.message || err) });
+  }
+};
