@@ -68,6 +68,7 @@ class CsvReader {
     AfterText,      // text after a closing quote, kept literally up to the delimiter
   };
 
+  void feed_slice(std::string_view chunk);
   void parse(bool at_end);
   bool end_field(std::size_t begin, std::size_t len);  // false after a fatal error
   void end_record();

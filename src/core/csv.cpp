@@ -1,0 +1,513 @@
+// Incremental CSV reader (RFC 4180 plus what real exports do).
+//
+// One pass, resumable at any byte: the state of the record being read (field offsets, quote state,
+// the write position of the in-place unescape) survives between feeds, so no byte is scanned twice.
+// Between feeds the buffer keeps only the record in progress. The scanners look at 8 bytes at a
+// time for the few bytes that matter (delimiter, quote, CR, LF).
+#include "csv.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+namespace pe {
+
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Bit 7 of each byte of v that equals the byte in `pattern` (exact up to the first match).
+inline std::uint64_t match_bytes(std::uint64_t v, std::uint64_t pattern) {
+  const std::uint64_t x = v ^ pattern;
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// First index in [i, n) holding one of a, b, c, d; n if none.
+inline std::size_t scan4(const char* s, std::size_t i, std::size_t n, char a, char b, char c, char d) {
+  const std::uint64_t pa = kOnes * static_cast<unsigned char>(a), pb = kOnes * static_cast<unsigned char>(b),
+                      pc = kOnes * static_cast<unsigned char>(c), pd = kOnes * static_cast<unsigned char>(d);
+  while (i + 8 <= n) {
+    std::uint64_t v;
+    std::memcpy(&v, s + i, 8);
+    const std::uint64_t m = match_bytes(v, pa) | match_bytes(v, pb) | match_bytes(v, pc) | match_bytes(v, pd);
+    if (m != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return i + static_cast<std::size_t>(__builtin_ctzll(m) >> 3);
+#else
+      break;
+#endif
+    }
+    i += 8;
+  }
+  for (; i < n; ++i) {
+    const char ch = s[i];
+    if (ch == a || ch == b || ch == c || ch == d) return i;
+  }
+  return n;
+}
+
+bool is_blank(std::string_view f) {
+  for (char c : f)
+    if (c != ' ' && c != '\t') return false;
+  return true;
+}
+
+std::string num(std::size_t v) { return std::to_string(v); }
+
+}  // namespace
+
+CsvReader::CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding)
+    : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)) {}
+
+void CsvReader::report(Severity sev, const char* code, std::string message) {
+  if (!on_finding_) return;
+  Finding f;
+  f.row = current_row();
+  f.line = rec_line_;
+  f.severity = sev;
+  f.code = code;
+  f.message = std::move(message);
+  on_finding_(std::move(f));
+}
+
+void CsvReader::stop(const char* code, std::string message) {
+  fatal_ = true;
+  report(Severity::Error, code, std::move(message));
+}
+
+bool CsvReader::end_field(std::size_t begin, std::size_t len) {
+  if (len > opt_.max_field_bytes) {
+    std::string msg = "Column " + num(fields_.size() + 1) + " of the record starting on line " + num(rec_line_) +
+                      " holds more than " + num(opt_.max_field_bytes) + " bytes, so reading stopped.";
+    if (state_ == State::Quoted || state_ == State::QuoteInQuoted)
+      msg += " The quote opened on line " + num(quote_line_) +
+             " is probably never closed: check that line for a missing closing quote.";
+    else
+      msg += " The file may not be a CSV export, or the delimiter may be wrong.";
+    stop("csv_field_too_large", std::move(msg));
+    return false;
+  }
+  if (fields_.size() >= opt_.max_columns) {
+    stop("csv_too_many_columns",
+         "The record starting on line " + num(rec_line_) + " has more than " + num(opt_.max_columns) +
+             " columns, so reading stopped. Check the delimiter, or that the file is a CSV export.");
+    return false;
+  }
+  fields_.emplace_back(buf_.data() + begin, len);
+  return true;
+}
+
+void CsvReader::end_record() {
+  if (fields_.size() == 1 && !rec_quoted_ && is_blank(fields_[0])) {
+    ++blank_lines_;  // empty or whitespace-only line without a delimiter
+    fields_.clear();
+    return;
+  }
+  const std::size_t row = current_row();
+  if (records_ == 0) {
+    header_cols_ = fields_.size();
+  } else if (fields_.size() != header_cols_) {
+    const char* what = opt_.has_header ? " (the header has " : " (the first row has ";
+    report(Severity::Warning, "csv_ragged_row",
+           "Expected " + num(header_cols_) + " fields" + what + num(header_cols_) + " columns), got " +
+               num(fields_.size()) + ". Values in this row may be in the wrong columns: check for a " +
+               (fields_.size() < header_cols_ ? "missing delimiter or a line break inside an unquoted value."
+                                              : "value that contains the delimiter but is not in quotes."));
+  }
+  if (on_record_) on_record_(CsvRecord{fields_, row, rec_line_});
+  ++records_;
+  fields_.clear();
+}
+
+// Handles the line break at buf_[j] (CR or LF) and returns the index after it.
+std::size_t CsvReader::newline(std::size_t j, std::size_t n, std::size_t lf_skip) {
+  if (buf_[j] == '\r') {
+    ++cur_line_;
+    if (j + 1 < n) return buf_[j + 1] == '\n' ? j + 2 : j + 1;
+    pending_cr_ = true;  // an LF at the start of the next chunk belongs to this line break
+    return j + 1;
+  }
+  if (j != lf_skip) ++cur_line_;
+  return j + 1;
+}
+
+void CsvReader::parse(bool at_end) {
+  char* const b = &buf_[0];
+  const std::size_t n = buf_.size();
+  const char d = opt_.delimiter;
+  std::size_t i = pos_;
+  const std::size_t lf_skip = pending_cr_ ? i : kNone;  // an LF here completes a CRLF split by the feed
+  pending_cr_ = false;
+
+  while (i < n) {
+    switch (state_) {
+      case State::RecordStart:
+        if (i == lf_skip && b[i] == '\n') {
+          ++i;
+          continue;
+        }
+        rec_start_ = i;
+        rec_line_ = cur_line_;
+        rec_quoted_ = warned_stray_ = warned_after_ = false;
+        state_ = State::FieldStart;
+        [[fallthrough]];
+
+      case State::FieldStart:
+        if (b[i] == '"') {
+          rec_quoted_ = true;
+          quote_line_ = cur_line_;
+          field_start_ = write_ = ++i;
+          state_ = State::Quoted;
+          continue;
+        }
+        field_start_ = i;
+        state_ = State::Unquoted;
+        [[fallthrough]];
+
+      case State::Unquoted: {
+        const std::size_t j = scan4(b, i, n, d, '\n', '\r', '"');
+        // The size guard runs before the byte at j is looked at, so a field that grows past the
+        // limit stops reading at the same point whatever the chunk boundaries are.
+        if (j - field_start_ > opt_.max_field_bytes) {
+          end_field(field_start_, j - field_start_);
+          return;
+        }
+        if (j == n) {
+          i = n;
+          break;
+        }
+        const char c = b[j];
+        if (c == d) {
+          if (!end_field(field_start_, j - field_start_)) return;
+          i = j + 1;
+          state_ = State::FieldStart;
+        } else if (c == '"') {
+          if (!warned_stray_) {
+            warned_stray_ = true;
+            report(Severity::Warning, "csv_stray_quote",
+                   "A quote character inside the unquoted value in column " + num(fields_.size() + 1) +
+                       " (line " + num(cur_line_) +
+                       ") was kept as a literal character. If the value was meant to be quoted, the "
+                       "quote must be its first character and inner quotes must be doubled.");
+          }
+          i = j + 1;
+        } else {
+          if (!end_field(field_start_, j - field_start_)) return;
+          i = newline(j, n, lf_skip);
+          state_ = State::RecordStart;
+          end_record();
+        }
+        continue;
+      }
+
+      case State::Quoted: {
+        const std::size_t j = scan4(b, i, n, '"', '\n', '\r', '"');
+        if (write_ != i) std::memmove(b + write_, b + i, j - i);
+        write_ += j - i;
+        if (write_ - field_start_ > opt_.max_field_bytes) {
+          end_field(field_start_, write_ - field_start_);
+          return;
+        }
+        if (j == n) {
+          i = n;
+          break;
+        }
+        const char c = b[j];
+        if (c == '"') {
+          i = j + 1;
+          state_ = State::QuoteInQuoted;
+          continue;
+        }
+        // A line break inside quotes is part of the value; CRLF stays CRLF.
+        b[write_++] = c;
+        i = newline(j, n, lf_skip);
+        if (i == j + 2) b[write_++] = '\n';
+        if (write_ - field_start_ > opt_.max_field_bytes) {
+          end_field(field_start_, write_ - field_start_);
+          return;
+        }
+        continue;
+      }
+
+      case State::QuoteInQuoted: {
+        const char c = b[i];
+        if (c == '"') {  // doubled quote
+          b[write_++] = '"';
+          ++i;
+          state_ = State::Quoted;
+          if (write_ - field_start_ > opt_.max_field_bytes) {
+            end_field(field_start_, write_ - field_start_);
+            return;
+          }
+          continue;
+        }
+        // The previous quote closed the field.
+        if (c == d) {
+          if (!end_field(field_start_, write_ - field_start_)) return;
+          ++i;
+          state_ = State::FieldStart;
+          continue;
+        }
+        if (c == '\n' || c == '\r') {
+          if (!end_field(field_start_, write_ - field_start_)) return;
+          i = newline(i, n, lf_skip);
+          state_ = State::RecordStart;
+          end_record();
+          continue;
+        }
+        if (!warned_after_) {
+          warned_after_ = true;
+          report(Severity::Warning, "csv_text_after_quote",
+                 "Column " + num(fields_.size() + 1) + " (line " + num(cur_line_) +
+                     ") has text after its closing quote; the text was kept as part of the value. "
+                     "Quotes inside a quoted value must be doubled (\"\").");
+        }
+        state_ = State::AfterText;
+        continue;  // the byte is read again as text
+      }
+
+      case State::AfterText: {
+        const std::size_t j = scan4(b, i, n, d, '\n', '\r', d);
+        if (write_ != i) std::memmove(b + write_, b + i, j - i);
+        write_ += j - i;
+        if (write_ - field_start_ > opt_.max_field_bytes) {
+          end_field(field_start_, write_ - field_start_);
+          return;
+        }
+        if (j == n) {
+          i = n;
+          break;
+        }
+        if (!end_field(field_start_, write_ - field_start_)) return;
+        if (b[j] == d) {
+          i = j + 1;
+          state_ = State::FieldStart;
+        } else {
+          i = newline(j, n, lf_skip);
+          state_ = State::RecordStart;
+          end_record();
+        }
+        continue;
+      }
+    }
+  }
+  pos_ = i;
+  if (fatal_ || !at_end) return;
+
+  // End of input: close the record in progress.
+  switch (state_) {
+    case State::RecordStart:
+      return;
+    case State::FieldStart:  // "a,b," : the last field is empty
+      if (!end_field(n, 0)) return;
+      break;
+    case State::Unquoted:
+      if (!end_field(field_start_, n - field_start_)) return;
+      break;
+    case State::Quoted:
+      report(Severity::Error, "csv_unclosed_quote",
+             "The quote that opens column " + num(fields_.size() + 1) + " on line " + num(quote_line_) +
+                 " is never closed, so everything after it was read into that one value. Add the "
+                 "missing closing quote on line " + num(quote_line_) +
+                 " (or double a quote meant as text) and load the file again.");
+      [[fallthrough]];
+    case State::QuoteInQuoted:
+    case State::AfterText:
+      if (!end_field(field_start_, write_ - field_start_)) return;
+      break;
+  }
+  state_ = State::RecordStart;
+  end_record();
+}
+
+void CsvReader::update_lines() {
+  if (fatal_)
+    line_ = cur_line_;  // the line where reading stopped
+  else if (!any_input_)
+    line_ = 0;
+  else
+    line_ = (last_byte_ == '\n' || last_byte_ == '\r') ? cur_line_ - 1 : cur_line_;
+}
+
+void CsvReader::feed(std::string_view chunk) {
+  // A big chunk is read in slices: the buffer then holds at most one slice plus the record in
+  // progress, which stays in cache and spares copying a whole file into a second allocation.
+  constexpr std::size_t kSlice = 256 * 1024;
+  while (chunk.size() > kSlice && !fatal_ && !finished_) {
+    feed_slice(chunk.substr(0, kSlice));
+    chunk.remove_prefix(kSlice);
+  }
+  feed_slice(chunk);
+}
+
+void CsvReader::feed_slice(std::string_view chunk) {
+  if (fatal_ || finished_ || chunk.empty()) return;
+  // Keep only the record in progress; everything before it has been handed out.
+  const std::size_t keep = state_ == State::RecordStart ? pos_ : rec_start_;
+  // Fields of the record in progress point into buf_, which moves: keep them as offsets meanwhile.
+  const bool rebase = !fields_.empty();
+  if (rebase) {
+    spans_.clear();
+    for (std::string_view f : fields_) {
+      spans_.push_back(static_cast<std::size_t>(f.data() - buf_.data()) - keep);
+      spans_.push_back(f.size());
+    }
+  }
+  if (keep > 0) {
+    buf_.erase(0, keep);
+    pos_ -= keep;
+    rec_start_ = rec_start_ >= keep ? rec_start_ - keep : 0;
+    field_start_ = field_start_ >= keep ? field_start_ - keep : 0;
+    write_ = write_ >= keep ? write_ - keep : 0;
+  }
+  buf_.append(chunk.data(), chunk.size());
+  if (rebase) {
+    for (std::size_t k = 0; k < fields_.size(); ++k)
+      fields_[k] = std::string_view(buf_.data() + spans_[2 * k], spans_[2 * k + 1]);
+  }
+  any_input_ = true;
+  last_byte_ = chunk.back();
+  parse(false);
+  update_lines();
+  if (fatal_) {
+    fields_.clear();
+    std::string().swap(buf_);  // release the memory of the oversized record
+    pos_ = 0;
+  }
+}
+
+void CsvReader::finish() {
+  if (fatal_ || finished_) return;
+  finished_ = true;
+  parse(true);
+  update_lines();
+  fields_.clear();
+  std::string().swap(buf_);
+  pos_ = 0;
+}
+
+// ---- delimiter detection -----------------------------------------------------------------------
+
+namespace {
+
+// Field counts of the first non-blank records of `s` read with delimiter d (quote-aware).
+// A record cut by the end of the sample goes to `last` (0 when the sample ends on a line break).
+void field_counts(std::string_view s, char d, std::size_t max_records, std::vector<std::size_t>& counts,
+                  std::size_t& last) {
+  counts.clear();
+  last = 0;
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n && counts.size() < max_records) {
+    std::size_t fields = 1;
+    bool content = false, complete = false, field_start = true;
+    while (i < n) {
+      const char c = s[i];
+      if (field_start && c == '"') {
+        content = true;
+        field_start = false;
+        ++i;
+        bool closed = false;
+        while (i < n) {
+          if (s[i] == '"') {
+            if (i + 1 < n && s[i + 1] == '"') {
+              i += 2;
+              continue;
+            }
+            ++i;
+            closed = true;
+            break;
+          }
+          ++i;
+        }
+        if (!closed) break;  // cut inside quotes
+        continue;
+      }
+      field_start = false;
+      if (c == d) {
+        ++fields;
+        content = true;
+        field_start = true;
+        ++i;
+        continue;
+      }
+      if (c == '\n' || c == '\r') {
+        complete = true;
+        i += (c == '\r' && i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+        break;
+      }
+      if (c != ' ' && c != '\t') content = true;
+      ++i;
+    }
+    if (!content) continue;  // blank line
+    if (complete)
+      counts.push_back(fields);
+    else
+      last = fields;
+  }
+}
+
+}  // namespace
+
+char detect_delimiter(std::string_view sample) {
+  static const char kCandidates[] = {',', ';', '\t', '|'};  // in priority order
+  char best = ',';
+  std::size_t best_hits = 0, best_total = 1, best_fields = 0;
+  std::vector<std::size_t> counts;
+  for (char d : kCandidates) {
+    std::size_t last = 0;
+    field_counts(sample, d, 50, counts, last);
+    if (counts.empty() && last > 0) counts.push_back(last);  // a single line without a line break
+    if (counts.empty()) continue;
+    // The most frequent field count (ties: the larger count) and how many records have it.
+    std::size_t mode = 0, hits = 0;
+    for (std::size_t a = 0; a < counts.size(); ++a) {
+      std::size_t h = 0;
+      for (std::size_t c : counts) h += c == counts[a];
+      if (h > hits || (h == hits && counts[a] > mode)) {
+        mode = counts[a];
+        hits = h;
+      }
+    }
+    if (mode < 2) continue;
+    const std::size_t total = counts.size();
+    // Better: a larger share of records with the same count; then more fields; then priority.
+    const std::size_t lhs = hits * best_total, rhs = best_hits * total;
+    if (best_fields == 0 || lhs > rhs || (lhs == rhs && mode > best_fields)) {
+      best = d;
+      best_hits = hits;
+      best_total = total;
+      best_fields = mode;
+    }
+  }
+  return best;
+}
+
+std::string delimiter_name(char d) {
+  switch (d) {
+    case ',': return "comma";
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    case '|': return "pipe";
+    default: return std::string(1, d);
+  }
+}
+
+bool parse_delimiter(std::string_view s, char& out) {
+  if (s.size() == 1 && (s[0] == ',' || s[0] == ';' || s[0] == '\t' || s[0] == '|')) {
+    out = s[0];
+    return true;
+  }
+  std::string low;
+  for (char c : s) low.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  if (low == "comma") out = ',';
+  else if (low == "semicolon") out = ';';
+  else if (low == "tab" || low == "\\t") out = '\t';
+  else if (low == "pipe") out = '|';
+  else return false;
+  return true;
+}
+
+}  // namespace pe

@@ -1,0 +1,325 @@
+// Byte encodings of CSV exports: detection and incremental transcoding to UTF-8.
+#include "encoding.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+namespace pe {
+
+namespace {
+
+constexpr const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// Windows-1252 bytes 0x80..0x9F. The five bytes the code page leaves undefined (0x81, 0x8D, 0x8F,
+// 0x90, 0x9D) map to the C1 control with the same number, as the WHATWG encoding standard does.
+constexpr std::uint16_t kCp1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 80-87
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,  // 88-8F
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 90-97
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,  // 98-9F
+};
+
+void append_utf8(std::uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 2);
+  } else if (cp < 0x10000) {
+    char b[3] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                 static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 3);
+  } else {
+    char b[4] = {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+                 static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 4);
+  }
+}
+
+enum class Seq { Ok, Incomplete, Invalid };
+
+// Classifies the UTF-8 sequence starting at p[0] (a byte >= 0x80), with n >= 1 bytes available.
+// Ok: a valid sequence of `len` bytes. Incomplete: the n bytes are a valid prefix that needs more.
+// Invalid: the first `len` bytes are a maximal ill-formed subpart, replaced by one U+FFFD
+// (the Unicode "substitution of maximal subparts" practice, as browsers do).
+Seq utf8_seq(const unsigned char* p, std::size_t n, std::size_t& len) {
+  const unsigned c = p[0];
+  std::size_t need;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 3;
+    if (c == 0xE0) lo = 0xA0;        // overlong
+    else if (c == 0xED) hi = 0x9F;   // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 4;
+    if (c == 0xF0) lo = 0x90;        // overlong
+    else if (c == 0xF4) hi = 0x8F;   // above U+10FFFF
+  } else {
+    len = 1;  // continuation byte without a lead, C0/C1 overlong leads, F5..FF
+    return Seq::Invalid;
+  }
+  for (std::size_t k = 1; k < need; ++k) {
+    if (k >= n) {
+      len = k;
+      return Seq::Incomplete;
+    }
+    const unsigned b = p[k];
+    const unsigned l = k == 1 ? lo : 0x80u, h = k == 1 ? hi : 0xBFu;
+    if (b < l || b > h) {
+      len = k;
+      return Seq::Invalid;
+    }
+  }
+  len = need;
+  return Seq::Ok;
+}
+
+bool is_utf8_bom(const unsigned char* p) { return p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF; }
+
+// Index of the first byte >= 0x80 in [i, n), or n.
+std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
+  while (i + 8 <= n) {
+    std::uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    if (v & 0x8080808080808080ULL) break;
+    i += 8;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+std::string normalize_name(std::string_view name) {
+  std::string s;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == ' ' || c == '\t' || c == '.') continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    s.push_back(c);
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::Auto: return "auto";
+    case Encoding::Utf8: return "utf-8";
+    case Encoding::Utf8Bom: return "utf-8-bom";
+    case Encoding::Utf16LE: return "utf-16le";
+    case Encoding::Utf16BE: return "utf-16be";
+    case Encoding::Windows1252: return "windows-1252";
+  }
+  return "auto";
+}
+
+bool parse_encoding_name(std::string_view name, Encoding& out) {
+  const std::string s = normalize_name(name);
+  struct Alias {
+    const char* name;
+    Encoding enc;
+  };
+  static const Alias kAliases[] = {
+      {"auto", Encoding::Auto},           {"detect", Encoding::Auto},
+      {"utf8", Encoding::Utf8},           {"unicode11utf8", Encoding::Utf8},
+      {"utf8bom", Encoding::Utf8Bom},     {"utf8sig", Encoding::Utf8Bom},
+      {"utf8withbom", Encoding::Utf8Bom}, {"utf16le", Encoding::Utf16LE},
+      {"utf16", Encoding::Utf16LE},       {"ucs2", Encoding::Utf16LE},
+      {"unicode", Encoding::Utf16LE},     {"utf16be", Encoding::Utf16BE},
+      {"windows1252", Encoding::Windows1252}, {"cp1252", Encoding::Windows1252},
+      {"win1252", Encoding::Windows1252}, {"xcp1252", Encoding::Windows1252},
+      {"latin1", Encoding::Windows1252},  {"iso88591", Encoding::Windows1252},
+      {"l1", Encoding::Windows1252},      {"ansi", Encoding::Windows1252},
+      {"ascii", Encoding::Windows1252},   {"usascii", Encoding::Windows1252},
+  };
+  for (const Alias& a : kAliases) {
+    if (s == a.name) {
+      out = a.enc;
+      return true;
+    }
+  }
+  return false;
+}
+
+Encoding detect_encoding(std::string_view sample) {
+  const auto* p = reinterpret_cast<const unsigned char*>(sample.data());
+  const std::size_t n = sample.size();
+  if (n >= 3 && is_utf8_bom(p)) return Encoding::Utf8Bom;
+  if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return Encoding::Utf16LE;
+  if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return Encoding::Utf16BE;
+
+  // Without a BOM, UTF-16 text of a CSV export (mostly ASCII) shows as a NUL in every other byte.
+  // Valid UTF-8 CSV never contains NUL bytes, so this check cannot misfire on real UTF-8.
+  {
+    const std::size_t m = n < 4096 ? n - n % 2 : 4096;
+    std::size_t even_nul = 0, odd_nul = 0;
+    for (std::size_t i = 0; i < m; i += 2) {
+      even_nul += p[i] == 0;
+      odd_nul += p[i + 1] == 0;
+    }
+    const std::size_t units = m / 2;
+    if (units >= 2) {
+      if (odd_nul * 2 >= units && even_nul == 0) return Encoding::Utf16LE;
+      if (even_nul * 2 >= units && odd_nul == 0) return Encoding::Utf16BE;
+    }
+  }
+
+  std::size_t i = 0;
+  while (i < n) {
+    i = skip_ascii(p, i, n);
+    if (i >= n) break;
+    std::size_t len = 0;
+    switch (utf8_seq(p + i, n - i, len)) {
+      case Seq::Ok: i += len; break;
+      case Seq::Incomplete: return Encoding::Utf8;  // cut at the end of the sample
+      case Seq::Invalid: return Encoding::Windows1252;
+    }
+  }
+  return Encoding::Utf8;
+}
+
+Decoder::Decoder(Encoding e) : enc_(e == Encoding::Auto ? Encoding::Utf8 : e) {}
+
+void Decoder::invalid(std::size_t offset, std::string& out) {
+  if (invalid_ == 0) first_invalid_ = offset;
+  ++invalid_;
+  out.append(kReplacement, 3);
+}
+
+void Decoder::feed(std::string_view chunk, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  const std::size_t base = consumed_;  // input offset of p[0]
+  consumed_ += n;
+  if (n == 0) return;
+
+  switch (enc_) {
+    case Encoding::Auto:  // not reachable: the constructor maps Auto to Utf8
+    case Encoding::Utf8:
+    case Encoding::Utf8Bom: {
+      std::size_t i = 0;
+      // Complete a sequence carried over from the previous chunk, one byte at a time.
+      while (!pending_.empty() && i < n) {
+        pending_.push_back(static_cast<char>(p[i++]));
+        std::size_t len = 0;
+        const Seq st = utf8_seq(reinterpret_cast<const unsigned char*>(pending_.data()), pending_.size(), len);
+        if (st == Seq::Incomplete) continue;
+        const std::size_t start = base + i - pending_.size();
+        if (st == Seq::Ok) {
+          if (!(start == 0 && is_utf8_bom(reinterpret_cast<const unsigned char*>(pending_.data()))))
+            out.append(pending_);
+        } else {
+          invalid(start, out);
+          i -= pending_.size() - len;  // the byte that broke the sequence is read again
+        }
+        pending_.clear();
+      }
+      if (i >= n) return;
+      if (base + i == 0 && n >= 3 && is_utf8_bom(p)) i = 3;
+      std::size_t run = i;  // start of valid bytes not yet appended
+      while (i < n) {
+        i = skip_ascii(p, i, n);
+        if (i >= n) break;
+        std::size_t len = 0;
+        const Seq st = utf8_seq(p + i, n - i, len);
+        if (st == Seq::Ok) {
+          i += len;
+          continue;
+        }
+        out.append(chunk.data() + run, i - run);
+        if (st == Seq::Incomplete) {
+          pending_.assign(chunk.data() + i, n - i);
+          return;
+        }
+        invalid(base + i, out);
+        i += len;
+        run = i;
+      }
+      out.append(chunk.data() + run, n - run);
+      return;
+    }
+
+    case Encoding::Utf16LE:
+    case Encoding::Utf16BE: {
+      const bool le = enc_ == Encoding::Utf16LE;
+      std::size_t i = 0;
+      for (;;) {
+        unsigned u;
+        std::size_t off;
+        if (!pending_.empty()) {  // one byte left from the previous chunk
+          const unsigned a = static_cast<unsigned char>(pending_[0]), b = p[0];
+          u = le ? (a | (b << 8)) : ((a << 8) | b);
+          off = base - 1;
+          pending_.clear();
+          i = 1;
+        } else if (i + 1 < n) {
+          u = le ? (p[i] | (unsigned(p[i + 1]) << 8)) : ((unsigned(p[i]) << 8) | p[i + 1]);
+          off = base + i;
+          i += 2;
+        } else {
+          if (i < n) pending_.assign(1, static_cast<char>(p[i]));
+          return;
+        }
+        if (pending_high_ != 0) {
+          if (u >= 0xDC00 && u <= 0xDFFF) {
+            append_utf8(0x10000 + ((pending_high_ - 0xD800) << 10) + (u - 0xDC00), out);
+            pending_high_ = 0;
+            continue;
+          }
+          invalid(high_offset_, out);  // a high surrogate not followed by a low one
+          pending_high_ = 0;
+        }
+        if (u < 0x80) {
+          out.push_back(static_cast<char>(u));
+        } else if (u >= 0xD800 && u <= 0xDBFF) {
+          pending_high_ = u;
+          high_offset_ = off;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+          invalid(off, out);  // a low surrogate without a high one
+        } else if (!(u == 0xFEFF && off == 0)) {
+          append_utf8(u, out);
+        }
+      }
+    }
+
+    case Encoding::Windows1252: {
+      std::size_t i = 0;
+      while (i < n) {
+        const std::size_t j = skip_ascii(p, i, n);
+        out.append(chunk.data() + i, j - i);
+        i = j;
+        while (i < n && p[i] >= 0x80) {
+          const unsigned c = p[i++];
+          append_utf8(c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
+        }
+      }
+      return;
+    }
+  }
+}
+
+void Decoder::finish(std::string& out) {
+  if (pending_high_ != 0) {
+    invalid(high_offset_, out);
+    pending_high_ = 0;
+  }
+  if (!pending_.empty()) {
+    invalid(consumed_ - pending_.size(), out);
+    pending_.clear();
+  }
+}
+
+Decoded decode_all(std::string_view bytes, Encoding e) {
+  Decoded d;
+  d.encoding = e == Encoding::Auto ? detect_encoding(bytes) : e;
+  Decoder dec(d.encoding);
+  d.text.reserve(bytes.size() + bytes.size() / 8);
+  dec.feed(bytes, d.text);
+  dec.finish(d.text);
+  d.invalid_sequences = dec.invalid_sequences();
+  d.first_invalid_offset = dec.first_invalid_offset();
+  return d;
+}
+
+}  // namespace pe

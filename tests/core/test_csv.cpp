@@ -1,0 +1,965 @@
+// CSV reader: RFC 4180, the csv-spectrum cases, real-export quirks, guards, chunking, delimiters.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv.hpp"
+#include "encoding.hpp"
+
+using namespace pe;
+
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+struct Result {
+  Rows rows;
+  std::vector<std::size_t> lines;    // Record.line per record
+  std::vector<std::size_t> rownums;  // Record.row per record
+  std::vector<Finding> findings;
+  std::size_t blank = 0, lines_seen = 0, records = 0, header_cols = 0;
+  bool fatal = false;
+
+  std::vector<std::string> codes() const {
+    std::vector<std::string> v;
+    for (const Finding& f : findings)
+      v.push_back(f.code + "@" + std::to_string(f.row) + ":" + std::to_string(f.line));
+    return v;
+  }
+};
+
+// Reads `in` fed in chunks of `chunk` bytes (0 = one feed).
+Result read(std::string_view in, CsvOptions opt = CsvOptions(), std::size_t chunk = 0) {
+  Result r;
+  CsvReader reader(
+      opt,
+      [&](const CsvRecord& rec) {
+        std::vector<std::string> row;
+        for (std::string_view f : rec.fields) row.emplace_back(f);
+        r.rows.push_back(std::move(row));
+        r.lines.push_back(rec.line);
+        r.rownums.push_back(rec.row);
+      },
+      [&](Finding&& f) { r.findings.push_back(std::move(f)); });
+  if (chunk == 0 || in.empty()) {
+    reader.feed(in);
+  } else {
+    for (std::size_t i = 0; i < in.size(); i += chunk) reader.feed(in.substr(i, chunk));
+  }
+  reader.finish();
+  r.blank = reader.blank_lines();
+  r.lines_seen = reader.lines();
+  r.records = reader.records();
+  r.header_cols = reader.header_columns();
+  r.fatal = reader.fatal();
+  return r;
+}
+
+Result read_no_header(std::string_view in) {
+  CsvOptions o;
+  o.has_header = false;
+  return read(in, o);
+}
+
+void expect_same(const Result& a, const Result& b, const std::string& what) {
+  ASSERT_EQ(a.rows, b.rows) << what;
+  ASSERT_EQ(a.lines, b.lines) << what;
+  ASSERT_EQ(a.rownums, b.rownums) << what;
+  ASSERT_EQ(a.codes(), b.codes()) << what;
+  for (std::size_t k = 0; k < a.findings.size(); ++k) {
+    ASSERT_EQ(a.findings[k].message, b.findings[k].message) << what;
+    ASSERT_EQ(a.findings[k].severity, b.findings[k].severity) << what;
+  }
+  ASSERT_EQ(a.blank, b.blank) << what;
+  ASSERT_EQ(a.lines_seen, b.lines_seen) << what;
+  ASSERT_EQ(a.records, b.records) << what;
+  ASSERT_EQ(a.header_cols, b.header_cols) << what;
+  ASSERT_EQ(a.fatal, b.fatal) << what;
+}
+
+// Feeding in chunks of every size 1..N, and at irregular split points, gives what one feed gives.
+void expect_chunk_invariant(std::string_view in, CsvOptions opt = CsvOptions()) {
+  const Result whole = read(in, opt);
+  for (std::size_t c = 1; c <= in.size(); ++c) {
+    expect_same(whole, read(in, opt, c), "chunk size " + std::to_string(c));
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  // irregular chunks: sizes 1, 2, 3, 5, 8, ... from a small LCG
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 20; ++round) {
+    Result r;
+    CsvReader reader(
+        opt,
+        [&](const CsvRecord& rec) {
+          std::vector<std::string> row(rec.fields.begin(), rec.fields.end());
+          r.rows.push_back(row);
+          r.lines.push_back(rec.line);
+          r.rownums.push_back(rec.row);
+        },
+        [&](Finding&& f) { r.findings.push_back(std::move(f)); });
+    for (std::size_t i = 0; i < in.size();) {
+      seed = seed * 1103515245u + 12345u;
+      const std::size_t len = 1 + (seed >> 16) % 9;
+      reader.feed(in.substr(i, len));
+      i += len;
+    }
+    reader.finish();
+    r.blank = reader.blank_lines();
+    r.lines_seen = reader.lines();
+    r.records = reader.records();
+    r.header_cols = reader.header_columns();
+    r.fatal = reader.fatal();
+    expect_same(whole, r, "irregular round " + std::to_string(round));
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+std::string read_file(const std::string& rel) {
+  std::ifstream f(std::string(PE_FIXTURES_DIR) + "/" + rel, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+// ---- RFC 4180 -----------------------------------------------------------------------------------
+
+TEST(CsvRfc4180, RecordsSeparatedByCrlf) {
+  const Result r = read("aaa,bbb,ccc\r\nzzz,yyy,xxx\r\n");
+  EXPECT_EQ(r.rows, (Rows{{"aaa", "bbb", "ccc"}, {"zzz", "yyy", "xxx"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvRfc4180, LastRecordWithoutLineBreak) {
+  const Result r = read("aaa,bbb,ccc\r\nzzz,yyy,xxx");
+  EXPECT_EQ(r.rows, (Rows{{"aaa", "bbb", "ccc"}, {"zzz", "yyy", "xxx"}}));
+  EXPECT_EQ(r.lines_seen, 2u);
+  EXPECT_EQ(r.blank, 0u);
+}
+
+TEST(CsvRfc4180, SpacesArePartOfAField) {
+  const Result r = read("a , b ,c\n  1,2  , 3 \n");
+  EXPECT_EQ(r.rows, (Rows{{"a ", " b ", "c"}, {"  1", "2  ", " 3 "}}));
+}
+
+TEST(CsvRfc4180, QuotedFieldsWithLineBreaksQuotesAndCommas) {
+  const Result r = read("\"aaa\",\"b\r\nbb\",\"ccc\"\r\nzzz,\"y,y\",\"x\"\"x\"\r\n");
+  EXPECT_EQ(r.rows, (Rows{{"aaa", "b\r\nbb", "ccc"}, {"zzz", "y,y", "x\"x"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(r.lines_seen, 3u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvRfc4180, QuotedEmptyAndQuoteOnlyFields) {
+  const Result r = read_no_header("\"\",\"\"\"\",\"\"\"\"\"\"\n");
+  EXPECT_EQ(r.rows, (Rows{{"", "\"", "\"\""}}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{1}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+// ---- csv-spectrum -------------------------------------------------------------------------------
+
+TEST(CsvSpectrum, CommaInQuotes) {
+  const Result r = read("first,last,address,city,zip\nJohn,Doe,120 any st.,\"Anytown, WW\",08123\n");
+  EXPECT_EQ(r.rows, (Rows{{"first", "last", "address", "city", "zip"},
+                          {"John", "Doe", "120 any st.", "Anytown, WW", "08123"}}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvSpectrum, Empty) {
+  const Result r = read("a,b,c\n1,\"\",\"\"\n2,3,4\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "", ""}, {"2", "3", "4"}}));
+}
+
+TEST(CsvSpectrum, EmptyCrlf) {
+  const Result r = read("a,b,c\r\n1,\"\",\"\"\r\n2,3,4\r\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "", ""}, {"2", "3", "4"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3}));
+}
+
+TEST(CsvSpectrum, EmptyField) {
+  const Result r = read("a,b,c\n1,,3\n,,\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "", "3"}, {"", "", ""}}));
+  EXPECT_EQ(r.blank, 0u);
+}
+
+TEST(CsvSpectrum, EscapedQuotes) {
+  const Result r = read("a,b\n1,\"ha \"\"ha\"\" ha\"\n3,4\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "ha \"ha\" ha"}, {"3", "4"}}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvSpectrum, Json) {
+  const Result r = read("key,val\n1,\"{\"\"type\"\": \"\"Point\"\", \"\"coordinates\"\": [102.0, 0.5]}\"\n");
+  EXPECT_EQ(r.rows, (Rows{{"key", "val"}, {"1", "{\"type\": \"Point\", \"coordinates\": [102.0, 0.5]}"}}));
+}
+
+TEST(CsvSpectrum, Newlines) {
+  const Result r = read("a,b,c\n1,2,3\n\"Once upon \na time\",5,6\n7,8,9\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}, {"Once upon \na time", "5", "6"}, {"7", "8", "9"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3, 5}));
+  EXPECT_EQ(r.lines_seen, 5u);
+}
+
+TEST(CsvSpectrum, NewlinesCrlf) {
+  const Result r = read("a,b,c\r\n1,2,3\r\n\"Once upon \r\na time\",5,6\r\n7,8,9\r\n");
+  EXPECT_EQ(r.rows,
+            (Rows{{"a", "b", "c"}, {"1", "2", "3"}, {"Once upon \r\na time", "5", "6"}, {"7", "8", "9"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3, 5}));
+  EXPECT_EQ(r.lines_seen, 5u);
+}
+
+TEST(CsvSpectrum, QuotesAndNewlines) {
+  const Result r = read("a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "ha \n\"ha\" \nha"}, {"3", "4"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 5}));
+}
+
+TEST(CsvSpectrum, Simple) {
+  const Result r = read("a,b,c\n1,2,3\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}}));
+  EXPECT_EQ(r.records, 2u);
+  EXPECT_EQ(r.header_cols, 3u);
+  EXPECT_EQ(r.lines_seen, 2u);
+}
+
+TEST(CsvSpectrum, SimpleCrlf) {
+  const Result r = read("a,b,c\r\n1,2,3\r\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}}));
+  EXPECT_EQ(r.lines_seen, 2u);
+}
+
+TEST(CsvSpectrum, Utf8) {
+  const Result r = read("a,b,c\n1,2,3\n4,5,\xCA\xA4\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}, {"4", "5", "\xCA\xA4"}}));
+}
+
+TEST(CsvSpectrum, LocationWithNewline) {
+  const Result r = read(
+      "name,location,email\n\"Ann Lee\",\"1 Main St\nSuite 5\nSpringfield\",ann@example.com\nBob,Paris,bob@example.com\n");
+  EXPECT_EQ(r.rows, (Rows{{"name", "location", "email"},
+                          {"Ann Lee", "1 Main St\nSuite 5\nSpringfield", "ann@example.com"},
+                          {"Bob", "Paris", "bob@example.com"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 5}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+// ---- line endings -------------------------------------------------------------------------------
+
+TEST(CsvLineEndings, LoneCrSeparatesRecords) {
+  const Result r = read("a,b\r1,2\r3,4\r");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}, {"3", "4"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(r.lines_seen, 3u);
+}
+
+TEST(CsvLineEndings, MixedInOneFile) {
+  const Result r = read("a,b\r\nc,d\ne,f\rg,h\n\ri,j");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g", "h"}, {"i", "j"}}));
+  // "\n\r" is two line breaks: LF, then a lone CR (a blank line).
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3, 4, 6}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_EQ(r.lines_seen, 6u);
+}
+
+TEST(CsvLineEndings, LineBreaksInsideQuotesAreKeptAsTheyAre) {
+  const Result r = read_no_header("\"a\rb\nc\r\nd\",x\ny,z");
+  EXPECT_EQ(r.rows, (Rows{{"a\rb\nc\r\nd", "x"}, {"y", "z"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 5}));
+}
+
+TEST(CsvLineEndings, LinesSeen) {
+  EXPECT_EQ(read("").lines_seen, 0u);
+  EXPECT_EQ(read("a").lines_seen, 1u);
+  EXPECT_EQ(read("a\nb").lines_seen, 2u);
+  EXPECT_EQ(read("a\nb\n").lines_seen, 2u);
+  EXPECT_EQ(read("a\r\nb\r\n").lines_seen, 2u);
+  EXPECT_EQ(read("\n\n").lines_seen, 2u);
+  EXPECT_EQ(read("\r\r\n\r").lines_seen, 3u);
+}
+
+// ---- blank lines --------------------------------------------------------------------------------
+
+TEST(CsvBlankLines, SkippedAndCountedNotEmitted) {
+  const Result r = read("\na,b\n\n1,2\n\r\n\r3,4\n\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}, {"3", "4"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{2, 4, 7}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(r.blank, 5u);
+  EXPECT_EQ(r.records, 3u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvBlankLines, WhitespaceOnlyLineWithoutDelimiterIsBlank) {
+  const Result r = read("a,b\n   \n1,2\n \t \n  ");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(r.blank, 3u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvBlankLines, WhitespaceLineWithDelimiterIsARecord) {
+  const Result r = read("a,b\n  ,  \n,\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"  ", "  "}, {"", ""}}));
+  EXPECT_EQ(r.blank, 0u);
+}
+
+TEST(CsvBlankLines, QuotedEmptyFieldIsARecord) {
+  const Result r = read_no_header("\"\"\n\n\"  \"\n");
+  EXPECT_EQ(r.rows, (Rows{{""}, {"  "}}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 3}));
+}
+
+TEST(CsvBlankLines, BlankLinesInsideQuotesAreData) {
+  const Result r = read("a,b\n\"x\n\n\ny\",2\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"x\n\n\ny", "2"}}));
+  EXPECT_EQ(r.blank, 0u);
+}
+
+TEST(CsvBlankLines, EmptyInputAndOnlyBlankLines) {
+  Result r = read("");
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.blank, 0u);
+  EXPECT_EQ(r.header_cols, 0u);
+  r = read("\n\r\n  \n");
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.blank, 3u);
+  EXPECT_EQ(r.records, 0u);
+}
+
+// ---- trailing delimiters, single columns ----------------------------------------------------------
+
+TEST(CsvFields, TrailingDelimiterMakesAnEmptyLastField) {
+  EXPECT_EQ(read_no_header("a,b,\n").rows, (Rows{{"a", "b", ""}}));
+  EXPECT_EQ(read_no_header("a,").rows, (Rows{{"a", ""}}));
+  EXPECT_EQ(read_no_header(",").rows, (Rows{{"", ""}}));
+  EXPECT_EQ(read_no_header("\"a\",").rows, (Rows{{"a", ""}}));
+}
+
+TEST(CsvFields, SingleColumnFile) {
+  const Result r = read("email\na@example.com\n\nb@example.com");
+  EXPECT_EQ(r.rows, (Rows{{"email"}, {"a@example.com"}, {"b@example.com"}}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_EQ(r.header_cols, 1u);
+}
+
+TEST(CsvFields, OtherDelimiters) {
+  CsvOptions o;
+  o.delimiter = ';';
+  EXPECT_EQ(read("a;b\n\"1;x\";2,5\n", o).rows, (Rows{{"a", "b"}, {"1;x", "2,5"}}));
+  o.delimiter = '\t';
+  EXPECT_EQ(read("a\tb\n1 2\t\"3\t4\"\n", o).rows, (Rows{{"a", "b"}, {"1 2", "3\t4"}}));
+  o.delimiter = '|';
+  EXPECT_EQ(read("a|b\n1,2|3\n", o).rows, (Rows{{"a", "b"}, {"1,2", "3"}}));
+}
+
+TEST(CsvFields, TabDelimitedLineOfTabsIsARecord) {
+  CsvOptions o;
+  o.delimiter = '\t';
+  o.has_header = false;
+  const Result r = read("\t\n \n", o);
+  EXPECT_EQ(r.rows, (Rows{{"", ""}}));
+  EXPECT_EQ(r.blank, 1u);
+}
+
+TEST(CsvFields, LongFieldsAcrossTheWordScanner) {
+  const std::string longa(1000, 'a'), longb(37, 'b');
+  const Result r = read_no_header(longa + "," + longb + "\n\"" + longb + "\"\"" + longa + "\"," + longa);
+  EXPECT_EQ(r.rows, (Rows{{longa, longb}, {longb + "\"" + longa, longa}}));
+}
+
+TEST(CsvFields, NonAsciiBytesAreNotSpecial) {
+  const Result r = read_no_header("\xC3\xA9,\xE2\x80\x9C,\xF0\x9F\x98\x80\xAC\x2C\xFF\n");
+  EXPECT_EQ(r.rows, (Rows{{"\xC3\xA9", "\xE2\x80\x9C", "\xF0\x9F\x98\x80\xAC", "\xFF"}}));
+}
+
+// ---- row numbers --------------------------------------------------------------------------------
+
+TEST(CsvRows, HeaderIsRowZeroAndBlankLinesDoNotCount) {
+  const Result r = read("h1,h2\n\n\nx,1\n\ny,2\n");
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 4, 6}));
+}
+
+TEST(CsvRows, WithoutHeaderRowsStartAtOne) {
+  const Result r = read_no_header("x,1\ny,2\n");
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(r.header_cols, 2u);
+  EXPECT_EQ(r.records, 2u);
+}
+
+// ---- ragged rows --------------------------------------------------------------------------------
+
+TEST(CsvRagged, FewerAndMoreFieldsAreReportedAndStillEmitted) {
+  const Result r = read("a,b,c\n1,2\n1,2,3\n1,2,3,4\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2"}, {"1", "2", "3"}, {"1", "2", "3", "4"}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@1:2", "csv_ragged_row@3:4"}));
+  for (const Finding& f : r.findings) {
+    EXPECT_EQ(f.severity, Severity::Warning);
+    EXPECT_TRUE(f.field.empty());
+  }
+  EXPECT_NE(r.findings[0].message.find("Expected 3 fields"), std::string::npos) << r.findings[0].message;
+  EXPECT_NE(r.findings[0].message.find("got 2"), std::string::npos) << r.findings[0].message;
+  EXPECT_NE(r.findings[1].message.find("got 4"), std::string::npos) << r.findings[1].message;
+}
+
+TEST(CsvRagged, LineOfTheRecordStartIsReported) {
+  const Result r = read("a,b\n\"x\ny\",1,2\n");
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@1:2"}));
+}
+
+TEST(CsvRagged, WithoutHeaderTheFirstRecordSetsTheWidth) {
+  const Result r = read_no_header("1,2\n3\n");
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@2:2"}));
+  EXPECT_NE(r.findings[0].message.find("first row"), std::string::npos);
+}
+
+TEST(CsvRagged, ConsistentRowsGiveNoFinding) {
+  EXPECT_TRUE(read("a,b\n1,2\n,\n\"x,y\",z\n").findings.empty());
+}
+
+// ---- unclosed quote -----------------------------------------------------------------------------
+
+TEST(CsvUnclosedQuote, ReportedAtFinishWithTheOpeningLineAndRecordKept) {
+  const Result r = read("a,b\n1,2\n3,\"abc\n4,5\n6,7\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}, {"3", "abc\n4,5\n6,7\n"}}));
+  ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_unclosed_quote@2:3"}));
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_NE(r.findings[0].message.find("line 3"), std::string::npos) << r.findings[0].message;
+  EXPECT_FALSE(r.fatal);
+  EXPECT_EQ(r.lines_seen, 5u);
+}
+
+TEST(CsvUnclosedQuote, OpeningLineDiffersFromRecordLine) {
+  const Result r = read_no_header("\"multi\nline\",\"open\nstill");
+  EXPECT_EQ(r.rows, (Rows{{"multi\nline", "open\nstill"}}));
+  ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_unclosed_quote@1:1"}));
+  EXPECT_NE(r.findings[0].message.find("line 2"), std::string::npos) << r.findings[0].message;
+}
+
+TEST(CsvUnclosedQuote, LoneQuoteAtEnd) {
+  const Result r = read_no_header("x,\"");
+  EXPECT_EQ(r.rows, (Rows{{"x", ""}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_unclosed_quote@1:1"}));
+}
+
+TEST(CsvUnclosedQuote, QuoteClosedAtVeryEndIsFine) {
+  const Result r = read_no_header("x,\"a\"\"\"");
+  EXPECT_EQ(r.rows, (Rows{{"x", "a\""}}));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+// ---- stray quotes and text after a closing quote --------------------------------------------------
+
+TEST(CsvStrayQuote, KeptLiterallyWithOneWarningPerRecord) {
+  const Result r = read("size,name\n5\" pipe,10\" pipe\n6,ok\n");
+  EXPECT_EQ(r.rows, (Rows{{"size", "name"}, {"5\" pipe", "10\" pipe"}, {"6", "ok"}}));
+  ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_stray_quote@1:2"}));
+  EXPECT_EQ(r.findings[0].severity, Severity::Warning);
+}
+
+TEST(CsvStrayQuote, QuoteAfterLeadingSpaceDoesNotOpenAQuotedField) {
+  const Result r = read_no_header("a, \"b,c\"\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", " \"b", "c\""}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_stray_quote@1:1"}));
+}
+
+TEST(CsvStrayQuote, InHeaderIsRowZero) {
+  const Result r = read("na\"me,b\n1,2\n");
+  EXPECT_EQ(r.rows[0], (std::vector<std::string>{"na\"me", "b"}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_stray_quote@0:1"}));
+}
+
+TEST(CsvTextAfterQuote, KeptWithAWarning) {
+  const Result r = read_no_header("\"abc\"def,x\n\"a\"b\"c\",y\n\"ok\" \n");
+  EXPECT_EQ(r.rows, (Rows{{"abcdef", "x"}, {"ab\"c\"", "y"}, {"ok "}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_text_after_quote@1:1", "csv_text_after_quote@2:2",
+                                                 "csv_text_after_quote@3:3", "csv_ragged_row@3:3"}));
+}
+
+TEST(CsvTextAfterQuote, WithEscapedQuotesBeforeIt) {
+  const Result r = read_no_header("\"x\"\"y\"z\"\"w,1\n");
+  EXPECT_EQ(r.rows, (Rows{{"x\"yz\"\"w", "1"}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_text_after_quote@1:1"}));
+}
+
+// ---- guards -------------------------------------------------------------------------------------
+
+TEST(CsvGuards, FieldAtTheLimitIsReadAndOneByteMoreIsFatal) {
+  CsvOptions o;
+  o.max_field_bytes = 10;
+  Result r = read("a,b\n0123456789,\"0123456789\"\n", o);
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"0123456789", "0123456789"}}));
+  EXPECT_FALSE(r.fatal);
+
+  r = read("a,b\n1,2\n0123456789X,3\n4,5\n", o);
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_TRUE(r.fatal);
+  ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_field_too_large@2:3"}));
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+
+  r = read("a,b\n1,\"012345\"\"789\"\n", o);  // 11 bytes in the file, 10 once unescaped: fine
+  EXPECT_FALSE(r.fatal);
+  EXPECT_EQ(r.rows.back(), (std::vector<std::string>{"1", "012345\"789"}));
+
+  r = read("a,b\n1,\"0123456789\nX\"\n4,5\n", o);
+  EXPECT_TRUE(r.fatal);
+  EXPECT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_field_too_large@1:2"}));
+}
+
+TEST(CsvGuards, UnclosedQuoteOnHugeInputHitsTheFieldGuardEarly) {
+  CsvOptions o;
+  o.max_field_bytes = 1000;
+  std::vector<Finding> findings;
+  std::size_t records = 0;
+  CsvReader reader(o, [&](const CsvRecord&) { ++records; }, [&](Finding&& f) { findings.push_back(f); });
+  reader.feed("email,notes\nann@example.com,\"never closed ");
+  const std::string chunk(256, 'x');
+  std::size_t fed = 0;
+  while (!reader.fatal() && fed < (std::size_t(1) << 26)) {
+    reader.feed(chunk);
+    fed += chunk.size();
+  }
+  EXPECT_TRUE(reader.fatal());
+  EXPECT_LE(fed, 1000u + chunk.size());  // stopped as soon as the field passed the limit
+  reader.feed("\"\nlate,row\n");
+  reader.finish();
+  EXPECT_EQ(records, 1u);  // the header only
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "csv_field_too_large");
+  EXPECT_EQ(findings[0].row, 1u);
+  EXPECT_EQ(findings[0].line, 2u);
+  EXPECT_NE(findings[0].message.find("line 2"), std::string::npos) << findings[0].message;
+}
+
+TEST(CsvGuards, EndlessUnquotedFieldHitsTheFieldGuard) {
+  CsvOptions o;
+  o.max_field_bytes = 4096;
+  std::vector<Finding> findings;
+  CsvReader reader(o, [](const CsvRecord&) {}, [&](Finding&& f) { findings.push_back(f); });
+  const std::string chunk(1000, 'z');
+  std::size_t fed = 0;
+  while (!reader.fatal() && fed < (std::size_t(1) << 26)) {
+    reader.feed(chunk);
+    fed += chunk.size();
+  }
+  EXPECT_LE(fed, 4096u + chunk.size());
+  reader.finish();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "csv_field_too_large");
+  EXPECT_EQ(findings[0].row, 0u);
+}
+
+TEST(CsvGuards, FieldGuardCountsTheWholeFieldNotTheChunk) {
+  CsvOptions o;
+  o.max_field_bytes = 10;
+  EXPECT_TRUE(read("a,b\nx,0123456789AB\n", o, 3).fatal);
+  EXPECT_TRUE(read("a,b\nx,\"0123456789AB\"\n", o, 3).fatal);
+  EXPECT_TRUE(read("a,b\nx,\"01\"23456789AB\n", o, 3).fatal);  // text after quote counts too
+  EXPECT_FALSE(read("a,b\nx,0123456789\ny,0123456789\n", o, 3).fatal);
+}
+
+TEST(CsvGuards, TooManyColumnsIsFatal) {
+  CsvOptions o;
+  o.max_columns = 3;
+  Result r = read("a,b,c\n1,2,3\n", o);
+  EXPECT_FALSE(r.fatal);
+  EXPECT_EQ(r.rows.size(), 2u);
+
+  r = read("a,b,c\n1,2,3\n1,2,3,4\n5,6,7\n", o);
+  EXPECT_TRUE(r.fatal);
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}}));
+  ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_too_many_columns@2:3"}));
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_NE(r.findings[0].message.find("3 columns"), std::string::npos) << r.findings[0].message;
+
+  r = read("a,b,c,\n", o);  // trailing delimiter: a fourth (empty) column
+  EXPECT_TRUE(r.fatal);
+  EXPECT_TRUE(r.rows.empty());
+}
+
+TEST(CsvGuards, HugeNumberOfDelimitersStopsAtTheColumnLimit) {
+  CsvOptions o;
+  o.max_columns = 4096;
+  const Result r = read(std::string(100000, ','), o);
+  EXPECT_TRUE(r.fatal);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_too_many_columns@0:1"}));
+}
+
+TEST(CsvGuards, NothingHappensAfterAFatalError) {
+  CsvOptions o;
+  o.max_field_bytes = 3;
+  std::size_t records = 0, findings = 0;
+  CsvReader reader(o, [&](const CsvRecord&) { ++records; }, [&](Finding&&) { ++findings; });
+  reader.feed("a,b\nlong,1\n");
+  EXPECT_TRUE(reader.fatal());
+  reader.feed("c,d\n\"unclosed");
+  reader.finish();
+  reader.finish();
+  EXPECT_EQ(records, 1u);
+  EXPECT_EQ(findings, 1u);
+  EXPECT_EQ(reader.records(), 1u);
+}
+
+// ---- reader lifecycle ---------------------------------------------------------------------------
+
+TEST(CsvReaderApi, FinishTwiceAndFeedAfterFinishDoNothing) {
+  std::size_t records = 0;
+  CsvReader reader(CsvOptions(), [&](const CsvRecord&) { ++records; }, [](Finding&&) {});
+  reader.feed("a,b\n1,2");
+  EXPECT_EQ(records, 1u);  // the last record waits for its line break or finish()
+  reader.finish();
+  EXPECT_EQ(records, 2u);
+  reader.finish();
+  reader.feed("3,4\n");
+  reader.finish();
+  EXPECT_EQ(records, 2u);
+  EXPECT_EQ(reader.records(), 2u);
+}
+
+TEST(CsvReaderApi, EmptyCallbacksAreAllowed) {
+  CsvReader reader(CsvOptions(), nullptr, nullptr);
+  reader.feed("a,b\n1\n\"x");
+  reader.finish();
+  EXPECT_EQ(reader.records(), 3u);
+  EXPECT_EQ(reader.header_columns(), 2u);
+}
+
+TEST(CsvReaderApi, RecordIsEmittedAsSoonAsItsLineBreakArrives) {
+  Rows rows;
+  CsvReader reader(
+      CsvOptions(), [&](const CsvRecord& r) { rows.emplace_back(r.fields.begin(), r.fields.end()); }, nullptr);
+  reader.feed("a,\"b");
+  EXPECT_TRUE(rows.empty());
+  reader.feed("\"\r");
+  EXPECT_EQ(rows, (Rows{{"a", "b"}}));  // a CR ends the record; an LF may follow in the next chunk
+  reader.feed("\n1,2\n");
+  EXPECT_EQ(rows, (Rows{{"a", "b"}, {"1", "2"}}));
+  reader.finish();
+  EXPECT_EQ(reader.lines(), 2u);
+  EXPECT_EQ(reader.blank_lines(), 0u);
+}
+
+TEST(CsvReaderApi, FieldsAreViewsIntoOneReusedBuffer) {
+  // Fields point into the reader's buffer, not into copies: unquoted fields sit one delimiter apart,
+  // a quoted field starts just after its opening quote (unescaped in place).
+  Rows rows;
+  CsvReader reader(
+      CsvOptions(),
+      [&](const CsvRecord& r) {
+        ASSERT_EQ(r.fields.size(), 3u);
+        const std::size_t gap = r.row == 1 ? 2 : 1;  // row 1: `x,"y""",z`
+        EXPECT_EQ(r.fields[1].data(), r.fields[0].data() + r.fields[0].size() + 1 + (gap - 1));
+        rows.emplace_back(r.fields.begin(), r.fields.end());
+      },
+      nullptr);
+  reader.feed("ab,cd,e");
+  reader.feed("f\nx,\"y\"\"\",z\ng,h,i");
+  reader.finish();
+  EXPECT_EQ(rows, (Rows{{"ab", "cd", "ef"}, {"x", "y\"", "z"}, {"g", "h", "i"}}));
+}
+
+// ---- chunking invariance ------------------------------------------------------------------------
+
+TEST(CsvChunking, CleanInputEveryChunkSize) {
+  expect_chunk_invariant(
+      "email,first,notes\r\nann@example.com,Ann,\"said \"\"hi\"\", then\r\nleft\"\r\nbob@x.io,Bob,\r\n"
+      "\"\",\"\",\"\"\r\nc@d.e,\xC3\x89lodie,\xE2\x82\xAC 5\r\n");
+}
+
+TEST(CsvChunking, EveryQuirkEveryChunkSize) {
+  expect_chunk_invariant(
+      "\n h , \"i\"\r\n\r\n1,\"a\r\nb\"\r2,x\"y\n\"q\"tail,\"\"\"\"\r\n \t \n\r3,4,5\n6\n\"a\"\"b\",c\r\n"
+      "\"x\r\r\n\ny\",z\r\r\n,\n\"open\r\n,never closed\r");
+}
+
+TEST(CsvChunking, EveryLineEndingAtEveryBoundary) {
+  expect_chunk_invariant("a,b\rc,d\r\ne,f\n\rg\r\r\n\"h\r\",\"i\r\n\"\r\n\"j\n\"\r");
+  expect_chunk_invariant("\r\n\r\n\r\r\n\n\r");
+}
+
+TEST(CsvChunking, GuardsEveryChunkSize) {
+  CsvOptions o;
+  o.max_field_bytes = 6;
+  o.max_columns = 4;
+  expect_chunk_invariant("a,b,c\n12345,\"12\"\"34\",x\n1,2,3,4\n", o);
+  expect_chunk_invariant("a,b,c\n123456,\"1234567\n", o);
+  expect_chunk_invariant("a,b,c\n1,2,3,4,5\n6,7\n", o);
+  expect_chunk_invariant("a,b\n\"12\"345,x\n", o);
+  expect_chunk_invariant("a,b\n\"12\"3456,x\n", o);
+  // Found by fuzzing: the guard must stop at the same byte whatever the chunking, before a later
+  // stray quote is reported, and when line breaks or a doubled quote push a field over the limit.
+  o.max_field_bytes = 1;
+  expect_chunk_invariant(std::string("\0\x80X- c\"\"\"\"q\r", 12), o);
+  o.max_field_bytes = 4;
+  expect_chunk_invariant("\"ab\r\n\r\n", o);
+  expect_chunk_invariant("\"abc\"\"", o);
+  expect_chunk_invariant("\"abc\"\"\"x", o);
+}
+
+TEST(CsvChunking, OtherDelimitersAndNoHeader) {
+  CsvOptions o;
+  o.delimiter = ';';
+  o.has_header = false;
+  expect_chunk_invariant("a;\"b;c\";d,e\n\n;\n\"x\"y;z\r\n", o);
+  o.delimiter = '\t';
+  expect_chunk_invariant("a\t\"b\tc\"\t d \n\t\n   \n1\t2\t3\t4", o);
+}
+
+TEST(CsvChunking, RandomBytesFromTheSpecialAlphabet) {
+  // Short random strings made of the bytes that matter; every chunk size must agree with one feed.
+  static const char kAlphabet[] = {'a', ',', ',', '"', '"', '\r', '\n', ' ', ';', '\t'};
+  std::uint32_t seed = 2024;
+  CsvOptions o;
+  o.max_field_bytes = 8;
+  o.max_columns = 6;
+  for (int round = 0; round < 300; ++round) {
+    std::string s;
+    seed = seed * 1664525u + 1013904223u;
+    const std::size_t len = (seed >> 20) % 40;
+    for (std::size_t k = 0; k < len; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      s.push_back(kAlphabet[(seed >> 16) % sizeof(kAlphabet)]);
+    }
+    o.has_header = (round & 1) != 0;
+    expect_chunk_invariant(s, o);
+    if (HasFatalFailure()) {
+      ADD_FAILURE() << "input: " << ::testing::PrintToString(s);
+      return;
+    }
+  }
+}
+
+namespace {
+
+// Deterministic random CSV: the expected rows and their RFC 4180 serialisation.
+struct Generated {
+  Rows rows;
+  std::vector<std::size_t> lines;
+  std::string text;
+};
+
+Generated generate(std::size_t nrows, std::size_t ncols, std::uint32_t seed, const char* eol) {
+  static const char* kPieces[] = {"a", "Zo\xC3\xAB", "x y", ",", "\"", "\n", "\r\n", "\r", "longer text here ", "",
+                                  "1.5", ";", "\t", "|", "\xE2\x82\xAC"};
+  Generated g;
+  std::size_t line = 1;
+  for (std::size_t r = 0; r < nrows; ++r) {
+    std::vector<std::string> row;
+    g.lines.push_back(line);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      seed = seed * 1664525u + 1013904223u;
+      std::size_t parts = (seed >> 24) % 4;
+      std::string v;
+      for (std::size_t p = 0; p < parts; ++p) {
+        seed = seed * 1664525u + 1013904223u;
+        v += kPieces[(seed >> 16) % (sizeof(kPieces) / sizeof(kPieces[0]))];
+      }
+      if (ncols == 1 && v.find_first_not_of(" \t") == std::string::npos) v = "-";  // no blank lines
+      const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || ((seed >> 8) & 7) == 0;
+      if (c) g.text += ',';
+      if (quote) {
+        g.text += '"';
+        for (char ch : v) {
+          if (ch == '"') g.text += '"';
+          g.text += ch;
+        }
+        g.text += '"';
+      } else {
+        g.text += v;
+      }
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        if (v[k] == '\n' || (v[k] == '\r' && (k + 1 >= v.size() || v[k + 1] != '\n'))) ++line;
+      }
+      row.push_back(v);
+    }
+    g.rows.push_back(row);
+    if (r + 1 < nrows || (seed & 1)) g.text += eol;
+    ++line;
+  }
+  return g;
+}
+
+}  // namespace
+
+TEST(CsvChunking, GeneratedFilesRoundTripAtManyChunkSizes) {
+  const char* eols[] = {"\n", "\r\n", "\r"};
+  for (std::uint32_t seed = 1; seed <= 6; ++seed) {
+    const Generated g = generate(300, 1 + seed % 5, seed * 7919u, eols[seed % 3]);
+    for (std::size_t chunk : {std::size_t(0), std::size_t(1), std::size_t(2), std::size_t(7), std::size_t(64),
+                              std::size_t(1000), std::size_t(65536)}) {
+      const Result r = read(g.text, CsvOptions(), chunk);
+      ASSERT_EQ(r.rows, g.rows) << "seed " << seed << " chunk " << chunk;
+      ASSERT_EQ(r.lines, g.lines) << "seed " << seed << " chunk " << chunk;
+      ASSERT_TRUE(r.findings.empty()) << r.findings[0].code << " " << r.findings[0].message;
+      ASSERT_EQ(r.blank, 0u);
+    }
+  }
+}
+
+// ---- delimiter detection ------------------------------------------------------------------------
+
+TEST(DetectDelimiter, EachCandidate) {
+  EXPECT_EQ(detect_delimiter("email,first_name,last_name\na@b.co,Ann,Lee\nc@d.co,Bob,Ray\n"), ',');
+  EXPECT_EQ(detect_delimiter("email;first_name;last_name\na@b.co;Ann;Lee\nc@d.co;Bob;Ray\n"), ';');
+  EXPECT_EQ(detect_delimiter("email\tfirst_name\tlast_name\na@b.co\tAnn\tLee\nc@d.co\tBob\tRay\n"), '\t');
+  EXPECT_EQ(detect_delimiter("email|first_name|last_name\na@b.co|Ann|Lee\nc@d.co|Bob|Ray\n"), '|');
+}
+
+TEST(DetectDelimiter, EuropeanExcelSemicolonWithCommasInQuotesAndDecimals) {
+  const std::string sample =
+      "E-Mail;Name;Firma;Umsatz\r\n"
+      "anna@example.de;\"M\xC3\xBCller, Anna\";\"M\xC3\xBCller, Schmidt & Co. KG\";1.234,56\r\n"
+      "jan@example.nl;\"de Vries, Jan\";\"Vries, B.V.\";12,5\r\n"
+      "li@example.com;Li Wei;\"Acme, Inc.\";0,99\r\n";
+  EXPECT_EQ(detect_delimiter(sample), ';');
+}
+
+TEST(DetectDelimiter, TabWithCommasInText) {
+  EXPECT_EQ(detect_delimiter("Email\tCompany\tNotes\nann@x.io\tLee, Park & Sons\tmet at expo, call\n"
+                             "bob@y.io\tSolo\tno, thanks\n"),
+            '\t');
+}
+
+TEST(DetectDelimiter, DelimitersInsideQuotesAreIgnored) {
+  EXPECT_EQ(detect_delimiter("\"a;b;c\",d\n\"e;f;g\",h\n\"i;j\",k\n"), ',');
+  EXPECT_EQ(detect_delimiter("\"a,b,c\";d;e\n\"e,f\";g;h\n"), ';');
+  // a quoted value spanning lines does not break the count
+  EXPECT_EQ(detect_delimiter("a;b\n\"x\ny,z\";2\n\"p,q,r\ns\";3\n"), ';');
+}
+
+TEST(DetectDelimiter, MostConsistentCountWins) {
+  // Commas appear in some lines' text, semicolons split every line the same way.
+  EXPECT_EQ(detect_delimiter("a;b;c\n1;x, y;3\n4;5;6\n7;p, q, r;9\n"), ';');
+  // Pipes inside a comma file's text do not win.
+  EXPECT_EQ(detect_delimiter("id,name,desc\n1,Ann,a|b\n2,Bob,c\n3,Cy,d|e|f\n"), ',');
+}
+
+TEST(DetectDelimiter, TieBreaks) {
+  // Equally consistent and equally wide: priority , ; TAB |
+  EXPECT_EQ(detect_delimiter("a,b;c\nd,e;f\n"), ',');
+  EXPECT_EQ(detect_delimiter("a;b|c\nd;e|f\n"), ';');
+  EXPECT_EQ(detect_delimiter("a\tb|c\nd\te|f\n"), '\t');
+  // Equally consistent: more fields wins over priority.
+  EXPECT_EQ(detect_delimiter("a;b;c,d\ne;f;g,h\n"), ';');
+}
+
+TEST(DetectDelimiter, FallsBackToComma) {
+  EXPECT_EQ(detect_delimiter(""), ',');
+  EXPECT_EQ(detect_delimiter("email\na@b.co\nc@d.co\n"), ',');
+  EXPECT_EQ(detect_delimiter("\n\n\n"), ',');
+}
+
+TEST(DetectDelimiter, HeaderOnlyAndLinesCutByTheSample) {
+  EXPECT_EQ(detect_delimiter("email;first_name;last_name"), ';');
+  EXPECT_EQ(detect_delimiter("email\tfirst_name\n"), '\t');
+  // the sample ends in the middle of a line: that line is not counted
+  EXPECT_EQ(detect_delimiter("a;b;c\n1;2;3\n4;5,6,7,8,9,10"), ';');
+  // the sample ends inside a quoted value
+  EXPECT_EQ(detect_delimiter("a|b\n1|2\n\"3,4,5,6"), '|');
+}
+
+TEST(DetectDelimiter, BlankLinesAndLinesAfterTheFirstFiftyAreIgnored) {
+  std::string s = "a;b\n\n\n1;2\n";
+  for (int k = 0; k < 48; ++k) s += "x;y\n";
+  for (int k = 0; k < 200; ++k) s += "p,q,r\n";  // beyond the first 50 records
+  EXPECT_EQ(detect_delimiter(s), ';');
+}
+
+TEST(DelimiterNames, NameAndParse) {
+  EXPECT_EQ(delimiter_name(','), "comma");
+  EXPECT_EQ(delimiter_name(';'), "semicolon");
+  EXPECT_EQ(delimiter_name('\t'), "tab");
+  EXPECT_EQ(delimiter_name('|'), "pipe");
+  EXPECT_EQ(delimiter_name(':'), ":");
+
+  const struct {
+    const char* in;
+    char out;
+  } ok[] = {{",", ','}, {";", ';'}, {"\t", '\t'}, {"|", '|'}, {"tab", '\t'}, {"TAB", '\t'},
+            {"comma", ','}, {"Semicolon", ';'}, {"pipe", '|'}, {"\\t", '\t'}};
+  for (const auto& c : ok) {
+    char d = 0;
+    ASSERT_TRUE(parse_delimiter(c.in, d)) << c.in;
+    EXPECT_EQ(d, c.out) << c.in;
+  }
+  char d = 'x';
+  EXPECT_FALSE(parse_delimiter("", d));
+  EXPECT_FALSE(parse_delimiter(":", d));
+  EXPECT_FALSE(parse_delimiter(",,", d));
+  EXPECT_FALSE(parse_delimiter("space", d));
+  EXPECT_EQ(d, 'x');
+  for (char c : {',', ';', '\t', '|'}) {
+    ASSERT_TRUE(parse_delimiter(delimiter_name(c), d));
+    EXPECT_EQ(d, c);
+  }
+}
+
+// ---- fixtures: real-looking exports end to end (decode, detect, read) -------------------------
+
+TEST(CsvFixtures, EuropeanExcelExportWithBomAndCrlf) {
+  const Decoded dec = decode_all(read_file("reader/excel_semicolon.csv"));
+  ASSERT_FALSE(dec.text.empty());
+  EXPECT_EQ(dec.encoding, Encoding::Utf8Bom);
+  CsvOptions o;
+  o.delimiter = detect_delimiter(dec.text);
+  EXPECT_EQ(o.delimiter, ';');
+  const Result r = read(dec.text, o);
+  EXPECT_EQ(r.rows, (Rows{{"E-mail", "Vorname", "Nachname", "Firma", "Umsatz"},
+                          {"anna.mueller@example.de", "Anna", "M\xC3\xBCller", "M\xC3\xBCller, Schmidt & Co. KG",
+                           "1.234,56"},
+                          {"j.smith@example.com", "John", "Smith", "Acme, Inc.", "12,5"},
+                          {"o.brien@example.ie", "Se\xC3\xA1n", "O'Brien", "Brien \"The Pub\" Ltd", "0"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3, 5}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvFixtures, TabExportWithMultiLineNote) {
+  const Decoded dec = decode_all(read_file("reader/tab_export.tsv"));
+  EXPECT_EQ(dec.encoding, Encoding::Utf8);
+  CsvOptions o;
+  o.delimiter = detect_delimiter(dec.text);
+  EXPECT_EQ(o.delimiter, '\t');
+  const Result r = read(dec.text, o);
+  EXPECT_EQ(r.rows, (Rows{{"Email", "First Name", "Last Name", "Company", "Notes"},
+                          {"ann@example.com", "Ann", "Lee", "Lee, Park & Sons", "met at expo, follow up"},
+                          {"bob@example.com", "Bob", "", "Solo", "two\nlines"}}));
+  EXPECT_EQ(r.lines_seen, 4u);
+}
+
+TEST(CsvFixtures, Windows1252Export) {
+  const Decoded dec = decode_all(read_file("reader/windows1252.csv"));
+  EXPECT_EQ(dec.encoding, Encoding::Windows1252);
+  EXPECT_EQ(dec.invalid_sequences, 0u);
+  EXPECT_EQ(detect_delimiter(dec.text), ',');
+  const Result r = read(dec.text);
+  EXPECT_EQ(r.rows, (Rows{{"email", "first_name", "last_name", "company", "notes"},
+                          {"zoe@example.com", "Zo\xC3\xAB", "Dupont", "Caf\xC3\xA9 du Nord",
+                           "said \xE2\x80\x9C" "call me\xE2\x80\x9D"},
+                          {"max@example.com", "Max", "Power", "Power \xE2\x82\xAC Co", ""}}));
+}
+
+TEST(CsvFixtures, CrmExportWithQuirks) {
+  const std::string text = read_file("reader/crm_export.csv");
+  EXPECT_EQ(detect_delimiter(text), ',');
+  const Result r = read(text);
+  EXPECT_EQ(r.rows, (Rows{{"Email", "First name", "Last name", "Website", "Notes"},
+                          {"ada@example.com", "Ada", "Lovelace", "https://example.com/?a=1&b=2",
+                           "Interested in \"Pro\" plan,\nasked for pricing"},
+                          {"grace@example.org", "Grace", "Hopper", "", ""},
+                          {"broken@example.net", "Alan", "Turing", "Enigma, Ltd", "extra", "field"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 4, 5}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@3:5"}));
+  expect_chunk_invariant(text);
+}
