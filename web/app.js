@@ -90,6 +90,7 @@
   const apiKey = () => $('api-key').value.trim();
   const baseUrl = () => $('base-url').value.trim().replace(/\/+$/, '');
   const batchSize = () => Math.max(1, Math.min(1000, parseInt($('batch-size').value, 10) || 50));
+  const timeoutMs = () => Math.round(Math.max(1, Math.min(600, parseFloat($('request-timeout').value) || 30)) * 1000);
 
   // ---------------------------------------------------------------- input
   let state = null;           // last state from the worker
@@ -389,10 +390,13 @@
   let running = false;
   // A batch left "sending" by a closed tab was never confirmed: show it as such.
   for (const run of ledger.runs) for (const b of run.batches) if (b.state === 'sending') { b.state = 'unconfirmed'; b.message = 'The page was closed while this batch was being sent; its outcome is unknown. Check its status by email, or send it again (already-queued emails are not charged twice).'; }
+  else if (b.state === 'waiting') { b.state = 'not_sent'; b.message = 'The page was closed before this batch was sent.'; }
   saveLedger(ledger);
   if (ledger.runs.length) current = ledger.runs[ledger.runs.length - 1];
 
-  const STATE_TEXT = { sent: 'sent', failed: 'failed', not_sent: 'not sent', sending: 'sending…', unconfirmed: 'unconfirmed', waiting: 'waiting' };
+  const STATE_TEXT = { sent: 'sent', failed: 'failed', not_sent: 'not sent', sending: 'sending…', unconfirmed: 'unconfirmed', waiting: 'waiting', partial: 'partly queued' };
+  // A partly queued batch can be sent again in full: its already-queued emails are not queued twice.
+  const RESENDABLE = ['failed', 'not_sent', 'unconfirmed', 'partial'];
   function renderBatches() {
     const tb = $('batches');
     tb.replaceChildren();
@@ -405,10 +409,14 @@
         el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
       if (b.uuid) {
         tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', onclick: () => { $('track-uuid').value = b.uuid; trackUuid(); } }));
+      } else if (['sent', 'failed', 'unconfirmed'].includes(b.state)) {
+        // No uuid to track (nothing queued, or the answer was lost): find its emails' batches instead.
+        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Look up', 'aria-label': 'Look up the emails of batch ' + (b.index + 1),
+          onclick: () => { $('lookup-emails').value = b.emails.join(', '); lookupEmails(); } }));
       }
       tb.append(tr);
     }
-    const resendable = current.batches.filter((b) => ['failed', 'not_sent', 'unconfirmed'].includes(b.state));
+    const resendable = current.batches.filter((b) => RESENDABLE.includes(b.state));
     $('resend-btn').hidden = running || !resendable.length || !state || !state.ok;
     $('resend-btn').textContent = 'Send ' + resendable.length + ' failed or unsent batch(es)';
   }
@@ -440,7 +448,7 @@
   });
   $('resend-btn').addEventListener('click', () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
-    const todo = current.batches.filter((b) => ['failed', 'not_sent', 'unconfirmed'].includes(b.state));
+    const todo = current.batches.filter((b) => RESENDABLE.includes(b.state));
     // Match the ledger's batches to the loaded file by their emails.
     const byKey = new Map(plan.map((p) => [p.emails.join('\n'), p.index]));
     const missing = todo.filter((b) => !byKey.has(b.emails.join('\n')));
@@ -454,6 +462,9 @@
   function startRun(batches) {
     running = true;
     runStats = { total: batches.length, done: 0, retries: 0 };
+    showAlert('');
+    lastStopMessage = '';
+    $('progress-text').textContent = 'Sending ' + batches.length + ' batch(es)…';
     for (const b of batches) { b.state = 'waiting'; b.message = 'waiting to be sent'; }
     $('queue-btn').disabled = true;
     $('cancel-btn').hidden = false;
@@ -462,7 +473,7 @@
     $('progress').value = 0;
     renderBatches();
     saveLedger(ledger);
-    call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), batches: batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index })) })
+    call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), timeoutMs: timeoutMs(), batches: batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index })) })
       .catch((e) => showAlert(e.message));
     announce('Sending ' + batches.length + ' batch(es).');
   }
@@ -477,7 +488,11 @@
       saveLedger(ledger);
       renderBatches();
       const c = countStates();
-      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent.' + (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
+      const queued = current.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
+      const prospects = current.batches.reduce((n, b) => n + b.emails.length, 0);
+      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + fmt(prospects) + ' prospects queued' +
+        (runStats && runStats.retries ? ' (' + runStats.retries + (runStats.retries === 1 ? ' retry' : ' retries') + ')' : '') + '.' +
+        (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
       $('progress-text').textContent = text;
       announce(text);
       if (ev.stopReason && ev.stopReason !== 'cancelled') showAlert(lastStopMessage || notSentReason(ev.stopReason));
@@ -498,6 +513,12 @@
         b.status = ev.response.status;
         b.counts = { queued: ev.response.prospectsCount, submitted: ev.response.totalProspectsCount };
         b.message = ev.response.status + ': ' + ev.response.prospectsCount + ' of ' + ev.response.totalProspectsCount + ' queued. ' + ev.response.headline + ' ' + ev.response.nextStep;
+        if (ev.response.status === 'NOT_ENQUEUED' && ev.unanswered) {
+          b.message += ' An earlier attempt of this batch got no answer; it most likely queued them then, so nothing is charged twice. Use “Look up” to see their status.';
+        }
+        if (ev.response.status === 'CREDITS_EXHAUSTED') b.state = 'failed';
+        else if (ev.response.status === 'PARTIALLY_ENQUEUED') b.state = 'partial';
+        if (ev.attempt > 1) b.message += ' (Sent on attempt ' + ev.attempt + '.)';
         if (b.uuid) addHistory(b);
       }
       if (ev.state !== 'sending') {
@@ -517,7 +538,7 @@
   }
   function countStates() {
     const c = { sent: 0, failed: 0, not_sent: 0 };
-    for (const b of current.batches) c[b.state === 'sent' ? 'sent' : b.state === 'failed' ? 'failed' : 'not_sent']++;
+    for (const b of current.batches) c[b.state === 'sent' || b.state === 'partial' ? 'sent' : b.state === 'failed' ? 'failed' : 'not_sent']++;
     return c;
   }
 
@@ -549,7 +570,7 @@
     if (!uuid) { showAlert('Enter a batch uuid to track.'); return; }
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
     clearTimeout(pollTimer);
-    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), uuid });
+    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), uuid });
     renderStatus(r, 'Batch ' + uuid);
     const batch = r.parsed && r.parsed.batches.find((b) => b.uuid === uuid);
     if ($('auto-refresh').checked && r.httpStatus >= 200 && r.httpStatus < 300 && !(batch && batch.allFinal)) {
@@ -559,7 +580,7 @@
   async function lookupEmails() {
     const emails = $('lookup-emails').value.split(/[\s,;]+/).filter(Boolean);
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
-    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), emails });
+    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), emails });
     renderStatus(r, emails.length ? 'Statuses for ' + emails.join(', ') : 'Recent enrichments');
   }
   $('track-btn').addEventListener('click', trackUuid);
@@ -582,7 +603,7 @@
           tb.append(el('tr', {}, el('td', { text: p.email }), el('td', { text: p.status }), el('td', { text: p.result || '—' })));
         }
         table.append(tb);
-        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + b.created : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), table);
+        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + b.created : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), el('div', { class: 'table-wrap' }, table));
       }
       announce(title + ': ' + finalCount + ' of ' + totalCount + ' prospects finished.');
     }

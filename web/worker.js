@@ -14,11 +14,17 @@ const ready = createEnricher().then((mod) => {
 
 // ---- queue runner: one request at a time, in order; the policy lives in C++ (pe::decide) ----
 let run = null;  // {cancelled, timer, wake}
+// Base URLs that have answered (any HTTP status) in this page: for them a later "no response" is a
+// lost connection worth retrying, not a browser block (CORS), which shows up on the first call.
+const answered = new Set();
 
 function post(event) { self.postMessage({ type: 'event', event }); }
 
-function httpOnce(method, url, apiKey, body, timeoutMs) {
-  return new Promise((resolve) => M.httpRequest(method, url, apiKey, body || '', timeoutMs, resolve));
+function httpOnce(method, url, apiKey, body, timeoutMs, baseUrl) {
+  return new Promise((resolve) => M.httpRequest(method, url, apiKey, body || '', timeoutMs, (r) => {
+    if (r.status !== 0 && baseUrl) answered.add(baseUrl);
+    resolve(r);
+  }));
 }
 
 function sleep(ms) {
@@ -42,11 +48,16 @@ async function sendBatches(msg) {
     if (!body) { post({ kind: 'batch', index: b.index, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
     let attempt = 0;
     let done = false;
+    let unanswered = false;  // an earlier attempt got no answer: it may have been queued anyway
     while (!done) {
       attempt++;
       post({ kind: 'batch', index: b.index, state: 'sending', attempt });
-      const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000);
-      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, attempt, Math.random(), Date.now() / 1000));
+      const reached = answered.has(baseUrl);
+      const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
+      // A first "no response" from an API that has answered before is a dropped connection: let the
+      // policy treat it as it treats a repeated one (retry), not as a block.
+      const policyAttempt = r.status === 0 && !r.timedOut && attempt === 1 && reached ? 2 : attempt;
+      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, policyAttempt, Math.random(), Date.now() / 1000));
       if (d.outcome === 'retry') {
         if (run.cancelled) {
           post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while retrying: ' + d.message, httpStatus: r.status });
@@ -54,6 +65,7 @@ async function sendBatches(msg) {
           done = true;
           break;
         }
+        if (r.status === 0) unanswered = true;
         post({ kind: 'retry', index: b.index, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
         await sleep(d.delayMs);
         if (run.cancelled) {
@@ -65,7 +77,7 @@ async function sendBatches(msg) {
       }
       done = true;
       if (d.outcome === 'sent') {
-        post({ kind: 'batch', index: b.index, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending });
+        post({ kind: 'batch', index: b.index, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered });
         if (d.stopSending) stopReason = 'credits';
       } else if (d.outcome === 'failed') {
         post({ kind: 'batch', index: b.index, state: 'failed', attempt, httpStatus: r.status, message: d.message, raw: r.body.slice(0, 2000) });
@@ -83,11 +95,12 @@ async function sendBatches(msg) {
 
 async function statusCall(msg) {
   const { baseUrl, apiKey } = msg;
+  const timeoutMs = msg.timeoutMs || 20000;
   let r;
   if (msg.uuid) {
-    r = await httpOnce('GET', joinUrl(baseUrl, M.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', 20000);
+    r = await httpOnce('GET', joinUrl(baseUrl, M.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', timeoutMs, baseUrl);
   } else {
-    r = await httpOnce('POST', joinUrl(baseUrl, M.statusQueryPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), 20000);
+    r = await httpOnce('POST', joinUrl(baseUrl, M.statusQueryPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), timeoutMs, baseUrl);
   }
   const parsed = r.status >= 200 && r.status < 300 ? JSON.parse(M.parseStatus(r.body)) : null;
   let message = '';

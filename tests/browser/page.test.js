@@ -1,0 +1,207 @@
+// The page as a user drives it: paste, upload, drag-and-drop, remap, fix a cell, filter, dry run,
+// export, keyboard use, small screens. From file:// (and the nginx slice covers serving).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const h = require('./harness');
+
+let browser;
+test.before(async () => { browser = await h.launch(); });
+test.after(async () => { await browser.close(); });
+
+const stat = (page, name) => page.locator('#summary .stat').filter({ has: page.locator('dt', { hasText: new RegExp('^' + name + '$') }) }).locator('dd');
+
+async function paste(page, csv, expectError) {
+  await page.getByLabel('Prospects CSV').fill(csv);
+  await page.getByRole('button', { name: 'Validate' }).click();
+  if (expectError) await page.getByRole('alert').filter({ hasText: expectError }).waitFor();
+  else await page.locator('#summary .stat').first().waitFor();
+}
+
+test('empty state explains the columns and the sample file loads', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const empty = page.locator('#empty-state');
+  assert.match(await empty.textContent(), /email.*required/s);
+  assert.match(await empty.textContent(), /linkedin_url/);
+  await page.getByRole('button', { name: 'Try the sample file' }).click();
+  await page.locator('#summary .stat').first().waitFor();
+  assert.equal(await stat(page, 'Rows read').textContent(), '8');
+  assert.equal(await stat(page, 'Valid').textContent(), '6');
+  assert.equal(await stat(page, 'Invalid').textContent(), '1');
+  assert.equal(await stat(page, 'Duplicates').textContent(), '1');
+  assert.ok(await empty.isHidden());
+  await page.context().close();
+});
+
+test('paste shows per-cell errors with messages, and the filter narrows the rows', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await paste(page, 'email,first_name,last_name,website\nada@example.com,Ada,Lovelace,example.com\nbob@@example.com,Bob,B,example.com\nada@example.com,Ada,L,example.com\ncyd@example.com,,,\n');
+  assert.equal(await stat(page, 'Rows read').textContent(), '4');
+  assert.equal(await stat(page, 'Rows with warnings').textContent(), '1');
+  const bad = page.locator('.grid-row.invalid .cell.has-error[data-col="0"]');
+  assert.match(await bad.getAttribute('title'), /error: .*bob@@example\.com/);
+  assert.equal(await bad.getAttribute('aria-description'), await bad.getAttribute('title'));
+  const dup = page.locator('.grid-row.duplicate .cell.status');
+  assert.equal(await dup.textContent(), 'duplicate of row 1');
+  assert.match(await page.locator('.grid-row.valid .cell.has-warning').first().getAttribute('title'), /enrichment usually needs/);
+
+  await page.getByLabel('Show rows').selectOption('errors');
+  await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 2);
+  assert.equal(await page.locator('#row-count').textContent(), '2 row(s)');
+  await page.getByLabel('Show rows').selectOption('warnings');
+  await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 1);
+  await page.getByLabel('Show rows').selectOption('all');
+  await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 4);
+  await page.context().close();
+});
+
+test('upload a Windows-1252 semicolon file; encoding and delimiter are shown and can be overridden', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-up-'));
+  const file = path.join(dir, 'excel-de.csv');
+  fs.writeFileSync(file, Buffer.from('E-Mail;Vorname;Nachname;Firma\r\njuergen@example.de;J\xfcrgen;M\xfcller;M\xfcller GmbH\r\n', 'latin1'));
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.locator('#summary .stat').first().waitFor();
+  assert.match(await page.locator('#detected').textContent(), /windows-1252, semicolon-separated \(detected\)/);
+  assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'Jürgen');
+  assert.match(await page.locator('#file-name').textContent(), /excel-de\.csv/);
+  // Force another reading: UTF-8 turns the byte into a replacement character and says so.
+  await page.getByLabel('Encoding').selectOption('utf-8');
+  await page.waitForFunction(() => /utf-8/.test(document.getElementById('detected').textContent));
+  assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'J\ufffdrgen');
+  assert.match(await page.locator('#file-findings').textContent(), /not valid utf-8/i);
+  // Wrong delimiter: one column, no email column -> a clear message naming the header.
+  await page.getByLabel('Delimiter').selectOption(',');
+  await page.getByRole('alert').filter({ hasText: 'No email column' }).waitFor();
+  await page.getByLabel('Delimiter').selectOption('auto');
+  await page.getByLabel('Encoding').selectOption('auto');
+  await page.waitForFunction(() => /windows-1252/.test(document.getElementById('detected').textContent));
+  await page.context().close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('drag and drop a file anywhere on the page', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(['Email\nx@example.com\ny@example.com\n'], 'dropped.tsv', { type: 'text/plain' }));
+    return d;
+  });
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+  await page.locator('#summary .stat').first().waitFor();
+  assert.equal(await stat(page, 'Valid').textContent(), '2');
+  assert.match(await page.locator('#file-name').textContent(), /dropped\.tsv/);
+  await page.context().close();
+});
+
+test('remap a column and fix a cell inline; everything re-validates at once', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  // "Contact" is not recognised: no email column, and the message names the headers seen.
+  await paste(page, 'Contact,Notes\nnot-an-email,a@example.com\nb@example.com,x\n', 'No email column');
+  assert.match(await page.getByRole('alert').textContent(), /“Contact”, “Notes”/);
+  await page.getByLabel('Field for column Notes').selectOption('email');
+  await page.locator('#summary .stat').first().waitFor();
+  assert.equal(await stat(page, 'Valid').textContent(), '1');
+  assert.equal(await stat(page, 'Invalid').textContent(), '1');
+  assert.ok(await page.getByRole('alert').isHidden());
+  // Map Contact instead, then fix its bad cell by keyboard.
+  await page.getByLabel('Field for column Contact').selectOption('email');
+  await page.getByLabel('Field for column Notes').selectOption('ignore');
+  await page.waitForFunction(() => document.querySelector('.grid-row.invalid'));
+  const cell = page.locator('.grid-row.invalid .cell[data-col="0"]');
+  await cell.focus();
+  await page.keyboard.press('Enter');
+  const input = page.getByRole('textbox', { name: 'Edit Contact, row 1' });
+  await input.fill('fixed@example.com');
+  await input.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('.grid-row.invalid'));
+  assert.equal(await stat(page, 'Valid').textContent(), '2');
+  assert.equal(await stat(page, 'Invalid').textContent(), '0');
+  assert.match(await page.locator('#live').textContent(), /Row 1 is valid/);
+  await page.context().close();
+});
+
+test('dry run shows the exact body and a curl command with the key masked', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('API key').fill('secret-key-123');
+  await page.getByLabel('Batch size').fill('2');
+  await page.getByLabel('Batch size').dispatchEvent('change');
+  await paste(page, 'email,first_name\na@example.com,A\nb@example.com,B\nc@example.com,C\n');
+  assert.equal(await stat(page, 'Batches').textContent(), '2 × up to 2');
+  const body = JSON.parse(await page.getByLabel('Request body').inputValue());
+  assert.deepEqual(body, { prospects: [{ email: 'a@example.com', first_name: 'A' }, { email: 'b@example.com', first_name: 'B' }] });
+  await page.getByLabel('Batch', { exact: true }).selectOption({ index: 1 });
+  await page.waitForFunction(() => document.getElementById('batch-body').value.includes('c@example.com'));
+  const curl = await page.getByLabel('Equivalent curl command (key masked)').inputValue();
+  assert.match(curl, /--header "x-api-key: \$WOODPECKER_API_KEY"/);
+  assert.match(curl, /"prospects":\[\{"email":"c@example.com","first_name":"C"\}\]/);
+  assert.ok(!curl.includes('secret-key-123'));
+  await page.context().close();
+});
+
+test('exports: report per input row and cleaned CSV, formulas neutralised, no key', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('API key').fill('secret-key-123');
+  await paste(page, 'email,first_name\na@example.com,=HYPERLINK("x")\nbad,B\na@example.com,C\n');
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report CSV' }).click()]);
+  const rtext = fs.readFileSync(await report.path(), 'utf8');
+  const lines = rtext.replace(/^\ufeff/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'row,line,email,status,outcome,details');
+  assert.equal(lines.length, 4, 'one line per input row');
+  assert.match(lines[1], /^1,2,a@example.com,valid,not sent,/);
+  assert.match(lines[2], /^2,3,bad,invalid,invalid,/);
+  assert.match(lines[3], /^3,4,a@example.com,duplicate,duplicate of row 1,/);
+  assert.ok(!rtext.includes('secret-key-123'));
+  const [clean] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download cleaned CSV' }).click()]);
+  const ctext = fs.readFileSync(await clean.path(), 'utf8').replace(/^\ufeff/, '');
+  assert.equal(ctext, 'email,first_name,last_name,linkedin_url,company_name,company_website\r\na@example.com,"\'=HYPERLINK(""x"")",,,,\r\n');
+  await page.context().close();
+});
+
+test('100,000 rows: only visible rows are in the DOM and scrolling reaches the end', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-big-'));
+  const file = path.join(dir, 'big.csv');
+  const rows = ['email,first_name,last_name,website'];
+  for (let i = 0; i < 100000; i++) rows.push((i % 1000 === 999 ? 'broken' + i : 'user' + i + '@example.com') + ',F' + i + ',L' + i + ',example.com');
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.locator('#summary .stat').first().waitFor({ timeout: 60000 });
+  assert.equal(await stat(page, 'Rows read').textContent(), '100,000');
+  assert.equal(await stat(page, 'Invalid').textContent(), '100');
+  const domRows = await page.locator('.grid-row').count();
+  assert.ok(domRows > 5 && domRows < 80, 'rendered rows: ' + domRows);
+  await page.locator('#grid-body').evaluate((b) => { b.scrollTop = b.scrollHeight; });
+  await page.locator('.grid-row .rownum', { hasText: /^100000$/ }).waitFor();
+  assert.ok(await page.locator('.grid-row').count() < 80);
+  await page.getByLabel('Show rows').selectOption('errors');
+  await page.waitForFunction(() => document.getElementById('row-count').textContent === '100 row(s)');
+  await page.context().close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('usable at 320 px: no horizontal page scroll, controls reachable by keyboard', async () => {
+  const page = await h.openPage(browser, h.FILE_URL, { viewport: { width: 320, height: 700 } });
+  // Tab reaches the API key field from the top of the page.
+  let reached = false;
+  for (let i = 0; i < 10 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'api-key');
+  }
+  assert.ok(reached, 'API key reachable by Tab');
+  await page.getByRole('button', { name: 'Try the sample file' }).click();
+  await page.locator('#summary .stat').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, 'page scrolls sideways by ' + overflow + ' px');
+  // Every form control has an accessible name.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((e) => e.offsetParent !== null || e.type === 'file')
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.textContent || '').trim())
+    .map((e) => e.id || e.outerHTML.slice(0, 60)));
+  assert.deepEqual(unnamed, []);
+  await page.context().close();
+});
