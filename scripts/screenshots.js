@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Refreshes the screenshots in docs/screenshots/ from the built page (run scripts/build.sh first):
+//   node scripts/screenshots.js
+// Drives the page against a local sandbox, as the browser tests do.
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const h = require('../tests/browser/harness');
+
+const OUT = path.join(h.ROOT, 'docs', 'screenshots');
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const sandbox = await h.startSandbox(['--progress-seconds', '1']);
+  const browser = await h.launch();
+  const shot = async (page, name, opts) => {
+    await page.screenshot(Object.assign({ path: path.join(OUT, name + '.png') }, opts || {}));
+    console.log('docs/screenshots/' + name + '.png');
+  };
+  try {
+    for (const scheme of ['light', 'dark']) {
+      const page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent(sandbox.url),
+        { viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+      if (scheme === 'light') await shot(page, 'empty-state', { fullPage: true });
+      await page.getByLabel('API key').fill(h.SANDBOX_KEY);
+      await page.getByRole('button', { name: 'Try the sample file' }).click();
+      await page.locator('#summary .stat').first().waitFor();
+      await page.locator('#results').scrollIntoViewIfNeeded();
+      await shot(page, scheme === 'light' ? 'validated' : 'validated-dark');
+      if (scheme === 'dark') { await page.context().close(); break; }
+      await page.locator('#dryrun').scrollIntoViewIfNeeded();
+      await shot(page, 'dry-run');
+      await page.getByRole('button', { name: /^Queue \d+ prospects/ }).click();
+      await shot(page, 'confirm');
+      await page.getByRole('dialog').getByRole('button', { name: 'Queue now' }).click();
+      await page.locator('#batches td', { hasText: /^sent$/ }).first().waitFor({ timeout: 15000 });
+      await page.locator('#queue').scrollIntoViewIfNeeded();
+      await shot(page, 'queued');
+      await page.locator('#batches').getByRole('button', { name: 'Track' }).first().click();
+      await page.locator('#track-result td', { hasText: 'PROCESSED' }).first().waitFor({ timeout: 20000 });
+      await page.locator('#track').scrollIntoViewIfNeeded();
+      await shot(page, 'tracking');
+      await page.context().close();
+    }
+    const phone = await h.openPage(browser, h.FILE_URL, { viewport: { width: 320, height: 800 } });
+    await phone.getByRole('button', { name: 'Try the sample file' }).click();
+    await phone.locator('#summary .stat').first().waitFor();
+    await phone.locator('#results').scrollIntoViewIfNeeded();
+    await shot(phone, 'phone-320');
+  } finally {
+    await browser.close();
+    await sandbox.stop();
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
