@@ -290,3 +290,56 @@ TEST(Document, HubSpotUtf16ExportRoundTrip) {
             R"({"prospects":[{"email":"gavin@hooli.com","first_name":"Gavin","last_name":"Belson",)"
             R"("company_name":"Hooli","company_website":"https://hooli.com"}]})");
 }
+
+TEST(Document, SalesforceExportRoundTrip) {
+  Document d;
+  ASSERT_TRUE(d.load(fixture("exports/salesforce.csv"), {})) << d.error();
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 3u);
+  EXPECT_EQ(s.valid, 3u);
+  EXPECT_EQ(s.invalid, 0u);
+  EXPECT_TRUE(has_code(d.row_findings(1), "linkedin_sales_navigator"));
+  EXPECT_TRUE(has_code(d.row_findings(2), "website_path_dropped"));
+  auto b = bodies(d, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0],
+            R"({"prospects":[{"email":"richard@piedpiper.com","first_name":"Richard","last_name":"Hendricks","linkedin_url":"https://www.linkedin.com/in/richard-hendricks","company_name":"Pied Piper","company_website":"https://www.piedpiper.com"},)"
+            R"({"email":"bertram@piedpiper.com","first_name":"Bertram","last_name":"Gilfoyle","company_name":"Pied Piper","company_website":"https://piedpiper.com"},)"
+            R"({"email":"DINESH@piedpiper.com","first_name":"Dinesh","last_name":"Chugtai","company_name":"Pied Piper","company_website":"https://www.piedpiper.com"}]})");
+}
+
+TEST(Document, EvabootSalesNavigatorExportRoundTrip) {
+  Document d;
+  ASSERT_TRUE(d.load(fixture("exports/evaboot.csv"), {})) << d.error();
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 3u);
+  EXPECT_EQ(s.valid, 2u);
+  EXPECT_EQ(s.invalid, 1u);
+  EXPECT_TRUE(has_code(d.row_findings(2), "email_missing"));
+  EXPECT_TRUE(has_code(d.row_findings(2), "linkedin_company_page"));
+  EXPECT_TRUE(has_code(d.row_findings(2), "website_webmail"));
+  auto b = bodies(d, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0],
+            R"({"prospects":[{"email":"laurie@raviga.com","first_name":"Laurie","last_name":"Bream","linkedin_url":"https://www.linkedin.com/in/lauriebream","company_name":"Raviga Capital","company_website":"https://raviga.com"},)"
+            R"({"email":"jian@newpiedpiper.com","first_name":"Jian","last_name":"Yang","linkedin_url":"https://www.linkedin.com/in/jianyang","company_name":"NewPiedPiper","company_website":"https://newpiedpiper.com"}]})");
+}
+
+TEST(Document, GoogleSheetsFullNameExportRoundTrip) {
+  Document d;
+  ASSERT_TRUE(d.load(fixture("exports/google-sheets.tsv"), {})) << d.error();
+  auto s = d.summary(50);
+  EXPECT_EQ(s.rows, 4u);
+  EXPECT_EQ(s.valid, 4u);
+  EXPECT_EQ(s.invalid, 0u);
+  EXPECT_TRUE(has_code(d.row_findings(1), "email_unwrapped"));
+  EXPECT_TRUE(has_code(d.row_findings(2), "email_unwrapped"));
+  EXPECT_TRUE(has_code(d.row_findings(3), "name_not_split"));
+  auto b = bodies(d, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0],
+            R"({"prospects":[{"email":"ada@analytical.example","first_name":"Ada","last_name":"King Lovelace","company_name":"Analytical Engines","company_website":"https://analytical.example"},)"
+            R"({"email":"grace@navy.example","first_name":"Grace","last_name":"Hopper","company_name":"US Navy","company_website":"https://navy.example"},)"
+            R"({"email":"alan@bletchley.example","first_name":"Alan","last_name":"Turing","company_name":"Bletchley Park","company_website":"https://bletchley.example"},)"
+            R"({"email":"turing@bletchley.example","first_name":"Turing","company_name":"Bletchley Park","company_website":"https://bletchley.example"}]})");
+}
