@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Builds everything: native (core, enrich CLI, tests) and wasm (module, tests), then assembles
 # the ready page in build/web/ (works from file:// and over http).
+#   scripts/build.sh        everything (what scripts/test.sh needs)
+#   scripts/build.sh page   only the wasm module and the page (what scripts/run.sh needs)
 set -euo pipefail
+WHAT=${1:-all}
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 # Debian's emcc runs its JS tools under the machine's Node, which must see Debian's JS modules.
 export NODE_PATH=/usr/share/nodejs
 
-echo "== native build"
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j"$JOBS"
+if [ "$WHAT" = all ]; then
+  echo "== native build"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$JOBS"
+fi
 
 echo "== wasm build"
 # Emscripten 3.1.6 output under Node 20 would fetch() the .wasm file: tests run with fetch off.
 emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(command -v node);--no-experimental-fetch" >/dev/null
-cmake --build build/wasm -j"$JOBS"
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(command -v node);--no-experimental-fetch" >/dev/null 2>&1
+if [ "$WHAT" = all ]; then
+  cmake --build build/wasm -j"$JOBS"
+else
+  cmake --build build/wasm -j"$JOBS" --target enricher
+fi
 
 echo "== page"
 node scripts/bundle_web.js build/wasm/enricher.js web build/web
-echo "build: ready: build/web/index.html and build/native/enrich"
+echo "build: ready: build/web/index.html$([ "$WHAT" = all ] && echo " and build/native/enrich")"

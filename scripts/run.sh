@@ -7,7 +7,7 @@ PORT=${PORT:-8080}
 SANDBOX_PORT=${SANDBOX_PORT:-8090}
 
 scripts/deps.sh
-scripts/build.sh
+scripts/build.sh page
 
 state="$PWD/build/nginx"
 mkdir -p "$state"

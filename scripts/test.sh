@@ -15,8 +15,9 @@ total_pass=0 total_fail=0 failed_suites=()
 # gtest_counts LOG -> "passed failed" summed over every GoogleTest executable in the log
 gtest_counts() {
   local p f
-  p=$(grep -aoE '^\[  PASSED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
-  f=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
+  # ctest -V prefixes each line of a test's output with "N: ".
+  p=$(grep -aoE '^([0-9]+: )?\[  PASSED  \] [0-9]+ test' "$1" | grep -oE '[0-9]+ test' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -aoE '^([0-9]+: )?\[  FAILED  \] [0-9]+ test' "$1" | grep -oE '[0-9]+ test' | awk '{s+=$1} END {print s+0}')
   echo "$p $f"
 }
 
@@ -27,7 +28,7 @@ run_ctest() {  # name build-dir
   grep -aE '^ *[0-9]+/[0-9]+ Test|tests passed' "$log"
   read -r p f < <(gtest_counts "$log")
   if [ $rc -ne 0 ]; then
-    grep -aE '^\[  FAILED  \]|Failure|error:' "$log" | head -40
+    grep -aE '^([0-9]+: )?\[  FAILED  \]|Failure|error:' "$log" | head -40
     failed_suites+=("$name")
     [ "$f" -eq 0 ] && f=1
   fi
