@@ -119,7 +119,7 @@ const handlers = {
   rows: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
   setCell: (m) => { const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
   findings: (m) => JSON.parse(session.findings(m.limit == null ? -1 : m.limit)),
-  batchPlan: () => JSON.parse(session.batchPlan()),
+  batchPlan: (m) => JSON.parse(session.batchPlan(!!m.emails)),
   batchBody: (m) => session.batchBody(m.index),
   report: () => JSON.parse(session.report()),
   cleanedCsv: () => session.cleanedCsv(),

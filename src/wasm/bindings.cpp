@@ -49,6 +49,7 @@ class Session {
       return error_json("Unknown delimiter “" + o.delimiter + "”.");
     batch_size_ = o.batchSize > 0 ? static_cast<std::size_t>(o.batchSize) : pe::kDefaultBatchSize;
     loaded_ = doc_.load(bytes, opt);
+    batches_valid_ = false;
     overrides_.clear();
     refilter();
     return state();
@@ -93,15 +94,20 @@ class Session {
           overrides_.emplace_back(o["header"].get<std::string>(), f);
       }
     if (!doc_.headers().empty()) loaded_ = doc_.remap(overrides_);
+    batches_valid_ = false;
     refilter();
     return state();
   }
 
-  void setBatchSize(int n) { batch_size_ = n > 0 ? static_cast<std::size_t>(n) : pe::kDefaultBatchSize; }
+  void setBatchSize(int n) {
+    batch_size_ = n > 0 ? static_cast<std::size_t>(n) : pe::kDefaultBatchSize;
+    batches_valid_ = false;
+  }
 
   std::string setCell(int row, int col, const std::string& value) {
     if (!loaded_ || row < 0 || col < 0 || !doc_.set_cell(static_cast<std::size_t>(row), static_cast<std::size_t>(col), value))
       return error_json("That cell does not exist.");
+    batches_valid_ = false;
     json j = json::object();
     j["row"] = row_json(static_cast<std::size_t>(row));
     j["summary"] = summary_json();
@@ -136,24 +142,29 @@ class Session {
     return dump(list);
   }
 
-  // [{"index": 0, "rows": [0,1,...], "emails": [...]}]
-  std::string batchPlan() const {
+  // [{"index": 0, "count": 50, "firstRow": 1, "lastRow": 57, "emails": [...] (only when asked)}]
+  // Emails are asked for only when a run starts: computing them for 100,000 rows takes a while.
+  std::string batchPlan(bool with_emails) const {
     json out = json::array();
-    std::size_t i = 0;
-    for (const auto& rows : doc_.batch_rows(batch_size_)) {
+    const auto& all = batches();
+    for (std::size_t i = 0; i < all.size(); ++i) {
       json b = json::object();
-      b["index"] = i++;
-      b["rows"] = rows;
-      json emails = json::array();
-      for (std::size_t r : rows) emails.push_back(doc_.prospect(r).email);
-      b["emails"] = std::move(emails);
+      b["index"] = i;
+      b["count"] = all[i].size();
+      b["firstRow"] = all[i].front() + 1;
+      b["lastRow"] = all[i].back() + 1;
+      if (with_emails) {
+        json emails = json::array();
+        for (std::size_t r : all[i]) emails.push_back(doc_.prospect(r).email);
+        b["emails"] = std::move(emails);
+      }
       out.push_back(std::move(b));
     }
     return dump(out);
   }
 
   std::string batchBody(int index) const {
-    auto all = doc_.batch_rows(batch_size_);
+    const auto& all = batches();
     if (index < 0 || static_cast<std::size_t>(index) >= all.size()) return std::string();
     return doc_.batch_body(all[static_cast<std::size_t>(index)]);
   }
@@ -221,6 +232,15 @@ class Session {
     return o;
   }
 
+  // Rows of each batch, computed once per change of the data, mapping or batch size.
+  const std::vector<std::vector<std::size_t>>& batches() const {
+    if (!batches_valid_) {
+      batches_ = loaded_ ? doc_.batch_rows(batch_size_) : std::vector<std::vector<std::size_t>>();
+      batches_valid_ = true;
+    }
+    return batches_;
+  }
+
   void refilter() {
     visible_.clear();
     if (!loaded_) return;
@@ -238,6 +258,8 @@ class Session {
   std::vector<std::pair<std::string, pe::Field>> overrides_;
   std::string filter_ = "all";
   std::vector<std::uint32_t> visible_;
+  mutable std::vector<std::vector<std::size_t>> batches_;
+  mutable bool batches_valid_ = false;
 };
 
 // ---- API helpers -------------------------------------------------------------------------------
