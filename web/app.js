@@ -356,7 +356,7 @@
     const pick = $('batch-pick');
     const prev = pick.value;
     pick.replaceChildren();
-    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + b.rows.length + ' prospects)' })));
+    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + b.count + ' prospects, rows ' + b.firstRow + '–' + b.lastRow + ')' })));
     if (prev && +prev < plan.length) pick.value = prev;
     await showBatch();
     renderBatches();
@@ -421,10 +421,11 @@
     $('resend-btn').textContent = 'Send ' + resendable.length + ' failed or unsent batch(es)';
   }
 
-  function newRun() {
+  async function newRun() {
+    const withEmails = await call('batchPlan', { emails: true });
     return {
       id: Date.now().toString(36), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
-      batches: plan.map((b) => ({ index: b.index, emails: b.emails, state: 'waiting', uuid: null, message: '' })),
+      batches: withEmails.map((b) => ({ index: b.index, emails: b.emails, state: 'waiting', uuid: null, message: '' })),
     };
   }
 
@@ -438,19 +439,19 @@
     $('confirm').showModal();
   });
   $('confirm-no').addEventListener('click', () => $('confirm').close());
-  $('confirm-yes').addEventListener('click', () => {
+  $('confirm-yes').addEventListener('click', async () => {
     $('confirm').close();
-    current = newRun();
+    current = await newRun();
     ledger.runs.push(current);
     ledger.runs = ledger.runs.slice(-20);
     saveLedger(ledger);
     startRun(current.batches);
   });
-  $('resend-btn').addEventListener('click', () => {
+  $('resend-btn').addEventListener('click', async () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
     const todo = current.batches.filter((b) => RESENDABLE.includes(b.state));
     // Match the ledger's batches to the loaded file by their emails.
-    const byKey = new Map(plan.map((p) => [p.emails.join('\n'), p.index]));
+    const byKey = new Map((await call('batchPlan', { emails: true })).map((p) => [p.emails.join('\n'), p.index]));
     const missing = todo.filter((b) => !byKey.has(b.emails.join('\n')));
     if (missing.length) { showAlert(missing.length + ' batch(es) do not match the loaded file. Load the same file (and batch size) as when they were queued.'); return; }
     for (const b of todo) b.planIndex = byKey.get(b.emails.join('\n'));
@@ -465,7 +466,7 @@
     showAlert('');
     lastStopMessage = '';
     $('progress-text').textContent = 'Sending ' + batches.length + ' batch(es)…';
-    for (const b of batches) { b.state = 'waiting'; b.message = 'waiting to be sent'; }
+    for (const b of batches) { b.state = 'waiting'; b.message = 'waiting to be sent'; b.queuedBefore = b.counts ? b.counts.queued : 0; }
     $('queue-btn').disabled = true;
     $('cancel-btn').hidden = false;
     $('progress-wrap').hidden = false;
@@ -511,7 +512,7 @@
       if (ev.response && ev.state === 'sent') {
         b.uuid = ev.response.uuid;
         b.status = ev.response.status;
-        b.counts = { queued: ev.response.prospectsCount, submitted: ev.response.totalProspectsCount };
+        b.counts = { queued: (b.queuedBefore || 0) + ev.response.prospectsCount, submitted: ev.response.totalProspectsCount };
         b.message = ev.response.status + ': ' + ev.response.prospectsCount + ' of ' + ev.response.totalProspectsCount + ' queued. ' + ev.response.headline + ' ' + ev.response.nextStep;
         if (ev.response.status === 'NOT_ENQUEUED' && ev.unanswered) {
           b.message += ' An earlier attempt of this batch got no answer; it most likely queued them then, so nothing is charged twice. Use “Look up” to see their status.';

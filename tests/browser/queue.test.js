@@ -1,0 +1,523 @@
+// Issue 4: queueing in batches against the sandbox's faults, driven as a user would (labels and
+// roles). Every test checks both sides: what the sandbox received (bodies, order, count, key hash)
+// and what the page showed (batch states, uuids, messages, progress text).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { isDeepStrictEqual } = require('node:util');
+const h = require('./harness');
+
+const QUEUE_PATH = '/rest/v2/lead_finder/prospects/enrichments';
+const QUERY_PATH = QUEUE_PATH + '/statuses/query';
+
+// 7 valid rows; with batch size 2 that is 4 batches: 2, 2, 2 and 1 prospects.
+const ROWS = [
+  ['erlich@bachmanity.com', 'Erlich', 'Bachman'],
+  ['jared@piedpiper.com', 'Jared', 'Dunn'],
+  ['richard@piedpiper.com', 'Richard', 'Hendricks'],
+  ['dinesh@piedpiper.com', 'Dinesh', 'Chugtai'],
+  ['gavin@hooli.com', 'Gavin', 'Belson'],
+  ['monica@raviga.com', 'Monica', 'Hall'],
+  ['nelson@hooli.com', 'Nelson', 'Bighetti'],
+];
+const CSV = ['Email,First Name,Last Name', ...ROWS.map((r) => r.join(','))].join('\n');
+const BODIES = [];
+for (let i = 0; i < ROWS.length; i += 2) {
+  BODIES.push({ prospects: ROWS.slice(i, i + 2).map(([email, first_name, last_name]) => ({ email, first_name, last_name })) });
+}
+const PASS = { match: 'queue', type: 'slow', delay_ms: 0 };   // a no-op fault: lets the next fault hit batch 2
+const V2_ERROR = (status, title, detail) => ({ title, status, detail, timestamp: '2026-05-01 08:00:00' });
+
+let browser;
+test.before(async () => { browser = await h.launch(); });
+test.after(async () => { if (browser) await browser.close(); });
+
+// Its own sandbox and browser context per test, stopped in finally. The page is opened from file://
+// with ?api=<sandbox>. After the scenario: the key never reached the console or localStorage.
+async function scenario(opts, fn) {
+  const sandbox = await h.startSandbox(opts.args || []);
+  let page = null;
+  try {
+    if (opts.config) await sandbox.config(opts.config);
+    if (opts.faults) await sandbox.faults(opts.faults);
+    page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent(sandbox.url));
+    await fn({ sandbox, page });
+    const key = opts.key || h.SANDBOX_KEY;
+    assert.ok(!page.consoleLines.some((l) => l.includes(key)), 'the key never reaches the console');
+    const stored = await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));
+    assert.ok(!stored.includes(key), 'the key is never in localStorage');
+  } finally {
+    if (page) await page.context().close();
+    await sandbox.stop();
+  }
+}
+
+async function prepare(page, { key = h.SANDBOX_KEY, batchSize = 2, csv = CSV, valid = ROWS.length } = {}) {
+  if (key != null) await page.getByLabel('API key').fill(key);
+  await page.getByLabel('Batch size').fill(String(batchSize));
+  await page.getByLabel('Prospects CSV').fill(csv);
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText(String(valid), { exact: true }).waitFor();
+}
+
+async function queueAll(page, n = ROWS.length) {
+  await page.getByRole('button', { name: 'Queue ' + n + ' prospects' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Queue now' }).click();
+}
+
+const progress = (page) => page.locator('#progress-text');
+async function finished(page, timeout = 30000) {
+  const p = progress(page).filter({ hasText: /^Finished:/ });
+  await p.waitFor({ timeout });
+  return p.textContent();
+}
+
+// The batches table as the user sees it.
+async function table(page) {
+  return page.$$eval('#batches tr', (trs) => trs.map((tr) => {
+    const td = tr.querySelectorAll('td');
+    return { batch: td[0].textContent, prospects: td[1].textContent, state: td[2].textContent, result: td[3].textContent };
+  }));
+}
+const states = (rows) => rows.map((r) => r.state);
+const uuidOf = (text) => { const m = /uuid ([0-9a-f-]{36})/.exec(text); return m && m[1]; };
+
+// The queue POSTs the sandbox received, and which batch (1-based) each body was.
+async function queuePosts(sandbox) {
+  return (await sandbox.requests()).filter((r) => r.method === 'POST' && r.path === QUEUE_PATH);
+}
+function batchOrder(posts) {
+  return posts.map((p) => {
+    const i = BODIES.findIndex((b) => isDeepStrictEqual(b, p.body));
+    assert.ok(i >= 0, 'a body the page never planned: ' + JSON.stringify(p.body));
+    return i + 1;
+  });
+}
+function assertKey(posts, key = h.SANDBOX_KEY) {
+  for (const p of posts) {
+    assert.equal(p.api_key_sha256_prefix, h.keyHash(key));
+    assert.match(p.content_type, /^application\/json/);
+  }
+}
+const alertText = (page) => page.getByRole('alert').textContent();
+const ms = (iso) => Date.parse(iso);
+
+test('401: the key is refused, nothing more is sent; with the key fixed, the resend sends exactly the rest', async () => {
+  await scenario({ key: 'wrong-key' }, async ({ sandbox, page }) => {
+    await prepare(page, { key: 'wrong-key' });
+    await queueAll(page);
+    const text = await finished(page);
+    assert.equal(text, 'Finished: 0 sent, 0 failed, 4 not sent; 0 of 7 prospects queued. Stopped: the API key was refused; the remaining batches were not sent.');
+    assert.match(await alertText(page), /The API key was refused \(401\)\. Check the key in Settings/);
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['not sent', 'not sent', 'not sent', 'not sent']);
+    assert.match(rows[0].result, /The API key was refused \(401\)/);
+    assert.match(rows[1].result, /key was refused; the remaining batches were not sent/);
+
+    let posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1], 'nothing after the first request');
+    assert.equal(posts[0].api_key_valid, false);
+    assertKey(posts, 'wrong-key');
+
+    await page.getByLabel('API key').fill(h.SANDBOX_KEY);
+    await page.getByRole('button', { name: 'Send 4 failed or unsent batch(es)' }).click();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    assert.equal(await page.getByRole('alert').isVisible(), false, 'the old alert is gone');
+    assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
+    assert.equal(await page.getByRole('button', { name: /failed or unsent/ }).isVisible(), false);
+
+    posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 1, 2, 3, 4]);
+    assertKey(posts.slice(1));
+    assert.ok(posts.slice(1).every((p) => p.response_status === 200 && p.api_key_valid));
+  });
+});
+
+test('400 on batch 2: that batch failed with the server\'s detail, the others sent', async () => {
+  const detail = 'prospects[1].email is not a valid email address';
+  await scenario({ faults: [PASS, { match: 'queue', type: 'status', status: 400, body: V2_ERROR(400, 'Bad Request', detail) }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 3 sent, 1 failed, 0 not sent; 5 of 7 prospects queued.');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'failed', 'sent', 'sent']);
+    assert.ok(uuidOf(rows[0].result) && uuidOf(rows[2].result) && uuidOf(rows[3].result));
+    assert.equal(uuidOf(rows[1].result), null);
+    assert.match(rows[1].result, /^The API rejected this batch \(400\): prospects\[1\]\.email is not a valid email address\. Fix the rows and send this batch again\./);
+    await page.getByRole('button', { name: 'Send 1 failed or unsent batch(es)' }).waitFor();
+
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 3, 4], 'the 400 is not retried');
+    assert.deepEqual(posts.map((p) => p.response_status), [200, 400, 200, 200]);
+    assertKey(posts);
+  });
+});
+
+test('429 with Retry-After: 1 on batch 1: waits for the rate limit, re-sends the same body, then sent', async () => {
+  await scenario({ faults: [{ match: 'queue', type: 'status', status: 429, retry_after: '1' }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await progress(page).getByText('Waiting for the rate limit: Rate limited by the API (429); waiting 1s before retrying. (retries so far: 1)').waitFor();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (1 retry).');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
+    assert.ok(uuidOf(rows[0].result));
+    assert.match(rows[0].result, /ENQUEUED: 2 of 2 queued.*\(Sent on attempt 2\.\)/);
+
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 1, 2, 3, 4]);
+    assert.deepEqual(posts.map((p) => p.fault), ['status:429', null, null, null, null]);
+    assert.ok(ms(posts[1].time) - ms(posts[0].time) >= 950, 'the re-send waited for Retry-After');
+    assertKey(posts);
+  });
+});
+
+test('500 then 503 on batch 1: retried with backoff, then sent; each body sent exactly as often as attempted', async () => {
+  await scenario({ faults: [{ match: 'queue', type: 'status', status: 500 }, { match: 'queue', type: 'status', status: 503 }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await progress(page).filter({ hasText: /^Retrying: The API had a server error \(500: .*\); waiting [\d.]+s before retrying\. \(retries so far: 1\)$/ }).waitFor();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (2 retries).');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
+    assert.match(rows[0].result, /\(Sent on attempt 3\.\)/);
+
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 1, 1, 2, 3, 4]);
+    assert.deepEqual(posts.map((p) => p.response_status), [500, 503, 200, 200, 200, 200]);
+    // Backoff: 1 s x (0.5..1.5) after the first failure, 2 s x (0.5..1.5) after the second.
+    const gap1 = ms(posts[1].time) - ms(posts[0].time), gap2 = ms(posts[2].time) - ms(posts[1].time);
+    assert.ok(gap1 >= 450 && gap1 < 2500, 'first backoff ' + gap1);
+    assert.ok(gap2 >= 950 && gap2 < 4500, 'second backoff ' + gap2);
+    assertKey(posts);
+  });
+});
+
+test('slow answer (shorter than the timeout): sent once, no duplicate', async () => {
+  await scenario({ faults: [{ match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    const first = page.locator('#batches tr').first();
+    await first.locator('td', { hasText: /^sending…$/ }).waitFor();
+    assert.match(await first.textContent(), /attempt 1/);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 3, 4]);
+    assert.deepEqual(posts.map((p) => p.fault), ['slow:2500ms', null, null, null]);
+    assert.ok(ms(posts[1].time) - ms(posts[0].time) >= 2400, 'batch 2 waited for batch 1\'s answer');
+  });
+});
+
+test('timeout (Request timeout 1 s, answer after 3 s): retried; the late original queues nothing twice', async () => {
+  await scenario({ faults: [{ match: 'queue', type: 'slow', delay_ms: 3000 }] }, async ({ sandbox, page }) => {
+    await page.getByLabel('Request timeout (seconds)').fill('1');
+    await prepare(page);
+    await queueAll(page);
+    await progress(page).filter({ hasText: /^Retrying: The request timed out; waiting [\d.]+s before retrying\./ }).waitFor();
+    const text = await finished(page);
+    assert.match(text, /^Finished: 4 sent, 0 failed, 0 not sent; [57] of 7 prospects queued \(1 retry\)\.$/);
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
+    // Whichever of the two copies of batch 1 the sandbox processed first queued it; the other found
+    // the emails already pending.
+    assert.match(rows[0].result, /(ENQUEUED: 2 of 2|NOT_ENQUEUED: 0 of 2) queued.*\(Sent on attempt 2\.\)/);
+
+    // Wait until the sandbox has answered the timed-out original too.
+    let posts;
+    for (let i = 0; i < 50; i++) {
+      posts = await queuePosts(sandbox);
+      if (posts[0].response_status !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(batchOrder(posts), [1, 1, 2, 3, 4]);
+    assert.equal(posts[0].fault, 'slow:3000ms');
+    assert.equal(posts[0].response_status, 200, 'the timed-out original was processed too');
+    const st = await sandbox.state();
+    assert.equal(st.credits, 1000 - 7 * 1.5, 'each prospect reserved once');
+  });
+});
+
+test('dropped connection on batch 2 (not processed): retried and sent', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'drop' }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await progress(page).filter({ hasText: /^Retrying: No response from the API; waiting [\d.]+s before retrying\./ }).waitFor();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (1 retry).');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
+    assert.match(rows[1].result, /^uuid [0-9a-f-]{36} — ENQUEUED: 2 of 2 queued.*\(Sent on attempt 2\.\)/);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4]);
+    assert.deepEqual(posts.map((p) => p.fault), ['slow:0ms', 'drop', null, null, null]);
+    assert.equal(posts[1].response_status, null);
+  });
+});
+
+test('dropped answer after processing on batch 2: the re-send gets NOT_ENQUEUED, explained, no double charge', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'drop', process: true }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    const text = await finished(page);
+    assert.equal(text, 'Finished: 4 sent, 0 failed, 0 not sent; 5 of 7 prospects queued (1 retry).');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
+    assert.equal(uuidOf(rows[1].result), null);
+    assert.match(rows[1].result, /^NOT_ENQUEUED: 0 of 2 queued\. None of the prospects in this batch were queued: they are already pending enrichment\./);
+    assert.match(rows[1].result, /An earlier attempt of this batch got no answer; it most likely queued them then, so nothing is charged twice\./);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4]);
+    assert.deepEqual(posts.map((p) => p.fault), ['slow:0ms', 'drop:processed', null, null, null]);
+    const st = await sandbox.state();
+    assert.equal(st.batches_count, 4);
+    assert.equal(st.credits, 1000 - 7 * 1.5, 'batch 2 reserved once');
+
+    // "Look up" on that row finds the batch that did queue them.
+    await page.getByRole('button', { name: 'Look up the emails of batch 2' }).click();
+    const result = page.locator('#track-result');
+    await result.getByText('Statuses for richard@piedpiper.com, dinesh@piedpiper.com').waitFor();
+    await result.locator('td', { hasText: 'dinesh@piedpiper.com' }).waitFor();
+    const q = (await sandbox.requests()).filter((r) => r.path === QUERY_PATH);
+    assert.deepEqual(q.map((r) => r.body), [{ emails: ['richard@piedpiper.com', 'dinesh@piedpiper.com'] }]);
+  });
+});
+
+test('malformed JSON on a 200 for batch 2: failed with "may have been queued", not retried', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'malformed' }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 3 sent, 1 failed, 0 not sent; 5 of 7 prospects queued.');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'failed', 'sent', 'sent']);
+    assert.match(rows[1].result, /The batch may have been queued anyway: check the enrichment status before sending it again\./);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 3, 4], 'batch 2 is not re-sent automatically');
+    assert.equal(posts[1].fault, 'malformed');
+  });
+});
+
+test('credits run out on batch 2 (PARTIALLY_ENQUEUED): sending stops, the rest not sent; after adding credits the resend finishes', async () => {
+  await scenario({ config: { credits: 4.5 } }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    const text = await finished(page);
+    assert.equal(text, 'Finished: 2 sent, 0 failed, 2 not sent; 3 of 7 prospects queued. Stopped: not enough credits for the remaining batches; they were not sent.');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'partly queued', 'not sent', 'not sent']);
+    assert.match(rows[1].result, /PARTIALLY_ENQUEUED: 1 of 2 queued\..*Add credits in Woodpecker's billing section/);
+    assert.match(await alertText(page), /Add credits in Woodpecker's billing section \(an account admin can do this\), then send the remaining batches/);
+    let posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2]);
+
+    await sandbox.config({ credits: 100 });
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).click();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    const after = await table(page);
+    assert.deepEqual(states(after), ['sent', 'sent', 'sent', 'sent']);
+    assert.match(after[1].result, /ENQUEUED: 1 of 2 queued/, 'the already-queued email of batch 2 is not queued twice');
+    posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4]);
+  });
+});
+
+test('no credits left for batch 2 (CREDITS_EXHAUSTED): batch 2 not queued, the rest not sent', async () => {
+  await scenario({ config: { credits: 3 } }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 1 sent, 1 failed, 2 not sent; 2 of 7 prospects queued. Stopped: not enough credits for the remaining batches; they were not sent.');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'failed', 'not sent', 'not sent']);
+    assert.match(rows[1].result, /^CREDITS_EXHAUSTED: 0 of 2 queued\. Not enough credits: nothing in this batch was queued\. An account admin can add credits/);
+    assert.match(await alertText(page), /Not enough credits: nothing in this batch was queued\. An account admin can add credits/);
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).waitFor();
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2]);
+  });
+});
+
+test('already-pending emails: queueing the same file again gets NOT_ENQUEUED with no uuid, explained', async () => {
+  await scenario({}, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    const history = await page.locator('#history li').count();
+    assert.equal(history, 4);
+
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 0 of 7 prospects queued.');
+    const rows = await table(page);
+    for (const r of rows) {
+      assert.equal(r.state, 'sent');
+      assert.equal(uuidOf(r.result), null);
+      assert.doesNotMatch(r.result, /null|undefined/);
+      assert.match(r.result, /^NOT_ENQUEUED: 0 of [12] queued\. None of the prospects in this batch were queued: they are already pending enrichment\. They are not charged again; track the earlier batch that queued them\. Look up$/);
+    }
+    assert.equal(await page.locator('#batches').getByRole('button', { name: 'Track' }).count(), 0);
+    assert.equal(await page.locator('#history li').count(), 4, 'no history entry without a uuid');
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 3, 4, 1, 2, 3, 4]);
+    assert.equal((await sandbox.state()).batches_count, 4);
+  });
+});
+
+test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch 2 unconfirmed; the resend sends only the rest', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 5000 }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
+    for (let i = 0; i < 50 && (await queuePosts(sandbox)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const sentUuid = uuidOf((await table(page))[0].result);
+    assert.ok(sentUuid);
+
+    await page.reload();
+    const ledger = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v1')));
+    const run = ledger.runs[ledger.runs.length - 1];
+    assert.deepEqual(run.batches.map((b) => [b.state, b.uuid]), [['sent', sentUuid], ['unconfirmed', null], ['not_sent', null], ['not_sent', null]]);
+    assert.deepEqual(run.batches.map((b) => b.emails), BODIES.map((b) => b.prospects.map((p) => p.email)));
+    const storage = await page.evaluate(() => JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)]));
+    assert.ok(!storage.includes(h.SANDBOX_KEY), 'no key in storage');
+    assert.equal(await page.getByLabel('API key').inputValue(), '', 'the key is not remembered without "Remember in this tab"');
+
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'unconfirmed', 'not sent', 'not sent']);
+    assert.equal(uuidOf(rows[0].result), sentUuid);
+    assert.match(rows[1].result, /The page was closed while this batch was being sent; its outcome is unknown/);
+    assert.match(rows[2].result, /The page was closed before this batch was sent/);
+
+    await prepare(page);
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).click();
+    const text = await finished(page);
+    assert.match(text, /^Finished: 4 sent, 0 failed, 0 not sent; [57] of 7 prospects queued\.$/);
+    assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4], 'batch 1 never re-sent after its success');
+    assertKey(posts);
+  });
+});
+
+test('Cancel during a Retry-After wait: nothing more is sent, the rest not sent', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'status', status: 429, retry_after: '30' }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await progress(page).getByText('Waiting for the rate limit: Rate limited by the API (429); waiting 30s before retrying. (retries so far: 1)').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    const text = await finished(page, 5000);
+    assert.equal(text, 'Finished: 1 sent, 0 failed, 3 not sent; 2 of 7 prospects queued (1 retry). Cancelled: the remaining batches were not sent.');
+    const rows = await table(page);
+    assert.deepEqual(states(rows), ['sent', 'not sent', 'not sent', 'not sent']);
+    assert.match(rows[1].result, /^Cancelled while waiting to retry/);
+    assert.match(rows[2].result, /^Cancelled: the remaining batches were not sent\.$/);
+    assert.equal(await page.getByRole('button', { name: 'Cancel' }).isVisible(), false);
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).waitFor();
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2]);
+    assert.equal(posts[1].response_status, 429);
+  });
+});
+
+test('tracking: auto-refresh polls the uuid until every prospect is final; per-prospect results, raw JSON, lookup by email', async () => {
+  await scenario({ args: ['--progress-seconds', '3'] }, async ({ sandbox, page }) => {
+    await prepare(page, { csv: 'Email\nerlich@bachmanity.com\nnodata@example.com\nx@gmail.com', valid: 3, batchSize: 5 });
+    await queueAll(page, 3);
+    assert.equal(await finished(page), 'Finished: 1 sent, 0 failed, 0 not sent; 3 of 3 prospects queued.');
+    const uuid = uuidOf((await table(page))[0].result);
+    await page.locator('#batches').getByRole('button', { name: 'Track' }).click();
+    const result = page.locator('#track-result');
+    await result.getByText('Batch ' + uuid, { exact: true }).waitFor();
+    await result.getByText(/— in progress\.$/).waitFor();
+    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 20000 });
+    const prospects = await result.getByRole('table', { name: 'Prospects of batch ' + uuid }).locator('tbody tr').evaluateAll(
+      (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(prospects, [
+      ['erlich@bachmanity.com', 'PROCESSED', 'ENRICHED'],
+      ['nodata@example.com', 'PROCESSED', 'NO_DATA_FOUND'],
+      ['x@gmail.com', 'PROCESSED', 'NOT_IN_DATABASE'],
+    ]);
+    await result.getByText('Raw answer (HTTP 200)').click();
+    const raw = JSON.parse(await result.locator('pre').textContent());
+    assert.equal(raw.uuid, uuid);
+    assert.equal(raw.status, 'COMPLETED');
+
+    const gets = () => sandbox.requests().then((rs) => rs.filter((r) => r.method === 'GET'));
+    const polled = await gets();
+    assert.ok(polled.length >= 2, 'polled more than once: ' + polled.length);
+    assert.ok(polled.every((r) => r.path === QUEUE_PATH + '/' + uuid && r.api_key_sha256_prefix === h.keyHash(h.SANDBOX_KEY)));
+    await new Promise((r) => setTimeout(r, 5500));   // one poll interval: no poll after the final answer
+    assert.equal((await gets()).length, polled.length, 'polling stopped once every prospect was final');
+
+    await page.getByLabel('Look up by email').fill('NODATA@example.com; x@gmail.com');
+    await page.getByRole('button', { name: 'Look up', exact: true }).click();
+    await result.getByText('Statuses for NODATA@example.com, x@gmail.com').waitFor();
+    const rows = await result.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td').textContent));
+    assert.deepEqual(rows, ['nodata@example.com', 'x@gmail.com']);
+    const q = (await sandbox.requests()).filter((r) => r.path === QUERY_PATH);
+    assert.deepEqual(q.map((r) => r.body), [{ emails: ['NODATA@example.com', 'x@gmail.com'] }]);
+  });
+});
+
+test('CORS block from file://: the user is told about the proxy and curl; no request got through', async () => {
+  await scenario({ args: ['--no-cors'] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    const text = await finished(page);
+    assert.equal(text, 'Finished: 0 sent, 0 failed, 4 not sent; 0 of 7 prospects queued. Stopped: the API could not be reached; the remaining batches were not sent.');
+    const alert = await alertText(page);
+    assert.match(alert, /No response from the API: the browser blocked the request or the network is down/);
+    assert.match(alert, /CORS/);
+    assert.match(alert, /scripts\/run\.sh/);
+    assert.match(alert, /curl command from the dry run/);
+    assert.deepEqual(states(await table(page)), ['not sent', 'not sent', 'not sent', 'not sent']);
+    // The preflight (x-api-key, JSON) is refused, so the POST itself never reaches the API.
+    const st = await sandbox.state();
+    assert.equal((await queuePosts(sandbox)).length, 0);
+    assert.equal(st.options_count, 1, 'exactly one attempt (its preflight)');
+  });
+});
+
+test('the key stays out of the console, localStorage and exports; sessionStorage only with "Remember in this tab"', async () => {
+  const key = 'pe-test-Secret-Key-4d1f9a';
+  await scenario({ key, args: ['--key', key] }, async ({ sandbox, page }) => {
+    const session = () => page.evaluate(() => JSON.stringify(Object.assign({}, sessionStorage)));
+    await prepare(page, { key });
+    assert.ok(!(await session()).includes(key), 'not in sessionStorage by default');
+    await page.getByLabel('Remember in this tab').check();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pe.apiKey')), key);
+    await page.getByLabel('Remember in this tab').uncheck();
+    assert.ok(!(await session()).includes(key), 'removed when unticked');
+
+    // The confirm dialog's Back sends nothing.
+    await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /^(Back|Cancel)$/ }).click();
+    assert.equal(await page.getByRole('dialog').isVisible(), false);
+    assert.equal((await queuePosts(sandbox)).length, 0);
+
+    await queueAll(page);
+    await finished(page);
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(batchOrder(posts), [1, 2, 3, 4]);
+    assertKey(posts, key);
+    await page.locator('#batches').getByRole('button', { name: 'Track' }).first().click();
+    await page.locator('#track-result').getByText(/Raw answer/).waitFor();
+
+    for (const name of ['Download report CSV', 'Download cleaned CSV']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      const text = fs.readFileSync(await download.path(), 'utf8');
+      assert.ok(text.includes('erlich@bachmanity.com'), name + ' has the prospects');
+      assert.ok(!text.includes(key), name + ' has no key');
+    }
+    const dryRun = await page.getByLabel(/Equivalent curl command/).inputValue();
+    assert.ok(dryRun.includes('$WOODPECKER_API_KEY') && !dryRun.includes(key), 'the curl command masks the key');
+    assert.ok(!(await session()).includes(key));
+    const all = await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));
+    assert.ok(all.includes('pe.ledger.v1') && !all.includes(key));
+
+    // Ticked, the key survives a reload of this tab (and only this tab's sessionStorage holds it).
+    await page.getByLabel('Remember in this tab').check();
+    await page.reload();
+    assert.equal(await page.getByLabel('API key').inputValue(), key);
+    assert.ok(!(await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)))).includes(key));
+  });
+});
