@@ -54,10 +54,9 @@ async function sendBatches(msg) {
       post({ kind: 'batch', index: b.index, state: 'sending', attempt });
       const reached = answered.has(baseUrl);
       const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
-      // A first "no response" from an API that has answered before is a dropped connection: let the
-      // policy treat it as it treats a repeated one (retry), not as a block.
-      const policyAttempt = r.status === 0 && !r.timedOut && attempt === 1 && reached ? 2 : attempt;
-      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, policyAttempt, Math.random(), Date.now() / 1000));
+      // "No response" from an API that has answered this page before is a dropped connection, not a
+      // browser block: the policy (pe::decide) retries it.
+      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
       if (d.outcome === 'retry') {
         if (run.cancelled) {
           post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while retrying: ' + d.message, httpStatus: r.status });

@@ -582,7 +582,9 @@ Decision decide(const HttpResult& r, int attempt, const RetryPolicy& p, double j
   if (r.timed_out) return retry_or_give_up("The request timed out", backoff_ms(attempt, p, jitter01), attempt, p);
 
   if (code == 0) {
-    if (attempt == 1) {
+    if (!r.reached_before && attempt == 1)
+      return retry_or_give_up("No response from the API", backoff_ms(1, p, jitter01), attempt, p);
+    if (!r.reached_before && attempt == 2) {
       Decision d;
       d.outcome = Outcome::StopBlocked;
       d.message =

@@ -56,6 +56,8 @@ struct HttpResult {
   bool timed_out = false;
   std::string body;
   std::string retry_after;   // the Retry-After header, if any
+  bool reached_before = false;  // this API has answered this page before: a missing answer is a
+                                // dropped connection, not a browser block
 };
 
 struct RetryPolicy {
@@ -70,7 +72,8 @@ enum class Outcome {
   Retry,        // wait delay_ms, then send the same batch again
   FailBatch,    // this batch failed (400, 404, 413, 422, unparsable 2xx, retries exhausted); go on
   StopAuth,     // 401/403: stop everything, ask for a valid key
-  StopBlocked,  // status 0 on the first attempt: likely CORS/network block; stop and explain
+  StopBlocked,  // status 0 twice in a row from an API that never answered: likely a CORS/network
+                // block; stop and explain (the first one is retried once: it may be a dropped connection)
 };
 
 struct Decision {

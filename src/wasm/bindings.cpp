@@ -290,13 +290,14 @@ const char* outcome_name(pe::Outcome o) {
   return "failed";
 }
 
-std::string decide(int status, bool timed_out, const std::string& body, const std::string& retry_after, int attempt,
-                   double jitter, double now_seconds) {
+std::string decide(int status, bool timed_out, const std::string& body, const std::string& retry_after,
+                   bool reached_before, int attempt, double jitter, double now_seconds) {
   pe::HttpResult r;
   r.status = status;
   r.timed_out = timed_out;
   r.body = body;
   r.retry_after = retry_after;
+  r.reached_before = reached_before;
   pe::Decision d = pe::decide(r, attempt, pe::RetryPolicy{}, jitter, static_cast<std::time_t>(now_seconds));
   json j = json::object();
   j["outcome"] = outcome_name(d.outcome);

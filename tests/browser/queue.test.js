@@ -463,7 +463,7 @@ test('CORS block from file://: the user is told about the proxy and curl; no req
     await prepare(page);
     await queueAll(page);
     const text = await finished(page);
-    assert.equal(text, 'Finished: 0 sent, 0 failed, 4 not sent; 0 of 7 prospects queued. Stopped: the API could not be reached; the remaining batches were not sent.');
+    assert.equal(text, 'Finished: 0 sent, 0 failed, 4 not sent; 0 of 7 prospects queued (1 retry). Stopped: the API could not be reached; the remaining batches were not sent.');
     const alert = await alertText(page);
     assert.match(alert, /No response from the API: the browser blocked the request or the network is down/);
     assert.match(alert, /CORS/);
@@ -473,7 +473,7 @@ test('CORS block from file://: the user is told about the proxy and curl; no req
     // The preflight (x-api-key, JSON) is refused, so the POST itself never reaches the API.
     const st = await sandbox.state();
     assert.equal((await queuePosts(sandbox)).length, 0);
-    assert.equal(st.options_count, 1, 'exactly one attempt (its preflight)');
+    assert.equal(st.options_count, 2, 'two attempts (their preflights): one retry in case the first was a dropped connection');
   });
 });
 

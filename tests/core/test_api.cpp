@@ -592,8 +592,12 @@ TEST(Decide, TimeoutRetriesEvenOnFirstAttempt) {
   EXPECT_EQ(d.message, "The request timed out; waiting 1s before retrying.");
 }
 
-TEST(Decide, NoResponseOnFirstAttemptIsABrowserBlock) {
-  auto d = decide(http(0, ""), 1, RetryPolicy{}, 0.5, kNow);
+TEST(Decide, NoResponseFromAnApiThatNeverAnsweredIsRetriedOnceThenABrowserBlock) {
+  auto first = decide(http(0, ""), 1, RetryPolicy{}, 0.5, kNow);
+  EXPECT_EQ(first.outcome, Outcome::Retry);
+  EXPECT_EQ(first.delay_ms, 1000);
+  EXPECT_EQ(first.message, "No response from the API; waiting 1s before retrying.");
+  auto d = decide(http(0, ""), 2, RetryPolicy{}, 0.5, kNow);
   EXPECT_EQ(d.outcome, Outcome::StopBlocked);
   EXPECT_EQ(d.message,
             "No response from the API: the browser blocked the request or the network is down. If the page is "
@@ -602,16 +606,28 @@ TEST(Decide, NoResponseOnFirstAttemptIsABrowserBlock) {
   EXPECT_EQ(d.message.find("http"), std::string::npos);
 }
 
-TEST(Decide, NoResponseLaterIsRetried) {
-  auto d = decide(http(0, ""), 2, RetryPolicy{}, 0.5, kNow);
+TEST(Decide, NoResponseFromAnApiThatAnsweredBeforeIsADroppedConnection) {
+  HttpResult r = http(0, "");
+  r.reached_before = true;
+  auto d = decide(r, 1, RetryPolicy{}, 0.5, kNow);
   EXPECT_EQ(d.outcome, Outcome::Retry);
-  EXPECT_EQ(d.delay_ms, 2000);
-  EXPECT_EQ(d.message, "No response from the API; waiting 2s before retrying.");
-  auto g = decide(http(0, ""), 6, RetryPolicy{}, 0.5, kNow);
+  EXPECT_EQ(d.delay_ms, 1000);
+  auto d2 = decide(r, 2, RetryPolicy{}, 0.5, kNow);
+  EXPECT_EQ(d2.outcome, Outcome::Retry);
+  EXPECT_EQ(d2.delay_ms, 2000);
+  EXPECT_EQ(d2.message, "No response from the API; waiting 2s before retrying.");
+  auto g = decide(r, 6, RetryPolicy{}, 0.5, kNow);
   EXPECT_EQ(g.outcome, Outcome::FailBatch);
   EXPECT_EQ(g.message,
             "Gave up after 6 attempts: no response from the API. The batch was not confirmed; send it again later "
             "(already-queued emails are not charged twice).");
+}
+
+TEST(Decide, NoResponseAfterAnAnswerInTheSameBatchIsRetried) {
+  // Attempt 3+ without an answer ever: the block was already ruled out on attempt 2 only if it answered.
+  auto d = decide(http(0, ""), 3, RetryPolicy{}, 0.5, kNow);
+  EXPECT_EQ(d.outcome, Outcome::Retry);
+  EXPECT_EQ(d.delay_ms, 4000);
 }
 
 TEST(Decide, UnexpectedStatuses) {
@@ -625,7 +641,7 @@ TEST(Decide, UnexpectedStatuses) {
 }
 
 TEST(Decide, AttemptBelowOneIsTreatedAsFirst) {
-  EXPECT_EQ(decide(http(0, ""), 0, RetryPolicy{}, 0.5, kNow).outcome, Outcome::StopBlocked);
+  EXPECT_EQ(decide(http(0, ""), 0, RetryPolicy{}, 0.5, kNow).delay_ms, 1000);
   EXPECT_EQ(decide(http(500, ""), -4, RetryPolicy{}, 0.5, kNow).delay_ms, 1000);
 }
 
