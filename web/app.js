@@ -429,23 +429,34 @@
     };
   }
 
+  // Both ways of spending credits (queue, resend) ask first; confirmAction is what "Queue now" does.
+  let confirmAction = null;
+  function askToConfirm(text, yesLabel, action) {
+    $('confirm-text').textContent = text;
+    $('confirm-yes').textContent = yesLabel;
+    confirmAction = action;
+    $('confirm').showModal();
+  }
   $('queue-btn').addEventListener('click', () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
     if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return; }
     const s = state.summary;
-    $('confirm-text').textContent = 'Queue ' + fmt(s.valid) + ' prospects in ' + fmt(s.batches) + ' batch(es) to ' + baseUrl() +
+    askToConfirm('Queue ' + fmt(s.valid) + ' prospects in ' + fmt(s.batches) + ' batch(es) to ' + baseUrl() +
       '? This can use up to ' + credits(s.creditsMax) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
-      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : '');
-    $('confirm').showModal();
+      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : ''), 'Queue now', async () => {
+      current = await newRun();
+      ledger.runs.push(current);
+      ledger.runs = ledger.runs.slice(-20);
+      saveLedger(ledger);
+      startRun(current.batches);
+    });
   });
-  $('confirm-no').addEventListener('click', () => $('confirm').close());
+  $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); });
   $('confirm-yes').addEventListener('click', async () => {
     $('confirm').close();
-    current = await newRun();
-    ledger.runs.push(current);
-    ledger.runs = ledger.runs.slice(-20);
-    saveLedger(ledger);
-    startRun(current.batches);
+    const action = confirmAction;
+    confirmAction = null;
+    if (action && !running) await action();
   });
   $('resend-btn').addEventListener('click', async () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
@@ -454,8 +465,12 @@
     const byKey = new Map((await call('batchPlan', { emails: true })).map((p) => [p.emails.join('\n'), p.index]));
     const missing = todo.filter((b) => !byKey.has(b.emails.join('\n')));
     if (missing.length) { showAlert(missing.length + ' batch(es) do not match the loaded file. Load the same file (and batch size) as when they were queued.'); return; }
-    for (const b of todo) b.planIndex = byKey.get(b.emails.join('\n'));
-    startRun(todo);
+    const prospects = todo.reduce((n, b) => n + b.emails.length, 0);
+    askToConfirm('Send ' + todo.length + ' batch(es) again (' + fmt(prospects) + ' prospects) to ' + current.baseUrl +
+      '? This can use up to ' + credits(1.5 * prospects) + ' credits; prospects already queued are not queued or charged twice.', 'Send now', async () => {
+      for (const b of todo) b.planIndex = byKey.get(b.emails.join('\n'));
+      startRun(todo);
+    });
   });
   $('cancel-btn').addEventListener('click', () => { call('cancel'); $('progress-text').textContent = 'Cancelling after the current request…'; });
 

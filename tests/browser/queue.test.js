@@ -76,6 +76,15 @@ async function finished(page, timeout = 30000) {
 }
 
 // The batches table as the user sees it.
+// The resend button asks first, like the queue button: the dialog names the batches and the cost.
+async function resend(page, n) {
+  await page.getByRole('button', { name: 'Send ' + n + ' failed or unsent batch(es)' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), new RegExp('Send ' + n + ' batch\\(es\\) again \\(\\d+ prospects\\).*credits'));
+  await dialog.getByRole('button', { name: 'Send now' }).click();
+}
+
 async function table(page) {
   return page.$$eval('#batches tr', (trs) => trs.map((tr) => {
     const td = tr.querySelectorAll('td');
@@ -123,7 +132,7 @@ test('401: the key is refused, nothing more is sent; with the key fixed, the res
     assertKey(posts, 'wrong-key');
 
     await page.getByLabel('API key').fill(h.SANDBOX_KEY);
-    await page.getByRole('button', { name: 'Send 4 failed or unsent batch(es)' }).click();
+    await resend(page, 4);
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
     assert.equal(await page.getByRole('alert').isVisible(), false, 'the old alert is gone');
     assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
@@ -313,7 +322,7 @@ test('credits run out on batch 2 (PARTIALLY_ENQUEUED): sending stops, the rest n
     assert.deepEqual(batchOrder(posts), [1, 2]);
 
     await sandbox.config({ credits: 100 });
-    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).click();
+    await resend(page, 3);
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
     const after = await table(page);
     assert.deepEqual(states(after), ['sent', 'sent', 'sent', 'sent']);
@@ -388,7 +397,7 @@ test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch
     assert.match(rows[2].result, /The page was closed before this batch was sent/);
 
     await prepare(page);
-    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).click();
+    await resend(page, 3);
     const text = await finished(page);
     assert.match(text, /^Finished: 4 sent, 0 failed, 0 not sent; [57] of 7 prospects queued\.$/);
     assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
