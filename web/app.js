@@ -97,14 +97,35 @@
   let lastBytes = null;       // the input, to re-read with other encoding/delimiter
   let inputName = 'pasted.csv';
 
+  // One load at a time: a second request while one runs waits for it, then the newest one wins.
+  let loading = null, queuedLoad = null;
   async function loadBytes(bytes, name) {
+    if (loading) { queuedLoad = [bytes, name]; return loading; }
     lastBytes = bytes;
     inputName = name || 'pasted.csv';
     const options = { encoding: $('encoding').value, delimiter: $('delimiter').value, batchSize: batchSize() };
     const copy = bytes.slice(0);
-    state = await call('load', { bytes: copy, options }, [copy]);
-    await afterStateChange(true);
+    const started = performance.now();
+    $('read-status').textContent = 'Reading ' + inputName + ' (' + sizeText(bytes.byteLength) + ')…';
+    $('validate-btn').disabled = true;
+    loading = (async () => {
+      try {
+        state = await call('load', { bytes: copy, options }, [copy]);
+        await afterStateChange(true);
+        const secs = ((performance.now() - started) / 1000).toFixed(1);
+        $('read-status').textContent = state.ok ? 'Read ' + fmt(state.summary.rows) + ' rows of ' + inputName + ' in ' + secs + ' s.' : '';
+      } catch (e) {
+        $('read-status').textContent = '';
+        showAlert('The file could not be read: ' + e.message);
+      } finally {
+        loading = null;
+        $('validate-btn').disabled = false;
+      }
+    })();
+    await loading;
+    if (queuedLoad) { const [b, n] = queuedLoad; queuedLoad = null; await loadBytes(b, n); }
   }
+  function sizeText(n) { return n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
   function loadText() {
     const text = $('csv-text').value;
     if (!text.trim()) { showAlert('Paste CSV text with a header row first, or choose a file.'); return; }

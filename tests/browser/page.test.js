@@ -205,3 +205,57 @@ test('usable at 320 px: no horizontal page scroll, controls reachable by keyboar
   assert.deepEqual(unnamed, []);
   await page.context().close();
 });
+
+test('from disk, the page\'s Content-Security-Policy blocks inline and third-party scripts', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const result = await page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+    const inline = document.createElement('script');
+    inline.textContent = 'window.__inlineRan = true;';
+    document.body.append(inline);
+    const remote = document.createElement('script');
+    remote.src = 'https://cdn.example.com/lib.js';   // refused by the policy before any request
+    document.body.append(remote);
+    await new Promise((r) => setTimeout(r, 300));
+    return { inlineRan: !!window.__inlineRan, violations };
+  });
+  assert.equal(result.inlineRan, false);
+  assert.ok(result.violations.some((v) => v.startsWith('script-src') && v.includes('inline')), JSON.stringify(result.violations));
+  assert.ok(result.violations.some((v) => v.includes('cdn.example.com')), JSON.stringify(result.violations));
+  // The page itself still works under the policy.
+  await page.getByRole('button', { name: 'Try the sample file' }).click();
+  await page.locator('#summary .stat').first().waitFor();
+  await page.context().close();
+});
+
+test('served by nginx: upload, remap, dry run against the proxy path, exports', async () => {
+  const sandbox = await h.startSandbox();
+  const nginx = await h.startNginx(sandbox.port);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-srv-'));
+  const file = path.join(dir, 'hubspot.csv');
+  fs.writeFileSync(file, '\ufeffFirst Name,Last Name,Contact Email,Company Name,Website URL\nGavin,Belson,gavin@hooli.com,Hooli,hooli.com\nNelson,Bighetti,nelson@hooli.com,Hooli,https://hooli.com/xyz\n');
+  try {
+    const page = await h.openPage(browser, nginx.url + '/');
+    // Served: the default endpoint is this server's same-origin proxy to the real API.
+    assert.equal(await page.getByLabel('API base URL').inputValue(), nginx.url + '/woodpecker');
+    await page.getByLabel('Upload CSV file').setInputFiles(file);
+    await page.locator('#summary .stat').first().waitFor();
+    assert.match(await page.locator('#detected').textContent(), /utf-8-bom, comma-separated/);
+    assert.equal(await stat(page, 'Valid').textContent(), '2');
+    await page.getByLabel('Field for column Company Name').selectOption('ignore');
+    await page.waitForFunction(() => !document.getElementById('batch-body').value.includes('company_name'));
+    const curl = await page.getByLabel('Equivalent curl command (key masked)').inputValue();
+    assert.match(curl, new RegExp('--url "' + nginx.url + '/woodpecker/rest/v2/lead_finder/prospects/enrichments"'));
+    const [clean] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download cleaned CSV' }).click()]);
+    assert.equal(fs.readFileSync(await clean.path(), 'utf8').replace(/^\ufeff/, ''),
+      'email,first_name,last_name,linkedin_url,company_name,company_website\r\n' +
+      'gavin@hooli.com,Gavin,Belson,,,https://hooli.com\r\nnelson@hooli.com,Nelson,Bighetti,,,https://hooli.com\r\n');
+    assert.deepEqual(page.consoleLines.filter((l) => /^error|pageerror/.test(l)), []);
+    await page.context().close();
+  } finally {
+    await nginx.stop();
+    await sandbox.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
