@@ -21,13 +21,6 @@ void add_notes(std::vector<Finding>& out, std::size_t row, std::size_t line, con
   for (const Note& n : r.notes) out.push_back(Finding{row, line, field, n.severity, n.code, n.message});
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 }  // namespace
 
 const char* row_status_name(RowStatus s) {

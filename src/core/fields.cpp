@@ -809,4 +809,6 @@ bool split_full_name(std::string_view full, std::string& first, std::string& las
   return true;
 }
 
+std::string ascii_lower(std::string_view s) { return lower(s); }
+
 }  // namespace pe

@@ -47,6 +47,9 @@ FieldResult check_name(std::string_view raw);
 // dropped). Returns false when it cannot (single word; `first` then holds that word).
 bool split_full_name(std::string_view full, std::string& first, std::string& last);
 
+// Lower-cases ASCII letters only (e-mail keys, hosts); other bytes are kept as they are.
+std::string ascii_lower(std::string_view s);
+
 // Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
 // Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
 // result (and every value and message of the checks above) is valid UTF-8.
