@@ -21,6 +21,29 @@ void add_notes(std::vector<Finding>& out, std::size_t row, std::size_t line, con
   for (const Note& n : r.notes) out.push_back(Finding{row, line, field, n.severity, n.code, n.message});
 }
 
+// Recognises files that are not text at all, so that the user is told what they loaded instead
+// of seeing a garbled header. nullptr = looks like text.
+const char* binary_kind(std::string_view b) {
+  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+  if (starts("PK\x03\x04")) return "a zip archive (an Excel .xlsx workbook, a Numbers file or a .zip)";
+  if (starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return "an old Excel workbook (.xls)";
+  if (starts("%PDF")) return "a PDF document";
+  if (starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts("GIF8")) return "an image";
+  const bool utf16 = starts("\xFF\xFE") || starts("\xFE\xFF");
+  if (utf16) return nullptr;
+  // UTF-16 without a BOM is text with a NUL in every other byte; other NULs mean binary.
+  const std::string_view head = b.substr(0, 4096);
+  std::size_t nul = 0, even = 0;
+  for (std::size_t i = 0; i < head.size(); ++i)
+    if (head[i] == '\0') {
+      ++nul;
+      if (i % 2 == 0) ++even;
+    }
+  const bool looks_utf16 = nul * 2 + 2 >= head.size() && (even == 0 || even == nul);
+  if (nul > 0 && !looks_utf16) return "binary data";
+  return nullptr;
+}
+
 }  // namespace
 
 const char* row_status_name(RowStatus s) {
@@ -36,6 +59,12 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
   *this = Document();
   if (bytes.empty()) {
     error_ = "The file is empty. Export the prospects again, or paste CSV text with a header row.";
+    return false;
+  }
+  if (const char* what = binary_kind(bytes)) {
+    error_ = std::string("This file is ") + what +
+             ", not CSV text. Save or export it as CSV (in Excel: File \xE2\x86\x92 Save As \xE2\x86\x92 "
+             "CSV UTF-8), then load that file.";
     return false;
   }
   Decoded dec = decode_all(bytes, opt.encoding);

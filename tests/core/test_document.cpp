@@ -41,6 +41,25 @@ TEST(Document, EmptyInputIsUnreadableWithAClearMessage) {
   EXPECT_NE(d.error().find("empty"), std::string::npos);
 }
 
+TEST(Document, BinaryFilesAreNamedInsteadOfReadAsGarbage) {
+  Document d;
+  EXPECT_FALSE(d.load(std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "[Content_Types].xml", {}));
+  EXPECT_NE(d.error().find("Excel .xlsx"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("CSV UTF-8"), std::string::npos) << d.error();
+  EXPECT_FALSE(d.load(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), {}));
+  EXPECT_NE(d.error().find("an image"), std::string::npos) << d.error();
+  EXPECT_FALSE(d.load(std::string("email\na@b.co\0\x01\x02", 16), {}));
+  EXPECT_NE(d.error().find("binary data"), std::string::npos) << d.error();
+  // UTF-16 without a BOM is text, not binary.
+  std::string utf16;
+  for (char c : std::string("email\nada@example.com\n")) {
+    utf16.push_back(c);
+    utf16.push_back('\0');
+  }
+  EXPECT_TRUE(d.load(utf16, {})) << d.error();
+  EXPECT_EQ(d.row_count(), 1u);
+}
+
 TEST(Document, NoEmailColumnNamesTheHeadersSeen) {
   Document d;
   EXPECT_FALSE(d.load("Name,Company\nAda,Analytical\n", {}));
