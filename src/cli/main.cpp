@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "document.hpp"
@@ -52,6 +54,26 @@ bool read_input(const std::string& path, std::string& out, std::string& err) {
   return true;
 }
 
+// The JSON objects of `parse` are keyed by header, so columns that share a header name collapse into
+// one key (the last value wins). Says so on stderr, once per duplicated header.
+void warn_duplicate_headers(const std::vector<std::string>& headers) {
+  std::vector<std::vector<std::size_t>> groups;  // 1-based columns per distinct header, in order
+  std::unordered_map<std::string_view, std::size_t> group_of;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    auto [it, inserted] = group_of.emplace(headers[i], groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(i + 1);
+  }
+  for (const std::vector<std::size_t>& cols : groups) {
+    if (cols.size() < 2) continue;
+    std::string list;
+    for (std::size_t k = 0; k < cols.size(); ++k)
+      list += (k == 0 ? "" : k + 1 == cols.size() ? " and " : ", ") + std::to_string(cols[k]);
+    std::cerr << "enrich: warning: header “" << headers[cols[0] - 1] << "” appears in columns " << list
+              << "; parse output keeps the last value\n";
+  }
+}
+
 int cmd_parse(const std::string& text, const pe::LoadOptions& opt) {
   pe::Decoded dec = pe::decode_all(text, opt.encoding);
   pe::CsvOptions copt;
@@ -64,6 +86,7 @@ int cmd_parse(const std::string& text, const pe::LoadOptions& opt) {
       [&](const pe::CsvRecord& rec) {
         if (rec.row == 0) {
           headers.assign(rec.fields.begin(), rec.fields.end());
+          warn_duplicate_headers(headers);
           return;
         }
         nlohmann::ordered_json o = nlohmann::ordered_json::object();
@@ -136,7 +159,14 @@ int main(int argc, char** argv) {
   if (cmd == "parse") return cmd_parse(bytes, opt);
 
   pe::Document doc;
-  if (!doc.load(bytes, opt)) return fail(doc.error());
+  const bool loaded = doc.load(bytes, opt);
+  // A --map key that names no column is a usage error, reported before anything it may have caused
+  // (such as "no email column").
+  std::string unknown;
+  for (const pe::Finding& f : doc.file_findings())
+    if (f.code == "mapping_unknown_column") unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
+  if (!unknown.empty()) return fail(unknown);
+  if (!loaded) return fail(doc.error());
   if (cmd == "validate") {
     std::cout << pe::validation_report_json(doc, batch_size) << "\n";
   } else {

@@ -129,6 +129,18 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
     if (error_.empty()) error_ = "The file could not be read as CSV.";
     return false;
   }
+  // A reader error in the header record (an unclosed quote) means the column names, and usually
+  // every line after them, are wrong: mapping them would only report a confusing "no email column"
+  // or load a file without rows.
+  for (const Finding& f : file_findings_) {
+    if (f.row != 0 || f.severity != Severity::Error || f.code.rfind("csv_", 0) != 0) continue;
+    error_ = "The header row (line " + std::to_string(f.line) + ") cannot be read: " + f.message;
+    if (f.code == "csv_unclosed_quote")
+      error_ += " In a header a quote is usually a stray character: if so, remove the stray quote "
+                "character instead of closing it.";
+    headers_.clear();  // not column names: remap() must not map them
+    return false;
+  }
   if (!have_header || headers_.empty()) {
     error_ = "No header row was found. The first line must name the columns, e.g. email,first_name,last_name.";
     return false;
@@ -138,7 +150,26 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
 
 int Document::column_for(Field f) const { return col_[static_cast<int>(f)]; }
 
+std::string Document::headers_seen() const {
+  std::string seen;
+  for (const std::string& h : headers_) seen += (seen.empty() ? "“" : ", “") + h + "”";
+  return seen;
+}
+
 bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides) {
+  // Overrides that name no column: one warning each (replacing those of the previous mapping).
+  file_findings_.erase(std::remove_if(file_findings_.begin(), file_findings_.end(),
+                                      [](const Finding& f) { return f.code == "mapping_unknown_column"; }),
+                       file_findings_.end());
+  for (const auto& ov : overrides) {
+    if (override_column(headers_, ov.first) >= 0) continue;
+    file_findings_.push_back(Finding{
+        0, 0, "", Severity::Warning, "mapping_unknown_column",
+        "No column matches “" + ov.first + "” (mapped to " + field_name(ov.second) +
+            "), so that choice was not applied. Headers seen: " + headers_seen() +
+            ". Use one of these header names exactly, or #N for the N-th column (1 to " +
+            std::to_string(headers_.size()) + ")."});
+  }
   columns_ = map_columns(headers_, overrides);
   std::fill(std::begin(col_), std::end(col_), -1);
   for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -146,9 +177,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     if (columns_[c].field != Field::Ignore && col_[f] < 0) col_[f] = static_cast<int>(c);
   }
   if (column_for(Field::Email) < 0) {
-    std::string seen;
-    for (const std::string& h : headers_) seen += (seen.empty() ? "“" : ", “") + h + "”";
-    error_ = "No email column was found. Headers seen: " + seen +
+    error_ = "No email column was found. Headers seen: " + headers_seen() +
              ". Name the column “email”, or map one of these columns to email.";
     return false;
   }

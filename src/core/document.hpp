@@ -43,7 +43,9 @@ inline constexpr std::size_t kDefaultBatchSize = 50;
 class Document {
  public:
   // Reads a whole export. Returns false when it cannot be read at all (error() says why and what
-  // to do): empty input, no header, no email column, or a fatal reader error.
+  // to do): empty input, no header, a reader error in the header record (an unclosed quote; the
+  // reader's finding is kept in file_findings() and headers() is left empty), no email column, or a
+  // fatal reader error.
   bool load(std::string_view bytes, const LoadOptions& opt);
   const std::string& error() const { return error_; }
 
@@ -70,7 +72,9 @@ class Document {
   bool has_error(std::size_t row) const { return status_[row] != RowStatus::Valid; }
   // Findings of one row (validation, reader and duplicate findings), in field order.
   std::vector<Finding> row_findings(std::size_t row) const;
-  // Findings not tied to a row (encoding, mapping, reader fatal errors).
+  // Findings not tied to a row (encoding, mapping, reader fatal errors). Mapping: an override key
+  // that names no column (see override_column) gives the warning "mapping_unknown_column", naming
+  // the key and the headers seen; load() and remap() replace those of the previous mapping.
   const std::vector<Finding>& file_findings() const { return file_findings_; }
   // All findings: file findings first, then row by row.
   std::vector<Finding> all_findings() const;
@@ -85,6 +89,7 @@ class Document {
 
  private:
   bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
+  std::string headers_seen() const;  // “a”, “b”, ...
   void validate_row(std::size_t row);
   void recompute_duplicates();
   int column_for(Field f) const;

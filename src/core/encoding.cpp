@@ -165,18 +165,22 @@ Encoding detect_encoding(std::string_view sample) {
     }
   }
 
+  // Count valid multi-byte sequences and invalid ones (maximal subparts, as the decoder counts them).
+  std::size_t valid = 0, invalid = 0;
   std::size_t i = 0;
   while (i < n) {
     i = skip_ascii(p, i, n);
     if (i >= n) break;
     std::size_t len = 0;
-    switch (utf8_seq(p + i, n - i, len)) {
-      case Seq::Ok: i += len; break;
-      case Seq::Incomplete: return Encoding::Utf8;  // cut at the end of the sample
-      case Seq::Invalid: return Encoding::Windows1252;
-    }
+    const Seq st = utf8_seq(p + i, n - i, len);
+    if (st == Seq::Incomplete) break;  // cut at the end of the sample: neither valid nor invalid
+    if (st == Seq::Ok) ++valid;
+    else ++invalid;
+    i += len;
   }
-  return Encoding::Utf8;
+  // Ties go to UTF-8: reading Windows-1252 as UTF-8 shows U+FFFD and warns, while reading UTF-8 as
+  // Windows-1252 silently garbles every correct name.
+  return invalid == 0 || (valid > 0 && invalid <= valid) ? Encoding::Utf8 : Encoding::Windows1252;
 }
 
 Decoder::Decoder(Encoding e) : enc_(e == Encoding::Auto ? Encoding::Utf8 : e) {}

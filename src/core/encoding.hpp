@@ -16,10 +16,20 @@ const char* encoding_name(Encoding e);
 bool parse_encoding_name(std::string_view name, Encoding& out);
 
 // Detects the encoding of a sample (usually the whole input or its first chunk):
-// UTF-8 BOM -> Utf8Bom; FF FE -> Utf16LE; FE FF -> Utf16BE; valid UTF-8 -> Utf8
-// (a multi-byte sequence cut at the very end of the sample still counts as valid);
-// anything else -> Windows1252. Extension: a sample without BOM whose every other byte is NUL
-// (BOM-less UTF-16 of mostly-ASCII text; never valid CSV in UTF-8) -> Utf16LE / Utf16BE.
+// UTF-8 BOM -> Utf8Bom; FF FE -> Utf16LE; FE FF -> Utf16BE; otherwise the sample's bytes >= 0x80
+// are read as UTF-8, counting valid multi-byte sequences (V) and invalid sequences (I, each maximal
+// ill-formed subpart once, as the Decoder counts them; a sequence cut at the very end of the sample
+// counts as neither):
+//   I == 0            -> Utf8 (pure ASCII and valid UTF-8);
+//   V > 0 and I <= V  -> Utf8: UTF-8 with a few stray bytes, e.g. one cp1252 "é" pasted into a UTF-8
+//                        file. The stray bytes decode to U+FFFD and are counted, so the caller can
+//                        warn; reading the file as Windows-1252 instead would silently garble every
+//                        correctly encoded name ("JÃ¼rgen"). Ties go to UTF-8 for that reason;
+//   otherwise         -> Windows1252: no valid multi-byte sequence at all, or more invalid bytes
+//                        than valid sequences (cp1252 text where a pair such as "Ü»" happens to form
+//                        one valid UTF-8 sequence among many invalid bytes).
+// Extension: a sample without BOM whose every other byte is NUL (BOM-less UTF-16 of mostly-ASCII
+// text; never valid CSV in UTF-8) -> Utf16LE / Utf16BE.
 Encoding detect_encoding(std::string_view sample);
 
 // Incremental transcoder to UTF-8. Sequences split across chunks are handled.

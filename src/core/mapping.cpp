@@ -256,7 +256,7 @@ std::string column_ref(const std::vector<std::string>& headers, int c) {
   return "column " + std::to_string(c + 1) + " (“" + headers[static_cast<std::size_t>(c)] + "”)";
 }
 
-bool parse_column_number(const std::string& key, std::size_t count, std::size_t& index) {
+bool parse_column_number(std::string_view key, std::size_t count, std::size_t& index) {
   if (key.size() < 2 || key.size() > 10 || key[0] != '#') return false;
   std::size_t n = 0;
   for (std::size_t i = 1; i < key.size(); ++i) {
@@ -268,7 +268,33 @@ bool parse_column_number(const std::string& key, std::size_t count, std::size_t&
   return true;
 }
 
+// The column an override key names (see override_column), or headers.size() for none.
+// `collapsed` caches the headers with whitespace collapsed; it is filled on first need.
+std::size_t match_override(const std::vector<std::string>& headers, std::string_view key,
+                           std::vector<std::string>& collapsed) {
+  std::size_t idx = headers.size();
+  if (parse_column_number(key, headers.size(), idx)) return idx;
+  for (std::size_t c = 0; c < headers.size(); ++c)
+    if (headers[c] == key) return c;
+  // forgiving second try: spacing differences
+  const std::string k = collapse_whitespace(key);
+  if (k.empty()) return headers.size();
+  if (collapsed.size() != headers.size()) {
+    collapsed.clear();
+    for (const std::string& h : headers) collapsed.push_back(collapse_whitespace(h));
+  }
+  for (std::size_t c = 0; c < headers.size(); ++c)
+    if (collapsed[c] == k) return c;
+  return headers.size();
+}
+
 }  // namespace
+
+int override_column(const std::vector<std::string>& headers, std::string_view key) {
+  std::vector<std::string> collapsed;
+  const std::size_t idx = match_override(headers, key, collapsed);
+  return idx < headers.size() ? static_cast<int>(idx) : -1;
+}
 
 const char* field_name(Field f) {
   switch (f) {
@@ -336,18 +362,7 @@ std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
   by_user.fill(-1);
   std::vector<std::string> collapsed;  // headers with whitespace collapsed, built on demand
   for (const auto& [key, field] : overrides) {
-    std::size_t idx = headers.size();
-    if (!parse_column_number(key, headers.size(), idx)) {
-      for (std::size_t c = 0; c < headers.size() && idx == headers.size(); ++c)
-        if (headers[c] == key) idx = c;
-      if (idx == headers.size()) {  // forgiving second try: spacing differences
-        if (collapsed.empty())
-          for (const std::string& h : headers) collapsed.push_back(collapse_whitespace(h));
-        const std::string k = collapse_whitespace(key);
-        for (std::size_t c = 0; c < headers.size() && idx == headers.size(); ++c)
-          if (!k.empty() && collapsed[c] == k) idx = c;
-      }
-    }
+    const std::size_t idx = match_override(headers, key, collapsed);
     if (idx >= headers.size()) continue;  // no such column: nothing to override
     ColumnMap& col = out[idx];
     const int ci = static_cast<int>(idx);

@@ -35,6 +35,12 @@ struct ColumnMap {
 std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
                                    const std::vector<std::pair<std::string, Field>>& overrides = {});
 
+// The 0-based column an override key names, by the rules map_columns uses, in this order: "#N"
+// (1-based column number, 1..headers.size()); the exact header text (the first such column);
+// the header text with whitespace collapsed and trimmed on both sides (a blank key matches nothing
+// this way). -1 when the key names no column (map_columns then skips it).
+int override_column(const std::vector<std::string>& headers, std::string_view key);
+
 // Normalised header used for matching: lower-case ASCII, letters and digits only.
 std::string normalize_header(std::string_view h);
 

@@ -89,5 +89,44 @@ class CliTest(unittest.TestCase):
         self.assertEqual(rep["summary"]["valid"], 3)
 
 
+    def test_map_of_an_unknown_column_is_a_usage_error(self):
+        data = b"email,first_name\nm@example.com,Ann\n"
+        for cmd in ("validate", "batches"):
+            for key in ("Emial", "#3"):
+                code, out, err = run(cmd, "-", "--map", key + "=ignore", stdin=data)
+                self.assertEqual(code, 1, (cmd, key, err))
+                self.assertEqual(out, "")
+                self.assertTrue(err.startswith("enrich: "), err)
+                self.assertIn("\u201c" + key + "\u201d", err)
+                self.assertIn("\u201cemail\u201d, \u201cfirst_name\u201d", err)
+        # The typo is reported even when it leaves the file without an email column.
+        code, _, err = run("validate", "-", "--map", "Contacts=email", stdin=b"Contact\nx@example.com\n")
+        self.assertEqual(code, 1)
+        self.assertIn("\u201cContacts\u201d", err)
+        # Keys that do match (exact, spacing-tolerant, #N) are fine.
+        for key in ("first_name", " first_name ", "#2"):
+            code, _, err = run("validate", "-", "--map", key + "=ignore", stdin=data)
+            self.assertEqual(code, 0, (key, err))
+
+    def test_parse_warns_once_per_duplicated_header(self):
+        code, out, err = run("parse", "-", stdin=b"a,a\n1,2")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), [{"a": "2"}])
+        self.assertIn("header \u201ca\u201d appears in columns 1 and 2; parse output keeps the last value", err)
+        code, out, err = run("parse", "-", stdin=b"a,b,a,b,a,c\n1,2,3,4,5,6\n7,8,9,10,11,12\n")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), [{"a": "5", "b": "4", "c": "6"}, {"a": "11", "b": "10", "c": "12"}])
+        self.assertEqual(err.count("header \u201ca\u201d"), 1, err)
+        self.assertIn("header \u201ca\u201d appears in columns 1, 3 and 5", err)
+        self.assertIn("header \u201cb\u201d appears in columns 2 and 4", err)
+        self.assertNotIn("\u201cc\u201d", err)
+        # Exit code unchanged when rows have errors.
+        code, _, err = run("parse", "-", stdin=b'a,a\n1,"2\n')
+        self.assertEqual(code, 2)
+        self.assertIn("appears in columns 1 and 2", err)
+        code, _, err = run("parse", "-", stdin=b"a,b\n1,2\n")
+        self.assertEqual((code, err), (0, ""))
+
+
 if __name__ == "__main__":
     unittest.main()

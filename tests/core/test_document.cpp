@@ -247,6 +247,78 @@ TEST(Document, UnclosedQuoteMakesItsRowInvalidNotSilentlyDropped) {
   EXPECT_TRUE(has_code(d.row_findings(1), "csv_unclosed_quote"));
 }
 
+TEST(Document, Utf8WithOneStrayByteKeepsCorrectNamesAndWarns) {
+  Document d;
+  ASSERT_TRUE(d.load("email,first_name\nm@acme.com,J\xC3\xBCrgen\nx@acme.com,Ren\xE9\n", {})) << d.error();
+  EXPECT_EQ(d.encoding(), pe::Encoding::Utf8);
+  EXPECT_EQ(d.invalid_sequences(), 1u);
+  EXPECT_EQ(d.cell(0, 1), "J\xC3\xBCrgen");
+  EXPECT_EQ(d.cell(1, 1), "Ren\xEF\xBF\xBD");
+  ASSERT_EQ(d.file_findings().size(), 1u);
+  const pe::Finding& f = d.file_findings()[0];
+  EXPECT_EQ(f.code, "encoding_invalid_bytes");
+  EXPECT_EQ(f.severity, pe::Severity::Warning);
+  EXPECT_NE(f.message.find("1 byte sequence(s)"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("utf-8"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("first at byte 50"), std::string::npos) << f.message;
+}
+
+TEST(Document, UnclosedQuoteInTheHeaderFailsWithTheReadersMessage) {
+  Document d;
+  EXPECT_FALSE(d.load("\"email,name\na@b.co,x", {}));
+  EXPECT_EQ(d.error().find("No email column"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("header"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("line 1"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("never closed"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("stray quote"), std::string::npos) << d.error();
+  EXPECT_TRUE(has_code(d.file_findings(), "csv_unclosed_quote"));
+
+  // The open quote is in a later column: the email column is found, but every line after the
+  // header was swallowed into a column name. That must not load as a file with no rows.
+  EXPECT_FALSE(d.load("email,\"name\na@b.co,x\nc@d.co,y\n", {}));
+  EXPECT_NE(d.error().find("header"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("column 2"), std::string::npos) << d.error();
+  EXPECT_TRUE(has_code(d.file_findings(), "csv_unclosed_quote"));
+  EXPECT_TRUE(d.headers().empty());
+  EXPECT_FALSE(d.remap({})) << "a broken header must not be mapped later";
+
+  // After blank lines, the header's own line is named.
+  EXPECT_FALSE(d.load("\n\n\"email\na@b.co\n", {}));
+  EXPECT_NE(d.error().find("line 3"), std::string::npos) << d.error();
+}
+
+TEST(Document, OverrideThatMatchesNoColumnIsAWarning) {
+  const std::string csv = "email,First  Name\na@example.com,Ann\n";
+  Document d;
+  LoadOptions opt;
+  opt.overrides = {{"Emial", Field::Ignore}, {"#3", Field::Email}, {"#2", Field::FirstName},
+                   {" First Name ", Field::FirstName}, {"email", Field::Email}};
+  ASSERT_TRUE(d.load(csv, opt)) << d.error();
+  std::vector<pe::Finding> unknown;
+  for (const auto& f : d.file_findings())
+    if (f.code == "mapping_unknown_column") unknown.push_back(f);
+  ASSERT_EQ(unknown.size(), 2u);
+  for (const auto& f : unknown) {
+    EXPECT_EQ(f.severity, pe::Severity::Warning);
+    EXPECT_EQ(f.row, 0u);
+    EXPECT_NE(f.message.find("“email”, “First Name”"), std::string::npos) << f.message;
+  }
+  EXPECT_NE(unknown[0].message.find("“Emial”"), std::string::npos) << unknown[0].message;
+  EXPECT_NE(unknown[1].message.find("“#3”"), std::string::npos) << unknown[1].message;
+  EXPECT_EQ(d.summary(50).valid, 1u);
+
+  // remap replaces the findings of the previous mapping.
+  ASSERT_TRUE(d.remap({{"First Name", Field::FirstName}}));
+  EXPECT_FALSE(has_code(d.file_findings(), "mapping_unknown_column"));
+  ASSERT_TRUE(d.remap({{"#0", Field::Ignore}}));
+  EXPECT_EQ(d.file_findings().size(), 1u);
+  EXPECT_TRUE(has_code(d.file_findings(), "mapping_unknown_column"));
+
+  // Also when the mapping then finds no email column: the typo is the likely cause.
+  EXPECT_FALSE(d.load("Contact\nx@example.com\n", LoadOptions{pe::Encoding::Auto, 0, {{"Contacts", Field::Email}}}));
+  EXPECT_TRUE(has_code(d.file_findings(), "mapping_unknown_column"));
+}
+
 TEST(Document, ValidationReportHasTheDocumentedShape) {
   Document d;
   ASSERT_TRUE(d.load("Email,Email Status\na@example.com,verified\nbad,unknown\n", {}));

@@ -177,6 +177,33 @@ TEST(DetectEncoding, InvalidUtf8FallsBackToWindows1252) {
   EXPECT_EQ(detect_encoding("\xEF\xBB"), Encoding::Utf8);                           // BOM prefix, cut at end
 }
 
+TEST(DetectEncoding, Utf8WithAStrayInvalidByteStaysUtf8) {
+  // One correctly encoded ü and one stray cp1252 é: reading the file as Windows-1252 would turn
+  // every correct name into mojibake ("JÃ¼rgen") without a warning.
+  const std::string s = "email,first_name\nm@acme.com,J\xC3\xBCrgen\nx@acme.com,Ren\xE9\n";
+  EXPECT_EQ(detect_encoding(s), Encoding::Utf8);
+  const Decoded d = decode_all(s);
+  EXPECT_EQ(d.encoding, Encoding::Utf8);
+  EXPECT_EQ(d.text, "email,first_name\nm@acme.com,J\xC3\xBCrgen\nx@acme.com,Ren" + kFFFD + "\n");
+  EXPECT_EQ(d.invalid_sequences, 1u);
+  EXPECT_EQ(d.first_invalid_offset, 50u);
+  // More valid multi-byte sequences than invalid ones, 2-, 3- and 4-byte.
+  EXPECT_EQ(detect_encoding("M\xC3\xBCller;\xE2\x82\xAC;\xF0\x9F\x98\x80;Caf\xE9;\x93x\x94"), Encoding::Utf8);
+  // The stray byte may come first.
+  EXPECT_EQ(detect_encoding("Caf\xE9,Jos\xC3\xA9,Ren\xC3\xA9"), Encoding::Utf8);
+}
+
+TEST(DetectEncoding, Windows1252WithAnAccidentalUtf8PairStaysWindows1252) {
+  // "Ü»" (DC BB) happens to be a valid UTF-8 sequence; the other accented letters are not.
+  EXPECT_EQ(detect_encoding("name\nCaf\xE9\n\xDC\xBB\nGar\xE7on\nM\xFCller\n"), Encoding::Windows1252);
+  EXPECT_EQ(detect_encoding("\xC4\x80 \xE9\xE8 "), Encoding::Windows1252);  // one pair, two invalid
+  EXPECT_EQ(detect_encoding("J\xFCrgen;M\xFCller;Stra\xDF" "e"), Encoding::Windows1252);  // no pair at all
+  const Decoded d = decode_all("Caf\xE9;\xDC\xBB;Gar\xE7on");
+  EXPECT_EQ(d.encoding, Encoding::Windows1252);
+  EXPECT_EQ(d.text, "Caf\xC3\xA9;\xC3\x9C\xC2\xBB;Gar\xC3\xA7on");
+  EXPECT_EQ(d.invalid_sequences, 0u);
+}
+
 TEST(DetectEncoding, SequenceCutAtTheEndOfTheSampleStillCountsAsUtf8) {
   EXPECT_EQ(detect_encoding("abc\xE2"), Encoding::Utf8);
   EXPECT_EQ(detect_encoding("abc\xE2\x82"), Encoding::Utf8);

@@ -532,3 +532,17 @@ TEST(MappingRobustness, ManyColumnsAndJunkHeaders) {
   EXPECT_EQ(emails, 1);
   EXPECT_EQ(m[7].note, "a second email column; column 1 (“Email”) is used");
 }
+
+TEST(Overrides, OverrideColumnTellsWhichColumnAKeyMatches) {
+  const Headers h = {"Work  Email ", "Work Email", "Col  A", ""};
+  EXPECT_EQ(pe::override_column(h, "Work Email"), 1);   // exact text first
+  EXPECT_EQ(pe::override_column(h, "Work  Email "), 0);
+  EXPECT_EQ(pe::override_column(h, "Col A"), 2);        // then spacing-tolerant
+  EXPECT_EQ(pe::override_column(h, " Col   A"), 2);
+  EXPECT_EQ(pe::override_column(h, "#4"), 3);           // then the 1-based column number
+  EXPECT_EQ(pe::override_column(h, ""), 3);             // an empty header has an empty name
+  for (const char* key : {"Nope", "work email", "#0", "#5", "#", "#x", "#99999999999999999999"})
+    EXPECT_EQ(pe::override_column(h, key), -1) << key;
+  EXPECT_EQ(pe::override_column({}, "#1"), -1);
+  EXPECT_EQ(pe::override_column({"Email", "Name"}, ""), -1);
+}
