@@ -64,7 +64,10 @@
       ? 'From a page opened from disk, the browser may block direct calls (CORS). If so, serve the page with scripts/run.sh, or use the curl command from the dry run.'
       : id === 'sandbox' ? 'The sandbox accepts the key “sandbox-key”.' : '';
   }
-  const apiParam = params.get('api');
+  // ?api= presets the endpoint (used for a local sandbox). A link must not be able to send the key
+  // elsewhere, so only the built-in choices and this machine are accepted.
+  let apiParam = params.get('api');
+  if (apiParam && !choices.some((c) => c.url === apiParam) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/[^?#]*)?$/.test(apiParam)) apiParam = null;
   if (apiParam) setBase(choices.some((c) => c.url === apiParam) ? choices.find((c) => c.url === apiParam).id : 'custom', apiParam);
   else setBase(choices[0].id, choices[0].url);
   $('base-choice').addEventListener('change', () => {
@@ -98,9 +101,13 @@
   let inputName = 'pasted.csv';
 
   // One load at a time: a second request while one runs waits for it, then the newest one wins.
+  // reread: the same bytes read again with another encoding or delimiter, so the user's column
+  // choices are kept; any other load starts from the detected mapping.
   let loading = null, queuedLoad = null;
-  async function loadBytes(bytes, name) {
-    if (loading) { queuedLoad = [bytes, name]; return loading; }
+  async function loadBytes(bytes, name, reread) {
+    if (loading) { queuedLoad = [bytes, name, reread]; return loading; }
+    if (running) { showAlert('A queue run is in progress: wait for it to finish, or cancel it, before loading another file.'); return; }
+    if (!reread) overrides = [];
     lastBytes = bytes;
     inputName = name || 'pasted.csv';
     const options = { encoding: $('encoding').value, delimiter: $('delimiter').value, batchSize: batchSize() };
@@ -111,6 +118,7 @@
     loading = (async () => {
       try {
         state = await call('load', { bytes: copy, options }, [copy]);
+        if (reread && overrides.length && state.columns && state.columns.length) state = await call('remap', { overrides });
         await afterStateChange(true);
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         $('read-status').textContent = state.ok ? 'Read ' + fmt(state.summary.rows) + ' rows of ' + inputName + ' in ' + secs + ' s.' : '';
@@ -123,7 +131,7 @@
       }
     })();
     await loading;
-    if (queuedLoad) { const [b, n] = queuedLoad; queuedLoad = null; await loadBytes(b, n); }
+    if (queuedLoad) { const [b, n, r] = queuedLoad; queuedLoad = null; await loadBytes(b, n, r); }
   }
   function sizeText(n) { return n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
   function loadText() {
@@ -138,13 +146,25 @@
       showAlert('“' + file.name + '” does not look like a CSV file. Choose a .csv, .tsv or .txt export.');
       return;
     }
-    $('file-name').textContent = file.name + ' (' + fmt(file.size) + ' bytes)';
-    await loadBytes(await file.arrayBuffer(), file.name);
+    if (file.size > MAX_BYTES) {
+      showAlert('“' + file.name + '” is ' + sizeText(file.size) + '; this page reads files up to ' + sizeText(MAX_BYTES) +
+        '. Split the export into smaller files, or validate it with the enrich command-line tool.');
+      return;
+    }
+    $('file-name').textContent = file.name + ' (' + sizeText(file.size) + ')';
+    let bytes;
+    try { bytes = await file.arrayBuffer(); } catch (e) {
+      showAlert('“' + file.name + '” could not be read (' + (e.message || e.name) + '). Check that the file still exists and is not open in another program, then choose it again.');
+      return;
+    }
+    await loadBytes(bytes, file.name);
   }
+  // The module keeps a few copies of the input in its memory (at most 2 GB): stay well below.
+  const MAX_BYTES = 300e6;
   $('validate-btn').addEventListener('click', loadText);
   $('sample-btn').addEventListener('click', () => { $('csv-text').value = PE_SAMPLE_CSV; loadText(); });
   $('file-input').addEventListener('change', () => loadFile($('file-input').files[0]));
-  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastBytes) loadBytes(lastBytes, inputName); });
+  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastBytes) loadBytes(lastBytes, inputName, true); });
   $('batch-size').addEventListener('change', async () => {
     if (!state) return;
     state = await call('setBatchSize', { batchSize: batchSize() });
@@ -260,12 +280,21 @@
       if (cache.size > 2000) for (const k of cache.keys()) { if (k < first - 200 || k > first + count + 200) cache.delete(k); }
     }
     const spacer = $('grid-spacer');
+    // Rows are re-created on scroll: keep keyboard focus on the same cell when it is still shown.
+    const active = document.activeElement;
+    const focused = active && body.contains(active) && active.dataset && active.dataset.col != null
+      ? { row: active.dataset.row, col: active.dataset.col } : null;
     for (const n of [...body.querySelectorAll('.grid-row')]) n.remove();
     for (let i = first; i < Math.min(total, first + count); i++) {
       const row = cache.get(i);
       if (row) body.append(renderRow(row, i));
     }
     spacer.style.height = (total * ROW_H) + 'px';
+    $('grid').setAttribute('aria-rowcount', String(total + 1));
+    if (focused) {
+      const again = body.querySelector('[data-row="' + focused.row + '"][data-col="' + focused.col + '"]');
+      if (again) again.focus({ preventScroll: true });
+    }
   }
   function renderRow(row, pos) {
     const byField = {};
@@ -341,6 +370,7 @@
     if (cell && cell.title) announce(cell.title);
   });
   function editCell(cell, row, col) {
+    if (running) { announce('Editing is off while a queue run is in progress.'); return; }
     const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (state.columns[col].header || 'cell') + ', row ' + (row + 1) });
     input.value = cell.textContent;
     cell.replaceChildren(input);
@@ -401,23 +431,67 @@
   $('copy-curl').addEventListener('click', () => copy('batch-curl'));
 
   // ---------------------------------------------------------------- ledger (survives reload)
-  // Stored: batch index, emails, state, uuid, counts, status, message. Never the key, never other
-  // prospect fields: enough to know what was sent and to resume after re-loading the same file.
-  const LEDGER = 'pe.ledger.v1';
-  function loadLedger() { try { return JSON.parse(localStorage.getItem(LEDGER)) || { runs: [] }; } catch (e) { return { runs: [] }; } }
-  function saveLedger(l) { try { localStorage.setItem(LEDGER, JSON.stringify(l)); } catch (e) { /* quota: ignore */ } }
-  let ledger = loadLedger();
-  let current = null;   // the run being shown: {id, created, baseUrl, file, batches: [...]}
+  // Per run: where it went and, per batch, its number, size, key (a hash of its emails, made by the
+  // core), first and last email, state, uuid, counts and message. Never the key, never the other
+  // prospect fields, not even the full email list: enough to show what happened, to recognise the
+  // same batches in a re-loaded file and to resend them. The emails of a batch stay in memory only.
+  // Runs are merged into storage one by one (by id), so two tabs do not overwrite each other.
+  const LEDGER = 'pe.ledger.v2';
+  // This tab's id survives a reload of the tab (sessionStorage), so its own interrupted run is
+  // recognised at once, while a run that another open tab is sending is left alone.
+  const TAB = (() => {
+    try {
+      const t = sessionStorage.getItem('pe.tab') || Math.random().toString(36).slice(2);
+      sessionStorage.setItem('pe.tab', t);
+      return t;
+    } catch (e) { return Math.random().toString(36).slice(2); }
+  })();
+  const STALE_MS = 30000;   // a run whose tab has not written for this long is no longer running
+  function readRuns() { try { return (JSON.parse(localStorage.getItem(LEDGER)) || { runs: [] }).runs; } catch (e) { return []; } }
+  const stored = (k, v) => (k === 'emails' || k === 'planIndex' || k === 'queuedBefore' ? undefined : v);
+  let ledgerWarned = false;
+  function saveRun(run) {
+    if (!run) return;
+    if (run.owner === TAB) run.heartbeat = Date.now();
+    let runs = readRuns().filter((r) => r.id !== run.id);
+    runs.push(JSON.parse(JSON.stringify(run, stored)));
+    runs.sort((a, b) => (a.created < b.created ? -1 : 1));
+    runs = runs.slice(-20);
+    // Full storage: drop the oldest runs (never this one) until it fits; say so if it never does.
+    for (;;) {
+      try { localStorage.setItem(LEDGER, JSON.stringify({ runs })); return; } catch (e) {
+        if (runs.length > 1) { runs.splice(runs[0].id === run.id ? 1 : 0, 1); continue; }
+        if (!ledgerWarned) {
+          ledgerWarned = true;
+          showAlert('This browser could not save the progress of this run (its storage is full or off). Keep this tab open until the run ends, and download the report afterwards.');
+        }
+        return;
+      }
+    }
+  }
+  // At start-up: runs left by a closed tab, or by this tab before a reload: a batch it was sending
+  // was never confirmed; waiting ones were not sent.
+  function settleStale(run) {
+    if (run.owner !== TAB && Date.now() - (run.heartbeat || 0) < STALE_MS) return false;
+    let changed = false;
+    for (const b of run.batches) {
+      if (b.state === 'sending') { b.state = 'unconfirmed'; b.message = 'The page was closed while this batch was being sent; its outcome is unknown. Look up its emails, or send it again (already-queued emails are not charged twice).'; changed = true; }
+      else if (b.state === 'waiting') { b.state = 'not_sent'; b.message = 'The page was closed before this batch was sent.'; changed = true; }
+    }
+    return changed;
+  }
+  for (const run of readRuns()) if (settleStale(run)) saveRun(run);
+  let current = readRuns().slice(-1)[0] || null;  // the run being shown
   let running = false;
-  // A batch left "sending" by a closed tab was never confirmed: show it as such.
-  for (const run of ledger.runs) for (const b of run.batches) if (b.state === 'sending') { b.state = 'unconfirmed'; b.message = 'The page was closed while this batch was being sent; its outcome is unknown. Check its status by email, or send it again (already-queued emails are not charged twice).'; }
-  else if (b.state === 'waiting') { b.state = 'not_sent'; b.message = 'The page was closed before this batch was sent.'; }
-  saveLedger(ledger);
-  if (ledger.runs.length) current = ledger.runs[ledger.runs.length - 1];
+  let heartbeat = null;
+  const liveElsewhere = (run) => run && run.owner !== TAB && Date.now() - (run.heartbeat || 0) < STALE_MS &&
+    run.batches.some((b) => b.state === 'sending' || b.state === 'waiting');
 
   const STATE_TEXT = { sent: 'sent', failed: 'failed', not_sent: 'not sent', sending: 'sending…', unconfirmed: 'unconfirmed', waiting: 'waiting', partial: 'partly queued' };
   // A partly queued batch can be sent again in full: its already-queued emails are not queued twice.
   const RESENDABLE = ['failed', 'not_sent', 'unconfirmed', 'partial'];
+  let planKeys = new Map();  // key -> emails of the loaded file's batches (filled when a plan with keys is made)
+  const emailsOf = (b) => b.emails || planKeys.get(b.key) || null;
   function renderBatches() {
     const tb = $('batches');
     tb.replaceChildren();
@@ -426,49 +500,71 @@
       let result = b.message || '';
       if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
       const tr = el('tr', { class: 'b-' + b.state },
-        el('td', { text: String(b.index + 1) }), el('td', { text: String(b.emails.length) }),
+        el('td', { text: String(b.index + 1) }), el('td', { text: String(b.count) }),
         el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
       if (b.uuid) {
-        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', onclick: () => { $('track-uuid').value = b.uuid; trackUuid(); } }));
-      } else if (['sent', 'failed', 'unconfirmed'].includes(b.state)) {
+        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', 'aria-label': 'Track batch ' + (b.index + 1),
+          onclick: () => { $('track-uuid').value = b.uuid; trackUuid(current.baseUrl); } }));
+      } else if (['sent', 'failed', 'unconfirmed'].includes(b.state) && emailsOf(b)) {
         // No uuid to track (nothing queued, or the answer was lost): find its emails' batches instead.
         tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Look up', 'aria-label': 'Look up the emails of batch ' + (b.index + 1),
-          onclick: () => { $('lookup-emails').value = b.emails.join(', '); lookupEmails(); } }));
+          onclick: () => { $('lookup-emails').value = emailsOf(b).join(', '); lookupEmails(current.baseUrl); } }));
       }
       tb.append(tr);
     }
     const resendable = current.batches.filter((b) => RESENDABLE.includes(b.state));
-    $('resend-btn').hidden = running || !resendable.length || !state || !state.ok;
+    $('resend-btn').hidden = running || liveElsewhere(current) || !resendable.length || !state || !state.ok;
     $('resend-btn').textContent = 'Send ' + resendable.length + ' failed or unsent batch(es)';
+    if (liveElsewhere(current) && !running) $('progress-text').textContent = 'This run is still in progress in another tab of this browser.';
   }
 
-  async function newRun() {
-    const withEmails = await call('batchPlan', { emails: true });
-    return {
-      id: Date.now().toString(36), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
-      batches: withEmails.map((b) => ({ index: b.index, emails: b.emails, state: 'waiting', uuid: null, message: '' })),
-    };
+  // The loaded file's batches with their keys and emails (computed on demand: it takes a moment on
+  // large files).
+  async function keyedPlan() {
+    const p = await call('batchPlan', { emails: true });
+    planKeys = new Map(p.map((b) => [b.key, b.emails]));
+    return p;
+  }
+  // Batches of this plan already sent (or partly queued) from this browser, in any earlier run.
+  function alreadySent(p) {
+    const sent = new Map();
+    for (const run of readRuns()) for (const b of run.batches) if (b.state === 'sent' && b.key) sent.set(b.key, run);
+    return p.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));
   }
 
-  // Both ways of spending credits (queue, resend) ask first; confirmAction is what "Queue now" does.
+  // Both ways of spending credits (queue, resend) ask first; confirmAction is what the yes button does.
   let confirmAction = null;
-  function askToConfirm(text, yesLabel, action) {
+  function askToConfirm(title, text, yesLabel, action) {
+    $('confirm-h').textContent = title;
     $('confirm-text').textContent = text;
     $('confirm-yes').textContent = yesLabel;
     confirmAction = action;
     $('confirm').showModal();
   }
-  $('queue-btn').addEventListener('click', () => {
+  $('queue-btn').addEventListener('click', async () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
     if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return; }
     const s = state.summary;
-    askToConfirm('Queue ' + fmt(s.valid) + ' prospects in ' + fmt(s.batches) + ' batch(es) to ' + baseUrl() +
-      '? This can use up to ' + credits(s.creditsMax) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
-      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : ''), 'Queue now', async () => {
-      current = await newRun();
-      ledger.runs.push(current);
-      ledger.runs = ledger.runs.slice(-20);
-      saveLedger(ledger);
+    const p = await keyedPlan();
+    // Never repeat blindly: batches identical to ones already sent from this browser are left out.
+    const dup = alreadySent(p);
+    const skip = new Set(dup.map((d) => d.plan.index));
+    const todo = p.filter((b) => !skip.has(b.index));
+    const prospects = todo.reduce((n, b) => n + b.count, 0);
+    if (!todo.length) {
+      showAlert('All ' + p.length + ' batch(es) of this file were already sent from this browser (' + new Date(dup[0].run.created).toLocaleString() +
+        '). Track them below; to send them again anyway, clear the history first.');
+      return;
+    }
+    askToConfirm('Queue prospects for enrichment?', 'Queue ' + fmt(prospects) + ' prospects in ' + fmt(todo.length) + ' batch(es) to ' + baseUrl() +
+      '? This can use up to ' + credits(1.5 * prospects) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
+      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : '') +
+      (dup.length ? ' ' + dup.length + ' batch(es) identical to ones already sent from this browser are left out too.' : ''), 'Queue now', async () => {
+      current = {
+        id: Date.now().toString(36) + TAB.slice(0, 4), owner: TAB, heartbeat: Date.now(), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
+        batches: todo.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
+          planIndex: b.index, state: 'waiting', uuid: null, message: '' })),
+      };
       startRun(current.batches);
     });
   });
@@ -482,22 +578,33 @@
   $('resend-btn').addEventListener('click', async () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
     const todo = current.batches.filter((b) => RESENDABLE.includes(b.state));
-    // Match the ledger's batches to the loaded file by their emails.
-    const byKey = new Map((await call('batchPlan', { emails: true })).map((p) => [p.emails.join('\n'), p.index]));
-    const missing = todo.filter((b) => !byKey.has(b.emails.join('\n')));
+    // Match the ledger's batches to the loaded file by their keys (hashes of their emails).
+    const byKey = new Map((await keyedPlan()).map((b) => [b.key, b.index]));
+    const missing = todo.filter((b) => !byKey.has(b.key));
     if (missing.length) { showAlert(missing.length + ' batch(es) do not match the loaded file. Load the same file (and batch size) as when they were queued.'); return; }
-    const prospects = todo.reduce((n, b) => n + b.emails.length, 0);
-    askToConfirm('Send ' + todo.length + ' batch(es) again (' + fmt(prospects) + ' prospects) to ' + current.baseUrl +
+    const prospects = todo.reduce((n, b) => n + b.count, 0);
+    askToConfirm('Send these batches again?', 'Send ' + todo.length + ' batch(es) again (' + fmt(prospects) + ' prospects) to ' + current.baseUrl +
       '? This can use up to ' + credits(1.5 * prospects) + ' credits; prospects already queued are not queued or charged twice.', 'Send now', async () => {
-      for (const b of todo) b.planIndex = byKey.get(b.emails.join('\n'));
+      current.owner = TAB;
+      for (const b of todo) b.planIndex = byKey.get(b.key);
       startRun(todo);
     });
   });
   $('cancel-btn').addEventListener('click', () => { call('cancel'); $('progress-text').textContent = 'Cancelling after the current request…'; });
 
   let runStats = null;
+  // While a run is on, nothing that changes the batches can be touched (the worker refuses too).
+  const LOCKED = ['validate-btn', 'sample-btn', 'file-input', 'encoding', 'delimiter', 'batch-size', 'csv-text'];
+  function setRunning(on) {
+    running = on;
+    for (const id of LOCKED) $(id).disabled = on;
+    for (const sel of document.querySelectorAll('#columns select')) sel.disabled = on;
+    document.body.classList.toggle('running', on);
+    clearInterval(heartbeat);
+    if (on) heartbeat = setInterval(() => saveRun(current), 5000);
+  }
   function startRun(batches) {
-    running = true;
+    setRunning(true);
     runStats = { total: batches.length, done: 0, retries: 0 };
     showAlert('');
     lastStopMessage = '';
@@ -509,24 +616,25 @@
     $('progress').max = batches.length;
     $('progress').value = 0;
     renderBatches();
-    saveLedger(ledger);
-    call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), timeoutMs: timeoutMs(), batches: batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index })) })
-      .catch((e) => showAlert(e.message));
+    saveRun(current);
+    call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), timeoutMs: timeoutMs(),
+      batches: batches.map((b) => ({ id: current.batches.indexOf(b), index: b.planIndex })) })
+      .catch((e) => { setRunning(false); showAlert(e.message); });
     announce('Sending ' + batches.length + ' batch(es).');
   }
 
   function onRunEvent(ev) {
     if (!current) return;
     if (ev.kind === 'finished') {
-      running = false;
+      setRunning(false);
       $('cancel-btn').hidden = true;
       $('queue-btn').disabled = !state || !state.ok || state.summary.valid === 0;
       for (const b of current.batches) if (b.state === 'waiting') { b.state = 'not_sent'; b.message = notSentReason(ev.stopReason); }
-      saveLedger(ledger);
+      saveRun(current);
       renderBatches();
       const c = countStates();
       const queued = current.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
-      const prospects = current.batches.reduce((n, b) => n + b.emails.length, 0);
+      const prospects = current.batches.reduce((n, b) => n + b.count, 0);
       const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + fmt(prospects) + ' prospects queued' +
         (runStats && runStats.retries ? ' (' + runStats.retries + (runStats.retries === 1 ? ' retry' : ' retries') + ')' : '') + '.' +
         (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
@@ -535,7 +643,7 @@
       if (ev.stopReason && ev.stopReason !== 'cancelled') showAlert(lastStopMessage || notSentReason(ev.stopReason));
       return;
     }
-    const b = current.batches.find((x) => (x.planIndex != null ? x.planIndex : x.index) === ev.index);
+    const b = current.batches[ev.id];
     if (!b) return;
     if (ev.kind === 'retry') {
       runStats.retries++;
@@ -565,7 +673,7 @@
         if (ev.state === 'not_sent' || ev.state === 'failed' || ev.stopSending) lastStopMessage = b.message;
       }
     }
-    saveLedger(ledger);
+    saveRun(current);
     renderBatches();
   }
   let lastStopMessage = '';
@@ -594,34 +702,53 @@
     const h = loadHistory();
     if (!h.length) ul.append(el('li', { class: 'hint', text: 'No batches queued from this browser yet.' }));
     for (const x of h) {
-      ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, onclick: () => { $('track-uuid').value = x.uuid; trackUuid(); } }),
-        ' — ' + new Date(x.created).toLocaleString() + ', ' + x.status + ', ' + x.queued + ' of ' + x.submitted + ' queued'));
+      ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, 'aria-label': 'Track batch ' + x.uuid,
+        onclick: () => { $('track-uuid').value = x.uuid; trackUuid(x.baseUrl); } }),
+        ' — ' + new Date(x.created).toLocaleString() + ', ' + x.status + ', ' + x.queued + ' of ' + x.submitted + ' queued' +
+        (x.baseUrl && x.baseUrl !== baseUrl() ? ' (at ' + x.baseUrl + ')' : '')));
     }
   }
-  $('clear-history').addEventListener('click', () => { localStorage.removeItem(HISTORY); renderHistory(); });
+  // Clears what this browser remembers of earlier runs (not a run in progress in this or another tab).
+  $('clear-history').addEventListener('click', () => {
+    localStorage.removeItem(HISTORY);
+    const keep = readRuns().filter((r) => (r.owner === TAB && running) || liveElsewhere(r));
+    try { localStorage.setItem(LEDGER, JSON.stringify({ runs: keep })); } catch (e) { /* ignore */ }
+    if (!running) { current = keep.slice(-1)[0] || null; renderBatches(); }
+    renderHistory();
+    announce('History cleared.');
+  });
   renderHistory();
 
+  // One status request is shown at a time: a newer track or lookup supersedes an older one (and
+  // its polling), and an answer that arrives late for a superseded request is dropped.
   let pollTimer = null;
-  async function trackUuid() {
+  let trackSeq = 0;
+  async function trackUuid(base) {
     const uuid = $('track-uuid').value.trim();
     if (!uuid) { showAlert('Enter a batch uuid to track.'); return; }
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    const target = (typeof base === 'string' && base) || baseUrl();
     clearTimeout(pollTimer);
-    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), uuid });
+    const seq = ++trackSeq;
+    const r = await call('status', { baseUrl: target, apiKey: apiKey(), timeoutMs: timeoutMs(), uuid });
+    if (seq !== trackSeq) return;
     renderStatus(r, 'Batch ' + uuid);
     const batch = r.parsed && r.parsed.batches.find((b) => b.uuid === uuid);
     if ($('auto-refresh').checked && r.httpStatus >= 200 && r.httpStatus < 300 && !(batch && batch.allFinal)) {
-      pollTimer = setTimeout(trackUuid, 5000);
+      pollTimer = setTimeout(() => { if (seq === trackSeq) trackUuid(target); }, 5000);
     }
   }
-  async function lookupEmails() {
+  async function lookupEmails(base) {
     const emails = $('lookup-emails').value.split(/[\s,;]+/).filter(Boolean);
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
-    const r = await call('status', { baseUrl: baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), emails });
+    clearTimeout(pollTimer);
+    const seq = ++trackSeq;
+    const r = await call('status', { baseUrl: (typeof base === 'string' && base) || baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), emails });
+    if (seq !== trackSeq) return;
     renderStatus(r, emails.length ? 'Statuses for ' + emails.join(', ') : 'Recent enrichments');
   }
-  $('track-btn').addEventListener('click', trackUuid);
-  $('lookup-btn').addEventListener('click', lookupEmails);
+  $('track-btn').addEventListener('click', () => trackUuid());
+  $('lookup-btn').addEventListener('click', () => lookupEmails());
   $('auto-refresh').addEventListener('change', () => { if (!$('auto-refresh').checked) clearTimeout(pollTimer); });
 
   function renderStatus(r, title) {
@@ -655,9 +782,16 @@
     download(stem() + '-cleaned.csv', '\uFEFF' + await call('cleanedCsv'));
     announce('Cleaned CSV downloaded.');
   });
+  // Outcomes are matched to the loaded file by batch key (a hash of the batch's emails), newest run
+  // first: rows of a different file, or of batches changed since, are reported as not sent.
   $('export-report').addEventListener('click', async () => {
-    const outcomes = current ? current.batches.map((b) => ({ index: b.planIndex != null ? b.planIndex : b.index, state: b.state,
-      uuid: b.uuid || '', status: b.status || '', message: b.message || '' })) : [];
+    const byKey = new Map();
+    for (const run of readRuns().concat(current && running ? [current] : [])) for (const b of run.batches) if (b.key && b.state !== 'waiting') byKey.set(b.key, b);
+    const outcomes = [];
+    for (const p of byKey.size ? await keyedPlan() : []) {
+      const b = byKey.get(p.key);
+      if (b) outcomes.push({ index: p.index, state: b.state, uuid: b.uuid || '', status: b.status || '', message: b.message || '' });
+    }
     download(stem() + '-report.csv', '\uFEFF' + await call('reportCsv', { outcomes }));
     announce('Report downloaded.');
   });
@@ -665,7 +799,7 @@
   // ---------------------------------------------------------------- restore
   renderBatches();
   if (current) $('queue').hidden = false;
-  if (current && current.batches.some((b) => b.state !== 'sent')) {
+  if (current && !liveElsewhere(current) && current.batches.some((b) => RESENDABLE.includes(b.state))) {
     announce('An earlier run from this browser has batches that were not sent. Load the same file to send them.');
   }
 })();

@@ -36,39 +36,45 @@ function sleep(ms) {
 
 function joinUrl(base, path) { return base.replace(/\/+$/, '') + path; }
 
+// batches: [{id, index}]: id is the page's handle for the batch (echoed in every event), index the
+// batch of the loaded document. The bodies are taken when the run starts, so nothing done to the
+// data during the run can change what is sent (the page also locks editing while a run is on).
 async function sendBatches(msg) {
   const { baseUrl, apiKey, batches, timeoutMs } = msg;
   run = { cancelled: false, timer: null, wake: null };
   const url = joinUrl(baseUrl, M.queuePath);
+  const bodies = batches.map((b) => session.batchBody(b.index));
   let stopReason = null;
   for (let i = 0; i < batches.length; i++) {
-    const b = batches[i];
+    const id = batches[i].id;
     if (run.cancelled) { stopReason = 'cancelled'; break; }
-    const body = session.batchBody(b.index);
-    if (!body) { post({ kind: 'batch', index: b.index, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
+    const body = bodies[i];
+    if (!body) { post({ kind: 'batch', id, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
     let attempt = 0;
     let done = false;
     let unanswered = false;  // an earlier attempt got no answer: it may have been queued anyway
+    // A batch that ends without a confirmation after an unanswered attempt may have been queued.
+    const unconfirmedOr = (state) => (unanswered ? 'unconfirmed' : state);
+    const maybeQueued = () => (unanswered ? ' An earlier attempt got no answer, so the API may have queued it anyway: look up its emails before sending it again.' : '');
     while (!done) {
       attempt++;
-      post({ kind: 'batch', index: b.index, state: 'sending', attempt });
+      post({ kind: 'batch', id, state: 'sending', attempt });
       const reached = answered.has(baseUrl);
       const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
       // "No response" from an API that has answered this page before is a dropped connection, not a
       // browser block: the policy (pe::decide) retries it.
       const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
+      if (r.status === 0) unanswered = true;
       if (d.outcome === 'retry') {
         if (run.cancelled) {
-          post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while retrying: ' + d.message, httpStatus: r.status });
+          post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while retrying: ' + d.message + maybeQueued(), httpStatus: r.status });
           stopReason = 'cancelled';
-          done = true;
           break;
         }
-        if (r.status === 0) unanswered = true;
-        post({ kind: 'retry', index: b.index, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
+        post({ kind: 'retry', id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
         await sleep(d.delayMs);
         if (run.cancelled) {
-          post({ kind: 'batch', index: b.index, state: 'not_sent', message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' });
+          post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued() });
           stopReason = 'cancelled';
           done = true;
         }
@@ -76,13 +82,15 @@ async function sendBatches(msg) {
       }
       done = true;
       if (d.outcome === 'sent') {
-        post({ kind: 'batch', index: b.index, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered });
+        post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered });
         if (d.stopSending) stopReason = 'credits';
       } else if (d.outcome === 'failed') {
-        post({ kind: 'batch', index: b.index, state: 'failed', attempt, httpStatus: r.status, message: d.message, raw: r.body.slice(0, 2000) });
+        post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: d.message + maybeQueued(), raw: r.body.slice(0, 2000) });
       } else {
-        // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent.
-        post({ kind: 'batch', index: b.index, state: 'not_sent', attempt, httpStatus: r.status, message: d.message });
+        // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
+        // no attempt reached the API (it never answered this page), so the batch was not sent.
+        const blocked = d.outcome === 'stop_blocked';
+        post({ kind: 'batch', id, state: blocked ? 'not_sent' : unconfirmedOr('not_sent'), attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
         stopReason = d.outcome === 'stop_auth' ? 'auth' : 'blocked';
       }
     }
@@ -111,12 +119,16 @@ async function statusCall(msg) {
   return { httpStatus: r.status, raw: r.body, parsed, message };
 }
 
+function notWhileRunning() {
+  if (run) throw new Error('A queue run is in progress: wait for it to finish, or cancel it, before changing the data.');
+}
+
 const handlers = {
-  load: (m) => JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
-  remap: (m) => JSON.parse(session.remap(JSON.stringify(m.overrides))),
-  setBatchSize: (m) => { session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
+  load: (m) => notWhileRunning() || JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
+  remap: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
+  setBatchSize: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
   rows: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
-  setCell: (m) => { const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
+  setCell: (m) => { notWhileRunning(); const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
   findings: (m) => JSON.parse(session.findings(m.limit == null ? -1 : m.limit)),
   batchPlan: (m) => JSON.parse(session.batchPlan(!!m.emails)),
   batchBody: (m) => session.batchBody(m.index),

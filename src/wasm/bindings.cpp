@@ -5,6 +5,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -142,7 +143,7 @@ class Session {
     return dump(list);
   }
 
-  // [{"index": 0, "count": 50, "firstRow": 1, "lastRow": 57, "emails": [...] (only when asked)}]
+  // [{"index": 0, "count": 50, "firstRow": 1, "lastRow": 57, "key": "...", "emails": [...] (only when asked)}]
   // Emails are asked for only when a run starts: computing them for 100,000 rows takes a while.
   std::string batchPlan(bool with_emails) const {
     json out = json::array();
@@ -154,8 +155,19 @@ class Session {
       b["firstRow"] = all[i].front() + 1;
       b["lastRow"] = all[i].back() + 1;
       if (with_emails) {
+        // key: FNV-1a 64 of the batch's emails, so a ledger can recognise the same batch in a
+        // re-loaded file without storing the emails themselves.
         json emails = json::array();
-        for (std::size_t r : all[i]) emails.push_back(doc_.prospect(r).email);
+        std::uint64_t h = 1469598103934665603ull;
+        for (std::size_t r : all[i]) {
+          std::string e = doc_.prospect(r).email;
+          for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
+          h = (h ^ '\n') * 1099511628211ull;
+          emails.push_back(std::move(e));
+        }
+        char key[17];
+        std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(h));
+        b["key"] = std::string(key) + "-" + std::to_string(all[i].size());
         b["emails"] = std::move(emails);
       }
       out.push_back(std::move(b));

@@ -132,6 +132,7 @@ test('dry run shows the exact body and a curl command with the key masked', asyn
   await page.getByLabel('Batch size').dispatchEvent('change');
   await paste(page, 'email,first_name\na@example.com,A\nb@example.com,B\nc@example.com,C\n');
   assert.equal(await stat(page, 'Batches').textContent(), '2 × up to 2');
+  await page.waitForFunction(() => document.getElementById('batch-body').value.includes('a@example.com'));
   const body = JSON.parse(await page.getByLabel('Request body').inputValue());
   assert.deepEqual(body, { prospects: [{ email: 'a@example.com', first_name: 'A' }, { email: 'b@example.com', first_name: 'B' }] });
   await page.getByLabel('Batch', { exact: true }).selectOption({ index: 1 });
@@ -258,4 +259,41 @@ test('served by nginx: upload, remap, dry run against the proxy path, exports', 
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a link cannot point the API key at another host: ?api= takes only the built-in choices and this machine', async () => {
+  const page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent('https://evil.example'));
+  assert.equal(await page.getByLabel('API base URL').inputValue(), 'https://api.woodpecker.co');
+  await page.goto(h.FILE_URL + '?api=' + encodeURIComponent('http://127.0.0.1:9/'));
+  assert.equal(await page.getByLabel('API base URL').inputValue(), 'http://127.0.0.1:9/');
+  await page.context().close();
+});
+
+test('column choices belong to their file: a new file starts from the detected mapping', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await paste(page, 'Email,Company\na@example.com,Acme\n');
+  await page.getByLabel('Field for column Company').selectOption('ignore');
+  await page.waitForFunction(() => !document.getElementById('batch-body').value.includes('Acme'));
+  // The same bytes read with another delimiter keep the choice...
+  await page.getByLabel('Delimiter').selectOption(',');
+  await page.waitForFunction(() => /comma-separated$/.test(document.getElementById('detected').textContent));
+  assert.equal(await page.getByLabel('Field for column Company').inputValue(), 'ignore');
+  // ...a new file does not.
+  await paste(page, 'Email,Company,First Name\nb@example.com,Initech,Bob\n');
+  await page.waitForFunction(() => document.getElementById('batch-body').value.includes('Initech'));
+  assert.equal(await page.getByLabel('Field for column Company').inputValue(), 'company_name');
+  await page.context().close();
+});
+
+test('keyboard focus stays in the rows while arrowing past the first screen', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const rows = ['email'];
+  for (let i = 0; i < 200; i++) rows.push('p' + i + '@example.com');
+  await paste(page, rows.join('\n'));
+  await page.locator('.grid-row .cell[data-col="0"]').first().focus();
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => ({ row: document.activeElement.dataset.row, col: document.activeElement.dataset.col }));
+  assert.deepEqual(focused, { row: '40', col: '0' });
+  assert.equal(await page.locator('#grid').getAttribute('aria-rowcount'), '201');
+  await page.context().close();
 });

@@ -347,7 +347,7 @@ test('no credits left for batch 2 (CREDITS_EXHAUSTED): batch 2 not queued, the r
   });
 });
 
-test('already-pending emails: queueing the same file again gets NOT_ENQUEUED with no uuid, explained', async () => {
+test('queueing the same file again: refused while this browser remembers it; after clearing, NOT_ENQUEUED with no uuid, explained', async () => {
   await scenario({}, async ({ sandbox, page }) => {
     await prepare(page);
     await queueAll(page);
@@ -355,6 +355,14 @@ test('already-pending emails: queueing the same file again gets NOT_ENQUEUED wit
     const history = await page.locator('#history li').count();
     assert.equal(history, 4);
 
+    // Never blindly repeated: the page recognises the batches it already sent.
+    await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+    await page.getByRole('alert').filter({ hasText: 'All 4 batch(es) of this file were already sent from this browser' }).waitFor();
+    assert.equal(await page.getByRole('dialog').isVisible(), false);
+    assert.equal((await queuePosts(sandbox)).length, 4);
+
+    // The user clears what the browser remembers and insists: the API says they are pending.
+    await page.getByRole('button', { name: 'Clear history' }).click();
     await queueAll(page);
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 0 of 7 prospects queued.');
     const rows = await table(page);
@@ -364,11 +372,30 @@ test('already-pending emails: queueing the same file again gets NOT_ENQUEUED wit
       assert.doesNotMatch(r.result, /null|undefined/);
       assert.match(r.result, /^NOT_ENQUEUED: 0 of [12] queued\. None of the prospects in this batch were queued: they are already pending enrichment\. They are not charged again; track the earlier batch that queued them\. Look up$/);
     }
-    assert.equal(await page.locator('#batches').getByRole('button', { name: 'Track' }).count(), 0);
-    assert.equal(await page.locator('#history li').count(), 4, 'no history entry without a uuid');
+    assert.equal(await page.locator('#batches').getByRole('button', { name: /^Track/ }).count(), 0);
+    assert.equal(await page.locator('#history li').filter({ has: page.getByRole('button') }).count(), 0, 'no history entry without a uuid');
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 3, 4, 1, 2, 3, 4]);
     assert.equal((await sandbox.state()).batches_count, 4);
+  });
+});
+
+test('a different file is not mistaken for a sent one; the report matches outcomes by batch, not by position', async () => {
+  await scenario({}, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await finished(page);
+    // Another file with the same number of rows: nothing of it was sent.
+    const other = 'email\n' + ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((x) => x + '@example.org').join('\n') + '\n';
+    await prepare(page, { csv: other });
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report CSV' }).click()]);
+    const lines = fs.readFileSync(await report.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n').slice(1);
+    assert.equal(lines.length, 7);
+    for (const l of lines) assert.match(l, /^\d,\d,[a-g]@example\.org,valid,not sent,/);
+    // Queueing it sends all of it.
+    await queueAll(page);
+    assert.match(await finished(page), /^Finished: 4 sent/);
+    assert.equal((await queuePosts(sandbox)).length, 8);
   });
 });
 
@@ -382,10 +409,12 @@ test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch
     assert.ok(sentUuid);
 
     await page.reload();
-    const ledger = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v1')));
+    const ledger = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')));
     const run = ledger.runs[ledger.runs.length - 1];
     assert.deepEqual(run.batches.map((b) => [b.state, b.uuid]), [['sent', sentUuid], ['unconfirmed', null], ['not_sent', null], ['not_sent', null]]);
-    assert.deepEqual(run.batches.map((b) => b.emails), BODIES.map((b) => b.prospects.map((p) => p.email)));
+    // Only what is needed to recognise the batches: size, first and last email, a key; not the email list.
+    assert.deepEqual(run.batches.map((b) => [b.count, b.first, b.last]), BODIES.map((b) => [b.prospects.length, b.prospects[0].email, b.prospects[b.prospects.length - 1].email]));
+    assert.ok(run.batches.every((b) => /^[0-9a-f]{16}-\d+$/.test(b.key) && !('emails' in b)));
     const storage = await page.evaluate(() => JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)]));
     assert.ok(!storage.includes(h.SANDBOX_KEY), 'no key in storage');
     assert.equal(await page.getByLabel('API key').inputValue(), '', 'the key is not remembered without "Remember in this tab"');
@@ -521,12 +550,66 @@ test('the key stays out of the console, localStorage and exports; sessionStorage
     assert.ok(dryRun.includes('$WOODPECKER_API_KEY') && !dryRun.includes(key), 'the curl command masks the key');
     assert.ok(!(await session()).includes(key));
     const all = await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));
-    assert.ok(all.includes('pe.ledger.v1') && !all.includes(key));
+    assert.ok(all.includes('pe.ledger.v2') && !all.includes(key));
 
     // Ticked, the key survives a reload of this tab (and only this tab's sessionStorage holds it).
     await page.getByLabel('Remember in this tab').check();
     await page.reload();
     assert.equal(await page.getByLabel('API key').inputValue(), key);
     assert.ok(!(await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)))).includes(key));
+  });
+});
+
+test('during a run the data is locked: nothing that changes the batches can be touched, and the bodies sent are the ones planned', async () => {
+  await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
+    for (const label of ['Batch size', 'Prospects CSV', 'Encoding', 'Delimiter', 'Field for column Email']) {
+      assert.equal(await page.getByLabel(label, { exact: true }).isDisabled(), true, label + ' is locked');
+    }
+    assert.equal(await page.getByRole('button', { name: 'Validate' }).isDisabled(), true);
+    // Editing a cell is refused too (and said so).
+    await page.locator('.grid-row .cell[data-col="0"]').first().dblclick();
+    assert.equal(await page.locator('.cell-edit').count(), 0);
+    await finished(page);
+    assert.equal(await page.getByLabel('Batch size').isDisabled(), false, 'unlocked afterwards');
+    const posts = await queuePosts(sandbox);
+    assert.deepEqual(posts.map((p) => p.body), BODIES);
+  });
+});
+
+test('two tabs keep both of their runs in the ledger', async () => {
+  await scenario({}, async ({ sandbox, page }) => {
+    const other = await page.context().newPage();   // same browser profile: shared localStorage
+    await other.goto(page.url());
+    await prepare(page);
+    await prepare(other, { csv: 'email\n' + ['a', 'b', 'c'].map((x) => x + '@example.org').join('\n') + '\n', valid: 3 });
+    await queueAll(page);
+    await finished(page);
+    await queueAll(other, 3);
+    await finished(other);
+    const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    assert.equal(runs.length, 2);
+    assert.deepEqual(runs.map((r) => r.batches.length).sort(), [2, 4]);
+    assert.equal((await queuePosts(sandbox)).length, 6);
+  });
+});
+
+test('a newer lookup replaces the tracked batch and stops its polling', async () => {
+  await scenario({ args: ['--progress-seconds', '60'] }, async ({ sandbox, page }) => {
+    await prepare(page);
+    await queueAll(page);
+    await finished(page);
+    await page.locator('#batches').getByRole('button', { name: 'Track batch 1' }).click();
+    await page.locator('#track-result').getByText(/in progress/).first().waitFor();
+    await page.getByLabel('Look up by email').fill('nelson@hooli.com');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('#track-result h3', { hasText: 'Statuses for nelson@hooli.com' }).waitFor();
+    const gets = async () => (await sandbox.requests()).filter((r) => r.method === 'GET').length;
+    const before = await gets();
+    await new Promise((r) => setTimeout(r, 5600));
+    assert.equal(await gets(), before, 'no more polling of the batch');
+    assert.equal(await page.locator('#track-result h3').textContent(), 'Statuses for nelson@hooli.com');
   });
 });

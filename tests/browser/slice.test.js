@@ -93,7 +93,8 @@ test('thin slice through nginx and its same-origin sandbox path', async () => {
     assert.equal(await page.getByLabel('API base URL').inputValue(), nginx.url + '/sandbox');
     await slice(page, sandbox);
     const headers = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
-    assert.match(headers, /script-src 'self' 'wasm-unsafe-eval' blob:/);
+    assert.match(headers, /script-src 'self' 'wasm-unsafe-eval';/);
+    assert.match(headers, /worker-src 'self' blob:/);
   } finally {
     await browser.close();
     await nginx.stop();
