@@ -75,6 +75,18 @@
     setBase(c.id, c.id === 'custom' ? $('base-url').value : c.url);
   });
   $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; });
+  // The page's security policy lets it connect only to the Woodpecker API, its own server and this
+  // machine: say so at once rather than fail on the first call.
+  $('base-url').addEventListener('change', () => {
+    let ok = false;
+    try {
+      const u = new URL(baseUrl());
+      ok = u.origin === 'https://api.woodpecker.co' || (served && u.origin === location.origin) ||
+        (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'));
+    } catch (e) { ok = false; }
+    $('base-hint').textContent = ok ? '' : 'This page may only connect to https://api.woodpecker.co, ' + (served ? 'this server, ' : '') +
+      'or a sandbox on this machine (http://127.0.0.1). To use another proxy, host the page on that server (see docs/hosting.md).';
+  });
 
   // The key: memory only, unless "Remember in this tab" (sessionStorage). Never logged or exported.
   const KEY_STORE = 'pe.apiKey';

@@ -111,7 +111,11 @@ async function statusCall(msg) {
   }
   const parsed = r.status >= 200 && r.status < 300 ? JSON.parse(M.parseStatus(r.body)) : null;
   let message = '';
-  if (r.status === 0) message = 'No response: the browser blocked the request or the network is down.';
+  if (r.status === 0) {
+    message = r.timedOut ? 'The request timed out; try again, or raise the request timeout in Settings.'
+      : 'No response: the browser blocked the request or the network is down. If the page is opened from disk or another site, ' +
+        'the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh), which proxies the API.';
+  }
   else if (r.status === 401 || r.status === 403) message = 'The API key was refused (' + r.status + '). Check the key in Settings.';
   else if (r.status === 404) message = 'The API does not know this batch (404). Check the uuid.';
   else if (r.status === 429) message = 'Rate limited (429); try again in a moment.';
