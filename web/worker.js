@@ -136,6 +136,8 @@ const handlers = {
   findings: (m) => JSON.parse(session.findings(m.limit == null ? -1 : m.limit)),
   batchPlan: (m) => JSON.parse(session.batchPlan(!!m.emails)),
   batchBody: (m) => session.batchBody(m.index),
+  batchRows: (m) => JSON.parse(session.batchRows(m.index)),
+  problems: () => JSON.parse(session.problems()),
   report: () => JSON.parse(session.report()),
   cleanedCsv: () => session.cleanedCsv(),
   reportCsv: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),

@@ -176,6 +176,29 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     int f = static_cast<int>(columns_[c].field);
     if (columns_[c].field != Field::Ignore && col_[f] < 0) col_[f] = static_cast<int>(c);
   }
+  // Enrichment signals: when the file lacks the columns altogether, say it once for the file instead
+  // of on every row; when the columns exist, rows whose values are empty are warned one by one.
+  file_findings_.erase(std::remove_if(file_findings_.begin(), file_findings_.end(),
+                                      [](const Finding& f) { return f.code == "enrichment_columns_missing"; }),
+                       file_findings_.end());
+  {
+    const bool li = column_for(Field::LinkedinUrl) >= 0;
+    const bool first = column_for(Field::FirstName) >= 0 || column_for(Field::FullName) >= 0;
+    const bool last = column_for(Field::LastName) >= 0 || column_for(Field::FullName) >= 0;
+    const bool site = column_for(Field::CompanyWebsite) >= 0;
+    signals_by_row_ = li || (first && last && site);
+    if (!signals_by_row_ && column_for(Field::Email) >= 0) {
+      std::string missing;
+      for (auto [have, name] : {std::pair<bool, const char*>{first, "first_name"}, {last, "last_name"}, {site, "company_website"}})
+        if (!have) missing += (missing.empty() ? "" : ", ") + std::string(name);
+      file_findings_.push_back(Finding{
+          0, 0, "", Severity::Warning, "enrichment_columns_missing",
+          "The file has no LinkedIn column and no " + missing +
+              " column: enrichment usually needs linkedin_url, or first_name and last_name with company_website. "
+              "The rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
+              "map an existing column to them."});
+    }
+  }
   if (column_for(Field::Email) < 0) {
     error_ = "No email column was found. Headers seen: " + headers_seen() +
              ". Name the column “email”, or map one of these columns to email.";
@@ -276,7 +299,7 @@ void Document::validate_row(std::size_t row) {
   FieldResult web = check_website(get(Field::CompanyWebsite));
   add_notes(out, rn, line, "company_website", web);
 
-  if (email.valid && li.value.empty() && (first.empty() || last.empty() || web.value.empty())) {
+  if (signals_by_row_ && email.valid && li.value.empty() && (first.empty() || last.empty() || web.value.empty())) {
     std::string missing;
     auto need = [&](bool empty, const char* name) {
       if (empty) missing += (missing.empty() ? "" : ", ") + std::string(name);

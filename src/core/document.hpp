@@ -103,6 +103,7 @@ class Document {
   std::vector<std::string> headers_;
   std::vector<ColumnMap> columns_;
   int col_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // Field -> column index
+  bool signals_by_row_ = true;  // false: the file lacks the signal columns (one file finding instead)
 
   // Cells: one arena, (offset, length) per cell, row-major, column_count() cells per row.
   std::string arena_;

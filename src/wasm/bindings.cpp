@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api.hpp"
@@ -172,6 +173,48 @@ class Session {
       }
       out.push_back(std::move(b));
     }
+    return dump(out);
+  }
+
+  // The file rows of a batch, in request order: [{"row": 12, "line": 13}] (1-based), so a message
+  // about prospects[k] can name the row and line of the file.
+  std::string batchRows(int index) const {
+    const auto& all = batches();
+    json out = json::array();
+    if (index >= 0 && static_cast<std::size_t>(index) < all.size())
+      for (std::size_t r : all[static_cast<std::size_t>(index)]) out.push_back(json{{"row", r + 1}, {"line", doc_.line_of(r)}});
+    return dump(out);
+  }
+
+  // The problems of the file, grouped: [{"code","severity","field","count","rows":[first 5 rows],
+  // "message": first example}], errors first, most frequent first. Shown above the rows so that
+  // nothing needs a hover to be seen.
+  std::string problems() const {
+    struct Group {
+      std::string code, severity, field, message;
+      std::size_t count = 0;
+      std::vector<std::size_t> rows;
+    };
+    std::vector<Group> groups;
+    std::unordered_map<std::string, std::size_t> at;
+    if (loaded_)
+      for (std::size_t r = 0; r < doc_.row_count(); ++r)
+        for (const pe::Finding& f : doc_.row_findings(r)) {
+          auto [it, fresh] = at.emplace(f.code, groups.size());
+          if (fresh) groups.push_back(Group{f.code, pe::severity_name(f.severity), f.field, f.message, 0, {}});
+          Group& g = groups[it->second];
+          if (g.rows.empty() || g.rows.back() != r + 1) {
+            ++g.count;
+            if (g.rows.size() < 5) g.rows.push_back(r + 1);
+          }
+        }
+    std::stable_sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+      if (a.severity != b.severity) return a.severity == "error";
+      return a.count > b.count;
+    });
+    json out = json::array();
+    for (const Group& g : groups)
+      out.push_back(json{{"code", g.code}, {"severity", g.severity}, {"field", g.field}, {"count", g.count}, {"rows", g.rows}, {"message", g.message}});
     return dump(out);
   }
 
@@ -392,6 +435,8 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("findings", &Session::findings)
       .function("batchPlan", &Session::batchPlan)
       .function("batchBody", &Session::batchBody)
+      .function("batchRows", &Session::batchRows)
+      .function("problems", &Session::problems)
       .function("cleanedCsv", &Session::cleanedCsv)
       .function("reportCsv", &Session::reportCsv)
       .function("report", &Session::report);
