@@ -28,7 +28,12 @@
 
   // ---------------------------------------------------------------- helpers
   function announce(text) { $('live').textContent = ''; setTimeout(() => { $('live').textContent = text; }, 30); }
-  function showAlert(text) { const a = $('alert'); a.textContent = text; a.hidden = !text; }
+  // The alert sticks to the top of the viewport (see .alert) so it is seen wherever the user is on
+  // the page; "Dismiss" hides it.
+  function showAlert(text) { $('alert-text').textContent = text; $('alert').hidden = !text; }
+  $('alert-close').addEventListener('click', () => showAlert(''));
+  // "1 batch", "2 batches": n formatted, with the singular or plural noun.
+  const counted = (n, one, many) => fmt(n) + ' ' + (Number(n) === 1 ? one : (many || one + 's'));
   function el(tag, attrs, ...children) {
     const n = document.createElement(tag);
     for (const k in attrs || {}) {
@@ -104,7 +109,23 @@
   $('api-key').addEventListener('input', persistKey);
   const apiKey = () => $('api-key').value.trim();
   const baseUrl = () => $('base-url').value.trim().replace(/\/+$/, '');
-  const batchSize = () => Math.max(1, Math.min(1000, parseInt($('batch-size').value, 10) || 50));
+  // The batch size used is always the one shown: a value out of range is corrected in the field,
+  // and its hint says why.
+  const BATCH_HINT = 'Prospects per request. 50 is a safe default.';
+  function batchSize() {
+    const field = $('batch-size');
+    const raw = field.value.trim();
+    const n = parseInt(raw, 10);
+    const size = Number.isNaN(n) ? 50 : Math.max(1, Math.min(1000, n));
+    if (raw !== String(size)) {
+      field.value = String(size);
+      $('batch-hint').textContent = Number.isNaN(n) ? (raw ? '“' + raw + '” is not a number' : 'No batch size given') + ': the default of 50 is used.'
+        : n > 1000 ? 'At most 1000 prospects per request: ' + raw + ' was changed to 1000.'
+        : n < 1 ? 'At least 1 prospect per request: ' + raw + ' was changed to 1.'
+        : raw + ' was rounded to ' + size + ' (a whole number of prospects).';
+    } else $('batch-hint').textContent = BATCH_HINT;
+    return size;
+  }
   const timeoutMs = () => Math.round(Math.max(1, Math.min(600, parseFloat($('request-timeout').value) || 30)) * 1000);
 
   // ---------------------------------------------------------------- input
@@ -131,9 +152,14 @@
       try {
         state = await call('load', { bytes: copy, options }, [copy]);
         if (reread && overrides.length && state.columns && state.columns.length) state = await call('remap', { overrides });
+        // A new file is shown whole: the row filter goes back to "All rows" (a re-read keeps it).
+        if (!reread && state.ok && $('row-filter').value !== 'all') {
+          $('row-filter').value = 'all';
+          $('row-filter').dispatchEvent(new Event('change'));
+        }
         await afterStateChange(true);
         const secs = ((performance.now() - started) / 1000).toFixed(1);
-        $('read-status').textContent = state.ok ? 'Read ' + fmt(state.summary.rows) + ' rows of ' + inputName + ' in ' + secs + ' s.' : '';
+        $('read-status').textContent = state.ok ? 'Read ' + counted(state.summary.rows, 'row') + ' of ' + inputName + ' in ' + secs + ' s.' : '';
       } catch (e) {
         $('read-status').textContent = '';
         showAlert('The file could not be read: ' + e.message);
@@ -146,10 +172,14 @@
     if (queuedLoad) { const [b, n, r] = queuedLoad; queuedLoad = null; await loadBytes(b, n, r); }
   }
   function sizeText(n) { return n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
+  let fromFile = false;       // the loaded input came from a file (upload or drop), not the text box
   function loadText() {
     const text = $('csv-text').value;
+    // Nothing pasted but a file loaded: "Validate" checks that file again (same bytes and choices).
+    if (!text.trim() && fromFile && lastBytes) return loadBytes(lastBytes, inputName, true);
     if (!text.trim()) { showAlert('Paste CSV text with a header row first, or choose a file.'); return; }
     $('file-name').textContent = '';
+    fromFile = false;
     return loadBytes(new TextEncoder().encode(text).buffer, 'pasted.csv');
   }
   async function loadFile(file) {
@@ -169,15 +199,23 @@
       showAlert('“' + file.name + '” could not be read (' + (e.message || e.name) + '). Check that the file still exists and is not open in another program, then choose it again.');
       return;
     }
+    fromFile = true;
     await loadBytes(bytes, file.name);
   }
   // The module keeps a few copies of the input in its memory (at most 2 GB): stay well below.
   const MAX_BYTES = 300e6;
   $('validate-btn').addEventListener('click', loadText);
   $('sample-btn').addEventListener('click', () => { $('csv-text').value = PE_SAMPLE_CSV; loadText(); });
-  $('file-input').addEventListener('change', () => loadFile($('file-input').files[0]));
+  // The input is emptied once its file is taken, so choosing the same (re-saved) file again is a
+  // change too.
+  $('file-input').addEventListener('change', () => {
+    const f = $('file-input').files[0];
+    $('file-input').value = '';
+    loadFile(f);
+  });
   for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastBytes) loadBytes(lastBytes, inputName, true); });
   $('batch-size').addEventListener('change', async () => {
+    batchSize();   // corrects the field and its hint at once, with or without a file
     if (!state) return;
     state = await call('setBatchSize', { batchSize: batchSize() });
     await afterStateChange(false);
@@ -203,7 +241,10 @@
       announce('The file could not be used: ' + state.error);
       $('results').hidden = !(state.columns && state.columns.length);
       $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
+      $('queue-btn').disabled = true;
+      setQueueNote('');
       if (state.columns && state.columns.length) renderColumns();
+      renderBatches();
       return;
     }
     $('empty-state').hidden = true;
@@ -212,9 +253,10 @@
     renderSummary();
     renderColumns();
     await refreshRows(resetView);
+    await refreshProblems();
     await refreshPlan();
     const s = state.summary;
-    announce(fmt(s.rows) + ' rows read: ' + fmt(s.valid) + ' valid, ' + fmt(s.invalid) + ' invalid, ' + fmt(s.duplicates) + ' duplicates.');
+    announce(counted(s.rows, 'row') + ' read: ' + fmt(s.valid) + ' valid, ' + fmt(s.invalid) + ' invalid, ' + counted(s.duplicates, 'duplicate') + '.');
   }
 
   function renderSummary() {
@@ -230,10 +272,11 @@
     const ff = $('file-findings');
     ff.replaceChildren();
     for (const f of state.fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
-    if (s.blankLines) ff.append(el('li', { class: 'info', text: fmt(s.blankLines) + ' blank line(s) were skipped.' }));
-    $('queue-cost').textContent = fmt(s.valid) + ' valid prospects in ' + fmt(s.batches) + ' batch(es). At most ' + credits(s.creditsMax) +
+    if (s.blankLines) ff.append(el('li', { class: 'info', text: counted(s.blankLines, 'blank line') + (s.blankLines === 1 ? ' was' : ' were') + ' skipped.' }));
+    $('queue-cost').textContent = counted(s.valid, 'valid prospect') + ' in ' + counted(s.batches, 'batch', 'batches') + '. At most ' + credits(s.creditsMax) +
       ' credits (1.5 per prospect, charged only when enrichment finds data).';
-    $('queue-btn').textContent = 'Queue ' + fmt(s.valid) + ' prospects';
+    $('queue-btn').textContent = 'Queue ' + counted(s.valid, 'prospect');
+    setQueueNote('');
     $('queue-btn').disabled = s.valid === 0 || !!running;
   }
 
@@ -258,130 +301,177 @@
   }
 
   // ---------------------------------------------------------------- virtual grid
+  // #grid is the one scroll container (both directions); its header row is sticky. Only the rows in
+  // view (plus a margin) exist in the DOM; they are fetched from the worker by visible position.
+  // Columns: Row, Status, Problems (every finding of the row, reachable by keyboard as column -1),
+  // then the file's columns (0..n-1).
   const ROW_H = 32;
+  const W = { rownum: 64, status: 150, problems: 320, cell: 190 };
   let filter = 'all';
   let total = 0;
   const cache = new Map();   // visible position -> row object
-  let fetching = null;
+  const FILTER_EMPTY = { all: 'This file has a header row but no prospect rows.', errors: 'No rows with errors.',
+    warnings: 'No rows with warnings.', valid: 'No valid rows.' };
 
   async function refreshRows(reset) {
     cache.clear();
     const r = await call('rows', { filter, start: 0, count: 0 });
     total = r.total;
-    $('row-count').textContent = fmt(total) + ' row(s)';
-    $('grid-spacer').style.height = (total * ROW_H) + 'px';
-    if (reset) $('grid-body').scrollTop = 0;
+    $('row-count').textContent = total ? plural(total, 'row') : FILTER_EMPTY[filter];
+    $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter];
+    $('grid-empty').hidden = !!total;
+    if (reset) { $('grid').scrollTop = 0; cursor = null; }
+    if (cursor && cursor.pos >= total) cursor = null;
     renderHead();
     await renderGrid();
   }
+  function plural(n, word) { return fmt(n) + ' ' + word + (n === 1 ? '' : 's'); }
+  function rowWidth() { return W.rownum + W.status + W.problems + W.cell * state.columns.length; }
   function renderHead() {
     const head = $('grid-head');
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
-      el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }));
-    state.columns.forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header })));
+      el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }),
+      el('div', { class: 'cell problems', role: 'columnheader', text: 'Problems' }));
+    state.columns.forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header, title: c.header + (c.field === 'ignore' ? ' (ignored)' : ' → ' + c.field) })));
+    $('grid').setAttribute('aria-colcount', String(state.columns.length + 3));
+  }
+  function viewRange() {
+    const g = $('grid');
+    const headH = $('grid-head').offsetHeight;
+    const first = Math.max(0, Math.floor(Math.max(0, g.scrollTop - headH) / ROW_H) - 5);
+    return { first, count: Math.ceil(g.clientHeight / ROW_H) + 10 };
   }
   async function renderGrid() {
     const body = $('grid-body');
-    const first = Math.max(0, Math.floor(body.scrollTop / ROW_H) - 5);
-    const count = Math.ceil(body.clientHeight / ROW_H) + 10;
+    const { first, count } = viewRange();
+    const last = Math.min(total, first + count);
     let missing = false;
-    for (let i = first; i < Math.min(total, first + count); i++) if (!cache.has(i)) { missing = true; break; }
+    for (let i = first; i < last; i++) if (!cache.has(i)) { missing = true; break; }
     if (missing) {
       const r = await call('rows', { filter, start: first, count });
       r.rows.forEach((row, k) => cache.set(first + k, row));
       if (cache.size > 2000) for (const k of cache.keys()) { if (k < first - 200 || k > first + count + 200) cache.delete(k); }
     }
-    const spacer = $('grid-spacer');
     // Rows are re-created on scroll: keep keyboard focus on the same cell when it is still shown.
     const active = document.activeElement;
     const focused = active && body.contains(active) && active.dataset && active.dataset.col != null
-      ? { row: active.dataset.row, col: active.dataset.col } : null;
+      ? { pos: active.dataset.pos, col: active.dataset.col } : null;
     for (const n of [...body.querySelectorAll('.grid-row')]) n.remove();
-    for (let i = first; i < Math.min(total, first + count); i++) {
+    for (let i = first; i < last; i++) {
       const row = cache.get(i);
       if (row) body.append(renderRow(row, i));
     }
+    const spacer = $('grid-spacer');
     spacer.style.height = (total * ROW_H) + 'px';
+    spacer.style.width = rowWidth() + 'px';
     $('grid').setAttribute('aria-rowcount', String(total + 1));
     if (focused) {
-      const again = body.querySelector('[data-row="' + focused.row + '"][data-col="' + focused.col + '"]');
-      if (again) again.focus({ preventScroll: true });
+      // The cell is gone when the view jumped far: keep focus in the grid, not on the page.
+      const want = cursor || focused;
+      const again = cellAt(want.pos, want.col);
+      (again || $('grid')).focus({ preventScroll: true });
     }
   }
+  const cellAt = (pos, col) => $('grid-body').querySelector('[data-pos="' + pos + '"][data-col="' + col + '"]');
   function renderRow(row, pos) {
-    const byField = {};
-    const whole = [];
+    const byCol = {};
     for (const f of row.findings) {
       const col = state.columns.findIndex((c) => c.field === f.field || (f.field === 'first_name' && c.field === 'full_name'));
-      if (f.field && col >= 0) (byField[col] = byField[col] || []).push(f); else whole.push(f);
+      if (f.field && col >= 0) (byCol[col] = byCol[col] || []).push(f);
     }
     const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicateOf : row.status;
     const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + (pos * ROW_H) + 'px' },
-      el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'line ' + row.line }));
-    const st = el('div', { class: 'cell status ' + row.status, role: 'gridcell', tabindex: '-1', text: statusText });
-    if (whole.length) decorate(st, whole);
-    div.append(st);
+      el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'row ' + row.row + ', line ' + row.line }),
+      el('div', { class: 'cell status ' + row.status, role: 'gridcell', text: statusText }));
+    // Problems: errors first; the whole list on hover, focus and in the accessible description.
+    const sorted = row.findings.slice().sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    const problems = el('div', { class: 'cell problems', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': '-1',
+      text: sorted.length ? sorted[0].message + (sorted.length > 1 ? ' (+' + (sorted.length - 1) + ' more)' : '') : '' });
+    if (sorted.length) decorate(problems, sorted, '');
+    div.append(problems);
     row.cells.forEach((v, c) => {
-      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', 'data-row': String(row.index), 'data-col': String(c), text: v });
-      if (byField[c]) decorate(cell, byField[c]);
+      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': String(c), text: v });
+      if (byCol[c]) decorate(cell, byCol[c], v); else if (v) cell.title = v;
       div.append(cell);
     });
     return div;
   }
-  function decorate(cell, findings) {
+  function decorate(cell, findings, value) {
     const sev = findings.some((f) => f.severity === 'error') ? 'has-error' : 'has-warning';
     cell.classList.add(sev);
     const msg = findings.map((f) => f.severity + ': ' + f.message).join('\n');
-    cell.title = msg;
+    cell.title = (value ? value + '\n' : '') + msg;
     cell.setAttribute('aria-description', msg);
     cell.dataset.findings = findings.map((f) => f.code).join(' ');
   }
   let scrollTimer = null;
-  $('grid-body').addEventListener('scroll', () => {
+  $('grid').addEventListener('scroll', () => {
     if (scrollTimer) return;
     scrollTimer = requestAnimationFrame(() => { scrollTimer = null; renderGrid(); });
   });
   $('row-filter').addEventListener('change', () => { filter = $('row-filter').value; refreshRows(true); });
 
-  // Keyboard: arrows move between cells, Enter edits, Escape cancels.
+  // Moves keyboard focus to the cell at a visible position and column, scrolling it into view.
+  async function focusCell(pos, col) {
+    if (!total) return;
+    pos = Math.max(0, Math.min(total - 1, pos));
+    col = Math.max(-1, Math.min(state.columns.length - 1, col));
+    const g = $('grid');
+    const headH = $('grid-head').offsetHeight;
+    const top = pos * ROW_H, bottom = top + ROW_H;
+    if (top < g.scrollTop) g.scrollTop = top;
+    else if (bottom > g.scrollTop + g.clientHeight - headH) g.scrollTop = bottom - g.clientHeight + headH;
+    let cell = cellAt(pos, col);
+    if (!cell) {
+      await renderGrid();
+      // A newer move may have been made meanwhile: it wins.
+      if (cursor && (cursor.pos !== pos || cursor.col !== col)) return;
+      cell = cellAt(pos, col);
+    }
+    if (cell) { cell.focus({ preventScroll: true }); cell.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }
+  }
+  // Keyboard: arrows, Page Up/Down, Home/End (Ctrl: first/last row) move; Enter or F2 edits.
+  let cursor = null;  // {pos, col} of the cell the keyboard is on
   $('grid').addEventListener('keydown', (e) => {
     const cur = document.activeElement;
     if (cur && cur.tagName === 'INPUT') return;
-    const cells = () => [...$('grid-body').querySelectorAll('.cell[role=gridcell][data-col]')];
-    if (cur === $('grid') && ['ArrowDown', 'ArrowRight', 'Enter'].includes(e.key)) {
-      const c = cells()[0]; if (c) { c.focus(); e.preventDefault(); } return;
-    }
-    if (!cur || !cur.dataset || cur.dataset.col == null) return;
-    const r = +cur.dataset.row, c = +cur.dataset.col;
-    const find = (dr, dc) => {
-      const rowEl = cur.parentElement;
-      let target = null;
-      if (dr === 0) target = rowEl.querySelector('[data-col="' + (c + dc) + '"]');
-      else {
-        const sib = dr > 0 ? rowEl.nextElementSibling : rowEl.previousElementSibling;
-        if (sib) target = sib.querySelector('[data-col="' + c + '"]');
+    // The cursor is where the last move went (rendering may lag behind keys pressed quickly).
+    if (!cursor) {
+      if (['ArrowDown', 'ArrowRight', 'Enter', 'Home'].includes(e.key)) {
+        e.preventDefault();
+        cursor = { pos: Math.floor(Math.max(0, $('grid').scrollTop - $('grid-head').offsetHeight) / ROW_H), col: 0 };
+        focusCell(cursor.pos, cursor.col);
       }
-      return target;
+      return;
+    }
+    const from = cursor;
+    const pos = from.pos, col = from.col;
+    const page = Math.max(1, Math.floor(($('grid').clientHeight - $('grid-head').offsetHeight) / ROW_H) - 1);
+    const moves = {
+      ArrowDown: [pos + 1, col], ArrowUp: [pos - 1, col], ArrowLeft: [pos, col - 1], ArrowRight: [pos, col + 1],
+      PageDown: [pos + page, col], PageUp: [pos - page, col],
+      Home: e.ctrlKey ? [0, col] : [pos, -1], End: e.ctrlKey ? [total - 1, col] : [pos, state.columns.length - 1],
     };
-    const moves = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     if (moves[e.key]) {
-      const t = find(...moves[e.key]);
-      if (t) { t.focus(); t.scrollIntoView({ block: 'nearest' }); }
       e.preventDefault();
-    } else if (e.key === 'Enter' || e.key === 'F2') {
+      const [p, c] = moves[e.key];
+      cursor = { pos: Math.max(0, Math.min(total - 1, p)), col: Math.max(-1, Math.min(state.columns.length - 1, c)) };
+      focusCell(cursor.pos, cursor.col);
+    } else if ((e.key === 'Enter' || e.key === 'F2') && col >= 0 && cur.dataset && +cur.dataset.pos === pos && +cur.dataset.col === col) {
       e.preventDefault();
-      editCell(cur, r, c);
+      editCell(cur, +cur.dataset.row, col, pos);
     }
   });
   $('grid-body').addEventListener('dblclick', (e) => {
     const cell = e.target.closest('.cell[data-col]');
-    if (cell) editCell(cell, +cell.dataset.row, +cell.dataset.col);
+    if (cell && +cell.dataset.col >= 0) editCell(cell, +cell.dataset.row, +cell.dataset.col, +cell.dataset.pos);
   });
   $('grid-body').addEventListener('focusin', (e) => {
     const cell = e.target.closest('.cell');
-    if (cell && cell.title) announce(cell.title);
+    if (cell && cell.dataset.col != null) cursor = { pos: +cell.dataset.pos, col: +cell.dataset.col };
+    if (cell && cell.getAttribute('aria-description')) announce(cell.getAttribute('aria-description'));
   });
-  function editCell(cell, row, col) {
+  function editCell(cell, row, col, pos) {
     if (running) { announce('Editing is off while a queue run is in progress.'); return; }
     const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (state.columns[col].header || 'cell') + ', row ' + (row + 1) });
     input.value = cell.textContent;
@@ -389,10 +479,16 @@
     input.focus();
     input.select();
     let done = false;
+    // Afterwards focus returns to the same place: the same row if it is still shown under the
+    // filter, else the same position.
+    const refocus = () => {
+      const same = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
+      if (same) same.focus({ preventScroll: true }); else focusCell(pos, col);
+    };
     const finish = async (save) => {
       if (done) return;
       done = true;
-      if (!save) { renderGrid(); $('grid').focus(); return; }
+      if (!save) { await renderGrid(); refocus(); return; }
       const r = await call('setCell', { row, col, value: input.value });
       if (r.ok === false) { showAlert(r.error); return; }
       state.summary = r.summary;
@@ -401,8 +497,8 @@
       announce('Row ' + (row + 1) + ' is ' + r.row.status + (fs.length ? ': ' + fs.map((f) => f.message).join(' ') : '.'));
       await refreshRows(false);
       await refreshPlan();
-      const again = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
-      (again || $('grid')).focus();
+      await refreshProblems();
+      refocus();
     };
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') { e.preventDefault(); finish(true); }
@@ -412,6 +508,23 @@
     input.addEventListener('blur', () => finish(true));
   }
 
+  // The problems of the file, grouped, above the rows: nothing needs a hover to be seen. Each group
+  // shows the rows with that problem.
+  async function refreshProblems() {
+    const list = $('problems');
+    list.replaceChildren();
+    if (!state || !state.ok) return;
+    const groups = await call('problems');
+    for (const g of groups.slice(0, 12)) {
+      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.join(', ') + (g.count > g.rows.length ? ', …' : '');
+      const show = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the rows with ' + (g.severity === 'error' ? 'errors' : 'warnings') });
+      show.addEventListener('click', () => { $('row-filter').value = g.severity === 'error' ? 'errors' : 'warnings'; $('row-filter').dispatchEvent(new Event('change')); $('grid').focus(); });
+      list.append(el('li', { class: g.severity },
+        el('strong', { text: plural(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), g.message + ' (' + rows + ') ', show));
+    }
+    if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
+  }
+
   // ---------------------------------------------------------------- dry run
   let plan = [];
   async function refreshPlan() {
@@ -419,7 +532,7 @@
     const pick = $('batch-pick');
     const prev = pick.value;
     pick.replaceChildren();
-    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + b.count + ' prospects, rows ' + b.firstRow + '–' + b.lastRow + ')' })));
+    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + counted(b.count, 'prospect') + ', ' + (b.firstRow === b.lastRow ? 'row ' + b.firstRow : 'rows ' + b.firstRow + '–' + b.lastRow) + ')' })));
     if (prev && +prev < plan.length) pick.value = prev;
     await showBatch();
     renderBatches();
@@ -434,13 +547,21 @@
   }
   $('batch-pick').addEventListener('change', showBatch);
   $('base-url').addEventListener('change', showBatch);
-  function copy(id) {
+  // The button says "Copied" for 2 s (and it is announced), then gets its label back.
+  function copy(id, btn) {
     const t = $(id);
+    const done = (ok) => {
+      announce(ok ? 'Copied.' : 'Could not copy: select the text and copy it yourself.');
+      if (!btn.dataset.label) btn.dataset.label = btn.textContent;
+      btn.textContent = ok ? 'Copied' : 'Copy failed';
+      clearTimeout(btn.copyTimer);
+      btn.copyTimer = setTimeout(() => { btn.textContent = btn.dataset.label; }, 2000);
+    };
     (navigator.clipboard ? navigator.clipboard.writeText(t.value) : Promise.reject()).then(
-      () => announce('Copied.'), () => { t.select(); document.execCommand('copy'); announce('Copied.'); });
+      () => done(true), () => { t.select(); let ok = false; try { ok = document.execCommand('copy'); } catch (e) { ok = false; } done(ok); });
   }
-  $('copy-body').addEventListener('click', () => copy('batch-body'));
-  $('copy-curl').addEventListener('click', () => copy('batch-curl'));
+  $('copy-body').addEventListener('click', () => copy('batch-body', $('copy-body')));
+  $('copy-curl').addEventListener('click', () => copy('batch-curl', $('copy-curl')));
 
   // ---------------------------------------------------------------- ledger (survives reload)
   // Per run: where it went and, per batch, its number, size, key (a hash of its emails, made by the
@@ -460,7 +581,7 @@
   })();
   const STALE_MS = 30000;   // a run whose tab has not written for this long is no longer running
   function readRuns() { try { return (JSON.parse(localStorage.getItem(LEDGER)) || { runs: [] }).runs; } catch (e) { return []; } }
-  const stored = (k, v) => (k === 'emails' || k === 'planIndex' || k === 'queuedBefore' ? undefined : v);
+  const stored = (k, v) => (k === 'emails' || k === 'planIndex' || k === 'queuedBefore' || k === 'wasUnconfirmed' ? undefined : v);
   let ledgerWarned = false;
   function saveRun(run) {
     if (!run) return;
@@ -526,8 +647,23 @@
     }
     const resendable = current.batches.filter((b) => RESENDABLE.includes(b.state));
     $('resend-btn').hidden = running || liveElsewhere(current) || !resendable.length || !state || !state.ok;
-    $('resend-btn').textContent = 'Send ' + resendable.length + ' failed or unsent batch(es)';
+    $('resend-btn').textContent = 'Send ' + counted(resendable.length, 'failed or unsent batch', 'failed or unsent batches');
     if (liveElsewhere(current) && !running) $('progress-text').textContent = 'This run is still in progress in another tab of this browser.';
+    renderRunNote(resendable);
+  }
+  // Above the batches table: which run it shows (file, date) and what is left to do, in words.
+  function renderRunNote(resendable) {
+    const note = $('run-note');
+    note.hidden = !current;
+    if (!current) { note.textContent = ''; return; }
+    const file = current.file || 'the same file';
+    let text = 'Run of ' + file + ', started ' + new Date(current.created).toLocaleString() + '.';
+    if (!running && !liveElsewhere(current) && resendable && resendable.length) {
+      const n = counted(resendable.length, 'batch', 'batches') + (resendable.length === 1 ? ' that was' : ' that were') + ' not sent';
+      text += state && state.ok ? ' Use “' + $('resend-btn').textContent + '” to send the ' + n + ' (with ' + file + ' loaded).'
+        : ' Load ' + file + ' again to send the ' + n + '.';
+    }
+    note.textContent = text;
   }
 
   // The loaded file's batches with their keys and emails (computed on demand: it takes a moment on
@@ -544,7 +680,8 @@
     return p.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));
   }
 
-  // Both ways of spending credits (queue, resend) ask first; confirmAction is what the yes button does.
+  // Both ways of spending credits (queue, resend) ask first, and so does clearing the history;
+  // confirmAction is what the yes button does. The dialog opens on the safe button (Back).
   let confirmAction = null;
   function askToConfirm(title, text, yesLabel, action) {
     $('confirm-h').textContent = title;
@@ -552,10 +689,41 @@
     $('confirm-yes').textContent = yesLabel;
     confirmAction = action;
     $('confirm').showModal();
+    $('confirm-no').focus();
+  }
+  // After a run starts, keyboard focus goes to its Cancel button (the queue button is disabled).
+  function focusRun() { ($('cancel-btn').hidden ? $('progress-text') : $('cancel-btn')).focus(); }
+  // The note beside the queue button says why nothing was queued; "Queue them again anyway" is
+  // offered when every batch of the file was already sent from this browser.
+  let againPlan = null;
+  function setQueueNote(text, again) {
+    $('queue-note').textContent = text;
+    againPlan = again || null;
+    $('queue-again').hidden = !again;
+  }
+  function readyToSend() {
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return false; }
+    if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return false; }
+    return true;
+  }
+  function newRun(todo) {
+    current = {
+      id: Date.now().toString(36) + TAB.slice(0, 4), owner: TAB, heartbeat: Date.now(), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
+      batches: todo.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
+        planIndex: b.index, state: 'waiting', uuid: null, message: '' })),
+    };
+    startRun(current.batches);
+    focusRun();
   }
   $('queue-btn').addEventListener('click', async () => {
-    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
-    if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return; }
+    setQueueNote('');
+    if (running) return;
+    if (!state || !state.ok || !state.summary) {
+      setQueueNote('There is no valid file loaded, so there is nothing to queue yet.' +
+        (current && current.file ? ' To send what is left of the last run, load ' + current.file + ' again.' : ' Paste or upload your export first.'));
+      return;
+    }
+    if (!readyToSend()) return;
     const s = state.summary;
     const p = await keyedPlan();
     // Never repeat blindly: batches identical to ones already sent from this browser are left out.
@@ -564,28 +732,33 @@
     const todo = p.filter((b) => !skip.has(b.index));
     const prospects = todo.reduce((n, b) => n + b.count, 0);
     if (!todo.length) {
-      showAlert('All ' + p.length + ' batch(es) of this file were already sent from this browser (' + new Date(dup[0].run.created).toLocaleString() +
-        '). Track them below; to send them again anyway, clear the history first.');
+      const when = new Date(dup[0].run.created).toLocaleString();
+      setQueueNote((p.length === 1 ? 'The only batch' : 'All ' + counted(p.length, 'batch', 'batches')) + ' of this file ' + (p.length === 1 ? 'was' : 'were') +
+        ' already sent from this browser, on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
       return;
     }
-    askToConfirm('Queue prospects for enrichment?', 'Queue ' + fmt(prospects) + ' prospects in ' + fmt(todo.length) + ' batch(es) to ' + baseUrl() +
+    askToConfirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + baseUrl() +
       '? This can use up to ' + credits(1.5 * prospects) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
-      (s.invalid + s.duplicates ? ' ' + fmt(s.invalid + s.duplicates) + ' invalid or duplicate rows are left out.' : '') +
-      (dup.length ? ' ' + dup.length + ' batch(es) identical to ones already sent from this browser are left out too.' : ''), 'Queue now', async () => {
-      current = {
-        id: Date.now().toString(36) + TAB.slice(0, 4), owner: TAB, heartbeat: Date.now(), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
-        batches: todo.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
-          planIndex: b.index, state: 'waiting', uuid: null, message: '' })),
-      };
-      startRun(current.batches);
-    });
+      (s.invalid + s.duplicates ? ' ' + counted(s.invalid + s.duplicates, 'invalid or duplicate row') + (s.invalid + s.duplicates === 1 ? ' is' : ' are') + ' left out.' : '') +
+      (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
+    'Queue now', () => newRun(todo));
+  });
+  // Every batch was sent before: the user may insist, through the same confirmation.
+  $('queue-again').addEventListener('click', () => {
+    if (!againPlan || running || !readyToSend()) return;
+    const { plan: p, when } = againPlan;
+    const prospects = p.reduce((n, b) => n + b.count, 0);
+    askToConfirm('Queue these prospects again?', 'Queue all ' + counted(prospects, 'prospect') + ' in ' + counted(p.length, 'batch', 'batches') + ' to ' + baseUrl() +
+      ' again? They were already sent from this browser on ' + when + ', and may be charged again once enrichment has finished: up to ' +
+      credits(1.5 * prospects) + ' credits (1.5 per prospect, charged only when enrichment finds data). Prospects still pending enrichment are not queued twice.',
+    'Queue again', () => { setQueueNote(''); newRun(p); });
   });
   $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); });
   $('confirm-yes').addEventListener('click', async () => {
     $('confirm').close();
     const action = confirmAction;
     confirmAction = null;
-    if (action && !running) await action();
+    if (action && (!running || action.anyTime)) await action();
   });
   $('resend-btn').addEventListener('click', async () => {
     if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
@@ -593,13 +766,17 @@
     // Match the ledger's batches to the loaded file by their keys (hashes of their emails).
     const byKey = new Map((await keyedPlan()).map((b) => [b.key, b.index]));
     const missing = todo.filter((b) => !byKey.has(b.key));
-    if (missing.length) { showAlert(missing.length + ' batch(es) do not match the loaded file. Load the same file (and batch size) as when they were queued.'); return; }
+    if (missing.length) {
+      showAlert(counted(missing.length, 'batch', 'batches') + (missing.length === 1 ? ' does' : ' do') + ' not match the loaded file. Load the same file (and batch size) as when they were queued.');
+      return;
+    }
     const prospects = todo.reduce((n, b) => n + b.count, 0);
-    askToConfirm('Send these batches again?', 'Send ' + todo.length + ' batch(es) again (' + fmt(prospects) + ' prospects) to ' + current.baseUrl +
+    askToConfirm('Send these batches again?', 'Send ' + counted(todo.length, 'batch', 'batches') + ' again (' + counted(prospects, 'prospect') + ') to ' + current.baseUrl +
       '? This can use up to ' + credits(1.5 * prospects) + ' credits; prospects already queued are not queued or charged twice.', 'Send now', async () => {
       current.owner = TAB;
       for (const b of todo) b.planIndex = byKey.get(b.key);
       startRun(todo);
+      focusRun();
     });
   });
   $('cancel-btn').addEventListener('click', () => { call('cancel'); $('progress-text').textContent = 'Cancelling after the current request…'; });
@@ -620,8 +797,13 @@
     runStats = { total: batches.length, done: 0, retries: 0 };
     showAlert('');
     lastStopMessage = '';
-    $('progress-text').textContent = 'Sending ' + batches.length + ' batch(es)…';
-    for (const b of batches) { b.state = 'waiting'; b.message = 'waiting to be sent'; b.queuedBefore = b.counts ? b.counts.queued : 0; }
+    $('progress-text').textContent = 'Sending ' + counted(batches.length, 'batch', 'batches') + '…';
+    // wasUnconfirmed: an earlier attempt's outcome is unknown (its answer was lost): a NOT_ENQUEUED
+    // answer now most likely means that attempt queued them.
+    for (const b of batches) {
+      b.wasUnconfirmed = b.state === 'unconfirmed';
+      b.state = 'waiting'; b.message = 'waiting to be sent'; b.queuedBefore = b.counts ? b.counts.queued : 0;
+    }
     $('queue-btn').disabled = true;
     $('cancel-btn').hidden = false;
     $('progress-wrap').hidden = false;
@@ -632,13 +814,15 @@
     call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), timeoutMs: timeoutMs(),
       batches: batches.map((b) => ({ id: current.batches.indexOf(b), index: b.planIndex })) })
       .catch((e) => { setRunning(false); showAlert(e.message); });
-    announce('Sending ' + batches.length + ' batch(es).');
+    announce('Sending ' + counted(batches.length, 'batch', 'batches') + '.');
   }
 
   function onRunEvent(ev) {
     if (!current) return;
     if (ev.kind === 'finished') {
       setRunning(false);
+      // Focus on the Cancel button that goes away moves to the run's result, not to <body>.
+      if (document.activeElement === $('cancel-btn')) $('progress-text').focus();
       $('cancel-btn').hidden = true;
       $('queue-btn').disabled = !state || !state.ok || state.summary.valid === 0;
       for (const b of current.batches) if (b.state === 'waiting') { b.state = 'not_sent'; b.message = notSentReason(ev.stopReason); }
@@ -647,8 +831,8 @@
       const c = countStates();
       const queued = current.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
       const prospects = current.batches.reduce((n, b) => n + b.count, 0);
-      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + fmt(prospects) + ' prospects queued' +
-        (runStats && runStats.retries ? ' (' + runStats.retries + (runStats.retries === 1 ? ' retry' : ' retries') + ')' : '') + '.' +
+      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
+        (runStats && runStats.retries ? ' (' + counted(runStats.retries, 'retry', 'retries') + ')' : '') + '.' +
         (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
       $('progress-text').textContent = text;
       announce(text);
@@ -670,8 +854,14 @@
         b.status = ev.response.status;
         b.counts = { queued: (b.queuedBefore || 0) + ev.response.prospectsCount, submitted: ev.response.totalProspectsCount };
         b.message = ev.response.status + ': ' + ev.response.prospectsCount + ' of ' + ev.response.totalProspectsCount + ' queued. ' + ev.response.headline + ' ' + ev.response.nextStep;
-        if (ev.response.status === 'NOT_ENQUEUED' && ev.unanswered) {
-          b.message += ' An earlier attempt of this batch got no answer; it most likely queued them then, so nothing is charged twice. Use “Look up” to see their status.';
+        // NOT_ENQUEUED after an attempt whose answer was lost (in this run, or an unconfirmed batch
+        // sent again): that attempt most likely queued them, so they count as queued.
+        if (ev.response.status === 'NOT_ENQUEUED' && (ev.unanswered || b.wasUnconfirmed)) {
+          const n = ev.response.totalProspectsCount || b.count;
+          b.counts.queued = Math.max(b.counts.queued, n);
+          b.message += (ev.unanswered ? ' An earlier attempt of this batch got no answer' : ' This batch was sent before and its answer was lost') +
+            '; that attempt most likely queued ' + (n === 1 ? 'its prospect' : 'its ' + fmt(n) + ' prospects') +
+            ', so ' + (n === 1 ? 'it is' : 'they are') + ' counted as queued, and nothing is charged twice. Use “Look up” to see their status.';
         }
         if (ev.response.status === 'CREDITS_EXHAUSTED') b.state = 'failed';
         else if (ev.response.status === 'PARTIALLY_ENQUEUED') b.state = 'partial';
@@ -681,7 +871,7 @@
       if (ev.state !== 'sending') {
         runStats.done++;
         $('progress').value = runStats.done;
-        $('progress-text').textContent = 'Batch ' + runStats.done + ' of ' + runStats.total + ' done' + (runStats.retries ? ', ' + runStats.retries + ' retries' : '') + '.';
+        $('progress-text').textContent = 'Batch ' + runStats.done + ' of ' + runStats.total + ' done' + (runStats.retries ? ', ' + counted(runStats.retries, 'retry', 'retries') : '') + '.';
         if (ev.state === 'not_sent' || ev.state === 'failed' || ev.stopSending) lastStopMessage = b.message;
       }
     }
@@ -708,6 +898,16 @@
     try { localStorage.setItem(HISTORY, JSON.stringify(h.slice(0, 200))); } catch (e) { /* ignore */ }
     renderHistory();
   }
+  // A status answer saying a batch is finished updates its history entry (which otherwise shows the
+  // queue answer's status).
+  function markFinished(uuids) {
+    const h = loadHistory();
+    let changed = false;
+    for (const x of h) if (uuids.includes(x.uuid) && !x.finished) { x.finished = new Date().toISOString(); changed = true; }
+    if (!changed) return;
+    try { localStorage.setItem(HISTORY, JSON.stringify(h)); } catch (e) { /* ignore */ }
+    renderHistory();
+  }
   function renderHistory() {
     const ul = $('history');
     ul.replaceChildren();
@@ -716,18 +916,31 @@
     for (const x of h) {
       ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, 'aria-label': 'Track batch ' + x.uuid,
         onclick: () => { $('track-uuid').value = x.uuid; trackUuid(x.baseUrl); } }),
-        ' — ' + new Date(x.created).toLocaleString() + ', ' + x.status + ', ' + x.queued + ' of ' + x.submitted + ' queued' +
+        ' — ' + new Date(x.created).toLocaleString() + ', ' + (x.finished ? 'finished' : x.status) + ', ' + x.queued + ' of ' + x.submitted + ' queued' +
         (x.baseUrl && x.baseUrl !== baseUrl() ? ' (at ' + x.baseUrl + ')' : '')));
     }
   }
-  // Clears what this browser remembers of earlier runs (not a run in progress in this or another tab).
-  $('clear-history').addEventListener('click', () => {
-    localStorage.removeItem(HISTORY);
-    const keep = readRuns().filter((r) => (r.owner === TAB && running) || liveElsewhere(r));
-    try { localStorage.setItem(LEDGER, JSON.stringify({ runs: keep })); } catch (e) { /* ignore */ }
+  // Clears what this browser remembers of earlier runs (not a run in progress in this or another
+  // tab, nor the history entries of its batches), after asking.
+  function clearHistory() {
+    const keep = readRuns().filter((r) => (r.owner === TAB && running && current && r.id === current.id) || liveElsewhere(r));
+    const kept = new Set();
+    for (const r of keep) for (const b of r.batches) if (b.uuid) kept.add(b.uuid);
+    try {
+      localStorage.setItem(HISTORY, JSON.stringify(loadHistory().filter((x) => kept.has(x.uuid))));
+      localStorage.setItem(LEDGER, JSON.stringify({ runs: keep }));
+    } catch (e) { /* ignore */ }
     if (!running) { current = keep.slice(-1)[0] || null; renderBatches(); }
+    setQueueNote('');
     renderHistory();
-    announce('History cleared.');
+    announce(keep.length ? 'History cleared, except the run in progress.' : 'History cleared.');
+  }
+  clearHistory.anyTime = true;   // allowed during a run: that run is kept
+  $('clear-history').addEventListener('click', () => {
+    const n = loadHistory().length, runs = readRuns().length;
+    askToConfirm('Clear the history?', 'This browser forgets ' + counted(n, 'queued batch', 'queued batches') + ' (their uuids) and ' +
+      counted(runs, 'earlier run') + ', so it can no longer warn you before the same batches are queued again. The batches stay queued in Woodpecker.' +
+      (running || readRuns().some(liveElsewhere) ? ' The run in progress is kept.' : ''), 'Clear history', clearHistory);
   });
   renderHistory();
 
@@ -763,10 +976,12 @@
   $('lookup-btn').addEventListener('click', () => lookupEmails());
   $('auto-refresh').addEventListener('change', () => { if (!$('auto-refresh').checked) clearTimeout(pollTimer); });
 
+  // The API's time in the user's locale when it can be read, else as received.
+  function localTime(text) { const t = Date.parse(text); return Number.isNaN(t) ? text : new Date(t).toLocaleString(); }
   function renderStatus(r, title) {
     const box = $('track-result');
     box.replaceChildren(el('h3', { text: title }));
-    if (r.message) box.append(el('p', { class: 'error', text: r.message }));
+    if (r.message) { box.append(el('p', { class: 'error', text: r.message })); announce(title + ': ' + r.message); }
     if (r.parsed) {
       if (!r.parsed.batches.length) box.append(el('p', { text: 'No enrichment batches in the answer.' }));
       let finalCount = 0, totalCount = 0;
@@ -779,8 +994,9 @@
           tb.append(el('tr', {}, el('td', { text: p.email }), el('td', { text: p.status }), el('td', { text: p.result || '—' })));
         }
         table.append(tb);
-        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + b.created : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), el('div', { class: 'table-wrap' }, table));
+        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + localTime(b.created) : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), el('div', { class: 'table-wrap' }, table));
       }
+      markFinished(r.parsed.batches.filter((b) => b.allFinal && b.uuid).map((b) => b.uuid));
       announce(title + ': ' + finalCount + ' of ' + totalCount + ' prospects finished.');
     }
     const details = el('details', {}, el('summary', { text: 'Raw answer (HTTP ' + r.httpStatus + ')' }), el('pre', { class: 'raw', text: r.raw || '(empty)' }));
@@ -812,6 +1028,6 @@
   renderBatches();
   if (current) $('queue').hidden = false;
   if (current && !liveElsewhere(current) && current.batches.some((b) => RESENDABLE.includes(b.state))) {
-    announce('An earlier run from this browser has batches that were not sent. Load the same file to send them.');
+    announce('An earlier run from this browser has batches that were not sent. ' + $('run-note').textContent);
   }
 })();

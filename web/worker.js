@@ -36,6 +36,19 @@ function sleep(ms) {
 
 function joinUrl(base, path) { return base.replace(/\/+$/, '') + path; }
 
+// The API names a prospect by its place in the request ("prospects[3].email is invalid"): add the
+// file's row and line, e.g. "prospects[3].email (row 12, line 13) is invalid". The data cannot
+// change during a run, so the batch's rows now are the rows that were sent.
+function withFileRows(message, index) {
+  if (!/prospects\[\d+\]/.test(message) || typeof session.batchRows !== 'function') return message;
+  let rows;
+  try { rows = JSON.parse(session.batchRows(index)); } catch (e) { return message; }
+  return message.replace(/prospects\[(\d+)\]((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g, (m, k) => {
+    const r = rows[Number(k)];
+    return r ? m + ' (row ' + r.row + ', line ' + r.line + ')' : m;
+  });
+}
+
 // batches: [{id, index}]: id is the page's handle for the batch (echoed in every event), index the
 // batch of the loaded document. The bodies are taken when the run starts, so nothing done to the
 // data during the run can change what is sent (the page also locks editing while a run is on).
@@ -85,7 +98,7 @@ async function sendBatches(msg) {
         post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered });
         if (d.stopSending) stopReason = 'credits';
       } else if (d.outcome === 'failed') {
-        post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: d.message + maybeQueued(), raw: r.body.slice(0, 2000) });
+        post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000) });
       } else {
         // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
         // no attempt reached the API (it never answered this page), so the batch was not sent.

@@ -42,15 +42,18 @@ test('paste shows per-cell errors with messages, and the filter narrows the rows
   assert.equal(await stat(page, 'Rows read').textContent(), '4');
   assert.equal(await stat(page, 'Rows with warnings').textContent(), '1');
   const bad = page.locator('.grid-row.invalid .cell.has-error[data-col="0"]');
-  assert.match(await bad.getAttribute('title'), /error: .*bob@@example\.com/);
-  assert.equal(await bad.getAttribute('aria-description'), await bad.getAttribute('title'));
+  assert.match(await bad.getAttribute('title'), /^bob@@example\.com\nerror: .*bob@@example\.com/);
+  assert.match(await bad.getAttribute('aria-description'), /^error: .*has 2 @ signs/);
+  // The problem is visible without hovering: in the row's Problems cell and in the file's list.
+  assert.match(await page.locator('.grid-row.invalid .cell.problems').textContent(), /has 2 @ signs/);
+  assert.match(await page.locator('#problems').textContent(), /1 row · email: .*has 2 @ signs.*\(row 2\)/);
   const dup = page.locator('.grid-row.duplicate .cell.status');
   assert.equal(await dup.textContent(), 'duplicate of row 1');
   assert.match(await page.locator('.grid-row.valid .cell.has-warning').first().getAttribute('title'), /enrichment usually needs/);
 
   await page.getByLabel('Show rows').selectOption('errors');
   await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 2);
-  assert.equal(await page.locator('#row-count').textContent(), '2 row(s)');
+  assert.equal(await page.locator('#row-count').textContent(), '2 rows');
   await page.getByLabel('Show rows').selectOption('warnings');
   await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 1);
   await page.getByLabel('Show rows').selectOption('all');
@@ -176,11 +179,11 @@ test('100,000 rows: only visible rows are in the DOM and scrolling reaches the e
   assert.equal(await stat(page, 'Invalid').textContent(), '100');
   const domRows = await page.locator('.grid-row').count();
   assert.ok(domRows > 5 && domRows < 80, 'rendered rows: ' + domRows);
-  await page.locator('#grid-body').evaluate((b) => { b.scrollTop = b.scrollHeight; });
+  await page.locator('#grid').evaluate((g) => { g.scrollTop = g.scrollHeight; });
   await page.locator('.grid-row .rownum', { hasText: /^100000$/ }).waitFor();
   assert.ok(await page.locator('.grid-row').count() < 80);
   await page.getByLabel('Show rows').selectOption('errors');
-  await page.waitForFunction(() => document.getElementById('row-count').textContent === '100 row(s)');
+  await page.waitForFunction(() => document.getElementById('row-count').textContent === '100 rows');
   await page.context().close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -292,8 +295,23 @@ test('keyboard focus stays in the rows while arrowing past the first screen', as
   await paste(page, rows.join('\n'));
   await page.locator('.grid-row .cell[data-col="0"]').first().focus();
   for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.activeElement.dataset.row === '40', null, { timeout: 5000 }).catch(() => {});
   const focused = await page.evaluate(() => ({ row: document.activeElement.dataset.row, col: document.activeElement.dataset.col }));
   assert.deepEqual(focused, { row: '40', col: '0' });
   assert.equal(await page.locator('#grid').getAttribute('aria-rowcount'), '201');
+  // Page Down, Ctrl+End, Home; and the Problems column (-1) is reachable for whole-row messages.
+  await page.keyboard.press('Control+End');
+  await page.waitForFunction(() => document.activeElement.dataset.row === '199');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.activeElement.dataset.col === '-1');
+  await page.keyboard.press('PageUp');
+  await page.waitForFunction(() => +document.activeElement.dataset.row < 199 && +document.activeElement.dataset.row > 170);
+  // Escape while editing returns focus to the same cell.
+  await page.keyboard.press('ArrowRight');
+  const row = await page.evaluate(() => document.activeElement.dataset.row);
+  await page.keyboard.press('Enter');
+  await page.locator('.cell-edit').waitFor();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((r) => document.activeElement.dataset.row === r && document.activeElement.dataset.col === '0', row);
   await page.context().close();
 });
