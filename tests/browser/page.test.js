@@ -58,6 +58,95 @@ test('paste shows per-cell errors with messages, and the filter narrows the rows
   await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 1);
   await page.getByLabel('Show rows').selectOption('all');
   await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 4);
+  // A filter that selects nothing says so beside the filter.
+  await paste(page, 'email\nbad\nworse@\n');
+  await page.locator('#read-status', { hasText: /^Read 2 rows of/ }).waitFor();
+  await page.getByLabel('Show rows').selectOption('valid');
+  await page.locator('#row-count', { hasText: /^No valid rows\.?$/ }).waitFor();
+  await paste(page, 'email\nok@example.com\n');
+  await page.locator('#read-status', { hasText: /^Read 1 row of/ }).waitFor();
+  assert.equal(await page.getByLabel('Show rows').inputValue(), 'all', 'a new file is shown whole');
+  await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 1);
+  await page.getByLabel('Show rows').selectOption('errors');
+  await page.locator('#row-count', { hasText: /^No rows with errors\.?$/ }).waitFor();
+  // ...but reading the same input with another delimiter keeps the filter.
+  await page.getByLabel('Delimiter').selectOption(';');
+  await page.waitForFunction(() => /semicolon-separated$/.test(document.getElementById('detected').textContent));
+  assert.equal(await page.getByLabel('Show rows').inputValue(), 'errors');
+  await page.getByLabel('Delimiter').selectOption('auto');
+  await page.waitForFunction(() => /\(detected\)$/.test(document.getElementById('detected').textContent));
+  await page.locator('#read-status').evaluate((e) => { e.textContent = ''; });
+  await paste(page, 'email,first_name,last_name,website\nada@example.com,Ada,Lovelace,example.com\n');
+  await page.locator('#read-status', { hasText: /^Read 1 row of/ }).waitFor();
+  await page.getByLabel('Show rows').selectOption('warnings');
+  await page.locator('#row-count', { hasText: /^No rows with warnings\.?$/ }).waitFor();
+  await page.context().close();
+});
+
+test('a header-only file says it has no prospect rows; counts are pluralised', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('Prospects CSV').fill('email,first_name\n');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#results').getByText('This file has a header row but no prospect rows.').first().waitFor();
+  assert.ok(await page.locator('#results').getByText('This file has a header row but no prospect rows.').first().isVisible());
+  await page.locator('#read-status', { hasText: /^Read 0 rows of pasted\.csv/ }).waitFor();
+  await paste(page, 'email\n\na@example.com\n');
+  await page.locator('#read-status', { hasText: /^Read 1 row of pasted\.csv/ }).waitFor();
+  assert.equal(await page.locator('#file-findings li.info').textContent(), '1 blank line was skipped.');
+  assert.match(await page.locator('#queue-cost').textContent(), /^1 valid prospect in 1 batch\. /);
+  assert.equal(await page.locator('#queue-btn').textContent(), 'Queue 1 prospect');
+  assert.equal(await page.getByLabel('Batch', { exact: true }).locator('option').first().textContent(), 'Batch 1 of 1 (1 prospect, row 1)');
+  await paste(page, 'email\n\n\na@example.com\nb@example.com\n');
+  await page.locator('#read-status', { hasText: /^Read 2 rows of pasted\.csv/ }).waitFor();
+  assert.equal(await page.locator('#file-findings li.info').textContent(), '2 blank lines were skipped.');
+  assert.match(await page.locator('#queue-cost').textContent(), /^2 valid prospects in 1 batch\. /);
+  await page.context().close();
+});
+
+test('an alert is always in view, even when it appears far down the page, and can be dismissed', async () => {
+  const page = await h.openPage(browser, h.FILE_URL, { viewport: { width: 1000, height: 600 } });
+  await page.getByRole('button', { name: 'Try the sample file' }).click();
+  await page.locator('#summary .stat').first().waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  assert.ok(await page.evaluate(() => window.scrollY > 1000), 'the page is scrolled far down');
+  await page.getByRole('button', { name: 'Check status' }).click();
+  const alert = page.getByRole('alert');
+  await alert.filter({ hasText: 'Enter a batch uuid to track.' }).waitFor();
+  const box = await alert.evaluate((a) => { const r = a.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, vh: innerHeight }; });
+  assert.ok(box.top >= 0 && box.bottom <= box.vh, 'the alert is in the viewport: ' + JSON.stringify(box));
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  assert.equal(await alert.isVisible(), false);
+  await page.context().close();
+});
+
+test('settings: the checkbox sits on its label\'s line; an out-of-range batch size is corrected in the field and explained', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const geo = await page.evaluate(() => {
+    const cb = document.getElementById('remember-key').getBoundingClientRect();
+    const label = document.getElementById('remember-key').closest('label').getBoundingClientRect();
+    return { cbW: cb.width, cbLeft: cb.left, cbMid: (cb.top + cb.bottom) / 2, labelLeft: label.left, labelH: label.height, labelTop: label.top, labelBottom: label.bottom };
+  });
+  assert.ok(geo.cbW < 40, 'the checkbox is not stretched: ' + JSON.stringify(geo));
+  assert.ok(Math.abs(geo.cbLeft - geo.labelLeft) < 4, 'the checkbox starts the line');
+  assert.ok(geo.labelH < 40 && geo.cbMid > geo.labelTop && geo.cbMid < geo.labelBottom, 'one line: ' + JSON.stringify(geo));
+
+  const size = page.getByLabel('Batch size');
+  await size.fill('5000');
+  await size.dispatchEvent('change');
+  assert.equal(await size.inputValue(), '1000');
+  assert.match(await page.locator('#batch-hint').textContent(), /At most 1000 prospects per request: 5000 was changed to 1000\./);
+  await size.fill('0');
+  await size.dispatchEvent('change');
+  assert.equal(await size.inputValue(), '1');
+  assert.match(await page.locator('#batch-hint').textContent(), /At least 1 prospect per request: 0 was changed to 1\./);
+  // Validate without leaving the field: the value used is the one shown.
+  await size.fill('2000');
+  await paste(page, 'email\na@example.com\n');
+  assert.equal(await size.inputValue(), '1000');
+  assert.equal(await stat(page, 'Batches').textContent(), '1 × up to 1000');
+  await size.fill('50');
+  await size.dispatchEvent('change');
+  assert.equal(await page.locator('#batch-hint').textContent(), 'Prospects per request. 50 is a safe default.');
   await page.context().close();
 });
 
@@ -71,10 +160,18 @@ test('upload a Windows-1252 semicolon file; encoding and delimiter are shown and
   assert.match(await page.locator('#detected').textContent(), /windows-1252, semicolon-separated \(detected\)/);
   assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'Jürgen');
   assert.match(await page.locator('#file-name').textContent(), /excel-de\.csv/);
+  // The input is emptied, so picking the same (re-saved) file again fires "change" again.
+  assert.equal(await page.locator('#file-input').inputValue(), '');
+  // "Validate" with nothing pasted checks the loaded file again (no complaint about pasting).
+  await page.locator('#read-status').evaluate((e) => { e.textContent = ''; });
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#read-status', { hasText: /^Read 1 row of excel-de\.csv/ }).waitFor();
+  assert.equal(await page.getByRole('alert').isVisible(), false);
+  assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'Jürgen');
   // Force another reading: UTF-8 turns the byte into a replacement character and says so.
   await page.getByLabel('Encoding').selectOption('utf-8');
   await page.waitForFunction(() => /utf-8/.test(document.getElementById('detected').textContent));
-  assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'J\ufffdrgen');
+  await page.locator('.grid-row .cell[data-col="1"]', { hasText: 'J\ufffdrgen' }).waitFor();
   assert.match(await page.locator('#file-findings').textContent(), /not valid utf-8/i);
   // Wrong delimiter: one column, no email column -> a clear message naming the header.
   await page.getByLabel('Delimiter').selectOption(',');
@@ -144,6 +241,12 @@ test('dry run shows the exact body and a curl command with the key masked', asyn
   assert.match(curl, /--header "x-api-key: \$WOODPECKER_API_KEY"/);
   assert.match(curl, /"prospects":\[\{"email":"c@example.com","first_name":"C"\}\]/);
   assert.ok(!curl.includes('secret-key-123'));
+  // Copy gives visible feedback for 2 s, and is announced.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
+  await page.getByRole('button', { name: 'Copy curl' }).click();
+  await page.getByRole('button', { name: 'Copied' }).waitFor();
+  await page.waitForFunction(() => document.getElementById('live').textContent === 'Copied.');
+  await page.getByRole('button', { name: 'Copy curl' }).waitFor({ timeout: 3000 });
   await page.context().close();
 });
 

@@ -77,11 +77,12 @@ async function finished(page, timeout = 30000) {
 
 // The batches table as the user sees it.
 // The resend button asks first, like the queue button: the dialog names the batches and the cost.
+const nBatches = (n) => n + (n === 1 ? ' batch' : ' batches');
 async function resend(page, n) {
-  await page.getByRole('button', { name: 'Send ' + n + ' failed or unsent batch(es)' }).click();
+  await page.getByRole('button', { name: 'Send ' + n + ' failed or unsent ' + (n === 1 ? 'batch' : 'batches'), exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  assert.match(await dialog.textContent(), new RegExp('Send ' + n + ' batch\\(es\\) again \\(\\d+ prospects\\).*credits'));
+  assert.match(await dialog.textContent(), new RegExp('Send ' + nBatches(n) + ' again \\((1 prospect|\\d+ prospects)\\).*credits'));
   await dialog.getByRole('button', { name: 'Send now' }).click();
 }
 
@@ -155,8 +156,9 @@ test('400 on batch 2: that batch failed with the server\'s detail, the others se
     assert.deepEqual(states(rows), ['sent', 'failed', 'sent', 'sent']);
     assert.ok(uuidOf(rows[0].result) && uuidOf(rows[2].result) && uuidOf(rows[3].result));
     assert.equal(uuidOf(rows[1].result), null);
-    assert.match(rows[1].result, /^The API rejected this batch \(400\): prospects\[1\]\.email is not a valid email address\. Fix the rows and send this batch again\./);
-    await page.getByRole('button', { name: 'Send 1 failed or unsent batch(es)' }).waitFor();
+    // The API's position in the request is followed by the file's row and line (batch 2 is rows 3-4).
+    assert.match(rows[1].result, /^The API rejected this batch \(400\): prospects\[1\]\.email \(row 4, line 5\) is not a valid email address\. Fix the rows and send this batch again\./);
+    await page.getByRole('button', { name: 'Send 1 failed or unsent batch', exact: true }).waitFor();
 
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 3, 4], 'the 400 is not retried');
@@ -228,7 +230,8 @@ test('timeout (Request timeout 1 s, answer after 3 s): retried; the late origina
     await queueAll(page);
     await progress(page).filter({ hasText: /^Retrying: The request timed out; waiting [\d.]+s before retrying\./ }).waitFor();
     const text = await finished(page);
-    assert.match(text, /^Finished: 4 sent, 0 failed, 0 not sent; [57] of 7 prospects queued \(1 retry\)\.$/);
+    // If the retry got NOT_ENQUEUED, the timed-out attempt queued them: counted as queued either way.
+    assert.equal(text, 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (1 retry).');
     const rows = await table(page);
     assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
     // Whichever of the two copies of batch 1 the sandbox processed first queued it; the other found
@@ -271,12 +274,13 @@ test('dropped answer after processing on batch 2: the re-send gets NOT_ENQUEUED,
     await prepare(page);
     await queueAll(page);
     const text = await finished(page);
-    assert.equal(text, 'Finished: 4 sent, 0 failed, 0 not sent; 5 of 7 prospects queued (1 retry).');
+    // The lost attempt queued batch 2: its prospects count as queued (not "5 of 7").
+    assert.equal(text, 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (1 retry).');
     const rows = await table(page);
     assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
     assert.equal(uuidOf(rows[1].result), null);
     assert.match(rows[1].result, /^NOT_ENQUEUED: 0 of 2 queued\. None of the prospects in this batch were queued: they are already pending enrichment\./);
-    assert.match(rows[1].result, /An earlier attempt of this batch got no answer; it most likely queued them then, so nothing is charged twice\./);
+    assert.match(rows[1].result, /An earlier attempt of this batch got no answer; that attempt most likely queued its 2 prospects, so they are counted as queued, and nothing is charged twice\./);
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4]);
     assert.deepEqual(posts.map((p) => p.fault), ['slow:0ms', 'drop:processed', null, null, null]);
@@ -341,13 +345,13 @@ test('no credits left for batch 2 (CREDITS_EXHAUSTED): batch 2 not queued, the r
     assert.deepEqual(states(rows), ['sent', 'failed', 'not sent', 'not sent']);
     assert.match(rows[1].result, /^CREDITS_EXHAUSTED: 0 of 2 queued\. Not enough credits: nothing in this batch was queued\. An account admin can add credits/);
     assert.match(await alertText(page), /Not enough credits: nothing in this batch was queued\. An account admin can add credits/);
-    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).waitFor();
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batches', exact: true }).waitFor();
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2]);
   });
 });
 
-test('queueing the same file again: refused while this browser remembers it; after clearing, NOT_ENQUEUED with no uuid, explained', async () => {
+test('queueing the same file again: the note beside the button says why; "Queue them again anyway" confirms the date and the cost; NOT_ENQUEUED with no uuid, explained', async () => {
   await scenario({}, async ({ sandbox, page }) => {
     await prepare(page);
     await queueAll(page);
@@ -355,16 +359,28 @@ test('queueing the same file again: refused while this browser remembers it; aft
     const history = await page.locator('#history li').count();
     assert.equal(history, 4);
 
-    // Never blindly repeated: the page recognises the batches it already sent.
+    // Never blindly repeated: the page recognises the batches it already sent, and says so beside
+    // the queue button (not only in an alert), without asking to clear the history.
     await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
-    await page.getByRole('alert').filter({ hasText: 'All 4 batch(es) of this file were already sent from this browser' }).waitFor();
+    const note = page.locator('#queue-note');
+    await note.filter({ hasText: 'All 4 batches of this file were already sent from this browser, on ' }).waitFor();
+    assert.equal(await note.getAttribute('role'), 'status');
+    assert.doesNotMatch(await note.textContent(), /clear the history/i);
+    assert.equal(await page.getByRole('alert').isVisible(), false);
     assert.equal(await page.getByRole('dialog').isVisible(), false);
     assert.equal((await queuePosts(sandbox)).length, 4);
 
-    // The user clears what the browser remembers and insists: the API says they are pending.
-    await page.getByRole('button', { name: 'Clear history' }).click();
-    await queueAll(page);
+    // The user insists: the same confirmation, with all batches, the date and the risk of a charge.
+    await page.getByRole('button', { name: 'Queue them again anyway' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const text = await dialog.textContent();
+    assert.match(text, /Queue all 7 prospects in 4 batches to http:\/\/127\.0\.0\.1:\d+ again\?/);
+    assert.match(text, /already sent from this browser on .+, and may be charged again once enrichment has finished/);
+    await dialog.getByRole('button', { name: 'Queue again' }).click();
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 0 of 7 prospects queued.');
+    assert.equal(await note.textContent(), '');
+    assert.equal(await page.getByRole('button', { name: 'Queue them again anyway' }).isVisible(), false);
     const rows = await table(page);
     for (const r of rows) {
       assert.equal(r.state, 'sent');
@@ -373,10 +389,28 @@ test('queueing the same file again: refused while this browser remembers it; aft
       assert.match(r.result, /^NOT_ENQUEUED: 0 of [12] queued\. None of the prospects in this batch were queued: they are already pending enrichment\. They are not charged again; track the earlier batch that queued them\. Look up$/);
     }
     assert.equal(await page.locator('#batches').getByRole('button', { name: /^Track/ }).count(), 0);
-    assert.equal(await page.locator('#history li').filter({ has: page.getByRole('button') }).count(), 0, 'no history entry without a uuid');
+    assert.equal(await page.locator('#history li').filter({ has: page.getByRole('button') }).count(), 4, 'no history entry without a uuid');
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 3, 4, 1, 2, 3, 4]);
     assert.equal((await sandbox.state()).batches_count, 4);
+
+    // Partly sent: a file with one new batch leaves the sent ones out, and the dialog says so.
+    await prepare(page, { csv: CSV + '\nlaurie@raviga.com,Laurie,Bream', valid: 8 });
+    await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Queue 2 prospects in 1 batch to .*3 batches identical to ones already sent from this browser are left out too\./);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+
+    // Clearing the history asks first; Back keeps it.
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /forgets 4 queued batches .*and 2 earlier runs/);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    assert.equal(await page.locator('#history li').count(), 4);
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    await dialog.getByRole('button', { name: 'Clear history' }).click();
+    await page.locator('#history li', { hasText: 'No batches queued from this browser yet.' }).waitFor();
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs.length), 0);
   });
 });
 
@@ -425,10 +459,25 @@ test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch
     assert.match(rows[1].result, /The page was closed while this batch was being sent; its outcome is unknown/);
     assert.match(rows[2].result, /The page was closed before this batch was sent/);
 
+    // No file loaded yet: a visible line names the run's file and date and what is left to do, and
+    // the queue button is off (if it is clicked anyway, it says why instead of failing).
+    const note = page.locator('#run-note');
+    assert.ok(await note.isVisible());
+    assert.match(await note.textContent(), /^Run of pasted\.csv, started .+\. Load pasted\.csv again to send the 3 batches that were not sent\.$/);
+    const queueBtn = page.locator('#queue-btn');
+    assert.equal(await queueBtn.isDisabled(), true);
+    await queueBtn.evaluate((b) => { b.disabled = false; b.click(); b.disabled = true; });
+    await page.locator('#queue-note').filter({ hasText: 'There is no valid file loaded, so there is nothing to queue yet. To send what is left of the last run, load pasted.csv again.' }).waitFor();
+    assert.deepEqual(page.consoleLines.filter((l) => /^error|pageerror/.test(l)), []);
+
     await prepare(page);
+    assert.equal(await queueBtn.isDisabled(), false);
+    await note.filter({ hasText: /Use “Send 3 failed or unsent batches” to send the 3 batches that were not sent/ }).waitFor();
     await resend(page, 3);
     const text = await finished(page);
-    assert.match(text, /^Finished: 4 sent, 0 failed, 0 not sent; [57] of 7 prospects queued\.$/);
+    // Batch 2's earlier attempt was unconfirmed: if the resend finds it NOT_ENQUEUED, that attempt
+    // queued it, so it counts as queued either way.
+    assert.equal(text, 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
     assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 2, 3, 4], 'batch 1 never re-sent after its success');
@@ -449,7 +498,7 @@ test('Cancel during a Retry-After wait: nothing more is sent, the rest not sent'
     assert.match(rows[1].result, /^Cancelled while waiting to retry/);
     assert.match(rows[2].result, /^Cancelled: the remaining batches were not sent\.$/);
     assert.equal(await page.getByRole('button', { name: 'Cancel' }).isVisible(), false);
-    await page.getByRole('button', { name: 'Send 3 failed or unsent batch(es)' }).waitFor();
+    await page.getByRole('button', { name: 'Send 3 failed or unsent batches', exact: true }).waitFor();
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2]);
     assert.equal(posts[1].response_status, 429);
@@ -563,7 +612,13 @@ test('the key stays out of the console, localStorage and exports; sessionStorage
 test('during a run the data is locked: nothing that changes the batches can be touched, and the bodies sent are the ones planned', async () => {
   await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
     await prepare(page);
-    await queueAll(page);
+    // The dialog opens on the safe button; after "Queue now" focus is on the run's Cancel button.
+    await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Back');
+    await dialog.getByRole('button', { name: 'Queue now' }).click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'cancel-btn');
     await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
     for (const label of ['Batch size', 'Prospects CSV', 'Encoding', 'Delimiter', 'Field for column Email']) {
       assert.equal(await page.getByLabel(label, { exact: true }).isDisabled(), true, label + ' is locked');
@@ -572,7 +627,10 @@ test('during a run the data is locked: nothing that changes the batches can be t
     // Editing a cell is refused too (and said so).
     await page.locator('.grid-row .cell[data-col="0"]').first().dblclick();
     assert.equal(await page.locator('.cell-edit').count(), 0);
+    // Focus on Cancel when the run ends (and the button goes) moves to the result, not <body>.
+    await page.locator('#cancel-btn').focus();
     await finished(page);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'progress-text', 'focus follows the run, not <body>');
     assert.equal(await page.getByLabel('Batch size').isDisabled(), false, 'unlocked afterwards');
     const posts = await queuePosts(sandbox);
     assert.deepEqual(posts.map((p) => p.body), BODIES);
@@ -611,5 +669,51 @@ test('a newer lookup replaces the tracked batch and stops its polling', async ()
     await new Promise((r) => setTimeout(r, 5600));
     assert.equal(await gets(), before, 'no more polling of the batch');
     assert.equal(await page.locator('#track-result h3').textContent(), 'Statuses for nelson@hooli.com');
+  });
+});
+
+test('clearing the history during a run keeps that run and its batches; earlier runs are forgotten', async () => {
+  await scenario({ faults: [PASS, PASS, PASS, { match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
+    await prepare(page, { csv: 'email\nold1@example.org\nold2@example.org\nold3@example.org', valid: 3 });
+    await queueAll(page, 3);
+    await finished(page);
+    await prepare(page);
+    await queueAll(page);
+    await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /The run in progress is kept\./);
+    await dialog.getByRole('button', { name: 'Clear history' }).click();
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    assert.equal(runs.length, 1, 'only the run in progress is kept');
+    assert.deepEqual(runs[0].batches.map((b) => b.state), ['sent', 'sent', 'sent', 'sent']);
+    assert.equal(await page.locator('#history li').count(), 4, 'the batches of the run in progress stay in the history');
+    assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
+  });
+});
+
+test('tracking: a 404 is announced, the created time is in the user\'s locale, and a finished batch is marked in the history', async () => {
+  await scenario({ args: ['--progress-seconds', '2'] }, async ({ sandbox, page }) => {
+    await prepare(page, { csv: 'Email\nerlich@bachmanity.com\nx@gmail.com', valid: 2, batchSize: 5 });
+    await page.getByLabel('Batch uuid').fill('00000000-0000-0000-0000-000000000000');
+    await page.getByRole('button', { name: 'Check status' }).click();
+    await page.locator('#track-result .error', { hasText: 'The API does not know this batch (404)' }).waitFor();
+    await page.waitForFunction(() => /does not know this batch \(404\)/.test(document.getElementById('live').textContent));
+
+    await queueAll(page, 2);
+    await finished(page);
+    const history = page.locator('#history li').first();
+    assert.match(await history.textContent(), /, ENQUEUED, 2 of 2 queued/);
+    await page.locator('#batches').getByRole('button', { name: 'Track batch 1' }).click();
+    const result = page.locator('#track-result');
+    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 20000 });
+    await result.getByText(/Raw answer/).click();
+    const created = JSON.parse(await result.locator('pre').textContent()).created;
+    const local = await page.evaluate((c) => new Date(c).toLocaleString(), created);
+    assert.match(await result.locator('p', { hasText: /^Batch / }).textContent(), new RegExp(', created ' + local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ', COMPLETED'));
+    await history.filter({ hasText: /, finished, 2 of 2 queued/ }).waitFor();
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem('pe.history.v1')))[0].finished != null, true);
   });
 });
