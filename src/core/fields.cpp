@@ -130,6 +130,14 @@ std::string show(std::string_view s) {
   return out;
 }
 
+// The quoted value for a message, built only when a message is: the checks run on every cell and
+// almost never produce one.
+struct Quoted {
+  std::string_view s;
+};
+std::string operator+(const Quoted& q, const char* t) { return show(q.s) + t; }
+std::string operator+(const char* t, const Quoted& q) { return t + show(q.s); }
+
 // The first code point of s at i as a string (for "contains “(”" messages); s is valid UTF-8.
 std::string char_at(std::string_view s, std::size_t i) {
   char32_t cp = 0;
@@ -348,6 +356,15 @@ std::string_view strip_scheme(std::string_view s, bool& other_scheme) {
 // ---------------------------------------------------------------- public: text
 
 std::string collapse_whitespace(std::string_view s) {
+  // Fast path, the common case: printable ASCII with single inner spaces and none at the ends.
+  {
+    bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
+    for (std::size_t i = 0; plain && i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      plain = (c > 0x20 && c < 0x7F) || (c == ' ' && s[i - 1] != ' ');
+    }
+    if (plain) return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
@@ -433,7 +450,7 @@ FieldResult check_email(std::string_view raw) {
     return fail("email_missing",
                 "The email is empty. Every prospect needs the address it has in your Woodpecker account: "
                 "fill it in or remove the row.");
-  const std::string q = show(s);
+  const Quoted q{s};
 
   // Unwrap "Name <a@b.co>", "<a@b.co>" and "mailto:a@b.co?subject=...".
   std::string addr = s;
@@ -559,7 +576,7 @@ FieldResult check_linkedin(std::string_view raw) {
   FieldResult r;
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
-  const std::string q = show(s);
+  const Quoted q{s};
   auto warn = [&](const char* code, const std::string& msg) {
     r.value.clear();
     r.notes.push_back(warning(code, msg));
@@ -668,7 +685,7 @@ FieldResult check_website(std::string_view raw) {
   FieldResult r;
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
-  const std::string q = show(s);
+  const Quoted q{s};
   auto invalid = [&](const std::string& msg) {
     r.value.clear();
     r.notes.push_back(warning("website_invalid", msg + " The field is left out."));
