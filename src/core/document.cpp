@@ -235,13 +235,18 @@ bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value
   return true;
 }
 
+std::string Document::email(std::size_t row) const {
+  const int c = column_for(Field::Email);
+  return c < 0 ? std::string() : check_email(cell(row, static_cast<std::size_t>(c))).value;
+}
+
 Prospect Document::prospect(std::size_t row) const {
   Prospect p;
   auto get = [&](Field f) -> std::string_view {
     int c = column_for(f);
     return c < 0 ? std::string_view() : cell(row, static_cast<std::size_t>(c));
   };
-  p.email = check_email(get(Field::Email)).value;
+  p.email = email(row);
   p.first_name = check_name(get(Field::FirstName)).value;
   p.last_name = check_name(get(Field::LastName)).value;
   if (column_for(Field::FirstName) < 0 && column_for(Field::LastName) < 0 && column_for(Field::FullName) >= 0) {

@@ -80,6 +80,7 @@ class Document {
   std::vector<Finding> all_findings() const;
 
   Prospect prospect(std::size_t row) const;  // normalised values of a row
+  std::string email(std::size_t row) const;  // its normalised email alone (one check, not six)
   Summary summary(std::size_t batch_size) const;
 
   // Rows (0-based) of each batch: valid rows in input order, batch_size per batch.

@@ -72,7 +72,7 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
     }
     std::string email = d.status(r) == RowStatus::Invalid && email_col >= 0
                             ? std::string(d.cell(r, static_cast<std::size_t>(email_col)))
-                            : d.prospect(r).email;
+                            : d.email(r);
     line(out, {std::to_string(r + 1), std::to_string(d.line_of(r)), email, row_status_name(d.status(r)), outcome, details});
   }
   return out;

@@ -135,14 +135,7 @@ class Session {
   // Re-applies the current filter (after edits the set of erroneous rows changes).
   void refresh() { refilter(); }
 
-  std::string findings(int limit) const {
-    json list = json::array();
-    for (const pe::Finding& f : doc_.all_findings()) {
-      if (limit >= 0 && list.size() >= static_cast<std::size_t>(limit)) break;
-      list.push_back(finding_json(f));
-    }
-    return dump(list);
-  }
+
 
   // [{"index": 0, "count": 50, "firstRow": 1, "lastRow": 57, "key": "...", "emails": [...] (only when asked)}]
   // Emails are asked for only when a run starts: computing them for 100,000 rows takes a while.
@@ -161,7 +154,7 @@ class Session {
         json emails = json::array();
         std::uint64_t h = 1469598103934665603ull;
         for (std::size_t r : all[i]) {
-          std::string e = doc_.prospect(r).email;
+          std::string e = doc_.email(r);
           for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
           h = (h ^ '\n') * 1099511628211ull;
           emails.push_back(std::move(e));
@@ -243,8 +236,6 @@ class Session {
       }
     return pe::report_csv(doc_, batch_size_, outcomes);
   }
-
-  std::string report() const { return loaded_ ? pe::validation_report_json(doc_, batch_size_) : std::string("{}"); }
 
  private:
   static std::string error_json(const std::string& msg) {
@@ -363,7 +354,6 @@ std::string decide(int status, bool timed_out, const std::string& body, const st
   return dump(j);
 }
 
-std::string parse_queue(const std::string& body) { return dump(queue_json(pe::parse_queue_response(body))); }
 
 std::string parse_status(const std::string& body) {
   pe::StatusReport rep = pe::parse_status_response(body);
@@ -432,17 +422,14 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("setCell", &Session::setCell)
       .function("rows", &Session::rows)
       .function("refresh", &Session::refresh)
-      .function("findings", &Session::findings)
       .function("batchPlan", &Session::batchPlan)
       .function("batchBody", &Session::batchBody)
       .function("batchRows", &Session::batchRows)
       .function("problems", &Session::problems)
       .function("cleanedCsv", &Session::cleanedCsv)
-      .function("reportCsv", &Session::reportCsv)
-      .function("report", &Session::report);
+      .function("reportCsv", &Session::reportCsv);
 
   emscripten::function("decide", &decide);
-  emscripten::function("parseQueue", &parse_queue);
   emscripten::function("parseStatus", &parse_status);
   emscripten::function("statusQuery", &status_query);
   emscripten::function("httpRequest", &http_request);
