@@ -54,6 +54,7 @@ run_unittest() {  # name dir
 }
 
 run_unittest cli tests/cli
+run_unittest scripts tests/scripts
 run_unittest sandbox-api tests/sandbox
 
 echo "== browser"
