@@ -11,6 +11,7 @@ burners=()
 stop_burners() { for p in "${burners[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap stop_burners EXIT INT TERM
 for _ in $(seq "$BURNERS"); do (while :; do :; done) & burners+=($!); done
+mkdir -p build
 echo "stress: $RUNS runs of scripts/test.sh beside $BURNERS CPU burners"
 for i in $(seq "$RUNS"); do
   start=$(date +%s)
