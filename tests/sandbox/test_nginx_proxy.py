@@ -154,3 +154,82 @@ class NginxConfigTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SandboxThroughNginxTests(unittest.TestCase):
+    """/sandbox/: a refusal of the sandbox reaches the client as that refusal, whatever the size of
+    the body it refused (a refusal before reading the body made nginx answer 502 instead)."""
+
+    BIG = 6 * 1024 * 1024      # over the sandbox's default limit of 5 MiB, under nginx's 20 MB
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sb = SandboxProcess("--progress-seconds", "30")
+        cls.addClassCleanup(cls.sb.close)
+        cls.nginx = NginxProcess(cls.sb.port)
+        cls.addClassCleanup(cls.nginx.close)
+
+    def setUp(self):
+        self.sb.control("POST", "reset")
+
+    def big_body(self, size):
+        # A syntactically valid queue body of about `size` bytes.
+        filler = "x" * 1000
+        n = size // (len(filler) + 60) + 1
+        return json.dumps({"prospects": [{"email": f"p{i}@example.com", "company_name": filler}
+                                         for i in range(n)]}).encode()
+
+    def post(self, path, body, ctype="application/json", key=KEY, extra=None):
+        h = dict(extra or {})
+        if ctype:
+            h["Content-Type"] = ctype
+        if key:
+            h["x-api-key"] = key
+        return self.nginx.call("POST", "/sandbox" + path, body, h)
+
+    def assertV2Error(self, r, status, detail_part):
+        self.assertEqual(r.status, status, r.raw[:300])
+        self.assertEqual(r.json["status"], status)
+        self.assertIn(detail_part, r.json["detail"])
+
+    def test_oversized_body_gets_413_not_502(self):
+        body = self.big_body(self.BIG)
+        self.assertGreater(len(body), 5 * 1024 * 1024)
+        r = self.post(QUEUE, body)
+        self.assertV2Error(r, 413, "limit")
+        log = self.sb.requests()
+        self.assertEqual(len(log), 1, "logged once: nginx did not retry")
+        self.assertEqual((log[0]["response_status"], log[0]["body_bytes"]), (413, len(body)))
+        self.assertIsNone(log[0]["body"])
+        self.assertEqual(self.sb.control("GET", "state")["batches_count"], 0)
+
+    def test_lowered_limit_refuses_an_ordinary_batch_with_413(self):
+        self.sb.control("POST", "config", {"max_body_bytes": 100})
+        body = json.dumps({"prospects": [{"email": "erlich@bachmanity.com", "first_name": "Erlich"},
+                                         {"email": "jared@piedpiper.com", "first_name": "Jared"}]})
+        r = self.post(QUEUE, body.encode())
+        self.assertV2Error(r, 413, "max_body_bytes")
+        self.assertEqual([e["response_status"] for e in self.sb.requests()], [413])
+
+    def test_401_and_415_with_a_large_body(self):
+        body = self.big_body(4 * 1024 * 1024)          # under the limit, large enough to matter
+        self.assertV2Error(self.post(QUEUE, body, key="wrong-key"), 401, "API key")
+        self.assertV2Error(self.post(QUEUE, body, ctype="text/plain"), 415, "application/json")
+        self.assertEqual([e["response_status"] for e in self.sb.requests()], [401, 415])
+
+    def test_status_fault_with_a_large_body(self):
+        self.sb.control("POST", "faults", {"faults": [{"match": "queue", "type": "status",
+                                                       "status": 429, "retry_after": "3"}]})
+        r = self.post(QUEUE, self.big_body(4 * 1024 * 1024))
+        self.assertEqual(r.status, 429)
+        self.assertEqual(r.header("Retry-After"), "3")
+
+    def test_control_refusals_with_a_large_body(self):
+        body = self.big_body(4 * 1024 * 1024)
+        r = self.post("/_sandbox/config", body, ctype="text/plain", key=None)
+        self.assertV2Error(r, 415, "application/json")
+        r = self.post("/_sandbox/config", body, key=None, extra={"Origin": "http://evil.example"})
+        self.assertV2Error(r, 403, "origin")
+        r = self.post("/_sandbox/config", self.big_body(self.BIG), key=None)
+        self.assertV2Error(r, 413, "limit")
+        self.assertEqual(self.sb.control("GET", "state")["credits"], 1000)
