@@ -164,7 +164,7 @@ class SandboxThroughNginxTests(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.sb = SandboxProcess("--progress-seconds", "30")
+        cls.sb = SandboxProcess("--progress-seconds", "3600")
         cls.addClassCleanup(cls.sb.close)
         cls.nginx = NginxProcess(cls.sb.port)
         cls.addClassCleanup(cls.nginx.close)
