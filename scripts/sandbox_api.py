@@ -7,7 +7,8 @@ docs/api-assumptions.md for the response shapes it serves.
 
     python3 scripts/sandbox_api.py [--host 127.0.0.1] [--port 8090] [--key sandbox-key ...]
                                    [--credits 1000] [--no-cors] [--progress-seconds 6]
-                                   [--max-batch 100] [--max-seconds N] [--quiet]
+                                   [--max-batch 100] [--max-body-bytes N] [--max-seconds N]
+                                   [--quiet]
 
 The first line printed on stdout is exactly "SANDBOX_LISTENING http://<host>:<port>".
 API keys are never printed: log lines (stderr) say key=*** (or key=none).
@@ -40,7 +41,9 @@ GET_RE = re.compile(r"^/rest/v2/lead_finder/prospects/enrichments/([^/]+)$")
 CONTROL_PREFIX = "/_sandbox"
 
 COST = 150                      # 1.5 credits, in hundredths of a credit
-MAX_BODY_BYTES = 5 * 1024 * 1024
+MAX_BODY_BYTES = 5 * 1024 * 1024   # default of the max_body_bytes setting
+DRAIN_LIMIT = 64 * 1024 * 1024      # a refused body up to this size is read (and thrown away)
+DRAIN_CHUNK = 64 * 1024
 LIST_LIMIT = 50                 # batches returned by the status query
 LOG_LIMIT = 10000               # request-log entries kept (oldest dropped first)
 
@@ -85,6 +88,10 @@ class BadRequest(Exception):
         self.status = status
 
 
+class ClientGone(Exception):
+    """The client closed the connection before the end of its request body."""
+
+
 def error_body(status: int, detail: str) -> dict:
     try:
         title = http.HTTPStatus(status).phrase
@@ -126,8 +133,8 @@ def is_number(v) -> bool:
 # State
 # ---------------------------------------------------------------------------------------------
 
-SETTING_NAMES = ("credits", "cors", "progress_seconds", "max_batch", "keys", "database",
-                 "database_domains")
+SETTING_NAMES = ("credits", "cors", "progress_seconds", "max_batch", "max_body_bytes", "keys",
+                 "database", "database_domains")
 
 
 class Sandbox:
@@ -161,9 +168,9 @@ class Sandbox:
                 if not is_number(value) or value < 0:
                     raise BadRequest("progress_seconds must be a number >= 0")
                 out[name] = float(value)
-            elif name == "max_batch":
+            elif name in ("max_batch", "max_body_bytes"):
                 if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    raise BadRequest("max_batch must be an integer >= 1")
+                    raise BadRequest(f"{name} must be an integer >= 1")
                 out[name] = value
             elif name == "keys":
                 if (not isinstance(value, list) or not value
@@ -198,6 +205,7 @@ class Sandbox:
         self.cors = True
         self.progress_seconds = 6.0
         self.max_batch = 100
+        self.max_body_bytes = MAX_BODY_BYTES
         self.keys = ["sandbox-key"]
         self.database = set(DEFAULT_DATABASE)
         self.database_domains = list(DEFAULT_DOMAINS)
@@ -209,6 +217,24 @@ class Sandbox:
         self.request_seq = 0
         self.faults: list[dict] = []
         self.options_count = 0
+        self.clock_offset = 0.0
+
+    def _now(self) -> float:
+        """The sandbox's clock (monotonic), moved forward by POST /_sandbox/advance."""
+        return time.monotonic() + self.clock_offset
+
+    def advance(self, body) -> dict:
+        if not isinstance(body, dict) or set(body) != {"seconds"}:
+            raise BadRequest('body must be {"seconds": N}')
+        seconds = body["seconds"]
+        if not is_number(seconds) or not 0 < seconds <= 10 ** 9:
+            raise BadRequest("seconds must be a number > 0")
+        with self.lock:
+            self.clock_offset += float(seconds)
+            self._settle_locked(self._now())
+            state = self._state_locked()
+            state["advanced_seconds"] = self.clock_offset
+            return state
 
     def reset(self, body) -> dict:
         settings = self.validate_settings(body if body is not None else {})
@@ -219,13 +245,13 @@ class Sandbox:
     def configure(self, body) -> dict:
         settings = self.validate_settings(body if body is not None else {})
         with self.lock:
-            self._settle_locked(time.monotonic())
+            self._settle_locked(self._now())
             self._apply_locked(settings)
             return self._state_locked()
 
     def state(self) -> dict:
         with self.lock:
-            self._settle_locked(time.monotonic())
+            self._settle_locked(self._now())
             return self._state_locked()
 
     def _state_locked(self) -> dict:
@@ -234,6 +260,7 @@ class Sandbox:
             "cors": self.cors,
             "progress_seconds": self.progress_seconds,
             "max_batch": self.max_batch,
+            "max_body_bytes": self.max_body_bytes,
             "keys_count": len(self.keys),
             "batches_count": len(self.batches),
             "faults_pending": sum(f["remaining"] for f in self.faults),
@@ -242,6 +269,10 @@ class Sandbox:
             "database_count": len(self.database),
             "database_domains": list(self.database_domains),
         }
+
+    def get_max_body_bytes(self) -> int:
+        with self.lock:
+            return self.max_body_bytes
 
     def get_cors(self) -> bool:
         with self.lock:
@@ -324,7 +355,7 @@ class Sandbox:
             max_batch = self.max_batch
         prospects = validate_queue_body(body, max_batch)
         with self.lock:
-            now = time.monotonic()
+            now = self._now()
             self._settle_locked(now)
             pending = {p["email_lc"] for b in self.batches if not b["settled"]
                        for p in b["prospects"]}
@@ -370,7 +401,7 @@ class Sandbox:
 
     def get(self, batch_uuid: str):
         with self.lock:
-            now = time.monotonic()
+            now = self._now()
             self._settle_locked(now)
             batch = self.by_uuid.get(batch_uuid)
             if batch is None:
@@ -380,7 +411,7 @@ class Sandbox:
     def list(self, body) -> dict:
         emails = validate_list_body(body)
         with self.lock:
-            now = time.monotonic()
+            now = self._now()
             self._settle_locked(now)
             out = []
             for batch in reversed(self.batches):
@@ -612,21 +643,83 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self):
         self._dispatch("PATCH")
 
-    def _read_body(self):
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            raise BadRequest("chunked request bodies are not supported; send Content-Length", 411)
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
-        try:
-            n = int(length)
-        except ValueError:
-            raise BadRequest("invalid Content-Length", 400)
-        if n < 0:
-            raise BadRequest("invalid Content-Length", 400)
-        if n > MAX_BODY_BYTES:
-            raise BadRequest(f"request body larger than {MAX_BODY_BYTES} bytes", 413)
-        return self.rfile.read(n)
+    # -- request body ------------------------------------------------------------------------------
+    # Every request is read to its end before it is answered, refused or not. An answer sent while
+    # the client (or nginx, which forwards a body after buffering it) is still sending closes the
+    # connection with unread data: the kernel resets it, the sender sees the reset instead of the
+    # answer, nginx turns that into 502 and the page retries a batch that can never pass. Only a
+    # body that cannot be delimited (a bad Content-Length, broken chunks) or one over DRAIN_LIMIT
+    # is left unread; the connection is then closed after the answer.
+    def _read_body(self, limit: int):
+        """(body bytes or None, size in bytes, BadRequest or None). Raises ClientGone when the
+        client stops before the end of its body."""
+        te = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if te:
+            if te.split(",")[-1].strip() != "chunked":
+                self.close_connection = True
+                return None, 0, BadRequest(f"Transfer-Encoding {te} is not supported; "
+                                           "send the body with Content-Length", 411)
+            size, ok = self._drain_chunked()
+            if not ok:
+                self.close_connection = True
+                return None, size, BadRequest("the chunked request body is malformed", 400)
+            return None, size, BadRequest("chunked request bodies are not supported; "
+                                          "send the body with Content-Length", 411)
+        values = [v.strip() for v in (self.headers.get_all("Content-Length") or [])]
+        if not values:
+            return b"", 0, None
+        if len(set(values)) != 1 or not re.fullmatch(r"[0-9]{1,18}", values[0]):
+            self.close_connection = True
+            shown = ", ".join(values)[:80]
+            return None, 0, BadRequest(f"invalid Content-Length ({shown}): "
+                                       "send one Content-Length with the body's size in bytes", 400)
+        n = int(values[0])
+        if n > limit:
+            if n > DRAIN_LIMIT:
+                self.close_connection = True       # not worth reading: answered, then closed
+            else:
+                self._drain(n)
+            return None, n, BadRequest(
+                f"request body is {n} bytes, over the sandbox's limit of {limit} bytes "
+                "(max_body_bytes): send fewer prospects per request", 413)
+        data = self.rfile.read(n) if n else b""
+        if len(data) < n:
+            raise ClientGone()
+        return data, n, None
+
+    def _drain(self, n: int) -> None:
+        left = n
+        while left > 0:
+            chunk = self.rfile.read(min(left, DRAIN_CHUNK))
+            if not chunk:
+                raise ClientGone()
+            left -= len(chunk)
+
+    def _drain_chunked(self):
+        """Reads a chunked body to its end without keeping it: (size, well_formed)."""
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            if not line:
+                raise ClientGone()
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                return total, False
+            if size < 0 or total + size > DRAIN_LIMIT:
+                return total, False
+            if size == 0:
+                break
+            self._drain(size)
+            if self.rfile.readline(4) not in (b"\r\n", b"\n"):
+                return total, False
+            total += size
+        while True:                                # trailer fields, up to the empty line
+            line = self.rfile.readline(8192)
+            if not line:
+                raise ClientGone()
+            if line in (b"\r\n", b"\n"):
+                return total, True
 
     def _send(self, status: int, payload=None, raw: bytes = None, cors: bool = True,
               extra_headers=()):
@@ -678,22 +771,19 @@ class Handler(BaseHTTPRequestHandler):
         path = parts.path
         is_control = path == "/" or path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
         try:
-            body_bytes = self._read_body()
-        except BadRequest as exc:
+            body, size, body_error = self._read_body(self.sandbox.get_max_body_bytes())
+        except (ClientGone, OSError):              # OSError: a timeout or a reset while reading
             self.close_connection = True
-            cors = is_control or self.sandbox.get_cors()
-            self._send(exc.status, error_body(exc.status, exc.detail), cors=cors)
-            return
-
-        if method == "OPTIONS":
-            self.sandbox.count_options()
-            cors = is_control or self.sandbox.get_cors()
-            self._send(204, cors=cors)
+            if not self.sandbox.quiet:
+                _err(f"sandbox: {method} {path} -> no answer: the client stopped sending its body")
             return
         if is_control:
-            self._control(method, path, parts.query, body_bytes)
+            self._control(method, path, parts.query, body, body_error)
+        elif method == "OPTIONS":
+            self.sandbox.count_options()
+            self._send(204, cors=self.sandbox.get_cors())
         else:
-            self._api(method, path, body_bytes)
+            self._api(method, path, body, size, body_error)
 
     @staticmethod
     def _parse_json(body_bytes: bytes):
@@ -706,17 +796,62 @@ class Handler(BaseHTTPRequestHandler):
             raise BadRequest(f"request body is not valid JSON: {exc}")
 
     # -- control API -----------------------------------------------------------------------------
-    def _control(self, method, path, query, body_bytes):
+    # Control endpoints change faults, credits and keys and show the request log: only the sandbox's
+    # own callers may use them (a script, curl, a test runner on this machine), never a web page of
+    # another origin. So: no CORS headers and no preflight answer (a cross-origin page cannot read
+    # an answer, nor send a JSON POST), a request with a foreign Origin (a browser says where a
+    # request comes from) or addressed to another host name (DNS rebinding) is refused with 403,
+    # and a POST must be application/json (a cross-origin form or text/plain POST never is).
+    def _own_names(self):
+        host, port = self.server.server_address[:2]
+        names = {"127.0.0.1", "localhost", "[::1]"}
+        if host not in ("", "0.0.0.0", "::"):
+            names.add(f"[{host.lower()}]" if ":" in host else host.lower())
+        return names, port
+
+    def _control_refusal(self):
+        """None, or why this control request is refused (403)."""
+        names, port = self._own_names()
+        host = self.headers.get("Host")
+        if host is not None:
+            m = re.fullmatch(r"(\[[0-9a-f:.]+\]|[^:\[\]/@]+)(?::([0-9]{1,5}))?", host.strip().lower())
+            if not m or m.group(1) not in names or int(m.group(2) or 80) != port:
+                return (f"control endpoints answer only requests addressed to the sandbox itself "
+                        f"(Host 127.0.0.1:{port} or localhost:{port}), not Host {host[:100]!r}")
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.strip().lower() not in {f"http://{n}:{port}" for n in names}:
+            return (f"control endpoints answer only the sandbox's own origin "
+                    f"(http://127.0.0.1:{port}), not a page of origin {origin[:100]!r}: "
+                    "use them from a script, curl or a test, without an Origin header")
+        return None
+
+    def _control(self, method, path, query, body_bytes, body_error):
         sb = self.sandbox
+        extra = []
+        path = path.rstrip("/") or "/"
         try:
-            path = path.rstrip("/") or "/"
+            why = self._control_refusal()
+            if why:
+                raise BadRequest(why, 403)
+            if method == "OPTIONS":
+                extra.append(("Allow", "GET, POST"))
+                raise BadRequest("control endpoints answer no CORS preflight: call them from a "
+                                 "script, curl or a test on this machine", 405)
+            if body_error is not None:
+                raise body_error
+            if method == "POST":
+                ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                if ctype != "application/json":
+                    raise BadRequest("control POSTs need Content-Type: application/json (got "
+                                     f"{(self.headers.get('Content-Type') or 'none')[:100]})", 415)
             if path in ("/", CONTROL_PREFIX) and method == "GET":
                 status, payload = 200, {
                     "sandbox": "Woodpecker prospect-enrichment sandbox",
                     "api": [f"POST {QUEUE_PATH}", f"GET {QUEUE_PATH}/{{uuid}}", f"POST {LIST_PATH}"],
                     "control": ["GET /_sandbox/state", "POST /_sandbox/reset",
                                 "POST /_sandbox/config", "GET|POST /_sandbox/faults",
-                                "GET /_sandbox/requests[?since=N]", "POST /_sandbox/complete"],
+                                "GET /_sandbox/requests[?since=N]", "POST /_sandbox/complete",
+                                "POST /_sandbox/advance"],
                     "docs": "docs/sandbox.md",
                 }
             elif path == CONTROL_PREFIX + "/state" and method == "GET":
@@ -731,6 +866,8 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload = 200, sb.list_faults()
             elif path == CONTROL_PREFIX + "/complete" and method == "POST":
                 status, payload = 200, sb.complete_all()
+            elif path == CONTROL_PREFIX + "/advance" and method == "POST":
+                status, payload = 200, sb.advance(self._parse_json(body_bytes))
             elif path == CONTROL_PREFIX + "/requests" and method == "GET":
                 since = 0
                 qs = parse_qs(query)
@@ -741,18 +878,21 @@ class Handler(BaseHTTPRequestHandler):
                         raise BadRequest("since must be an integer")
                 status, payload = 200, sb.request_log(since)
             elif path in (CONTROL_PREFIX + p for p in ("/state", "/reset", "/config", "/faults",
-                                                       "/complete", "/requests")) or path == "/":
+                                                       "/complete", "/advance", "/requests")) \
+                    or path == "/":
                 raise BadRequest(f"method {method} not allowed on {path}", 405)
             else:
                 raise BadRequest(f"no control endpoint {path}", 404)
         except BadRequest as exc:
             status, payload = exc.status, error_body(exc.status, exc.detail)
-        self._send(status, payload, cors=True)
+        self._send(status, payload, cors=False, extra_headers=extra)
         if not sb.quiet and path != CONTROL_PREFIX + "/requests":
             self._line(method, path, None, status, control=True)
 
     # -- Woodpecker API ------------------------------------------------------------------------------
-    def _api(self, method, path, body_bytes):
+    # The log entry of a request gets its response status (or the fault's outcome) before anything
+    # is written back: a client that reads the log as soon as it has its answer sees it complete.
+    def _api(self, method, path, body_bytes, body_size, body_error):
         sb = self.sandbox
         key = self.headers.get("x-api-key")
         content_type = self.headers.get("Content-Type")
@@ -762,21 +902,8 @@ class Handler(BaseHTTPRequestHandler):
             except (UnicodeDecodeError, ValueError):
                 logged_body = body_bytes.decode("utf-8", errors="replace")
         else:
-            logged_body = None
+            logged_body = None                     # empty, or refused and not kept
         key_valid = sb.key_valid(key)
-        entry = sb.log_request({
-            "seq": 0,
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-            "method": method,
-            "path": self.path,
-            "api_key_present": key is not None,
-            "api_key_valid": key_valid,
-            "api_key_sha256_prefix": key_fingerprint(key) if key is not None else None,
-            "content_type": content_type,
-            "body": logged_body,
-            "response_status": None,
-            "fault": None,
-        })
 
         m = GET_RE.match(path)
         if path == QUEUE_PATH:
@@ -788,46 +915,65 @@ class Handler(BaseHTTPRequestHandler):
         else:
             category = "other"
 
+        entry = sb.log_request({
+            "seq": 0,
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "method": method,
+            "path": self.path,
+            "api_key_present": key is not None,
+            "api_key_valid": key_valid,
+            "api_key_sha256_prefix": key_fingerprint(key) if key is not None else None,
+            "content_type": content_type,
+            "body": logged_body,
+            "body_bytes": body_size,
+            "response_status": None,
+            "fault": None,
+        })
+
         fault = sb.take_fault(category)
         label = fault_label(fault) if fault else None
-        if fault:
-            sb.finish_request(entry, None, label)
-            if fault["type"] == "drop" and not fault["process"]:
-                self._drop()
-                self._line(method, path, key, None, label)
-                return
-            if fault["type"] == "slow":
-                time.sleep(fault["delay_ms"] / 1000.0)
-            if fault["type"] == "status":
-                st = fault["status"]
-                payload = fault["body"] if fault["has_body"] else error_body(
-                    st, "sandbox fault: simulated error response")
-                headers = []
-                if fault["retry_after"] is not None:
-                    headers.append(("Retry-After", fault["retry_after"]))
-                raw = json.dumps(payload).encode("utf-8")
-                self._send(st, raw=raw, cors=sb.get_cors(), extra_headers=headers)
-                sb.finish_request(entry, st)
-                self._line(method, path, key, st, label)
-                return
+        if fault and fault["type"] == "drop" and not fault["process"]:
+            sb.finish_request(entry, None, label)          # no answer will come
+            self._drop()
+            self._line(method, path, key, None, label)
+            return
+        if fault and fault["type"] == "slow":
+            sb.finish_request(entry, None, label)          # in flight: status still None
+            time.sleep(fault["delay_ms"] / 1000.0)
+        if fault and fault["type"] == "status":
+            st = fault["status"]
+            payload = fault["body"] if fault["has_body"] else error_body(
+                st, "sandbox fault: simulated error response")
+            headers = []
+            if fault["retry_after"] is not None:
+                headers.append(("Retry-After", fault["retry_after"]))
+            raw = json.dumps(payload).encode("utf-8")
+            sb.finish_request(entry, st, label)
+            self._send(st, raw=raw, cors=sb.get_cors(), extra_headers=headers)
+            self._line(method, path, key, st, label)
+            return
 
         status, payload = self._api_result(method, path, category, m, key_valid, content_type,
-                                           body_bytes)
+                                           body_bytes, body_error)
         raw = json.dumps(payload).encode("utf-8")
         if fault and fault["type"] == "drop":      # processed, then the response is lost
+            sb.finish_request(entry, None, label)
             self._drop()
             self._line(method, path, key, None, label)
             return
         if fault and fault["type"] == "malformed":
             status = 200
             raw = raw[: max(1, len(raw) // 2)]
+        sb.finish_request(entry, status, label)
         self._send(status, raw=raw, cors=sb.get_cors())
-        sb.finish_request(entry, status)
         self._line(method, path, key, status, label)
 
-    def _api_result(self, method, path, category, m, key_valid, content_type, body_bytes):
+    def _api_result(self, method, path, category, m, key_valid, content_type, body_bytes,
+                    body_error=None):
         sb = self.sandbox
         try:
+            if body_error is not None:             # like a gateway: before routing and the key
+                raise body_error
             if category == "other":
                 if path in (QUEUE_PATH, LIST_PATH) or m:
                     raise BadRequest(f"method {method} not allowed on {path}", 405)
@@ -878,12 +1024,16 @@ def parse_args(argv=None):
     ap.add_argument("--progress-seconds", type=float, default=6.0,
                     help="time from enqueue to PROCESSED (0 = immediate)")
     ap.add_argument("--max-batch", type=int, default=100)
+    ap.add_argument("--max-body-bytes", type=int, default=MAX_BODY_BYTES,
+                    help="largest request body accepted; a larger one gets 413")
     ap.add_argument("--max-seconds", type=float, default=0.0,
                     help="exit by itself after this many seconds (0 = never)")
     ap.add_argument("--quiet", action="store_true", help="no request log lines on stderr")
     args = ap.parse_args(argv)
-    if args.credits < 0 or args.progress_seconds < 0 or args.max_batch < 1 or args.max_seconds < 0:
-        ap.error("--credits, --progress-seconds and --max-seconds must be >= 0; --max-batch >= 1")
+    if (args.credits < 0 or args.progress_seconds < 0 or args.max_batch < 1
+            or args.max_body_bytes < 1 or args.max_seconds < 0):
+        ap.error("--credits, --progress-seconds and --max-seconds must be >= 0; "
+                 "--max-batch and --max-body-bytes >= 1")
     if args.keys is not None and not all(args.keys):
         ap.error("--key must not be empty")
     return args
@@ -896,6 +1046,7 @@ def main(argv=None) -> int:
         "cors": not args.no_cors,
         "progress_seconds": args.progress_seconds,
         "max_batch": args.max_batch,
+        "max_body_bytes": args.max_body_bytes,
         "keys": args.keys or ["sandbox-key"],
     }
     sandbox = Sandbox(defaults, quiet=args.quiet)

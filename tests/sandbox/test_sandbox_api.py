@@ -11,121 +11,24 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import re
-import select
 import signal
+import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "sandbox_api.py"
+from support import (DEADLINE, KEY, LIST, QUEUE, ROOT, SCRIPT, SandboxProcess, http_call,
+                     wait_until)
 
-QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
-LIST = QUEUE + "/statuses/query"
-KEY = "sandbox-key"
 KEY2 = "second-key-77"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 CORS_NAMES = ("Access-Control-Allow-Origin", "Access-Control-Allow-Headers",
               "Access-Control-Allow-Methods", "Access-Control-Expose-Headers")
-
-
-class Resp:
-    def __init__(self, status, headers, raw):
-        self.status = status
-        self.headers = headers
-        self.raw = raw
-        try:
-            self.json = json.loads(raw.decode("utf-8")) if raw else None
-        except ValueError:
-            self.json = None
-
-    def header(self, name):
-        return self.headers.get(name)
-
-
-class SandboxProcess:
-    """The sandbox in a subprocess; stderr goes to a temp file (read it with output())."""
-
-    def __init__(self, *args, quiet=True):
-        self.err = tempfile.TemporaryFile()
-        cmd = [sys.executable, str(SCRIPT), "--host", "127.0.0.1", "--port", "0", *args]
-        if quiet:
-            cmd.append("--quiet")
-        if "--max-seconds" not in args:
-            # safety net: a sandbox orphaned by a killed test run goes away by itself
-            cmd += ["--max-seconds", "600"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.err, cwd=str(ROOT))
-        ready, _, _ = select.select([self.proc.stdout], [], [], 15)
-        if not ready:
-            self.stop()
-            raise RuntimeError("sandbox did not start within 15 s")
-        self.first_line = self.proc.stdout.readline().decode("utf-8")
-        m = re.match(r"^SANDBOX_LISTENING (http://127\.0\.0\.1:(\d+))\n$", self.first_line)
-        if not m:
-            self.stop()
-            raise RuntimeError(f"unexpected first line: {self.first_line!r}")
-        self.url = m.group(1)
-        self.port = int(m.group(2))
-        self.stdout_rest = b""
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        if self.proc.stdout and not self.proc.stdout.closed:
-            self.stdout_rest = self.proc.stdout.read()
-            self.proc.stdout.close()
-        return self.proc.returncode
-
-    def output(self):
-        """(stdout, stderr) as text; call after stop()."""
-        self.err.seek(0)
-        return (self.first_line + self.stdout_rest.decode("utf-8", "replace"),
-                self.err.read().decode("utf-8", "replace"))
-
-    def close(self):
-        self.stop()
-        self.err.close()
-
-    # -- HTTP helpers ---------------------------------------------------------------------------
-    def call(self, method, path, body=None, key=KEY, ctype="application/json", raw=None,
-             headers=None, timeout=15):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            h = dict(headers or {})
-            if key is not None:
-                h["x-api-key"] = key
-            data = raw if raw is not None else (
-                json.dumps(body).encode("utf-8") if body is not None else None)
-            if data is not None and ctype is not None:
-                h["Content-Type"] = ctype
-            conn.request(method, path, body=data, headers=h)
-            r = conn.getresponse()
-            return Resp(r.status, r.headers, r.read())
-        finally:
-            conn.close()
-
-    def control(self, method, path, body=None):
-        r = self.call(method, "/_sandbox/" + path, body=body, key=None)
-        if r.status != 200:
-            raise AssertionError(f"control {path} -> {r.status} {r.raw!r}")
-        return r.json
-
-    def queue(self, emails, key=KEY):
-        return self.call("POST", QUEUE, {"prospects": [{"email": e} for e in emails]}, key=key)
 
 
 def prospects(*emails):
@@ -135,7 +38,10 @@ def prospects(*emails):
 class SandboxCase(unittest.TestCase):
     """One sandbox process per class; state reset before each test."""
 
-    server_args = ("--key", KEY, "--key", KEY2, "--progress-seconds", "30")
+    # An hour of progress: a batch stays PENDING (first third: 20 minutes) and its credits
+    # reserved for as long as any test needs, however slow the machine. Tests that need it to
+    # move on use /_sandbox/advance or a short progress_seconds of their own.
+    server_args = ("--key", KEY, "--key", KEY2, "--progress-seconds", "3600")
 
     @classmethod
     def setUpClass(cls):
@@ -157,24 +63,18 @@ class SandboxCase(unittest.TestCase):
         if detail_part is not None:
             self.assertIn(detail_part, r.json["detail"])
 
-    def wait_for(self, predicate, timeout=10.0, interval=0.05):
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                self.fail("condition not met in time")
-            time.sleep(interval)
+    def wait_for(self, predicate, what="condition"):
+        """Polls until predicate() is true, with a generous overall deadline."""
+        return wait_until(predicate, what)
 
     def get_batch(self, batch_uuid, key=KEY):
         r = self.sb.call("GET", f"{QUEUE}/{batch_uuid}", key=key)
         self.assertEqual(r.status, 200, r.raw)
         return r.json
 
-    def wait_completed(self, batch_uuid, timeout=10.0):
+    def wait_completed(self, batch_uuid):
         return self.wait_for(lambda: (lambda b: b if b["status"] == "COMPLETED" else None)(
-            self.get_batch(batch_uuid)), timeout)
+            self.get_batch(batch_uuid)), f"batch {batch_uuid} COMPLETED")
 
     def credits(self):
         return self.sb.control("GET", "state")["credits"]
@@ -340,7 +240,7 @@ class QueueTests(SandboxCase):
         r = self.sb.queue(["a@example.com"])
         self.assertEqual(int(r.header("Content-Length")), len(r.raw))
         self.assertEqual(r.header("Connection"), "close")
-        conn = http.client.HTTPConnection("127.0.0.1", self.sb.port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", self.sb.port, timeout=DEADLINE)
         try:
             conn.request("POST", QUEUE, body=json.dumps(prospects("b@example.com")),
                          headers={"x-api-key": KEY, "Content-Type": "application/json"})
@@ -359,12 +259,15 @@ class QueueTests(SandboxCase):
 class ProgressTests(SandboxCase):
 
     def test_results_and_credits_after_completion(self):
-        self.sb.control("POST", "config", {"progress_seconds": 0.3})
+        # An hour of progress (the class default): the reservation is seen however slow the
+        # machine; the clock is then moved past the end instead of waiting for it.
         emails = ["erlich@bachmanity.com", "nodata.person@example.com", "stranger@nowhere.io"]
         r = self.sb.queue(emails)
         self.assertEqual(r.json["status"], "ENQUEUED")
         self.assertEqual(self.credits(), 995.5)          # 3 x 1.5 reserved
-        batch = self.wait_completed(r.json["uuid"])
+        self.sb.control("POST", "advance", {"seconds": 3600})
+        batch = self.get_batch(r.json["uuid"])
+        self.assertEqual(batch["status"], "COMPLETED")
         results = {p["email"]: (p["status"], p["processing_result"]) for p in batch["prospects"]}
         self.assertEqual(results, {
             "erlich@bachmanity.com": ("PROCESSED", "ENRICHED"),
@@ -374,10 +277,21 @@ class ProgressTests(SandboxCase):
         self.assertEqual(self.credits(), 998.5)          # only the enriched one is charged
 
     def test_credits_settle_without_polling_the_batch(self):
-        self.sb.control("POST", "config", {"progress_seconds": 0.2})
-        self.sb.queue(["stranger@nowhere.io"])
+        # Real time: settled once progress_seconds have passed, and not before (a lower bound).
+        self.sb.control("POST", "config", {"progress_seconds": 0.5})
+        t0 = time.monotonic()
+        self.assertEqual(self.sb.queue(["stranger@nowhere.io"]).json["status"], "ENQUEUED")
+        self.wait_for(lambda: self.credits() == 1000, "the reservation refunded")
+        self.assertGreaterEqual(time.monotonic() - t0, 0.5)
+        self.assertEqual([e["method"] for e in self.sb.requests()], ["POST"], "never polled")
+
+    def test_credits_reserved_until_the_batch_completes(self):
+        self.sb.queue(["stranger@nowhere.io"])                 # an hour of progress
         self.assertEqual(self.credits(), 998.5)
-        self.wait_for(lambda: self.credits() == 1000)
+        self.sb.control("POST", "advance", {"seconds": 2400})
+        self.assertEqual(self.credits(), 998.5)
+        self.sb.control("POST", "advance", {"seconds": 1200})
+        self.assertEqual(self.credits(), 1000)
 
     def test_default_database(self):
         self.sb.control("POST", "config", {"progress_seconds": 0})
@@ -430,32 +344,63 @@ class ProgressTests(SandboxCase):
         r = self.sb.queue(["a@example.com"])
         self.assertErrorBody(self.sb.call("GET", f"{QUEUE}/{r.json['uuid']}", key="nope"), 401)
 
-    def test_progress_phases_through_get_and_list(self):
-        self.sb.control("POST", "config", {"progress_seconds": 1.5})
-        r = self.sb.queue(["laurie@raviga.com"])
-        u = r.json["uuid"]
-        seen_get, seen_list = [], []
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            b = self.get_batch(u)
-            p = b["prospects"][0]
-            if not seen_get or seen_get[-1] != p["status"]:
-                seen_get.append(p["status"])
-            if p["status"] != "PROCESSED":
-                self.assertIsNone(p["processing_result"])
-                self.assertEqual(b["status"], "IN_PROGRESS")
+    def phases(self, u):
+        """The prospect's status through GET, then through the status query (two requests, in
+        that order), each checked against its batch's status and result."""
+        out = []
+        b = self.get_batch(u)
+        lst = self.sb.call("POST", LIST, {}).json["prospect_enrichments"][0]
+        for batch in (b, lst):
+            p = batch["prospects"][0]
+            if p["status"] == "PROCESSED":
+                self.assertEqual((batch["status"], p["processing_result"]), ("COMPLETED", "ENRICHED"))
             else:
-                self.assertEqual(p["processing_result"], "ENRICHED")
-                self.assertEqual(b["status"], "COMPLETED")
-            lst = self.sb.call("POST", LIST, {}).json["prospect_enrichments"]
-            st = lst[0]["prospects"][0]["status"]
-            if not seen_list or seen_list[-1] != st:
-                seen_list.append(st)
-            if p["status"] == "PROCESSED" and st == "PROCESSED":
-                break
-            time.sleep(0.05)
-        self.assertEqual(seen_get, ["PENDING", "PROCESSING", "PROCESSED"])
-        self.assertEqual(seen_list, ["PENDING", "PROCESSING", "PROCESSED"])
+                self.assertEqual((batch["status"], p["processing_result"]), ("IN_PROGRESS", None))
+            out.append(p["status"])
+        return out
+
+    def test_progress_phases_through_get_and_list(self):
+        # 3000 s of progress, moved on with /_sandbox/advance: each phase is seen for sure (the
+        # real seconds the test takes are negligible next to 1000 s thirds).
+        self.sb.control("POST", "config", {"progress_seconds": 3000})
+        u = self.sb.queue(["laurie@raviga.com"]).json["uuid"]
+        self.assertEqual(self.phases(u), ["PENDING"] * 2)
+        self.sb.control("POST", "advance", {"seconds": 1000})
+        self.assertEqual(self.phases(u), ["PROCESSING"] * 2)
+        self.sb.control("POST", "advance", {"seconds": 1000})
+        self.assertEqual(self.phases(u), ["PROCESSING"] * 2)
+        self.sb.control("POST", "advance", {"seconds": 1000})
+        self.assertEqual(self.phases(u), ["PROCESSED"] * 2)
+
+    def test_progress_in_real_time(self):
+        # Real time, no window: the phases seen (GET and status query alike, in the order they
+        # were asked) only ever move forward, end PROCESSED, and each was reached no earlier than
+        # its share of progress_seconds (lower bounds only).
+        self.sb.control("POST", "config", {"progress_seconds": 0.6})
+        t0 = time.monotonic()
+        u = self.sb.queue(["laurie@raviga.com"]).json["uuid"]
+        order = ["PENDING", "PROCESSING", "PROCESSED"]
+        seen = []
+        while not seen or seen[-1][1] != "PROCESSED":
+            for phase in self.phases(u):
+                seen.append((time.monotonic() - t0, phase))
+            self.assertLess(time.monotonic() - t0, DEADLINE, "PROCESSED in time")
+            time.sleep(0.02)
+        indexes = [order.index(ph) for _, ph in seen]
+        self.assertEqual(indexes, sorted(indexes), seen)
+        for elapsed, phase in seen:
+            if phase == "PROCESSING":
+                self.assertGreaterEqual(elapsed, 0.2)
+            if phase == "PROCESSED":
+                self.assertGreaterEqual(elapsed, 0.6)
+
+    def test_advance_validation(self):
+        for body in (None, {}, {"seconds": 0}, {"seconds": -5}, {"seconds": "10"},
+                     {"seconds": 1, "x": 2}):
+            with self.subTest(body=body):
+                raw = json.dumps(body).encode() if body is not None else b""
+                r = self.sb.call("POST", "/_sandbox/advance", raw=raw, key=None)
+                self.assertErrorBody(r, 400, "seconds")
 
     def test_complete_control_finishes_everything(self):
         r = self.sb.queue(["a@example.com", "nobody@nowhere.io"])
@@ -540,8 +485,7 @@ class CorsTests(SandboxCase):
         self.assertCors(self.sb.queue(["a@example.com"], key="bad"))
         self.assertCors(self.sb.call("POST", LIST, {}))
         self.assertCors(self.sb.call("GET", QUEUE + "/missing"))
-        self.assertCors(self.sb.call("GET", "/_sandbox/state", key=None))
-        for path in (QUEUE, LIST, QUEUE + "/abc", "/_sandbox/config"):
+        for path in (QUEUE, LIST, QUEUE + "/abc"):
             with self.subTest(path=path):
                 r = self.preflight(path)
                 self.assertEqual(r.status, 204)
@@ -557,11 +501,6 @@ class CorsTests(SandboxCase):
         r = self.preflight(QUEUE)
         self.assertEqual(r.status, 204)
         self.assertNoCors(r)
-        # control endpoints keep CORS so a test page can switch it back on
-        self.assertCors(self.sb.call("GET", "/_sandbox/state", key=None))
-        r = self.preflight("/_sandbox/config")
-        self.assertEqual(r.status, 204)
-        self.assertCors(r)
         self.sb.control("POST", "config", {"cors": True})
         self.assertCors(self.sb.queue(["b@example.com"]))
 
@@ -626,33 +565,16 @@ class FaultTests(SandboxCase):
         self.assertEqual(self.sb.queue(["a@example.com"], key=None).status, 503)
         self.assertEqual(self.sb.queue(["a@example.com"], key=None).status, 401)
 
-    def test_slow_fault_does_not_block_other_requests(self):
+    def test_slow_fault_answers_after_at_least_the_delay(self):
         self.sb.control("POST", "faults", {"faults": [
-            {"match": "queue", "type": "slow", "delay_ms": 1500}]})
-        result = {}
-
-        def slow():
-            t0 = time.monotonic()
-            result["resp"] = self.sb.queue(["a@example.com"])
-            result["elapsed"] = time.monotonic() - t0
-
-        t = threading.Thread(target=slow)
-        t.start()
-        time.sleep(0.2)
+            {"match": "queue", "type": "slow", "delay_ms": 800}]})
         t0 = time.monotonic()
-        fast = self.sb.call("POST", LIST, {})
-        fast_elapsed = time.monotonic() - t0
-        log_during = self.sb.control("GET", "requests")["requests"]
-        t.join(10)
-        self.assertEqual(fast.status, 200)
-        self.assertLess(fast_elapsed, 1.0)
-        self.assertEqual(log_during[0]["response_status"], None)   # still in flight
-        self.assertEqual(log_during[0]["fault"], "slow:1500ms")
-        self.assertGreaterEqual(result["elapsed"], 1.4)
-        self.assertEqual(result["resp"].status, 200)
-        self.assertEqual(result["resp"].json["status"], "ENQUEUED")
-        log = self.sb.control("GET", "requests")["requests"]
-        self.assertEqual(log[0]["response_status"], 200)
+        r = self.sb.queue(["a@example.com"])
+        self.assertGreaterEqual(time.monotonic() - t0, 0.8)     # a lower bound: the delay asked
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json["status"], "ENQUEUED")
+        log = self.sb.requests()
+        self.assertEqual([(e["response_status"], e["fault"]) for e in log], [(200, "slow:800ms")])
 
     def test_drop_fault_closes_connection_without_response(self):
         self.sb.control("POST", "faults", {"faults": [{"match": "queue", "type": "drop"}]})
@@ -726,7 +648,7 @@ class ControlAndLogTests(SandboxCase):
         for e in log:
             self.assertEqual(set(e), {"seq", "time", "method", "path", "api_key_present",
                                       "api_key_valid", "api_key_sha256_prefix", "content_type",
-                                      "body", "response_status", "fault"})
+                                      "body", "body_bytes", "response_status", "fault"})
             datetime.fromisoformat(e["time"])
         self.assertEqual((a["method"], a["path"]), ("POST", QUEUE))
         self.assertTrue(a["api_key_present"])
@@ -734,6 +656,7 @@ class ControlAndLogTests(SandboxCase):
         self.assertEqual(a["api_key_sha256_prefix"], hashlib.sha256(KEY.encode()).hexdigest()[:12])
         self.assertEqual(a["content_type"], "application/json")
         self.assertEqual(a["body"], {"prospects": [{"email": "a@example.com"}]})
+        self.assertEqual(a["body_bytes"], len(json.dumps(prospects("a@example.com"))))
         self.assertEqual(a["response_status"], 200)
         self.assertIsNone(a["fault"])
         self.assertTrue(b["api_key_present"])
@@ -745,6 +668,7 @@ class ControlAndLogTests(SandboxCase):
         self.assertEqual((c["path"], c["api_key_present"], c["api_key_valid"]), (LIST, False, False))
         self.assertIsNone(c["api_key_sha256_prefix"])
         self.assertIsNone(c["body"])
+        self.assertEqual(c["body_bytes"], 0)
         self.assertIsNone(c["content_type"])
         self.assertEqual(c["response_status"], 401)
         # the key itself never appears in the log
@@ -760,7 +684,7 @@ class ControlAndLogTests(SandboxCase):
             self.assertIn(name, st)
         self.assertEqual((st["credits"], st["cors"], st["progress_seconds"], st["max_batch"],
                           st["keys_count"], st["batches_count"], st["faults_pending"]),
-                         (1000, True, 30.0, 100, 2, 0, 0))
+                         (1000, True, 3600.0, 100, 2, 0, 0))
 
     def test_config_and_keys(self):
         st = self.sb.control("POST", "config", {"credits": 12.5, "max_batch": 5,
@@ -794,9 +718,302 @@ class ControlAndLogTests(SandboxCase):
         self.assertErrorBody(self.sb.call("GET", "/_sandbox/nope", key=None), 404)
         self.assertErrorBody(self.sb.call("GET", "/_sandbox/reset", key=None), 405)
         self.assertEqual(self.sb.call("GET", "/", key=None).status, 200)
-        # control POSTs accept any content type (a page may send text/plain to skip preflight)
-        r = self.sb.call("POST", "/_sandbox/config", {"credits": 5}, key=None, ctype="text/plain")
-        self.assertEqual(r.json["credits"], 5)
+
+
+# =================================================================================================
+class ControlAccessTests(SandboxCase):
+    """Control endpoints answer only the sandbox's own callers: no CORS, no preflight, no foreign
+    Origin or Host, and JSON POSTs only, so no web page can read the log or change faults."""
+
+    CONTROL = (("GET", "/_sandbox/state", None), ("GET", "/_sandbox/requests", None),
+               ("GET", "/_sandbox/faults", None), ("GET", "/_sandbox", None), ("GET", "/", None),
+               ("POST", "/_sandbox/config", {"credits": 5}), ("POST", "/_sandbox/reset", {}),
+               ("POST", "/_sandbox/faults", {"faults": [{"type": "drop"}]}),
+               ("POST", "/_sandbox/complete", None), ("POST", "/_sandbox/advance", {"seconds": 9}))
+
+    def assertNoCors(self, r):
+        for name in CORS_NAMES + ("Access-Control-Max-Age", "Access-Control-Allow-Credentials"):
+            self.assertIsNone(r.header(name), name)
+
+    def assertUntouched(self):
+        st = self.sb.control("GET", "state")
+        self.assertEqual((st["credits"], st["faults_pending"]), (1000, 0))
+
+    def test_foreign_origin_is_refused_with_403(self):
+        for origin in ("http://evil.example", "https://127.0.0.1:%d" % self.sb.port,
+                       "http://127.0.0.1:%d" % (self.sb.port + 1), "null", "http://localhost"):
+            for method, path, body in self.CONTROL:
+                with self.subTest(origin=origin, path=path):
+                    r = self.sb.call(method, path, body, key=None, headers={"Origin": origin})
+                    self.assertErrorBody(r, 403, "own origin")
+                    self.assertNoCors(r)
+        self.assertUntouched()
+
+    def test_own_origin_and_no_origin_are_answered(self):
+        for origin in (None, f"http://127.0.0.1:{self.sb.port}", f"http://localhost:{self.sb.port}"):
+            with self.subTest(origin=origin):
+                h = {"Origin": origin} if origin else {}
+                r = self.sb.call("POST", "/_sandbox/config", {"credits": 5}, key=None, headers=h)
+                self.assertEqual(r.status, 200, r.raw)
+                self.assertEqual(r.json["credits"], 5)
+                self.assertNoCors(r)
+                r = self.sb.call("GET", "/_sandbox/requests", key=None, headers=h)
+                self.assertEqual(r.status, 200, r.raw)
+                self.assertNoCors(r)
+
+    def test_foreign_host_is_refused_with_403(self):
+        # A page of another site that made its name resolve to 127.0.0.1 (DNS rebinding) is
+        # "same-origin" for the browser, so it sends no Origin on a GET: the Host header tells.
+        for host in ("evil.example:%d" % self.sb.port, "evil.example", "127.0.0.1:1",
+                     "127.0.0.1.evil.example:%d" % self.sb.port):
+            with self.subTest(host=host):
+                r = self.sb.call("GET", "/_sandbox/requests", key=None, headers={"Host": host})
+                self.assertErrorBody(r, 403, "addressed to the sandbox itself")
+                self.assertNoCors(r)
+        for host in ("127.0.0.1:%d" % self.sb.port, "LOCALHOST:%d" % self.sb.port):
+            with self.subTest(host=host):
+                r = self.sb.call("GET", "/_sandbox/state", key=None, headers={"Host": host})
+                self.assertEqual(r.status, 200, r.raw)
+
+    def test_no_cors_headers_on_any_control_answer(self):
+        for method, path, body in self.CONTROL + (("GET", "/_sandbox/nope", None),
+                                                  ("GET", "/_sandbox/reset", None)):
+            with self.subTest(path=path):
+                self.assertNoCors(self.sb.call(method, path, body, key=None))
+        self.sb.control("POST", "reset")
+        # The API keeps its CORS behaviour.
+        self.assertEqual(self.sb.queue(["a@example.com"]).header("Access-Control-Allow-Origin"), "*")
+
+    def test_no_preflight_for_control_endpoints(self):
+        for path in ("/_sandbox/config", "/_sandbox/requests", "/_sandbox/faults", "/"):
+            with self.subTest(path=path):
+                r = self.sb.call("OPTIONS", path, key=None, headers={
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type"})
+                self.assertErrorBody(r, 405, "no CORS preflight")
+                self.assertEqual(r.header("Allow"), "GET, POST")
+                self.assertNoCors(r)
+                r = self.sb.call("OPTIONS", path, key=None, headers={
+                    "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+                self.assertErrorBody(r, 403)
+                self.assertNoCors(r)
+        self.assertEqual(self.sb.control("GET", "state")["options_count"], 0)
+
+    def test_control_posts_need_json_content_type(self):
+        for ctype in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                      None, "application/jsonx"):
+            for method, path, body in self.CONTROL:
+                if method != "POST":
+                    continue
+                with self.subTest(ctype=ctype, path=path):
+                    r = self.sb.call("POST", path, body, key=None, ctype=ctype)
+                    self.assertErrorBody(r, 415, "Content-Type: application/json")
+                    self.assertNoCors(r)
+            # an empty body needs it too (a cross-site form can send an empty POST)
+            r = self.sb.call("POST", "/_sandbox/complete", None, key=None, ctype=None)
+            self.assertErrorBody(r, 415)
+        self.assertUntouched()
+        r = self.sb.call("POST", "/_sandbox/config", {"credits": 6}, key=None,
+                         ctype="application/json; charset=utf-8")
+        self.assertEqual(r.json["credits"], 6)
+
+
+# =================================================================================================
+class BodyTests(SandboxCase):
+    """A refused request is read to its end first, so its sender gets the answer, not a reset."""
+
+    def raw_exchange(self, head: bytes, body_parts):
+        """Sends head and body on a raw socket (every byte, checking nothing is refused on the
+        way), then reads the whole answer; returns (status, json)."""
+        with socket.create_connection(("127.0.0.1", self.sb.port), timeout=DEADLINE) as s:
+            s.sendall(head)
+            for part in body_parts:
+                s.sendall(part)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head_txt, _, payload = data.partition(b"\r\n\r\n")
+        status = int(head_txt.split(b" ", 2)[1])
+        return status, json.loads(payload) if payload else None
+
+    def test_oversized_body_is_read_then_refused_with_413(self):
+        self.sb.control("POST", "config", {"max_body_bytes": 1000})
+        body = json.dumps(prospects(*[f"p{i}@example.com" for i in range(200000)])).encode()
+        self.assertGreater(len(body), 4 * 1024 * 1024)
+        r = self.sb.call("POST", QUEUE, raw=body)     # http.client sends all of it first
+        self.assertErrorBody(r, 413, "over the sandbox's limit of 1000 bytes")
+        self.assertIn("fewer prospects", r.json["detail"])
+        log = self.sb.requests()
+        self.assertEqual([(e["response_status"], e["body_bytes"], e["body"]) for e in log],
+                         [(413, len(body), None)])
+        self.assertEqual(self.sb.control("GET", "state")["batches_count"], 0)
+
+    def test_limit_is_inclusive(self):
+        body = json.dumps(prospects("a@example.com")).encode()
+        self.sb.control("POST", "config", {"max_body_bytes": len(body)})
+        self.assertEqual(self.sb.call("POST", QUEUE, raw=body).status, 200)
+        self.sb.control("POST", "config", {"max_body_bytes": len(body) - 1})
+        self.assertErrorBody(self.sb.call("POST", QUEUE, raw=body), 413)
+
+    def test_refusals_after_a_large_body_reach_the_client(self):
+        big = json.dumps(prospects(*[f"p{i}@example.com" for i in range(150000)])).encode()
+        self.assertErrorBody(self.sb.call("POST", QUEUE, raw=big, key="wrong"), 401)
+        self.assertErrorBody(self.sb.call("POST", QUEUE, raw=big, ctype="text/plain"), 415)
+        self.assertErrorBody(self.sb.call("POST", QUEUE + "/x", raw=big), 405)
+        self.assertErrorBody(self.sb.call("POST", "/rest/v2/nothing", raw=big), 404)
+        self.assertErrorBody(self.sb.call("POST", "/_sandbox/config", raw=big, key=None,
+                                          ctype="text/plain"), 415)
+        self.assertErrorBody(self.sb.call("POST", "/_sandbox/config", raw=big, key=None,
+                                          headers={"Origin": "http://evil.example"}), 403)
+
+    def test_chunked_body_is_read_then_refused_with_411(self):
+        chunk = b"x" * 65536
+        parts = [b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(64)] + [b"0\r\n\r\n"]
+        head = (f"POST {QUEUE} HTTP/1.1\r\nHost: 127.0.0.1:{self.sb.port}\r\n"
+                f"x-api-key: {KEY}\r\nContent-Type: application/json\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n").encode()
+        status, payload = self.raw_exchange(head, parts)
+        self.assertEqual(status, 411)
+        self.assertIn("send the body with Content-Length", payload["detail"])
+        self.assertEqual([(e["response_status"], e["body_bytes"]) for e in self.sb.requests()],
+                         [(411, 64 * 65536)])
+
+    def test_invalid_content_length_gets_400(self):
+        for value in ("abc", "-5", "1, 2"):
+            with self.subTest(value=value):
+                head = (f"POST {LIST} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: {KEY}\r\n"
+                        f"Content-Length: {value}\r\n\r\n").encode()
+                status, payload = self.raw_exchange(head, [])
+                self.assertEqual(status, 400)
+                self.assertIn("invalid Content-Length", payload["detail"])
+
+    def test_client_that_stops_mid_body_does_not_break_the_sandbox(self):
+        with socket.create_connection(("127.0.0.1", self.sb.port), timeout=DEADLINE) as s:
+            s.sendall((f"POST {QUEUE} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: {KEY}\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                       '{"prospects": [').encode())
+        self.assertEqual(self.sb.queue(["a@example.com"]).status, 200)
+        self.assertEqual([e["response_status"] for e in self.sb.requests()], [200])
+
+
+# =================================================================================================
+class SlowFaultConcurrencyTests(unittest.TestCase):
+    """Its own sandbox: the request held by the slow fault is never answered during the test and
+    goes away with the process, so it cannot reach another test's state."""
+
+    def test_slow_fault_does_not_block_other_requests(self):
+        sb = SandboxProcess("--progress-seconds", "3600")
+        self.addCleanup(sb.close)
+        sb.control("POST", "faults", {"faults": [
+            {"match": "queue", "type": "slow", "delay_ms": 600000}]})
+        body = json.dumps(prospects("a@example.com")).encode()
+        held = socket.create_connection(("127.0.0.1", sb.port), timeout=DEADLINE)
+        self.addCleanup(held.close)
+        held.sendall((f"POST {QUEUE} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: {KEY}\r\n"
+                      f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                      ).encode() + body)
+        wait_until(lambda: sb.requests(), "the slow request reached the sandbox")
+        # While it is held (10 minutes), other requests are answered.
+        self.assertEqual(sb.call("POST", LIST, {}).status, 200)
+        self.assertEqual(sb.queue(["b@example.com"]).json["status"], "ENQUEUED")
+        self.assertEqual([(e["fault"], e["response_status"]) for e in sb.requests()],
+                         [("slow:600000ms", None), (None, 200), (None, 200)])
+
+
+# =================================================================================================
+class LogBeforeAnswerTests(unittest.TestCase):
+    """The log entry of a request is complete (status, fault) before its answer is written.
+
+    The sandbox runs in this process with its answer-writing steps (_send, _drop) held after they
+    have written: a client that has its answer reads the log while the handler is still held. If
+    the entry were completed after the answer, the log would show response_status None here."""
+
+    @classmethod
+    def setUpClass(cls):
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("sandbox_api_under_test", SCRIPT)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        gate = threading.Semaphore(0)
+        cls.gate = gate
+
+        class Held(mod.Handler):
+            def _hold(self):
+                if not self.path.startswith("/_sandbox"):
+                    gate.acquire(timeout=DEADLINE)
+
+            def _send(self, *args, **kwargs):
+                super()._send(*args, **kwargs)
+                self._hold()
+
+            def _drop(self):
+                super()._drop()
+                self._hold()
+
+        sandbox = mod.Sandbox({"progress_seconds": 30, "keys": [KEY]}, quiet=True)
+        cls.server = mod.SandboxServer(("127.0.0.1", 0), type("H", (Held,), {"sandbox": sandbox}))
+        cls.port = cls.server.server_address[1]
+        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        cls.thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for _ in range(100):
+            cls.gate.release()
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def control(self, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        r = http_call(self.port, "POST" if data else "GET", "/_sandbox/" + path, data,
+                      {"Content-Type": "application/json"} if data else {})
+        self.assertEqual(r.status, 200, r.raw)
+        return r.json
+
+    def call(self, method, path, body=b"", key=KEY, ctype="application/json"):
+        h = {"x-api-key": key} if key else {}
+        if ctype:
+            h["Content-Type"] = ctype
+        try:
+            return http_call(self.port, method, path, body, h).status
+        except (http.client.RemoteDisconnected, ConnectionError):
+            return "no answer"
+
+    def test_every_path_is_logged_before_it_answers(self):
+        ok = json.dumps(prospects("a@example.com")).encode()
+        cases = [
+            ("200", None, None, ("POST", QUEUE, ok), 200, None),
+            ("401", None, None, ("POST", QUEUE, ok, "wrong"), 401, None),
+            ("415", None, None, ("POST", QUEUE, ok, KEY, "text/plain"), 415, None),
+            ("400", None, None, ("POST", QUEUE, b"{"), 400, None),
+            ("404", None, None, ("GET", "/rest/v2/nothing", None), 404, None),
+            ("413", {"max_body_bytes": 10}, None, ("POST", QUEUE, ok), 413, None),
+            ("status fault", None, {"type": "status", "status": 503, "retry_after": "2"},
+             ("POST", QUEUE, ok), 503, "status:503"),
+            ("slow fault", None, {"type": "slow", "delay_ms": 0}, ("POST", LIST, b"{}"), 200,
+             "slow:0ms"),
+            ("malformed fault", None, {"type": "malformed"}, ("POST", LIST, b"{}"), 200,
+             "malformed"),
+            ("drop fault", None, {"type": "drop"}, ("POST", QUEUE, ok), None, "drop"),
+            ("drop after processing", None, {"type": "drop", "process": True},
+             ("POST", QUEUE, json.dumps(prospects("b@example.com")).encode()), None,
+             "drop:processed"),
+        ]
+        for name, config, fault, request, status, label in cases:
+            with self.subTest(name):
+                self.control("reset", {})
+                if config:
+                    self.control("config", config)
+                if fault:
+                    self.control("faults", {"faults": [fault]})
+                got = self.call(*request)
+                self.assertEqual(got, "no answer" if status is None else status)
+                entry = self.control("requests")["requests"][-1]   # the handler is still held
+                self.gate.release()
+                self.assertEqual((entry["response_status"], entry["fault"]), (status, label))
 
 
 # =================================================================================================
@@ -809,11 +1026,12 @@ class CommandLineTests(unittest.TestCase):
 
     def test_first_line_and_flags(self):
         sb = self.start("--credits", "42", "--no-cors", "--progress-seconds", "0",
-                        "--max-batch", "7", "--key", "a1", "--key", "b2", "--key", "c3")
+                        "--max-batch", "7", "--max-body-bytes", "4096",
+                        "--key", "a1", "--key", "b2", "--key", "c3")
         self.assertRegex(sb.first_line, r"^SANDBOX_LISTENING http://127\.0\.0\.1:\d+\n$")
         st = sb.control("GET", "state")
         self.assertEqual((st["credits"], st["cors"], st["progress_seconds"], st["max_batch"],
-                          st["keys_count"]), (42, False, 0.0, 7, 3))
+                          st["max_body_bytes"], st["keys_count"]), (42, False, 0.0, 7, 4096, 3))
         r = sb.queue(["a@example.com"], key="b2")
         self.assertEqual(r.status, 200)
         self.assertIsNone(r.header("Access-Control-Allow-Origin"))
@@ -829,21 +1047,19 @@ class CommandLineTests(unittest.TestCase):
                          (998.5, True, 6.0, 1))
 
     def test_max_seconds_self_exit(self):
+        t0 = time.monotonic()
         sb = self.start("--max-seconds", "1")
         self.assertEqual(sb.control("GET", "state")["batches_count"], 0)
-        t0 = time.monotonic()
-        rc = sb.proc.wait(timeout=15)
+        rc = sb.proc.wait(timeout=DEADLINE)
         self.assertEqual(rc, 0)
-        self.assertLess(time.monotonic() - t0, 10)
+        self.assertGreaterEqual(time.monotonic() - t0, 1.0)   # not before the time asked
 
     def test_sigint_and_sigterm_exit_cleanly(self):
         for sig in (signal.SIGINT, signal.SIGTERM):
             with self.subTest(sig=sig):
                 sb = self.start()
                 sb.control("GET", "state")
-                t0 = time.monotonic()
                 self.assertEqual(sb.stop(sig), 0)
-                self.assertLess(time.monotonic() - t0, 5)
                 _, err = sb.output()
                 self.assertNotIn("Traceback", err)
 
@@ -874,7 +1090,7 @@ class CommandLineTests(unittest.TestCase):
     def test_port_in_use_fails_with_message(self):
         sb = self.start()
         proc = subprocess.run([sys.executable, str(SCRIPT), "--port", str(sb.port), "--quiet"],
-                              capture_output=True, text=True, timeout=15)
+                              capture_output=True, text=True, timeout=DEADLINE)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("cannot listen", proc.stderr)
         self.assertNotIn("SANDBOX_LISTENING", proc.stdout)
