@@ -1,37 +1,118 @@
 // Prospect Enricher page. Plain JS, classic script (works from file://). All parsing and validation
 // happen in the wasm module inside a Web Worker; this file renders and talks to it.
-/* global PE_WORKER_SOURCE, PE_SAMPLE_CSV */
+/* global PE_WORKER_SOURCE, PE_SAMPLE_CSV, PE_POLICY, PE_STORED */
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
 
   // ---------------------------------------------------------------- worker
-  const worker = new Worker(URL.createObjectURL(new Blob([PE_WORKER_SOURCE], { type: 'text/javascript' })));
+  // The worker runs the wasm module. When the module fails for good (it aborted, ran out of memory,
+  // or a C++ exception escaped it) the worker says so ("fatal"), or dies: it is replaced by a fresh
+  // one, every request waiting on it fails with the reason in words, a run in progress ends, and the
+  // loaded file is dropped (it lived in the old worker).
+  const workerUrl = URL.createObjectURL(new Blob([PE_WORKER_SOURCE], { type: 'text/javascript' }));
+  let worker = null;
+  let workerReady = false;   // the module of this worker has started (so a fresh one can start too)
   let nextId = 1;
   const pending = new Map();
-  worker.onmessage = (e) => {
-    const m = e.data;
-    if (m.type === 'event') { onRunEvent(m.event); return; }
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.result); else p.reject(new Error(m.error));
-  };
-  worker.onerror = (e) => showAlert('The validation engine failed to start: ' + (e.message || 'unknown error') + '. Reload the page.');
+  function startWorker() {
+    const w = new Worker(workerUrl);
+    worker = w;
+    workerReady = false;
+    w.onmessage = (e) => {
+      if (w !== worker) return;
+      const m = e.data || {};
+      if (m.type === 'ready') { workerReady = true; return; }
+      if (m.type === 'event') { onRunEvent(m.event); return; }
+      const p = pending.get(m.id);
+      if (m.ok) { if (p) { pending.delete(m.id); p.resolve(m.result); } return; }
+      const message = wordsOf(m.error);
+      if (m.fatal) { engineFailed(message); return; }   // rejects p too
+      if (m.startFailed) workerReady = false;
+      if (p) { pending.delete(m.id); p.reject(new Error(message)); }
+    };
+    // An error nothing in the worker caught (e.g. the module aborted inside a network callback).
+    w.onerror = (e) => {
+      if (w !== worker) return;
+      if (e && e.preventDefault) e.preventDefault();
+      const detail = String((e && e.message) || '').replace(/^Uncaught\s+/, '').replace(/\. Build with -s ASSERTIONS=1 for more info\.?$/, '')
+        .replace(/\b\d{4,}\b/g, '').trim();
+      const said = /[A-Za-z]{3}/.test(detail) ? ' (' + detail + ')' : '';
+      engineFailed(workerReady
+        ? 'The validation engine stopped unexpectedly' + said + ' and was restarted.'
+        : 'The validation engine failed to start' + said + '. Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.');
+    };
+  }
+  // A message from the engine as the user reads it: never a bare number or pointer.
+  function wordsOf(text) {
+    const t = String(text == null ? '' : text);
+    return /[A-Za-z]{3}/.test(t) ? t : 'The validation engine failed without saying why. Try again; if it happens again, ' +
+      'validate the file with the enrich command-line tool (`enrich validate FILE`), or split it into smaller files.';
+  }
+  // context: what was going on, said first ("Sending stopped.").
+  function engineFailed(message, context) {
+    const wasReady = workerReady;
+    if (worker) worker.terminate();
+    worker = null;
+    const waiting = [...pending.values()];
+    pending.clear();
+    for (const p of waiting) {
+      const err = new Error(message);
+      err.engine = true;   // said once, here; a caller's own message may add where it happened
+      p.reject(err);
+    }
+    if (running) endRunLocally(message);
+    // The loaded file lived in the old worker: nothing of it may be shown as current.
+    const said = (context ? context + ' ' : '') + message;
+    if (state) {
+      dropLoadedFile();
+      showAlert(said + ' The loaded file was cleared: load it again.');
+    } else showAlert(said);
+    // A worker that never started would fail again the same way: no endless restarts.
+    if (wasReady) startWorker();
+  }
+  startWorker();
+  // Last resort: a failure no handler caught is still said in words (the engine's own are said above).
+  window.addEventListener('unhandledrejection', (e) => {
+    const r = e.reason;
+    e.preventDefault();
+    if (r && r.engine) return;
+    showAlert('Something went wrong on the page: ' + wordsOf(r && r.message !== undefined ? r.message : r) + ' If the page does not respond, reload it.');
+  });
   function call(type, payload, transfer) {
     const id = nextId++;
     return new Promise((resolve, reject) => {
+      if (!worker) { reject(new Error('The validation engine is not running. Reload the page.')); return; }
       pending.set(id, { resolve, reject });
       worker.postMessage(Object.assign({ id, type }, payload || {}), transfer || []);
     });
   }
 
   // ---------------------------------------------------------------- helpers
-  function announce(text) { $('live').textContent = ''; setTimeout(() => { $('live').textContent = text; }, 30); }
+  // The live region is never emptied first (a reader would see it blank): the text is replaced at
+  // once, and the same text again gets a trailing no-break space so that it is a change and is
+  // announced again.
+  function announce(text) {
+    const live = $('live');
+    live.textContent = live.textContent === text ? text + '\u00a0' : text;
+  }
   // The alert sticks to the top of the viewport (see .alert) so it is seen wherever the user is on
   // the page; "Dismiss" hides it.
   function showAlert(text) { $('alert-text').textContent = text; $('alert').hidden = !text; }
   $('alert-close').addEventListener('click', () => showAlert(''));
+  // Notes gathered while the page starts (a refused ?api=, damaged storage) are shown together once
+  // it has started; later ones at once.
+  let started = false;
+  const startupNotes = [];
+  function notice(text) { if (started) showAlert(text); else startupNotes.push(text); }
+  // What could not be read back from storage (web/stored.js) is dropped, and said once, in words.
+  const droppedKinds = new Set();
+  function noteDropped(kind, what) {
+    if (!what || droppedKinds.has(kind)) return;
+    droppedKinds.add(kind);
+    notice('Part of what this browser remembers of earlier runs could not be read (another page opened from disk may have written to it), ' +
+      'so it was left out: ' + what + '. Nothing was sent because of this; everything else works as usual.');
+  }
   // "1 batch", "2 batches": n formatted, with the singular or plural noun.
   const counted = (n, one, many) => fmt(n) + ' ' + (Number(n) === 1 ? one : (many || one + 's'));
   function el(tag, attrs, ...children) {
@@ -69,12 +150,24 @@
       ? 'From a page opened from disk, the browser may block direct calls (CORS). If so, serve the page with scripts/run.sh, or use the curl command from the dry run.'
       : id === 'sandbox' ? 'The sandbox accepts the key “sandbox-key”.' : '';
   }
+  // Where the key may go (web/policy.js): the Woodpecker API, this server when the page is served,
+  // or a sandbox on this machine; plain paths only. The same check guards ?api=, the field, and
+  // every base URL read back from storage before a request uses it (the worker checks again).
+  const pageOrigin = served ? location.origin : null;
+  const checkBase = (url) => PE_POLICY.checkBaseUrl(url, pageOrigin);
   // ?api= presets the endpoint (used for a local sandbox). A link must not be able to send the key
-  // elsewhere, so only the built-in choices and this machine are accepted.
-  let apiParam = params.get('api');
-  if (apiParam && !choices.some((c) => c.url === apiParam) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/[^?#]*)?$/.test(apiParam)) apiParam = null;
-  if (apiParam) setBase(choices.some((c) => c.url === apiParam) ? choices.find((c) => c.url === apiParam).id : 'custom', apiParam);
-  else setBase(choices[0].id, choices[0].url);
+  // elsewhere, nor put anything but a URL into the curl command: anything else is refused, visibly.
+  const apiParam = params.get('api');
+  let apiRefused = '';
+  const apiChecked = apiParam ? checkBase(apiParam) : null;
+  if (apiChecked && apiChecked.ok) {
+    const c = choices.find((x) => x.url === apiChecked.url);
+    setBase(c ? c.id : 'custom', apiChecked.url);
+  } else {
+    setBase(choices[0].id, choices[0].url);
+    if (apiChecked) apiRefused = 'This link asked the page to use the API at “' + apiParam + '”, which it refuses: ' + apiChecked.message +
+      ' The endpoint stays at ' + choices[0].url + '.';
+  }
   $('base-choice').addEventListener('change', () => {
     const c = choices.find((x) => x.id === $('base-choice').value);
     setBase(c.id, c.id === 'custom' ? $('base-url').value : c.url);
@@ -83,15 +176,17 @@
   // The page's security policy lets it connect only to the Woodpecker API, its own server and this
   // machine: say so at once rather than fail on the first call.
   $('base-url').addEventListener('change', () => {
-    let ok = false;
-    try {
-      const u = new URL(baseUrl());
-      ok = u.origin === 'https://api.woodpecker.co' || (served && u.origin === location.origin) ||
-        (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'));
-    } catch (e) { ok = false; }
-    $('base-hint').textContent = ok ? '' : 'This page may only connect to https://api.woodpecker.co, ' + (served ? 'this server, ' : '') +
-      'or a sandbox on this machine (http://127.0.0.1). To use another proxy, host the page on that server (see docs/hosting.md).';
+    const c = checkBase(baseUrl());
+    $('base-hint').textContent = c.ok ? '' : c.message + ' To use another proxy, host the page on that server (see docs/hosting.md).';
   });
+  // The base URL for a request that carries the key, or null after saying why it is refused.
+  // where: whose URL it is, for the message ("The API base URL in Settings").
+  function requestBase(url, where) {
+    const c = checkBase(url);
+    if (c.ok) return c.url;
+    showAlert(where + ' (“' + url + '”) is refused, so nothing was sent: ' + c.message);
+    return null;
+  }
 
   // The key: memory only, unless "Remember in this tab" (sessionStorage). Never logged or exported.
   const KEY_STORE = 'pe.apiKey';
@@ -106,8 +201,25 @@
     } catch (e) { /* ignore */ }
   }
   $('remember-key').addEventListener('change', persistKey);
-  $('api-key').addEventListener('input', persistKey);
+  // The key goes into an HTTP header, which takes printable ASCII only: a character pasted with it
+  // (a zero-width space, a non-breaking space, a smart quote) is named at once, with its place.
+  function checkKeyField() {
+    const problem = PE_POLICY.keyProblem($('api-key').value);
+    $('key-hint').textContent = problem || '';
+    $('key-hint').hidden = !problem;
+    if (problem) $('api-key').setAttribute('aria-invalid', 'true'); else $('api-key').removeAttribute('aria-invalid');
+    return problem;
+  }
+  $('api-key').addEventListener('input', () => { persistKey(); checkKeyField(); });
+  checkKeyField();
   const apiKey = () => $('api-key').value.trim();
+  // The key for a request, or null after saying what is missing or wrong.
+  function requestKey() {
+    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return null; }
+    const problem = checkKeyField();
+    if (problem) { showAlert('Nothing was sent. ' + problem); $('api-key').focus(); return null; }
+    return apiKey();
+  }
   const baseUrl = () => $('base-url').value.trim().replace(/\/+$/, '');
   // The batch size used is always the one shown: a value out of range is corrected in the field,
   // and its hint says why.
@@ -161,8 +273,10 @@
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         $('read-status').textContent = state.ok ? 'Read ' + counted(state.summary.rows, 'row') + ' of ' + inputName + ' in ' + secs + ' s.' : '';
       } catch (e) {
+        // Whatever was shown belongs to the previous file: it must not pass for this one.
+        dropLoadedFile();
         $('read-status').textContent = '';
-        showAlert('The file could not be read: ' + e.message);
+        showAlert('The file could not be read: ' + wordsOf(e && e.message));
       } finally {
         loading = null;
         $('validate-btn').disabled = false;
@@ -234,16 +348,50 @@
   const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', 'ignore'];
   let overrides = [];
 
+  // Empties everything shown of a file: summary, findings, problems, rows and batch plan.
+  function clearView() {
+    $('summary').replaceChildren();
+    $('file-findings').replaceChildren();
+    $('problems').replaceChildren();
+    cache.clear();
+    total = 0;
+    cursor = null;
+    for (const n of [...$('grid-body').querySelectorAll('.grid-row')]) n.remove();
+    $('grid-head').replaceChildren();
+    $('grid-spacer').style.height = '0px';
+    $('row-count').textContent = '';
+    $('grid-empty').hidden = true;
+    plan = [];
+    $('batch-pick').replaceChildren();
+    $('batch-body').value = '';
+    $('batch-curl').value = '';
+    $('queue-cost').textContent = '';
+    $('detected').textContent = '';
+  }
+  // No file is loaded any more (a failed read, or the engine was restarted).
+  function dropLoadedFile() {
+    state = null;
+    clearView();
+    $('columns').replaceChildren();
+    $('results').hidden = $('dryrun').hidden = $('export').hidden = true;
+    $('queue').hidden = !current;
+    $('queue-btn').disabled = true;
+    setQueueNote('');
+    renderBatches();
+  }
+
   async function afterStateChange(resetView) {
     showAlert('');
     if (!state.ok) {
       showAlert(state.error);
       announce('The file could not be used: ' + state.error);
+      // Only the columns are shown (to fix the mapping); nothing of an earlier file.
+      clearView();
       $('results').hidden = !(state.columns && state.columns.length);
       $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
       $('queue-btn').disabled = true;
       setQueueNote('');
-      if (state.columns && state.columns.length) renderColumns();
+      if (state.columns && state.columns.length) renderColumns(); else $('columns').replaceChildren();
       renderBatches();
       return;
     }
@@ -526,6 +674,7 @@
   }
 
   // ---------------------------------------------------------------- dry run
+  const QUEUE_PATH = '/rest/v2/lead_finder/prospects/enrichments';
   let plan = [];
   async function refreshPlan() {
     plan = await call('batchPlan');
@@ -541,9 +690,11 @@
     if (!plan.length) { $('batch-body').value = ''; $('batch-curl').value = 'No valid prospects to send yet.'; return; }
     const body = await call('batchBody', { index: +$('batch-pick').value || 0 });
     $('batch-body').value = JSON.stringify(JSON.parse(body), null, 2);
-    const url = (baseUrl() || 'https://api.woodpecker.co') + '/rest/v2/lead_finder/prospects/enrichments';
-    $('batch-curl').value = 'curl --request POST \\\n  --url "' + url + '" \\\n  --header "x-api-key: $WOODPECKER_API_KEY" \\\n' +
-      '  --header "Content-Type: application/json" \\\n  --data \'' + body.replace(/'/g, "'\\''") + '\'';
+    // The command is built by web/policy.js: every value single-quoted for the shell; the key only
+    // as $WOODPECKER_API_KEY. A base URL outside the policy is not put in it at all.
+    const c = checkBase(baseUrl() || PE_POLICY.WOODPECKER);
+    $('batch-curl').value = c.ok ? PE_POLICY.curlCommand(c.url + QUEUE_PATH, body)
+      : 'No curl command: the API base URL in Settings is refused. ' + c.message;
   }
   $('batch-pick').addEventListener('change', showBatch);
   $('base-url').addEventListener('change', showBatch);
@@ -580,7 +731,14 @@
     } catch (e) { return Math.random().toString(36).slice(2); }
   })();
   const STALE_MS = 30000;   // a run whose tab has not written for this long is no longer running
-  function readRuns() { try { return (JSON.parse(localStorage.getItem(LEDGER)) || { runs: [] }).runs; } catch (e) { return []; } }
+  // The runs in storage that have the expected shape (web/stored.js); the others are dropped.
+  function readRuns() {
+    let text = null;
+    try { text = localStorage.getItem(LEDGER); } catch (e) { return []; }
+    const r = PE_STORED.readLedger(text);
+    if (r.dropped) noteDropped('ledger', r.dropped);
+    return r.runs;
+  }
   const stored = (k, v) => (k === 'emails' || k === 'planIndex' || k === 'queuedBefore' || k === 'wasUnconfirmed' ? undefined : v);
   let ledgerWarned = false;
   function saveRun(run) {
@@ -612,6 +770,10 @@
       else if (b.state === 'waiting') { b.state = 'not_sent'; b.message = 'The page was closed before this batch was sent.'; changed = true; }
     }
     return changed;
+  }
+  // What was dropped is written back without it, so that it is reported once, not at every start.
+  if (PE_STORED.readLedger((() => { try { return localStorage.getItem(LEDGER); } catch (e) { return null; } })()).dropped) {
+    try { localStorage.setItem(LEDGER, JSON.stringify({ runs: readRuns() })); } catch (e) { /* storage off or full */ }
   }
   for (const run of readRuns()) if (settleStale(run)) saveRun(run);
   let current = readRuns().slice(-1)[0] || null;  // the run being shown
@@ -679,6 +841,26 @@
     for (const run of readRuns()) for (const b of run.batches) if (b.state === 'sent' && b.key) sent.set(b.key, run);
     return p.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));
   }
+  // Batches of this plan that another tab of this browser is sending right now: in a live run (its
+  // heartbeat is fresh) and waiting or being sent there. Sending them here too would queue them twice.
+  function inFlightElsewhere(p) {
+    const busy = new Map();
+    for (const run of readRuns()) {
+      if (!liveElsewhere(run)) continue;
+      for (const b of run.batches) if (b.key && (b.state === 'waiting' || b.state === 'sending')) busy.set(b.key, run);
+    }
+    return p.filter((b) => busy.has(b.key)).map((b) => ({ plan: b, run: busy.get(b.key) }));
+  }
+  // Says so beside the queue button, naming the other tab's run; true when something is in flight.
+  function blockedByOtherTab(p, what) {
+    const busy = inFlightElsewhere(p);
+    if (!busy.length) return false;
+    const r = busy[0].run;
+    setQueueNote(counted(busy.length, 'batch', 'batches') + ' of ' + what + (busy.length === 1 ? ' is' : ' are') +
+      ' being sent right now by another tab of this browser (the run of ' + (r.file || 'a file') + ', started ' + new Date(r.created).toLocaleString() +
+      '), so nothing was sent. Wait until that run has finished, or cancel it in that tab, then try again: batches it has sent are left out.');
+    return true;
+  }
 
   // Both ways of spending credits (queue, resend) ask first, and so does clearing the history;
   // confirmAction is what the yes button does. The dialog opens on the safe button (Back).
@@ -701,14 +883,19 @@
     againPlan = again || null;
     $('queue-again').hidden = !again;
   }
-  function readyToSend() {
-    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return false; }
-    if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return false; }
-    return true;
+  // The checked base URL for sending (Settings', or a stored run's), or null after saying why not.
+  function readyToSend(stored) {
+    if (!requestKey()) return null;
+    if (stored !== undefined) return requestBase(stored, 'The API base URL stored with this run');
+    if (!baseUrl()) { showAlert('Enter the API base URL in Settings first.'); $('base-url').focus(); return null; }
+    return requestBase(baseUrl(), 'The API base URL in Settings');
   }
   function newRun(todo) {
+    // Checked again on "Queue now": another tab may have started sending meanwhile.
+    const base = readyToSend();
+    if (!base || blockedByOtherTab(todo, 'this file')) return;
     current = {
-      id: Date.now().toString(36) + TAB.slice(0, 4), owner: TAB, heartbeat: Date.now(), created: new Date().toISOString(), baseUrl: baseUrl(), file: inputName,
+      id: Date.now().toString(36) + TAB.slice(0, 4), owner: TAB, heartbeat: Date.now(), created: new Date().toISOString(), baseUrl: base, file: inputName,
       batches: todo.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
         planIndex: b.index, state: 'waiting', uuid: null, message: '' })),
     };
@@ -723,9 +910,12 @@
         (current && current.file ? ' To send what is left of the last run, load ' + current.file + ' again.' : ' Paste or upload your export first.'));
       return;
     }
-    if (!readyToSend()) return;
+    const base = readyToSend();
+    if (!base) return;
     const s = state.summary;
     const p = await keyedPlan();
+    // Never twice at once: not while another tab is sending any of these batches.
+    if (blockedByOtherTab(p, 'this file')) return;
     // Never repeat blindly: batches identical to ones already sent from this browser are left out.
     const dup = alreadySent(p);
     const skip = new Set(dup.map((d) => d.plan.index));
@@ -737,7 +927,7 @@
         ' already sent from this browser, on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
       return;
     }
-    askToConfirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + baseUrl() +
+    askToConfirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + base +
       '? This can use up to ' + credits(1.5 * prospects) + ' credits (1.5 per prospect, charged only when enrichment finds data).' +
       (s.invalid + s.duplicates ? ' ' + counted(s.invalid + s.duplicates, 'invalid or duplicate row') + (s.invalid + s.duplicates === 1 ? ' is' : ' are') + ' left out.' : '') +
       (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
@@ -745,10 +935,13 @@
   });
   // Every batch was sent before: the user may insist, through the same confirmation.
   $('queue-again').addEventListener('click', () => {
-    if (!againPlan || running || !readyToSend()) return;
+    if (!againPlan || running) return;
+    const base = readyToSend();
+    if (!base) return;
     const { plan: p, when } = againPlan;
+    if (blockedByOtherTab(p, 'this file')) return;
     const prospects = p.reduce((n, b) => n + b.count, 0);
-    askToConfirm('Queue these prospects again?', 'Queue all ' + counted(prospects, 'prospect') + ' in ' + counted(p.length, 'batch', 'batches') + ' to ' + baseUrl() +
+    askToConfirm('Queue these prospects again?', 'Queue all ' + counted(prospects, 'prospect') + ' in ' + counted(p.length, 'batch', 'batches') + ' to ' + base +
       ' again? They were already sent from this browser on ' + when + ', and may be charged again once enrichment has finished: up to ' +
       credits(1.5 * prospects) + ' credits (1.5 per prospect, charged only when enrichment finds data). Prospects still pending enrichment are not queued twice.',
     'Queue again', () => { setQueueNote(''); newRun(p); });
@@ -761,8 +954,12 @@
     if (action && (!running || action.anyTime)) await action();
   });
   $('resend-btn').addEventListener('click', async () => {
-    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    if (running || !current) return;
+    // The run's base URL was read back from storage: it passes the same policy as ?api=.
+    const base = readyToSend(current.baseUrl);
+    if (!base) return;
     const todo = current.batches.filter((b) => RESENDABLE.includes(b.state));
+    if (blockedByOtherTab(todo, 'these batches')) return;
     // Match the ledger's batches to the loaded file by their keys (hashes of their emails).
     const byKey = new Map((await keyedPlan()).map((b) => [b.key, b.index]));
     const missing = todo.filter((b) => !byKey.has(b.key));
@@ -771,15 +968,16 @@
       return;
     }
     const prospects = todo.reduce((n, b) => n + b.count, 0);
-    askToConfirm('Send these batches again?', 'Send ' + counted(todo.length, 'batch', 'batches') + ' again (' + counted(prospects, 'prospect') + ') to ' + current.baseUrl +
+    askToConfirm('Send these batches again?', 'Send ' + counted(todo.length, 'batch', 'batches') + ' again (' + counted(prospects, 'prospect') + ') to ' + base +
       '? This can use up to ' + credits(1.5 * prospects) + ' credits; prospects already queued are not queued or charged twice.', 'Send now', async () => {
+      if (!readyToSend(current.baseUrl) || blockedByOtherTab(todo, 'these batches')) return;
       current.owner = TAB;
       for (const b of todo) b.planIndex = byKey.get(b.key);
       startRun(todo);
       focusRun();
     });
   });
-  $('cancel-btn').addEventListener('click', () => { call('cancel'); $('progress-text').textContent = 'Cancelling after the current request…'; });
+  $('cancel-btn').addEventListener('click', () => { call('cancel').catch(() => {}); $('progress-text').textContent = 'Cancelling after the current request…'; });
 
   let runStats = null;
   // While a run is on, nothing that changes the batches can be touched (the worker refuses too).
@@ -811,32 +1009,61 @@
     $('progress').value = 0;
     renderBatches();
     saveRun(current);
+    // The worker answers at once and then reports the run by events, ending with 'finished'. If it
+    // refuses to start the run, the run ends here with its reason.
     call('send', { baseUrl: current.baseUrl, apiKey: apiKey(), timeoutMs: timeoutMs(),
       batches: batches.map((b) => ({ id: current.batches.indexOf(b), index: b.planIndex })) })
-      .catch((e) => { setRunning(false); showAlert(e.message); });
+      .catch((e) => { if (running && !(e && e.engine)) finishRun('error', wordsOf(e && e.message)); });
     announce('Sending ' + counted(batches.length, 'batch', 'batches') + '.');
+  }
+
+  // The end of a run, however it ended: the data unlocks, batches still waiting are not sent (or
+  // stay unconfirmed when an earlier run left them so), the ledger is saved and the result said.
+  function finishRun(stopReason, message) {
+    if (!running) return;
+    setRunning(false);
+    // Focus on the Cancel button that goes away moves to the run's result, not to <body>.
+    if (document.activeElement === $('cancel-btn')) $('progress-text').focus();
+    $('cancel-btn').hidden = true;
+    $('queue-btn').disabled = !state || !state.ok || state.summary.valid === 0;
+    for (const b of current.batches) {
+      if (b.state !== 'waiting') continue;
+      if (b.wasUnconfirmed) {
+        b.state = 'unconfirmed';
+        b.message = notSentReason(stopReason) + ' This batch was sent in an earlier run and that answer was lost: look up its emails before sending it again.';
+      } else { b.state = 'not_sent'; b.message = notSentReason(stopReason); }
+    }
+    saveRun(current);
+    renderBatches();
+    const c = countStates();
+    const queued = current.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
+    const prospects = current.batches.reduce((n, b) => n + b.count, 0);
+    const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
+      (runStats && runStats.retries ? ' (' + counted(runStats.retries, 'retry', 'retries') + ')' : '') + '.' +
+      (stopReason ? ' ' + notSentReason(stopReason) : '');
+    $('progress-text').textContent = text;
+    announce(text);
+    if (stopReason === 'error') showAlert('Sending stopped: ' + (message || 'an unexpected error.') + ' ' + notSentReason(stopReason));
+    else if (stopReason && stopReason !== 'cancelled') showAlert(lastStopMessage || notSentReason(stopReason));
+  }
+  // The worker died during a run (its module failed): it can send no more events. A batch it was
+  // sending may have reached the API (unconfirmed); the rest were not sent.
+  function endRunLocally(message) {
+    for (const b of current.batches) {
+      if (b.state === 'sending') {
+        b.state = 'unconfirmed';
+        b.message = 'The page failed while this batch was being sent (' + message + ') Its outcome is unknown: look up its emails before sending it again.';
+      }
+    }
+    finishRun('error', message);
   }
 
   function onRunEvent(ev) {
     if (!current) return;
     if (ev.kind === 'finished') {
-      setRunning(false);
-      // Focus on the Cancel button that goes away moves to the run's result, not to <body>.
-      if (document.activeElement === $('cancel-btn')) $('progress-text').focus();
-      $('cancel-btn').hidden = true;
-      $('queue-btn').disabled = !state || !state.ok || state.summary.valid === 0;
-      for (const b of current.batches) if (b.state === 'waiting') { b.state = 'not_sent'; b.message = notSentReason(ev.stopReason); }
-      saveRun(current);
-      renderBatches();
-      const c = countStates();
-      const queued = current.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
-      const prospects = current.batches.reduce((n, b) => n + b.count, 0);
-      const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.not_sent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
-        (runStats && runStats.retries ? ' (' + counted(runStats.retries, 'retry', 'retries') + ')' : '') + '.' +
-        (ev.stopReason ? ' ' + notSentReason(ev.stopReason) : '');
-      $('progress-text').textContent = text;
-      announce(text);
-      if (ev.stopReason && ev.stopReason !== 'cancelled') showAlert(lastStopMessage || notSentReason(ev.stopReason));
+      finishRun(ev.stopReason, ev.message);
+      // The module failed for good during the run: a fresh worker takes over.
+      if (ev.fatal) engineFailed(ev.message, 'Sending stopped.');
       return;
     }
     const b = current.batches[ev.id];
@@ -848,6 +1075,12 @@
     } else if (ev.kind === 'batch') {
       b.state = ev.state;
       b.message = ev.message || '';
+      // Not sent this time, but an earlier run's request for it may have been queued: it stays
+      // unconfirmed.
+      if (ev.state === 'not_sent' && b.wasUnconfirmed) {
+        b.state = 'unconfirmed';
+        b.message += ' This batch was sent in an earlier run and that answer was lost: look up its emails before sending it again.';
+      }
       if (ev.state === 'sending') b.message = 'attempt ' + ev.attempt;
       if (ev.response && ev.state === 'sent') {
         b.uuid = ev.response.uuid;
@@ -881,7 +1114,8 @@
   let lastStopMessage = '';
   function notSentReason(r) {
     return { cancelled: 'Cancelled: the remaining batches were not sent.', credits: 'Stopped: not enough credits for the remaining batches; they were not sent.',
-      auth: 'Stopped: the API key was refused; the remaining batches were not sent.', blocked: 'Stopped: the API could not be reached; the remaining batches were not sent.' }[r] || 'Not sent.';
+      auth: 'Stopped: the API key was refused; the remaining batches were not sent.', blocked: 'Stopped: the API could not be reached; the remaining batches were not sent.',
+      error: 'The batches not yet sent were not sent.' }[r] || 'Not sent.';
   }
   function countStates() {
     const c = { sent: 0, failed: 0, not_sent: 0 };
@@ -891,7 +1125,16 @@
 
   // ---------------------------------------------------------------- tracking
   const HISTORY = 'pe.history.v1';
-  function loadHistory() { try { return JSON.parse(localStorage.getItem(HISTORY)) || []; } catch (e) { return []; } }
+  // The history entries in storage that have the expected shape (web/stored.js).
+  function storedHistory() { try { return localStorage.getItem(HISTORY); } catch (e) { return null; } }
+  function loadHistory() {
+    const r = PE_STORED.readHistory(storedHistory());
+    if (r.dropped) noteDropped('history', r.dropped);
+    return r.entries;
+  }
+  if (PE_STORED.readHistory(storedHistory()).dropped) {
+    try { localStorage.setItem(HISTORY, JSON.stringify(loadHistory())); } catch (e) { /* storage off or full */ }
+  }
   function addHistory(b) {
     const h = loadHistory().filter((x) => x.uuid !== b.uuid);
     h.unshift({ uuid: b.uuid, created: new Date().toISOString(), status: b.status, queued: b.counts && b.counts.queued, submitted: b.counts && b.counts.submitted, baseUrl: current.baseUrl });
@@ -916,7 +1159,8 @@
     for (const x of h) {
       ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, 'aria-label': 'Track batch ' + x.uuid,
         onclick: () => { $('track-uuid').value = x.uuid; trackUuid(x.baseUrl); } }),
-        ' — ' + new Date(x.created).toLocaleString() + ', ' + (x.finished ? 'finished' : x.status) + ', ' + x.queued + ' of ' + x.submitted + ' queued' +
+        ' — ' + new Date(x.created).toLocaleString() + ', ' + (x.finished ? 'finished' : x.status || 'status unknown') + ', ' +
+        (x.queued == null ? '?' : x.queued) + ' of ' + (x.submitted == null ? '?' : x.submitted) + ' queued' +
         (x.baseUrl && x.baseUrl !== baseUrl() ? ' (at ' + x.baseUrl + ')' : '')));
     }
   }
@@ -948,14 +1192,31 @@
   // its polling), and an answer that arrives late for a superseded request is dropped.
   let pollTimer = null;
   let trackSeq = 0;
+  // The base URL of a status request: base, when given, was read back from storage (a run's or a
+  // history entry's) and is not trusted more than ?api=; else the one in Settings. Null: refused.
+  function statusBase(base) {
+    const stored = typeof base === 'string' && base;
+    return requestBase(stored ? base : baseUrl(), stored ? 'The API base URL stored with this batch' : 'The API base URL in Settings');
+  }
+  function statusFailed(title, e) {
+    const message = wordsOf(e && e.message);
+    $('track-result').replaceChildren(el('h3', { text: title }), el('p', { class: 'error', text: message }));
+    announce(title + ': ' + message);
+  }
   async function trackUuid(base) {
     const uuid = $('track-uuid').value.trim();
     if (!uuid) { showAlert('Enter a batch uuid to track.'); return; }
-    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
-    const target = (typeof base === 'string' && base) || baseUrl();
+    const key = requestKey();
+    if (!key) return;
+    const target = statusBase(base);
+    if (!target) return;
     clearTimeout(pollTimer);
     const seq = ++trackSeq;
-    const r = await call('status', { baseUrl: target, apiKey: apiKey(), timeoutMs: timeoutMs(), uuid });
+    let r;
+    try { r = await call('status', { baseUrl: target, apiKey: key, timeoutMs: timeoutMs(), uuid }); } catch (e) {
+      if (seq === trackSeq) statusFailed('Batch ' + uuid, e);
+      return;
+    }
     if (seq !== trackSeq) return;
     renderStatus(r, 'Batch ' + uuid);
     const batch = r.parsed && r.parsed.batches.find((b) => b.uuid === uuid);
@@ -965,12 +1226,20 @@
   }
   async function lookupEmails(base) {
     const emails = $('lookup-emails').value.split(/[\s,;]+/).filter(Boolean);
-    if (!apiKey()) { showAlert('Enter your API key in Settings first.'); $('api-key').focus(); return; }
+    const key = requestKey();
+    if (!key) return;
+    const target = statusBase(base);
+    if (!target) return;
     clearTimeout(pollTimer);
     const seq = ++trackSeq;
-    const r = await call('status', { baseUrl: (typeof base === 'string' && base) || baseUrl(), apiKey: apiKey(), timeoutMs: timeoutMs(), emails });
+    const title = emails.length ? 'Statuses for ' + emails.join(', ') : 'Recent enrichments';
+    let r;
+    try { r = await call('status', { baseUrl: target, apiKey: key, timeoutMs: timeoutMs(), emails }); } catch (e) {
+      if (seq === trackSeq) statusFailed(title, e);
+      return;
+    }
     if (seq !== trackSeq) return;
-    renderStatus(r, emails.length ? 'Statuses for ' + emails.join(', ') : 'Recent enrichments');
+    renderStatus(r, title);
   }
   $('track-btn').addEventListener('click', () => trackUuid());
   $('lookup-btn').addEventListener('click', () => lookupEmails());
@@ -1030,4 +1299,7 @@
   if (current && !liveElsewhere(current) && current.batches.some((b) => RESENDABLE.includes(b.state))) {
     announce('An earlier run from this browser has batches that were not sent. ' + $('run-note').textContent);
   }
+  if (apiRefused) startupNotes.unshift(apiRefused);
+  started = true;
+  if (startupNotes.length) showAlert(startupNotes.join(' '));
 })();

@@ -1,16 +1,46 @@
 // The page's Web Worker: loads the wasm module once and answers the page's messages.
-// Concatenated after the Emscripten module (createEnricher) by scripts/bundle_web.js.
-// Protocol: page -> {id, type, ...}; worker -> {id, ok, result | error} for requests, and
-// {type: 'event', event: {...}} for the progress of a queue run.
-/* global createEnricher */
+// Concatenated after the Emscripten module (createEnricher) and web/policy.js (PE_POLICY) by
+// scripts/bundle_web.js.
+// Protocol: page -> {id, type, ...}; worker -> {id, ok, result | error, fatal} for requests,
+// {type: 'event', event: {...}} for the progress of a queue run, and {type: 'ready'} once the
+// module has started. fatal: the module is unusable (it aborted, or a C++ exception escaped it):
+// the page replaces this worker with a fresh one.
+/* global createEnricher, PE_POLICY */
 'use strict';
 
 let M = null;
 let session = null;
-const ready = createEnricher().then((mod) => {
+let aborted = null;   // what the module said when it aborted: nothing may run in it afterwards
+const ready = createEnricher({ onAbort: (what) => { aborted = String(what == null ? '' : what); } }).then((mod) => {
   M = mod;
   session = new M.Session();
+  self.postMessage({ type: 'ready' });
 });
+
+// Any failure, in words: what happened and what to do; never a number or a pointer. fatal: the
+// module cannot be trusted any more (aborted, trapped, out of memory, or a C++ exception that
+// crossed into JavaScript as a bare number), so the page must start a fresh worker.
+const MEMORY = 'This file needs more memory than the page can use. Validate it with the enrich command-line tool ' +
+  '(`enrich validate FILE`), or split it into smaller files.';
+function describeFailure(err) {
+  const text = err instanceof Error ? String(err.message || '') : typeof err === 'string' ? err : '';
+  const memory = /out of memory|\bOOM\b|Cannot enlarge memory|Array buffer allocation failed|Invalid (typed )?array length|bad_alloc/i;
+  if (aborted !== null || (typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError) || /^Aborted\(/.test(text)) {
+    if (memory.test(text) || memory.test(aborted || '')) return { message: MEMORY + ' (The validation engine ran out of memory and was restarted.)', fatal: true };
+    const what = (text || aborted || '').replace(/\. Build with -s ASSERTIONS=1 for more info\.?$/, '').replace(/\b\d{4,}\b/g, '').trim();
+    return { message: 'The validation engine stopped with an internal error' + (/[a-z]{3}/i.test(what) ? ' (' + what + ')' : '') +
+      ' and was restarted. Try again; if it happens again with this file, validate it with the enrich command-line tool ' +
+      '(`enrich validate FILE`), or split it into smaller files.', fatal: true };
+  }
+  if (err instanceof RangeError && memory.test(text)) return { message: MEMORY, fatal: true };
+  if (typeof err === 'number' || typeof err === 'bigint') {
+    // A C++ exception (most often std::bad_alloc) thrown through Embind arrives as its address.
+    return { message: MEMORY + ' (The validation engine failed inside and was restarted.)', fatal: true };
+  }
+  if (text && /[A-Za-z]{3}/.test(text)) return { message: text, fatal: false };
+  return { message: 'The validation engine failed without saying why, and was restarted. Try again; if it happens again, ' +
+    'validate the file with the enrich command-line tool (`enrich validate FILE`), or split it into smaller files.', fatal: true };
+}
 
 // ---- queue runner: one request at a time, in order; the policy lives in C++ (pe::decide) ----
 let run = null;  // {cancelled, timer, wake}
@@ -20,11 +50,16 @@ const answered = new Set();
 
 function post(event) { self.postMessage({ type: 'event', event }); }
 
+// Starts one request; resolves with its result. Throws at once (nothing sent) when the request
+// cannot even be made, e.g. a header value the browser refuses.
 function httpOnce(method, url, apiKey, body, timeoutMs, baseUrl) {
-  return new Promise((resolve) => M.httpRequest(method, url, apiKey, body || '', timeoutMs, (r) => {
+  let resolve;
+  const done = new Promise((r) => { resolve = r; });
+  M.httpRequest(method, url, apiKey, body || '', timeoutMs, (r) => {
     if (r.status !== 0 && baseUrl) answered.add(baseUrl);
     resolve(r);
-  }));
+  });
+  return done;
 }
 
 function sleep(ms) {
@@ -35,6 +70,21 @@ function sleep(ms) {
 }
 
 function joinUrl(base, path) { return base.replace(/\/+$/, '') + path; }
+
+// Defence in depth: the page checks these too, but the worker makes every request, so it refuses a
+// base URL outside the policy and a key that cannot be sent, whatever the message says.
+function checkedBase(baseUrl) {
+  const c = PE_POLICY.checkBaseUrl(baseUrl, self.location.origin);
+  if (!c.ok) throw new Error('Nothing was sent: the API base URL “' + String(baseUrl) + '” is refused. ' + c.message);
+  return c.url;
+}
+function checkedKey(apiKey) {
+  const key = String(apiKey == null ? '' : apiKey).trim();
+  if (!key) throw new Error('Nothing was sent: there is no API key. Enter it in Settings.');
+  const problem = PE_POLICY.keyProblem(key);
+  if (problem) throw new Error('Nothing was sent: ' + problem);
+  return key;
+}
 
 // The API names a prospect by its place in the request ("prospects[3].email is invalid"): add the
 // file's row and line, e.g. "prospects[3].email (row 12, line 13) is invalid". The data cannot
@@ -52,69 +102,97 @@ function withFileRows(message, index) {
 // batches: [{id, index}]: id is the page's handle for the batch (echoed in every event), index the
 // batch of the loaded document. The bodies are taken when the run starts, so nothing done to the
 // data during the run can change what is sent (the page also locks editing while a run is on).
+// Whatever happens, the run ends with a 'finished' event: an exception stops it with a message;
+// the batch being sent is 'unconfirmed' only when its request may have left, else 'not_sent'.
 async function sendBatches(msg) {
-  const { baseUrl, apiKey, batches, timeoutMs } = msg;
   run = { cancelled: false, timer: null, wake: null };
-  const url = joinUrl(baseUrl, M.queuePath);
-  const bodies = batches.map((b) => session.batchBody(b.index));
   let stopReason = null;
-  for (let i = 0; i < batches.length; i++) {
-    const id = batches[i].id;
-    if (run.cancelled) { stopReason = 'cancelled'; break; }
-    const body = bodies[i];
-    if (!body) { post({ kind: 'batch', id, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
-    let attempt = 0;
-    let done = false;
-    let unanswered = false;  // an earlier attempt got no answer: it may have been queued anyway
-    // A batch that ends without a confirmation after an unanswered attempt may have been queued.
-    const unconfirmedOr = (state) => (unanswered ? 'unconfirmed' : state);
-    const maybeQueued = () => (unanswered ? ' An earlier attempt got no answer, so the API may have queued it anyway: look up its emails before sending it again.' : '');
-    while (!done) {
-      attempt++;
-      post({ kind: 'batch', id, state: 'sending', attempt });
-      const reached = answered.has(baseUrl);
-      const r = await httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
-      // "No response" from an API that has answered this page before is a dropped connection, not a
-      // browser block: the policy (pe::decide) retries it.
-      const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
-      if (r.status === 0) unanswered = true;
-      if (d.outcome === 'retry') {
-        if (run.cancelled) {
-          post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while retrying: ' + d.message + maybeQueued(), httpStatus: r.status });
-          stopReason = 'cancelled';
-          break;
+  let failure = null;
+  let active = null;   // the batch being sent: {id, left (a request was handed to the browser), unanswered}
+  try {
+    const baseUrl = checkedBase(msg.baseUrl);
+    const apiKey = checkedKey(msg.apiKey);
+    const { batches, timeoutMs } = msg;
+    if (!Array.isArray(batches)) throw new Error('Nothing was sent: the page asked for a run without a list of batches.');
+    const url = joinUrl(baseUrl, M.queuePath);
+    const bodies = batches.map((b) => session.batchBody(b.index));
+    for (let i = 0; i < batches.length; i++) {
+      const id = batches[i].id;
+      if (run.cancelled) { stopReason = 'cancelled'; break; }
+      const body = bodies[i];
+      if (!body) { post({ kind: 'batch', id, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
+      let attempt = 0;
+      let done = false;
+      active = { id, left: false, unanswered: false };
+      const a = active;
+      // An earlier attempt got no answer: it may have been queued anyway. A batch that ends without
+      // a confirmation after such an attempt may have been queued.
+      const unconfirmedOr = (state) => (a.unanswered ? 'unconfirmed' : state);
+      const maybeQueued = () => (a.unanswered ? ' An earlier attempt got no answer, so the API may have queued it anyway: look up its emails before sending it again.' : '');
+      while (!done) {
+        attempt++;
+        post({ kind: 'batch', id, state: 'sending', attempt });
+        const reached = answered.has(baseUrl);
+        const pending = httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
+        a.left = true;
+        const r = await pending;
+        // "No response" from an API that has answered this page before is a dropped connection, not a
+        // browser block: the policy (pe::decide) retries it.
+        const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
+        if (r.status === 0) a.unanswered = true;
+        if (d.outcome === 'retry') {
+          a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
+          if (run.cancelled) {
+            post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while retrying: ' + d.message + maybeQueued(), httpStatus: r.status });
+            stopReason = 'cancelled';
+            break;
+          }
+          post({ kind: 'retry', id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
+          await sleep(d.delayMs);
+          if (run.cancelled) {
+            post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued() });
+            stopReason = 'cancelled';
+            done = true;
+          }
+          continue;
         }
-        post({ kind: 'retry', id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
-        await sleep(d.delayMs);
-        if (run.cancelled) {
-          post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued() });
-          stopReason = 'cancelled';
-          done = true;
+        done = true;
+        if (d.outcome === 'sent') {
+          post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered: a.unanswered });
+          if (d.stopSending) stopReason = 'credits';
+        } else if (d.outcome === 'failed') {
+          post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000) });
+        } else {
+          // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
+          // no attempt reached the API (it never answered this page), so the batch was not sent.
+          const blocked = d.outcome === 'stop_blocked';
+          post({ kind: 'batch', id, state: blocked ? 'not_sent' : unconfirmedOr('not_sent'), attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
+          stopReason = d.outcome === 'stop_auth' ? 'auth' : 'blocked';
         }
-        continue;
       }
-      done = true;
-      if (d.outcome === 'sent') {
-        post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered });
-        if (d.stopSending) stopReason = 'credits';
-      } else if (d.outcome === 'failed') {
-        post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000) });
-      } else {
-        // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
-        // no attempt reached the API (it never answered this page), so the batch was not sent.
-        const blocked = d.outcome === 'stop_blocked';
-        post({ kind: 'batch', id, state: blocked ? 'not_sent' : unconfirmedOr('not_sent'), attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
-        stopReason = d.outcome === 'stop_auth' ? 'auth' : 'blocked';
-      }
+      active = null;
+      if (stopReason) break;
     }
-    if (stopReason) break;
+  } catch (err) {
+    failure = describeFailure(err);
+    stopReason = 'error';
+    if (active) {
+      const mayHaveLeft = active.left || active.unanswered;
+      post({ kind: 'batch', id: active.id, state: mayHaveLeft ? 'unconfirmed' : 'not_sent',
+        message: mayHaveLeft
+          ? 'Its request may have reached the API, but the page failed before it could read the answer (' + failure.message + ') Look up its emails before sending it again.'
+          : 'Not sent: ' + failure.message });
+    }
+  } finally {
+    if (run && run.timer) clearTimeout(run.timer);
+    run = null;
+    post({ kind: 'finished', stopReason, message: failure ? failure.message : '', fatal: !!(failure && failure.fatal) });
   }
-  run = null;
-  post({ kind: 'finished', stopReason });
 }
 
 async function statusCall(msg) {
-  const { baseUrl, apiKey } = msg;
+  const baseUrl = checkedBase(msg.baseUrl);
+  const apiKey = checkedKey(msg.apiKey);
   const timeoutMs = msg.timeoutMs || 20000;
   let r;
   if (msg.uuid) {
@@ -152,6 +230,7 @@ const handlers = {
   problems: () => JSON.parse(session.problems()),
   cleanedCsv: () => session.cleanedCsv(),
   reportCsv: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),
+  // The run goes on after this answer; its progress and its end come as events.
   send: (m) => { if (run) throw new Error('A queue run is already in progress.'); sendBatches(m); return { started: true }; },
   cancel: () => {
     if (run) {
@@ -164,14 +243,23 @@ const handlers = {
 };
 
 self.onmessage = async (e) => {
-  const msg = e.data;
+  const msg = e.data || {};
   try {
     await ready;
+  } catch (err) {
+    const f = describeFailure(err);
+    self.postMessage({ id: msg.id, ok: false, startFailed: true,
+      error: 'The validation engine could not start in this browser (' + f.message + '). Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.' });
+    return;
+  }
+  try {
+    if (aborted !== null) throw new WebAssembly.RuntimeError('Aborted(' + aborted + ')');
     const h = handlers[msg.type];
-    if (!h) throw new Error('unknown request ' + msg.type);
+    if (!h) throw new Error('The page asked the validation engine for something it does not know (“' + String(msg.type) + '”). Reload the page.');
     const result = await h(msg);
     self.postMessage({ id: msg.id, ok: true, result });
   } catch (err) {
-    self.postMessage({ id: msg.id, ok: false, error: String(err && err.message || err) });
+    const f = describeFailure(err);
+    self.postMessage({ id: msg.id, ok: false, error: f.message, fatal: f.fatal });
   }
 };

@@ -115,6 +115,39 @@ function assertKey(posts, key = h.SANDBOX_KEY) {
 const alertText = (page) => page.getByRole('alert').textContent();
 const ms = (iso) => Date.parse(iso);
 
+// Waits until fn() is true: tests wait on conditions, with a generous overall limit (the machine
+// may be loaded), never on a fixed pause.
+async function poll(fn, what = 'condition', timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+// Every text the progress line shows, recorded as it changes (a retry's text is soon replaced).
+async function recordProgress(page) {
+  await page.evaluate(() => {
+    const el = document.getElementById('progress-text');
+    window.__progress = [];
+    new MutationObserver(() => window.__progress.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.__progress);
+}
+// The status requests the page hands to its worker, counted as they are posted (synchronously,
+// so a poll fired by the page's clock is counted before clock.runFor returns).
+async function countStatusCalls(page) {
+  await page.evaluate(() => {
+    window.__statusCalls = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (msg, transfer) {
+      if (msg && msg.type === 'status') window.__statusCalls++;
+      return post.call(this, msg, transfer);
+    };
+  });
+  return () => page.evaluate(() => window.__statusCalls);
+}
+
 test('401: the key is refused, nothing more is sent; with the key fixed, the resend sends exactly the rest', async () => {
   await scenario({ key: 'wrong-key' }, async ({ sandbox, page }) => {
     await prepare(page, { key: 'wrong-key' });
@@ -189,9 +222,13 @@ test('429 with Retry-After: 1 on batch 1: waits for the rate limit, re-sends the
 test('500 then 503 on batch 1: retried with backoff, then sent; each body sent exactly as often as attempted', async () => {
   await scenario({ faults: [{ match: 'queue', type: 'status', status: 500 }, { match: 'queue', type: 'status', status: 503 }] }, async ({ sandbox, page }) => {
     await prepare(page);
+    const seen = await recordProgress(page);
     await queueAll(page);
-    await progress(page).filter({ hasText: /^Retrying: The API had a server error \(500: .*\); waiting [\d.]+s before retrying\. \(retries so far: 1\)$/ }).waitFor();
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued (2 retries).');
+    const retries = (await seen()).filter((t) => /^Retrying: /.test(t));
+    assert.match(retries[0], /^Retrying: The API had a server error \(500: .*\); waiting [\d.]+s before retrying\. \(retries so far: 1\)$/);
+    assert.match(retries[1], /^Retrying: The API had a server error \(503: .*\); waiting [\d.]+s before retrying\. \(retries so far: 2\)$/);
+    const delays = retries.map((t) => Number(/waiting ([\d.]+)s/.exec(t)[1]));
     const rows = await table(page);
     assert.deepEqual(states(rows), ['sent', 'sent', 'sent', 'sent']);
     assert.match(rows[0].result, /\(Sent on attempt 3\.\)/);
@@ -199,10 +236,14 @@ test('500 then 503 on batch 1: retried with backoff, then sent; each body sent e
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 1, 1, 2, 3, 4]);
     assert.deepEqual(posts.map((p) => p.response_status), [500, 503, 200, 200, 200, 200]);
-    // Backoff: 1 s x (0.5..1.5) after the first failure, 2 s x (0.5..1.5) after the second.
+    // Backoff: 1 s x (0.5..1.5) after the first failure, 2 s x (0.5..1.5) after the second, as the
+    // page announced; the sandbox saw each re-send no sooner than that. (No upper bound on the gaps:
+    // a loaded machine may take longer; the announced delays are what the policy chose.)
+    assert.ok(delays[0] >= 0.5 && delays[0] <= 1.5, 'first backoff ' + delays[0]);
+    assert.ok(delays[1] >= 1 && delays[1] <= 3, 'second backoff ' + delays[1]);
     const gap1 = ms(posts[1].time) - ms(posts[0].time), gap2 = ms(posts[2].time) - ms(posts[1].time);
-    assert.ok(gap1 >= 450 && gap1 < 2500, 'first backoff ' + gap1);
-    assert.ok(gap2 >= 950 && gap2 < 4500, 'second backoff ' + gap2);
+    assert.ok(gap1 >= delays[0] * 1000 - 60, 'the first re-send waited ' + gap1 + ' ms of ' + delays[0] + ' s');
+    assert.ok(gap2 >= delays[1] * 1000 - 60, 'the second re-send waited ' + gap2 + ' ms of ' + delays[1] + ' s');
     assertKey(posts);
   });
 });
@@ -210,11 +251,17 @@ test('500 then 503 on batch 1: retried with backoff, then sent; each body sent e
 test('slow answer (shorter than the timeout): sent once, no duplicate', async () => {
   await scenario({ faults: [{ match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
     await prepare(page);
+    // Every text of batch 1's row, recorded as it changes: "sending… attempt 1" is seen however
+    // briefly (or late) the test looks.
+    await page.evaluate(() => {
+      const tb = document.getElementById('batches');
+      window.__rows = [];
+      new MutationObserver(() => { if (tb.rows[0]) window.__rows.push(tb.rows[0].textContent); }).observe(tb, { childList: true, subtree: true, characterData: true });
+    });
     await queueAll(page);
-    const first = page.locator('#batches tr').first();
-    await first.locator('td', { hasText: /^sending…$/ }).waitFor();
-    assert.match(await first.textContent(), /attempt 1/);
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    const seen = await page.evaluate(() => window.__rows);
+    assert.ok(seen.includes('12sending…attempt 1'), 'batch 1 was shown sending: ' + JSON.stringify(seen.slice(0, 5)));
     assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
     const posts = await queuePosts(sandbox);
     assert.deepEqual(batchOrder(posts), [1, 2, 3, 4]);
@@ -223,8 +270,10 @@ test('slow answer (shorter than the timeout): sent once, no duplicate', async ()
   });
 });
 
-test('timeout (Request timeout 1 s, answer after 3 s): retried; the late original queues nothing twice', async () => {
-  await scenario({ faults: [{ match: 'queue', type: 'slow', delay_ms: 3000 }] }, async ({ sandbox, page }) => {
+test('timeout (Request timeout 1 s, answer after 10 s): retried; the late original queues nothing twice', async () => {
+  // The answer comes 9 s after the timeout: a margin no loaded machine eats up. The sandbox keeps
+  // the batch pending for 10 minutes, so the late original finds its prospects still pending.
+  await scenario({ args: ['--progress-seconds', '600'], faults: [{ match: 'queue', type: 'slow', delay_ms: 10000 }] }, async ({ sandbox, page }) => {
     await page.getByLabel('Request timeout (seconds)').fill('1');
     await prepare(page);
     await queueAll(page);
@@ -240,13 +289,9 @@ test('timeout (Request timeout 1 s, answer after 3 s): retried; the late origina
 
     // Wait until the sandbox has answered the timed-out original too.
     let posts;
-    for (let i = 0; i < 50; i++) {
-      posts = await queuePosts(sandbox);
-      if (posts[0].response_status !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await poll(async () => { posts = await queuePosts(sandbox); return posts[0].response_status !== null; }, 'the late original\'s answer');
     assert.deepEqual(batchOrder(posts), [1, 1, 2, 3, 4]);
-    assert.equal(posts[0].fault, 'slow:3000ms');
+    assert.equal(posts[0].fault, 'slow:10000ms');
     assert.equal(posts[0].response_status, 200, 'the timed-out original was processed too');
     const st = await sandbox.state();
     assert.equal(st.credits, 1000 - 7 * 1.5, 'each prospect reserved once');
@@ -434,11 +479,12 @@ test('a different file is not mistaken for a sent one; the report matches outcom
 });
 
 test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch 2 unconfirmed; the resend sends only the rest', async () => {
-  await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 5000 }] }, async ({ sandbox, page }) => {
+  // Batch 2's answer comes after 2 minutes: the reload is certain to happen while it is in flight.
+  await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 120000 }] }, async ({ sandbox, page }) => {
     await prepare(page);
     await queueAll(page);
     await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
-    for (let i = 0; i < 50 && (await queuePosts(sandbox)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await poll(async () => (await queuePosts(sandbox)).length >= 2, 'batch 2 at the sandbox');
     const sentUuid = uuidOf((await table(page))[0].result);
     assert.ok(sentUuid);
 
@@ -486,12 +532,13 @@ test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch
 });
 
 test('Cancel during a Retry-After wait: nothing more is sent, the rest not sent', async () => {
-  await scenario({ faults: [PASS, { match: 'queue', type: 'status', status: 429, retry_after: '30' }] }, async ({ sandbox, page }) => {
+  // Retry-After is 10 minutes: the run can only finish within the test's limit if Cancel ends the wait.
+  await scenario({ faults: [PASS, { match: 'queue', type: 'status', status: 429, retry_after: '600' }] }, async ({ sandbox, page }) => {
     await prepare(page);
     await queueAll(page);
-    await progress(page).getByText('Waiting for the rate limit: Rate limited by the API (429); waiting 30s before retrying. (retries so far: 1)').waitFor();
+    await progress(page).getByText('Waiting for the rate limit: Rate limited by the API (429); waiting 600s before retrying. (retries so far: 1)').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
-    const text = await finished(page, 5000);
+    const text = await finished(page, 120000);
     assert.equal(text, 'Finished: 1 sent, 0 failed, 3 not sent; 2 of 7 prospects queued (1 retry). Cancelled: the remaining batches were not sent.');
     const rows = await table(page);
     assert.deepEqual(states(rows), ['sent', 'not sent', 'not sent', 'not sent']);
@@ -507,6 +554,9 @@ test('Cancel during a Retry-After wait: nothing more is sent, the rest not sent'
 
 test('tracking: auto-refresh polls the uuid until every prospect is final; per-prospect results, raw JSON, lookup by email', async () => {
   await scenario({ args: ['--progress-seconds', '3'] }, async ({ sandbox, page }) => {
+    // The page's clock runs as usual, until the test stops it to look for polls that should not come.
+    await page.clock.install();
+    const statusCalls = await countStatusCalls(page);
     await prepare(page, { csv: 'Email\nerlich@bachmanity.com\nnodata@example.com\nx@gmail.com', valid: 3, batchSize: 5 });
     await queueAll(page, 3);
     assert.equal(await finished(page), 'Finished: 1 sent, 0 failed, 0 not sent; 3 of 3 prospects queued.');
@@ -515,7 +565,7 @@ test('tracking: auto-refresh polls the uuid until every prospect is final; per-p
     const result = page.locator('#track-result');
     await result.getByText('Batch ' + uuid, { exact: true }).waitFor();
     await result.getByText(/— in progress\.$/).waitFor();
-    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 20000 });
+    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 120000 });
     const prospects = await result.getByRole('table', { name: 'Prospects of batch ' + uuid }).locator('tbody tr').evaluateAll(
       (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     assert.deepEqual(prospects, [
@@ -532,8 +582,14 @@ test('tracking: auto-refresh polls the uuid until every prospect is final; per-p
     const polled = await gets();
     assert.ok(polled.length >= 2, 'polled more than once: ' + polled.length);
     assert.ok(polled.every((r) => r.path === QUEUE_PATH + '/' + uuid && r.api_key_sha256_prefix === h.keyHash(h.SANDBOX_KEY)));
-    await new Promise((r) => setTimeout(r, 5500));   // one poll interval: no poll after the final answer
-    assert.equal((await gets()).length, polled.length, 'polling stopped once every prospect was final');
+    // No poll after the final answer: stop the page's clock and run a minute of it (twelve poll
+    // intervals); a poll would be handed to the worker while its timer runs.
+    const calls = await statusCalls();
+    assert.equal(calls, polled.length, 'every status call reached the sandbox');
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+    await page.clock.runFor(60000);
+    assert.equal(await statusCalls(), calls, 'polling stopped once every prospect was final');
+    await page.clock.resume();
 
     await page.getByLabel('Look up by email').fill('NODATA@example.com; x@gmail.com');
     await page.getByRole('button', { name: 'Look up', exact: true }).click();
@@ -610,7 +666,8 @@ test('the key stays out of the console, localStorage and exports; sessionStorage
 });
 
 test('during a run the data is locked: nothing that changes the batches can be touched, and the bodies sent are the ones planned', async () => {
-  await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
+  // Batch 2 waits 10 minutes for a rate limit: the run is in progress until the test cancels it.
+  await scenario({ faults: [PASS, { match: 'queue', type: 'status', status: 429, retry_after: '600' }] }, async ({ sandbox, page }) => {
     await prepare(page);
     // The dialog opens on the safe button; after "Queue now" focus is on the run's Cancel button.
     await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
@@ -619,7 +676,7 @@ test('during a run the data is locked: nothing that changes the batches can be t
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Back');
     await dialog.getByRole('button', { name: 'Queue now' }).click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'cancel-btn');
-    await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
+    await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
     for (const label of ['Batch size', 'Prospects CSV', 'Encoding', 'Delimiter', 'Field for column Email']) {
       assert.equal(await page.getByLabel(label, { exact: true }).isDisabled(), true, label + ' is locked');
     }
@@ -629,11 +686,14 @@ test('during a run the data is locked: nothing that changes the batches can be t
     assert.equal(await page.locator('.cell-edit').count(), 0);
     // Focus on Cancel when the run ends (and the button goes) moves to the result, not <body>.
     await page.locator('#cancel-btn').focus();
-    await finished(page);
+    await page.keyboard.press('Enter');
+    await finished(page, 120000);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'progress-text', 'focus follows the run, not <body>');
     assert.equal(await page.getByLabel('Batch size').isDisabled(), false, 'unlocked afterwards');
+    await resend(page, 3);
+    await finished(page);
     const posts = await queuePosts(sandbox);
-    assert.deepEqual(posts.map((p) => p.body), BODIES);
+    assert.deepEqual(posts.map((p) => p.body), [BODIES[0], BODIES[1], BODIES[1], BODIES[2], BODIES[3]]);
   });
 });
 
@@ -654,40 +714,88 @@ test('two tabs keep both of their runs in the ledger', async () => {
   });
 });
 
+test('a second tab does not queue batches that another tab is still sending; it names that run, and may queue them once it ends', async () => {
+  // Batch 1 of the first tab's run waits 10 minutes for a rate limit: its run is live meanwhile.
+  await scenario({ faults: [{ match: 'queue', type: 'status', status: 429, retry_after: '600' }] }, async ({ sandbox, page }) => {
+    const other = await page.context().newPage();   // same browser profile: shared localStorage
+    await other.goto(page.url());
+    await prepare(page);
+    await prepare(other);
+    await queueAll(page);
+    await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
+    const started = await page.evaluate(() => { const r = JSON.parse(localStorage.getItem('pe.ledger.v2')).runs; return new Date(r[r.length - 1].created).toLocaleString(); });
+
+    await other.getByRole('button', { name: 'Queue 7 prospects' }).click();
+    const note = other.locator('#queue-note');
+    await note.filter({ hasText: '4 batches of this file are being sent right now by another tab of this browser (the run of pasted.csv, started ' + started + '), so nothing was sent.' }).waitFor();
+    assert.equal(await other.getByRole('dialog').isVisible(), false, 'no confirmation is offered');
+    assert.equal(await other.getByRole('button', { name: 'Queue them again anyway' }).isVisible(), false);
+    assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1], 'only the first tab\'s request');
+
+    // The same file with one more row: its first 3 batches are the ones in flight; still refused.
+    await prepare(other, { csv: CSV + '\nlaurie@raviga.com,Laurie,Bream', valid: 8 });
+    await other.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await note.filter({ hasText: /^3 batches of this file are being sent right now by another tab/ }).waitFor();
+
+    // Once the first tab's run has ended (cancelled: nothing of it was sent), the second tab may send.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.match(await finished(page, 120000), /^Finished: 0 sent, 0 failed, 4 not sent;/);
+    await prepare(other);
+    await queueAll(other);
+    assert.equal(await finished(other), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1, 1, 2, 3, 4]);
+  });
+});
+
 test('a newer lookup replaces the tracked batch and stops its polling', async () => {
-  await scenario({ args: ['--progress-seconds', '60'] }, async ({ sandbox, page }) => {
+  await scenario({ args: ['--progress-seconds', '600'] }, async ({ sandbox, page }) => {
+    await page.clock.install();
+    const statusCalls = await countStatusCalls(page);
     await prepare(page);
     await queueAll(page);
     await finished(page);
+    // The page's clock is stopped, so the poll timer that tracking sets cannot fire before the lookup.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
     await page.locator('#batches').getByRole('button', { name: 'Track batch 1' }).click();
     await page.locator('#track-result').getByText(/in progress/).first().waitFor();
     await page.getByLabel('Look up by email').fill('nelson@hooli.com');
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.locator('#track-result h3', { hasText: 'Statuses for nelson@hooli.com' }).waitFor();
-    const gets = async () => (await sandbox.requests()).filter((r) => r.method === 'GET').length;
-    const before = await gets();
-    await new Promise((r) => setTimeout(r, 5600));
-    assert.equal(await gets(), before, 'no more polling of the batch');
+    const before = await statusCalls();
+    assert.equal(before, 2, 'one track, one lookup');
+    await page.clock.runFor(60000);   // twelve poll intervals
+    assert.equal(await statusCalls(), before, 'no more polling of the batch');
+    assert.equal((await sandbox.requests()).filter((r) => r.method === 'GET').length, 1);
     assert.equal(await page.locator('#track-result h3').textContent(), 'Statuses for nelson@hooli.com');
+    await page.clock.resume();
   });
 });
 
 test('clearing the history during a run keeps that run and its batches; earlier runs are forgotten', async () => {
-  await scenario({ faults: [PASS, PASS, PASS, { match: 'queue', type: 'slow', delay_ms: 2500 }] }, async ({ sandbox, page }) => {
+  // Batch 2 of the second run waits 10 minutes for a rate limit: the run stays in progress until
+  // the test cancels it (no race against a timer).
+  await scenario({ faults: [PASS, PASS, PASS, { match: 'queue', type: 'status', status: 429, retry_after: '600' }] }, async ({ sandbox, page }) => {
     await prepare(page, { csv: 'email\nold1@example.org\nold2@example.org\nold3@example.org', valid: 3 });
     await queueAll(page, 3);
     await finished(page);
     await prepare(page);
     await queueAll(page);
-    await page.locator('#batches tr').nth(1).locator('td', { hasText: /^sending…$/ }).waitFor();
+    await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
     await page.getByRole('button', { name: 'Clear history' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /The run in progress is kept\./);
     await dialog.getByRole('button', { name: 'Clear history' }).click();
-    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
-    const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    let runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
     assert.equal(runs.length, 1, 'only the run in progress is kept');
+    assert.equal(await page.locator('#history li').count(), 1, 'the batch the run in progress has sent stays in the history');
+    // The run goes on after the clearing: cancelled, then its rest sent again, it is still the one run.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.match(await finished(page, 120000), /^Finished: 1 sent, 0 failed, 3 not sent;/);
+    await resend(page, 3);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    assert.equal(runs.length, 1);
     assert.deepEqual(runs[0].batches.map((b) => b.state), ['sent', 'sent', 'sent', 'sent']);
     assert.equal(await page.locator('#history li').count(), 4, 'the batches of the run in progress stay in the history');
     assert.deepEqual(states(await table(page)), ['sent', 'sent', 'sent', 'sent']);
@@ -708,7 +816,7 @@ test('tracking: a 404 is announced, the created time is in the user\'s locale, a
     assert.match(await history.textContent(), /, ENQUEUED, 2 of 2 queued/);
     await page.locator('#batches').getByRole('button', { name: 'Track batch 1' }).click();
     const result = page.locator('#track-result');
-    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 20000 });
+    await result.getByText(/COMPLETED — finished\.$/).waitFor({ timeout: 120000 });
     await result.getByText(/Raw answer/).click();
     const created = JSON.parse(await result.locator('pre').textContent()).created;
     const local = await page.evaluate((c) => new Date(c).toLocaleString(), created);

@@ -45,7 +45,7 @@ async function slice(page, sandbox) {
   await dialog.getByRole('button', { name: 'Queue now' }).click();
 
   const row = page.locator('#batches tr').first();
-  await row.locator('td', { hasText: /^sent$/ }).waitFor({ timeout: 15000 });
+  await row.locator('td', { hasText: /^sent$/ }).waitFor({ timeout: 60000 });
   const result = await row.locator('td').nth(3).textContent();
   const uuid = result.match(/uuid ([0-9a-f-]{36})/);
   assert.ok(uuid, 'uuid shown: ' + result);
