@@ -630,18 +630,28 @@ Decision decide(const HttpResult& r, int attempt, const RetryPolicy& p, double j
   if (code == 408) return retry_or_give_up("The API timed out waiting for the request (408)",
                                            backoff_ms(attempt, p, jitter01), attempt, p);
 
+  if (code == 413) {
+    // Payload too large: every later batch of the run has the same size, so sending them would
+    // only fail the same way. This batch fails and the run stops.
+    Decision d;
+    d.outcome = Outcome::FailBatch;
+    d.stop_sending = true;
+    std::string detail = server_detail(r.body);
+    d.message = "The request was too large for the API (413)" + (detail.empty() ? std::string() : ": " + detail) +
+                ". Every later batch has the same size, so nothing more is sent: lower the batch size in Settings "
+                "(or --batch-size in the command-line tool) and send this batch and the rest again.";
+    return d;
+  }
+
   if (code >= 400 && code <= 499) {
     Decision d;
     d.outcome = Outcome::FailBatch;
     std::string detail = server_detail(r.body);
-    std::string what = (code == 413) ? "The API rejected this batch as too large (413)"
-                                     : "The API rejected this batch (" + code_text + ")";
+    std::string what = "The API rejected this batch (" + code_text + ")";
     if (!detail.empty()) what += ": " + detail;
     std::string next;
     if (code == 404 || code == 405)
       next = "Check the API address in Settings, then send this batch again.";
-    else if (code == 413)
-      next = "Lower the batch size in Settings and send this batch again.";
     else
       next = "Fix the rows and send this batch again.";
     d.message = what + ". " + next;
