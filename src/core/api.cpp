@@ -1,6 +1,8 @@
 // Woodpecker prospect-enrichment API: response parsing and the send/retry policy (see api.hpp).
 #include "api.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -33,38 +35,9 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// At most max_chars code points of s (never splitting a UTF-8 sequence), control characters shown
-// as spaces, "…" appended when something was cut.
-std::string snippet(std::string_view s, std::size_t max_chars = kSnippetChars) {
-  std::string out;
-  std::size_t chars = 0;
-  std::size_t i = 0;
-  while (i < s.size() && chars < max_chars) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 1;
-    if (c >= 0xC0 && c < 0xE0) len = 2;
-    else if (c >= 0xE0 && c < 0xF0) len = 3;
-    else if (c >= 0xF0 && c < 0xF8) len = 4;
-    if (i + len > s.size()) len = s.size() - i;
-    bool valid = true;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) valid = false;
-    if (len == 1 && c >= 0x80) valid = false;
-    if (!valid) {
-      out += '?';
-      i += 1;
-    } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
-      out += ' ';
-      i += 1;
-    } else {
-      out.append(s.data() + i, len);
-      i += len;
-    }
-    ++chars;
-  }
-  if (i < s.size()) out += "\xE2\x80\xA6";  // …
-  return out;
-}
+// A value from the server quoted into a message: at most max_chars characters, made safe to show
+// (text.hpp: invalid UTF-8 -> U+FFFD, controls and bidi controls never pass through).
+std::string snippet(std::string_view s, std::size_t max_chars = kSnippetChars) { return safe_snippet(s, max_chars); }
 
 // A JSON scalar as text: strings as they are, numbers and booleans in JSON notation, anything
 // else (null, objects, arrays) as "".

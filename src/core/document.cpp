@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "fields.hpp"
+#include "text.hpp"
 
 namespace pe {
 
@@ -152,7 +153,7 @@ int Document::column_for(Field f) const { return col_[static_cast<int>(f)]; }
 
 std::string Document::headers_seen() const {
   std::string seen;
-  for (const std::string& h : headers_) seen += (seen.empty() ? "“" : ", “") + h + "”";
+  for (const std::string& h : headers_) seen += (seen.empty() ? "" : ", ") + quoted(h, 80);
   return seen;
 }
 
@@ -165,7 +166,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     if (override_column(headers_, ov.first) >= 0) continue;
     file_findings_.push_back(Finding{
         0, 0, "", Severity::Warning, "mapping_unknown_column",
-        "No column matches “" + ov.first + "” (mapped to " + field_name(ov.second) +
+        "No column matches " + quoted(ov.first, 80) + " (mapped to " + field_name(ov.second) +
             "), so that choice was not applied. Headers seen: " + headers_seen() +
             ". Use one of these header names exactly, or #N for the N-th column (1 to " +
             std::to_string(headers_.size()) + ")."});
@@ -293,7 +294,7 @@ void Document::validate_row(std::size_t row) {
       first = f.value;
       if (!first.empty())
         out.push_back(Finding{rn, line, "first_name", Severity::Warning, "name_not_split",
-                              "“" + first + "” could not be split into first and last name; it is sent as "
+                              quoted(first, 80) + " could not be split into first and last name; it is sent as "
                               "first_name only. Add a last name if you know it."});
     }
   }

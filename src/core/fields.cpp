@@ -5,6 +5,8 @@
 // bytes with U+FFFD). Work is linear in the input size; punycode work is bounded per label.
 #include "fields.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -13,25 +15,14 @@ namespace pe {
 
 namespace {
 
-// ---------------------------------------------------------------- ASCII and UTF-8 helpers
+// ---------------------------------------------------------------- helpers
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (to_lower(s[i]) != to_lower(prefix[i])) return false;
-  return true;
-}
+char to_lower(char c) { return ascii_lower(c); }
+std::string lower(std::string_view s) { return ascii_lower(s); }
+bool starts_with_ci(std::string_view s, std::string_view prefix) { return starts_with_ascii_ci(s, prefix); }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -43,69 +34,6 @@ bool has_non_ascii(std::string_view s) {
   return false;
 }
 
-// Decodes one code point at s[i]. Returns its byte length, or 0 when the bytes at i are not a
-// valid (shortest-form, non-surrogate, <= U+10FFFF) UTF-8 sequence.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c0 = b(i);
-  if (c0 < 0x80) {
-    cp = c0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t v;
-  if (c0 >= 0xC2 && c0 <= 0xDF) {
-    len = 2;
-    v = c0 & 0x1F;
-  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
-    len = 3;
-    v = c0 & 0x0F;
-  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
-    len = 4;
-    v = c0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const unsigned char ck = b(i + k);
-    if ((ck & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (ck & 0x3F);
-  }
-  if (len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) return 0;
-  if (len == 4 && (v < 0x10000 || v > 0x10FFFF)) return 0;
-  cp = v;
-  return len;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Whitespace: ASCII, NEL, NBSP and the Unicode space separators.
-bool is_space_cp(char32_t cp) {
-  return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-         cp == 0x205F || cp == 0x3000;
-}
-
-// Invisible characters that copy-paste leaves at the ends of values: removed there only.
-bool is_edge_invisible(char32_t cp) { return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF; }
-
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)
@@ -113,22 +41,9 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-// A value shown inside a message: quoted and cut to a readable length (s is valid UTF-8).
-std::string show(std::string_view s) {
-  constexpr std::size_t kMax = 80;
-  std::string out = "“";
-  std::size_t cps = 0, i = 0;
-  while (i < s.size() && cps < kMax) {
-    std::size_t j = i + 1;
-    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
-    out.append(s.data() + i, j - i);
-    i = j;
-    ++cps;
-  }
-  if (i < s.size()) out += "…";
-  out += "”";
-  return out;
-}
+// A value shown inside a message: quoted, cut to a readable length and made safe to show
+// (text.hpp: invalid UTF-8, controls and bidi controls never reach a message).
+std::string show(std::string_view s) { return quoted(s, 80); }
 
 // The quoted value for a message, built only when a message is: the checks run on every cell and
 // almost never produce one.
@@ -138,13 +53,15 @@ struct Quoted {
 std::string operator+(const Quoted& q, const char* t) { return show(q.s) + t; }
 std::string operator+(const char* t, const Quoted& q) { return t + show(q.s); }
 
-// The first code point of s at i as a string (for "contains “(”" messages); s is valid UTF-8.
+// The code point of s at i named for a message ("contains “(”", "contains a control character
+// (U+0001)", "contains an invisible character (U+200B)").
 std::string char_at(std::string_view s, std::size_t i) {
   char32_t cp = 0;
   std::size_t len = decode_utf8(s, i, cp);
   if (len == 0) return "\xEF\xBF\xBD";
   if (cp == ' ') return "a space";
-  if (cp < 0x20 || cp == 0x7F) return "a control character";
+  if (is_control_cp(cp)) return "a control character (" + code_point_name(cp) + ")";
+  if (is_invisible_cp(cp)) return "an invisible character (" + code_point_name(cp) + ")";
   return "“" + std::string(s.substr(i, len)) + "”";
 }
 
@@ -354,51 +271,6 @@ std::string_view strip_scheme(std::string_view s, bool& other_scheme) {
 }  // namespace
 
 // ---------------------------------------------------------------- public: text
-
-std::string collapse_whitespace(std::string_view s) {
-  // Fast path, the common case: printable ASCII with single inner spaces and none at the ends.
-  {
-    bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
-    for (std::size_t i = 0; plain && i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      plain = (c > 0x20 && c < 0x7F) || (c == ' ' && s[i - 1] != ' ');
-    }
-    if (plain) return std::string(s);
-  }
-  std::string out;
-  out.reserve(s.size());
-  bool pending_space = false;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    char32_t cp = 0;
-    std::size_t len = decode_utf8(s, i, cp);
-    if (len == 0) {
-      cp = 0xFFFD;
-      len = 1;
-    }
-    i += len;
-    if (is_space_cp(cp)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (out.empty() && is_edge_invisible(cp)) continue;
-    if (pending_space) out += ' ';
-    pending_space = false;
-    append_utf8(out, cp);
-  }
-  // Trailing invisible characters (and a space before them).
-  for (;;) {
-    if (!out.empty() && out.back() == ' ') {
-      out.pop_back();
-    } else if (ends_with(out, "\xE2\x80\x8B") || ends_with(out, "\xE2\x81\xA0") ||
-               ends_with(out, "\xEF\xBB\xBF")) {
-      out.resize(out.size() - 3);
-    } else {
-      break;
-    }
-  }
-  return out;
-}
 
 bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
   out.clear();
@@ -825,7 +697,5 @@ bool split_full_name(std::string_view full, std::string& first, std::string& las
   last = s.substr(sp + 1);
   return true;
 }
-
-std::string ascii_lower(std::string_view s) { return lower(s); }
 
 }  // namespace pe

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "finding.hpp"
+#include "text.hpp"  // collapse_whitespace, ascii_lower (declared there)
 
 namespace pe {
 
@@ -46,14 +47,6 @@ FieldResult check_name(std::string_view raw);
 // last = the rest; "Last, First" order recognised; a leading "Dr."/"Mr" before two more words is
 // dropped). Returns false when it cannot (single word; `first` then holds that word).
 bool split_full_name(std::string_view full, std::string& first, std::string& last);
-
-// Lower-cases ASCII letters only (e-mail keys, hosts); other bytes are kept as they are.
-std::string ascii_lower(std::string_view s);
-
-// Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
-// Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
-// result (and every value and message of the checks above) is valid UTF-8.
-std::string collapse_whitespace(std::string_view s);
 
 // UTF-8 domain label(s) -> ASCII with "xn--" labels (RFC 3492 punycode, lower-cased input).
 // Returns false when the input is not valid UTF-8 or a label cannot be encoded.

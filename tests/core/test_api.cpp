@@ -837,7 +837,7 @@ TEST(ParseStatusResponse, MalformedJson) {
   EXPECT_EQ(e.error, "The status answer is empty.");
   auto u = parse_status_response("{\"uuid\": \"\xFF\"}");  // invalid UTF-8
   EXPECT_FALSE(u.ok);
-  EXPECT_EQ(u.error, "The status answer is not JSON: {\"uuid\": \"?\"}");
+  EXPECT_EQ(u.error, "The status answer is not JSON: {\"uuid\": \"\xEF\xBF\xBD\"}");
 }
 
 TEST(ParseStatusResponse, DeepNestingIsBoundedAndSafe) {
