@@ -5,6 +5,7 @@
 // bytes with U+FFFD). Work is linear in the input size; punycode work is bounded per label.
 #include "fields.hpp"
 
+#include "idna.hpp"
 #include "text.hpp"
 
 #include <algorithm>
@@ -72,114 +73,7 @@ Note error(std::string code, std::string message) {
   return Note{Severity::Error, std::move(code), std::move(message)};
 }
 
-// ---------------------------------------------------------------- punycode (RFC 3492)
-
-// Lower-cases ASCII, Latin-1, Latin Extended-A, basic Greek and Cyrillic capitals.
-char32_t lower_cp(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0x80) return c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
-  if (c >= 0x100 && c <= 0x17F) {
-    if (c == 0x130) return 'i';  // İ (a dotted capital I; the plain i is the usual folding)
-    if (c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F) return c;
-    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
-    if (c == 0x178) return 0xFF;  // Ÿ
-    return (c % 2 == 0) ? c + 1 : c;
-  }
-  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;  // Greek
-  if (c >= 0x410 && c <= 0x42F) return c + 32;                // Cyrillic А..Я
-  if (c >= 0x400 && c <= 0x40F) return c + 80;                // Cyrillic Ѐ..Џ
-  return c;
-}
-
-char puny_digit(std::uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); }
-
-std::uint32_t puny_adapt(std::uint64_t delta, std::uint64_t points, bool first) {
-  delta = first ? delta / 700 : delta / 2;
-  delta += delta / points;
-  std::uint32_t k = 0;
-  while (delta > ((36 - 1) * 26) / 2) {
-    delta /= 36 - 1;
-    k += 36;
-  }
-  return static_cast<std::uint32_t>(k + (36 * delta) / (delta + 38));
-}
-
-// Encodes one label (code points, already lower-cased) as "xn--..." or keeps it when ASCII.
-bool encode_label(const std::u32string& label, std::string& out) {
-  std::string basic;
-  for (char32_t c : label)
-    if (c < 0x80) basic += static_cast<char>(c);
-  if (basic.size() == label.size()) {
-    out += basic;
-    return true;
-  }
-  if (label.size() > 63) return false;  // the encoded label could never fit in 63 characters
-  std::string enc = basic;
-  const std::uint64_t b = basic.size();
-  if (b > 0) enc += '-';
-  std::uint64_t n = 128, delta = 0, h = b;
-  std::uint32_t bias = 72;
-  while (h < label.size()) {
-    std::uint64_t m = UINT32_MAX;
-    for (char32_t c : label)
-      if (c >= n && c < m) m = c;
-    delta += (m - n) * (h + 1);
-    n = m;
-    for (char32_t c : label) {
-      if (c < n) ++delta;
-      if (c == n) {
-        std::uint64_t q = delta;
-        for (std::uint64_t k = 36;; k += 36) {
-          const std::uint64_t t = k <= bias ? 1 : (k >= bias + 26 ? 26 : k - bias);
-          if (q < t) break;
-          enc += puny_digit(static_cast<std::uint32_t>(t + (q - t) % (36 - t)));
-          q = (q - t) / (36 - t);
-        }
-        enc += puny_digit(static_cast<std::uint32_t>(q));
-        bias = puny_adapt(delta, h + 1, h == b);
-        delta = 0;
-        ++h;
-      }
-    }
-    ++delta;
-    ++n;
-  }
-  if (enc.size() + 4 > 63) return false;
-  out += "xn--";
-  out += enc;
-  return true;
-}
-
 // ---------------------------------------------------------------- domains
-
-// Checks an ASCII host name (already lower-cased). Returns an empty string when valid, else the
-// problem as a phrase for "the domain ..." messages.
-std::string host_problem(std::string_view host) {
-  if (host.empty()) return "is empty";
-  for (std::size_t i = 0; i < host.size(); ++i) {
-    const char c = host[i];
-    if (is_alnum(c) || c == '-' || c == '.') continue;
-    if (c == ',') return "has a comma — check for a “,” typed instead of a “.”";
-    return "contains " + char_at(host, i) + ", which a domain cannot have";
-  }
-  if (host.front() == '.') return "starts with a dot";
-  if (host.back() == '.') return "ends with a dot";
-  if (host.find("..") != std::string_view::npos) return "has two dots in a row";
-  if (host.find('.') == std::string_view::npos) return "has no dot";
-  if (host.size() > 253) return "is longer than 253 characters";
-  std::size_t start = 0;
-  while (start <= host.size()) {
-    std::size_t dot = host.find('.', start);
-    if (dot == std::string_view::npos) dot = host.size();
-    std::string_view label = host.substr(start, dot - start);
-    if (label.size() > 63) return "has a part longer than 63 characters";
-    if (label.front() == '-' || label.back() == '-')
-      return "has a part that starts or ends with a hyphen (" + show(label) + ")";
-    start = dot + 1;
-  }
-  return {};
-}
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -188,10 +82,23 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-std::string_view last_label(std::string_view host) {
-  std::size_t dot = host.rfind('.');
-  return dot == std::string_view::npos ? host : host.substr(dot + 1);
+// True when the domain as sent is the typed one with only invisible characters removed (and ASCII
+// lower-cased): then the "invisible character removed" warning says all there is to say.
+bool only_removed(std::string_view typed, std::string_view sent, const DomainCheck& dc) {
+  if (dc.removed.empty()) return false;
+  std::string visible;
+  for (std::size_t i = 0; i < typed.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(typed, i, cp);
+    if (len == 0) return false;
+    if (!is_invisible_cp(cp)) visible.append(typed.data() + i, len);
+    i += len;
+  }
+  return ascii_lower(visible) == sent;
 }
+
+const char* const kUseCompanyDomain =
+    ". Use the prospect's address at the company's domain name, like name@company.com.";
 
 bool is_atext(char c) {
   if (is_alnum(c)) return true;
@@ -270,43 +177,6 @@ std::string_view strip_scheme(std::string_view s, bool& other_scheme) {
 
 }  // namespace
 
-// ---------------------------------------------------------------- public: text
-
-bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
-  out.clear();
-  std::u32string label;
-  std::size_t i = 0;
-  while (i <= utf8_domain.size()) {
-    char32_t cp = '.';
-    std::size_t len = 1;
-    if (i < utf8_domain.size()) {
-      len = decode_utf8(utf8_domain, i, cp);
-      if (len == 0) {
-        out.clear();
-        return false;
-      }
-    }
-    i += len;
-    const bool end = i > utf8_domain.size();
-    if (cp == '.' || cp == 0x3002 || cp == 0xFF0E || cp == 0xFF61) {
-      if (!encode_label(label, out)) {
-        out.clear();
-        return false;
-      }
-      label.clear();
-      if (!end) out += '.';
-      if (end) break;
-      continue;
-    }
-    if (label.size() > 1024 || cp == 0xFFFD || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_space_cp(cp)) {
-      out.clear();
-      return false;
-    }
-    label += lower_cp(cp);
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------- public: email
 
 FieldResult check_email(std::string_view raw) {
@@ -375,6 +245,7 @@ FieldResult check_email(std::string_view raw) {
   const std::size_t at = addr.find('@');
   std::string local = addr.substr(0, at);
   std::string dom = addr.substr(at + 1);
+  const std::string dom_typed = dom;
   if (local.empty()) return fail("email_invalid", q + " has nothing before the @.");
   if (dom.empty()) return fail("email_invalid", q + " has nothing after the @; add the domain, e.g. acme.com.");
 
@@ -392,33 +263,45 @@ FieldResult check_email(std::string_view raw) {
       return fail("email_invalid",
                   q + ": the part before @ contains " + char_at(local, i) + ", which an address cannot have.");
 
-  bool idn = false;
-  if (has_non_ascii(dom)) {
-    std::string ascii;
-    if (!domain_to_ascii(dom, ascii))
-      return fail("email_invalid", q + ": the domain " + show(dom) +
-                                       " cannot be converted to an internationalised domain name.");
-    dom = ascii;
-    idn = true;
+  // The domain: IDNA conversion (idna.hpp) and the host rules. A character or IDNA problem is
+  // reported first; the lengths are those of the address as sent; then the structure (dots,
+  // hyphens, numbers).
+  const DomainCheck dc = check_domain(dom);
+  if (dc.ascii.empty()) {
+    if (dc.problem == DomainProblem::IpAddress)
+      return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
+    return fail("email_invalid", q + ": the domain " + dc.message + ".");
   }
-  dom = lower(dom);
+  dom = dc.ascii;
   const std::size_t total = local.size() + 1 + dom.size();  // as sent (after IDN conversion)
   if (total > 254)
     return fail("email_too_long", q + " is " + std::to_string(total) + " characters; the limit is 254.");
   if (local.size() > 64)
     return fail("email_too_long", q + ": the part before @ is " + std::to_string(local.size()) +
                                       " characters; the limit is 64.");
-  const std::string problem = host_problem(dom);
-  if (problem == "has no dot")
+  if (dc.problem == DomainProblem::NoDot)
     return fail("email_invalid", q + " has no dot in the domain — check for a missing “.com”.");
-  if (!problem.empty()) return fail("email_invalid", q + ": the domain " + problem + ".");
+  if (dc.problem == DomainProblem::IpAddress || dc.problem == DomainProblem::NumericTld)
+    return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
+  if (!dc.ok) return fail("email_invalid", q + ": the domain " + dc.message + ".");
 
   r.value = local + "@" + dom;
   if (unwrapped)
     r.notes.push_back(warning("email_unwrapped", q + " was reduced to the address " + show(r.value) + "."));
-  if (idn)
+  if (!dc.removed.empty())
+    r.notes.push_back(warning("email_invisible_removed",
+                              q + ": the domain contained " +
+                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
+                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
+                                  " removed as browsers and mail systems do; the address is sent as " + show(r.value) +
+                                  ". Check that this is the address you meant."));
+  if (dc.international)
     r.notes.push_back(warning("email_idn_converted", "The international domain in " + q +
                                                         " was converted for sending: " + show(r.value) + "."));
+  else if (dc.converted && !only_removed(dom_typed, dom, dc))
+    r.notes.push_back(warning("email_idn_converted", "The domain in " + q +
+                                                        " was written with full-width or other variant characters; "
+                                                        "it is sent as " + show(r.value) + "."));
   if (const char* fix = domain_typo(dom)) {
     r.notes.push_back(warning("email_domain_typo", show(r.value) + ": did you mean “" + local + "@" + fix +
                                                       "”? The address is kept as written; correct it if it "
@@ -468,6 +351,13 @@ FieldResult check_linkedin(std::string_view raw) {
   std::size_t colon = host.find(':');
   if (colon != std::string::npos) host.resize(colon);
   if (!host.empty() && host.back() == '.') host.pop_back();
+  if (has_non_ascii(host) || host.find("xn--") != std::string::npos) {
+    // An international or variant host ("ｗｗｗ.ｌｉｎｋｅｄｉｎ.ｃｏｍ"): compare its ASCII form. Look-alikes
+    // ("lіnkedin.com" with a Cyrillic і) convert to "xn--" names and are not LinkedIn.
+    const DomainCheck dc = check_domain(host);
+    if (!dc.ok) return warn("linkedin_not_linkedin", q + " is not a LinkedIn address." + kExpect);
+    host = dc.ascii;
+  }
 
   const bool is_linkedin = host == "linkedin.com" || ends_with(host, ".linkedin.com");
   if (other_scheme) return warn("linkedin_not_linkedin", q + " is not an http or https link." + kExpect);
@@ -576,11 +466,13 @@ FieldResult check_website(std::string_view raw) {
 
   std::size_t at = authority.find('@');
   if (at != std::string_view::npos) {
-    std::string domain = lower(authority.substr(at + 1));
-    std::string hint = host_problem(domain).empty() ? " Use the company's site instead, e.g. " + show(domain) + "." : "";
+    const DomainCheck site = check_domain(authority.substr(at + 1));
+    std::string hint = site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : "";
     return invalid(q + " looks like an email address, not a website." + (hint.empty() ? kExpect : hint));
   }
   std::string host(authority);
+  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
+    return invalid(q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpect);
   std::size_t colon = host.find(':');
   if (colon != std::string::npos) {
     if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
@@ -589,19 +481,12 @@ FieldResult check_website(std::string_view raw) {
   }
   if (!host.empty() && host.back() == '.') host.pop_back();
   if (host.find(' ') != std::string::npos) return invalid(q + " is not a web address." + kExpect);
-  if (has_non_ascii(host)) {
-    std::string ascii;
-    if (!domain_to_ascii(host, ascii))
-      return invalid(q + ": the domain cannot be converted to an internationalised domain name." + kExpect);
-    host = ascii;
+  const DomainCheck dc = check_domain(host);
+  if (!dc.ok) {
+    if (dc.problem == DomainProblem::NoDot) return invalid(q + " has no dot, so it is not a domain." + kExpect);
+    return invalid(q + ": the domain " + dc.message + "." + kExpect);
   }
-  host = lower(host);
-  const std::string problem = host_problem(host);
-  if (!problem.empty()) {
-    if (problem == "has no dot") return invalid(q + " has no dot, so it is not a domain." + kExpect);
-    return invalid(q + ": the domain " + problem + "." + kExpect);
-  }
-  if (all_digits(last_label(host))) return invalid(q + " is an IP address, not a domain." + kExpect);
+  host = dc.ascii;
   if (const char* what = social_site(host))
     return invalid(q + " is " + what + ", not the company's own website." + kExpect);
 
@@ -614,6 +499,12 @@ FieldResult check_website(std::string_view raw) {
                                              "match the wrong company. Use the company's own domain if you know it."));
       break;
     }
+  if (!dc.removed.empty())
+    r.notes.push_back(warning("website_invisible_removed",
+                              q + ": the domain contained " +
+                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
+                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
+                                  " removed as browsers do; the site is sent as " + r.value + "."));
   if (!tail.empty() && tail != "/")
     r.notes.push_back(warning("website_path_dropped", "The path " + show(tail) +
                                                           " was dropped; the API takes the site's address only: " +

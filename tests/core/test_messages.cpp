@@ -156,6 +156,7 @@ TEST(SafeMessages, CellValuesQuotedByFieldChecks) {
         {"email local part", pe::check_email("jo" + b + "hn@acme.com")},
         {"email domain", pe::check_email("john@ac" + b + "me.com")},
         {"email without @", pe::check_email("john" + b + "acme.com")},
+        {"website", pe::check_website("ac" + b + "me.com")},
         {"website path", pe::check_website("acme.com/a" + b)},
         {"linkedin", pe::check_linkedin("https://acme.com/in/" + b)},
         {"linkedin slug", pe::check_linkedin("https://www.linkedin.com/in/j" + b + " x")},
