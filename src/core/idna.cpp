@@ -2,6 +2,8 @@
 #include "idna.hpp"
 
 #include <cstdint>
+#include <unordered_map>
+#include <utility>
 
 #include "text.hpp"
 
@@ -89,6 +91,23 @@ std::uint32_t puny_adapt(std::uint64_t delta, std::uint64_t points, bool first) 
     k += 36;
   }
   return static_cast<std::uint32_t>(k + (36 * delta) / (delta + 38));
+}
+
+// The backend's answer for a label, remembered: a file repeats its domains on many rows, and each
+// answer costs a library call (native) or a URL parse in JavaScript (wasm). Bounded: the memory
+// is dropped when it holds kCacheEntries labels.
+IdnaStatus cached_label_to_ascii(std::string_view label, std::string& ascii) {
+  constexpr std::size_t kCacheEntries = 4096;
+  thread_local std::unordered_map<std::string, std::pair<IdnaStatus, std::string>> cache;
+  const std::string key(label);
+  if (auto it = cache.find(key); it != cache.end()) {
+    ascii = it->second.second;
+    return it->second.first;
+  }
+  const IdnaStatus st = idna_label_to_ascii(label, ascii);
+  if (cache.size() >= kCacheEntries) cache.clear();
+  cache.emplace(key, std::make_pair(st, ascii));
+  return st;
 }
 
 // Hyphen rules on a U-label (IDNA2008 / UTS #46 CheckHyphens as libidn2 applies them).
@@ -208,7 +227,7 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     }
   }
   std::string converted;
-  const IdnaStatus st = idna_label_to_ascii(label, converted);
+  const IdnaStatus st = cached_label_to_ascii(label, converted);
   if (st != IdnaStatus::Ok) {
     message = idna_message(st, label, xn);
     return st == IdnaStatus::TooLong ? DomainProblem::TooLong : DomainProblem::Idna;
