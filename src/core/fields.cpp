@@ -267,6 +267,9 @@ FieldResult check_email(std::string_view raw) {
   // reported first; the lengths are those of the address as sent; then the structure (dots,
   // hyphens, numbers).
   const DomainCheck dc = check_domain(dom);
+  if (dc.problem == DomainProblem::TooLongInput)
+    return fail("email_too_long", q + " is " + std::to_string(local.size() + 1 + dom.size()) +
+                                      " characters; the limit is 254.");
   if (dc.ascii.empty()) {
     if (dc.problem == DomainProblem::IpAddress)
       return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);

@@ -304,6 +304,11 @@ TEST(CheckEmail, HugeInputIsRejectedQuicklyWithShortMessage) {
   EXPECT_EQ(codes(r), "email_too_long");
   EXPECT_LT(r.notes[0].message.size(), 400u);
   EXPECT_TRUE(contains(r.notes[0].message, "is 1048585 characters; the limit is 254."));
+  // A huge domain too: too long, not a domain problem.
+  FieldResult d = pe::check_email("a@" + std::string(1 << 20, 'b') + ".com");
+  EXPECT_EQ(codes(d), "email_too_long");
+  EXPECT_TRUE(contains(d.notes[0].message, "is 1048582 characters; the limit is 254.")) << d.notes[0].message;
+  EXPECT_LT(d.notes[0].message.size(), 400u);
 }
 
 // ------------------------------------------------------------------ check_linkedin
