@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in cmake g++ make emscripten nlohmann-json3-dev googletest chromium nginx ca-certificates; do
+for pkg in cmake g++ make emscripten nlohmann-json3-dev googletest libidn2-dev chromium nginx ca-certificates; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v python3 >/dev/null || need+=(python3)

@@ -1,6 +1,8 @@
 // Woodpecker prospect-enrichment API: response parsing and the send/retry policy (see api.hpp).
 #include "api.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -33,38 +35,9 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// At most max_chars code points of s (never splitting a UTF-8 sequence), control characters shown
-// as spaces, "…" appended when something was cut.
-std::string snippet(std::string_view s, std::size_t max_chars = kSnippetChars) {
-  std::string out;
-  std::size_t chars = 0;
-  std::size_t i = 0;
-  while (i < s.size() && chars < max_chars) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 1;
-    if (c >= 0xC0 && c < 0xE0) len = 2;
-    else if (c >= 0xE0 && c < 0xF0) len = 3;
-    else if (c >= 0xF0 && c < 0xF8) len = 4;
-    if (i + len > s.size()) len = s.size() - i;
-    bool valid = true;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) valid = false;
-    if (len == 1 && c >= 0x80) valid = false;
-    if (!valid) {
-      out += '?';
-      i += 1;
-    } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
-      out += ' ';
-      i += 1;
-    } else {
-      out.append(s.data() + i, len);
-      i += len;
-    }
-    ++chars;
-  }
-  if (i < s.size()) out += "\xE2\x80\xA6";  // …
-  return out;
-}
+// A value from the server quoted into a message: at most max_chars characters, made safe to show
+// (text.hpp: invalid UTF-8 -> U+FFFD, controls and bidi controls never pass through).
+std::string snippet(std::string_view s, std::size_t max_chars = kSnippetChars) { return safe_snippet(s, max_chars); }
 
 // A JSON scalar as text: strings as they are, numbers and booleans in JSON notation, anything
 // else (null, objects, arrays) as "".
@@ -630,18 +603,28 @@ Decision decide(const HttpResult& r, int attempt, const RetryPolicy& p, double j
   if (code == 408) return retry_or_give_up("The API timed out waiting for the request (408)",
                                            backoff_ms(attempt, p, jitter01), attempt, p);
 
+  if (code == 413) {
+    // Payload too large: every later batch of the run has the same size, so sending them would
+    // only fail the same way. This batch fails and the run stops.
+    Decision d;
+    d.outcome = Outcome::FailBatch;
+    d.stop_sending = true;
+    std::string detail = server_detail(r.body);
+    d.message = "The request was too large for the API (413)" + (detail.empty() ? std::string() : ": " + detail) +
+                ". Every later batch has the same size, so nothing more is sent: lower the batch size in Settings "
+                "(or --batch-size in the command-line tool) and send this batch and the rest again.";
+    return d;
+  }
+
   if (code >= 400 && code <= 499) {
     Decision d;
     d.outcome = Outcome::FailBatch;
     std::string detail = server_detail(r.body);
-    std::string what = (code == 413) ? "The API rejected this batch as too large (413)"
-                                     : "The API rejected this batch (" + code_text + ")";
+    std::string what = "The API rejected this batch (" + code_text + ")";
     if (!detail.empty()) what += ": " + detail;
     std::string next;
     if (code == 404 || code == 405)
       next = "Check the API address in Settings, then send this batch again.";
-    else if (code == 413)
-      next = "Lower the batch size in Settings and send this batch again.";
     else
       next = "Fix the rows and send this batch again.";
     d.message = what + ". " + next;

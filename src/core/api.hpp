@@ -70,7 +70,8 @@ struct RetryPolicy {
 enum class Outcome {
   Sent,         // 2xx with a parsable queue response; batch done (see stop_sending)
   Retry,        // wait delay_ms, then send the same batch again
-  FailBatch,    // this batch failed (400, 404, 413, 422, unparsable 2xx, retries exhausted); go on
+  FailBatch,    // this batch failed (400, 404, 413, 422, unparsable 2xx, retries exhausted); go on,
+                // unless stop_sending is set (413: every later batch is as large)
   StopAuth,     // 401/403: stop everything, ask for a valid key
   StopBlocked,  // status 0 twice in a row from an API that never answered: likely a CORS/network
                 // block; stop and explain (the first one is retried once: it may be a dropped connection)
@@ -81,7 +82,8 @@ struct Decision {
   double delay_ms = 0;        // for Retry
   std::string message;        // plain language: what happened and what to do
   QueueResponse response;     // for Sent
-  bool stop_sending = false;  // Sent with PARTIALLY_ENQUEUED / CREDITS_EXHAUSTED: leave the rest unsent
+  bool stop_sending = false;  // leave the rest unsent: Sent with PARTIALLY_ENQUEUED / CREDITS_EXHAUSTED,
+                              // or FailBatch for 413 (the request was too large; lower the batch size)
 };
 
 // attempt is 1-based (the attempt whose result this is). jitter01 in [0,1) randomises backoff

@@ -1,10 +1,12 @@
 #include "document.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "fields.hpp"
+#include "text.hpp"
 
 namespace pe {
 
@@ -56,7 +58,16 @@ const char* row_status_name(RowStatus s) {
 }
 
 bool Document::load(std::string_view bytes, const LoadOptions& opt) {
+  // The previous document is gone first, whatever happens next; if reading throws (out of memory),
+  // the half-read one is dropped too, so that nothing stale or half-built is ever shown or sent.
   *this = Document();
+  struct ResetOnThrow {
+    Document& d;
+    int pending = std::uncaught_exceptions();
+    ~ResetOnThrow() {
+      if (std::uncaught_exceptions() > pending) d = Document();
+    }
+  } reset_on_throw{*this};
   if (bytes.empty()) {
     error_ = "The file is empty. Export the prospects again, or paste CSV text with a header row.";
     return false;
@@ -127,6 +138,7 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
         if (f.code == "csv_field_too_large" || f.code == "csv_too_many_columns")
           error_ = "Line " + std::to_string(f.line) + ": " + f.message;
     if (error_.empty()) error_ = "The file could not be read as CSV.";
+    drop_rows();
     return false;
   }
   // A reader error in the header record (an unclosed quote) means the column names, and usually
@@ -139,6 +151,7 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
       error_ += " In a header a quote is usually a stray character: if so, remove the stray quote "
                 "character instead of closing it.";
     headers_.clear();  // not column names: remap() must not map them
+    drop_rows();
     return false;
   }
   if (!have_header || headers_.empty()) {
@@ -150,9 +163,16 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
 
 int Document::column_for(Field f) const { return col_[static_cast<int>(f)]; }
 
+void Document::drop_rows() {
+  std::string().swap(arena_);
+  decltype(cells_)().swap(cells_);
+  decltype(lines_)().swap(lines_);
+  decltype(csv_findings_)().swap(csv_findings_);
+}
+
 std::string Document::headers_seen() const {
   std::string seen;
-  for (const std::string& h : headers_) seen += (seen.empty() ? "“" : ", “") + h + "”";
+  for (const std::string& h : headers_) seen += (seen.empty() ? "" : ", ") + quoted(h, 80);
   return seen;
 }
 
@@ -165,7 +185,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     if (override_column(headers_, ov.first) >= 0) continue;
     file_findings_.push_back(Finding{
         0, 0, "", Severity::Warning, "mapping_unknown_column",
-        "No column matches “" + ov.first + "” (mapped to " + field_name(ov.second) +
+        "No column matches " + quoted(ov.first, 80) + " (mapped to " + field_name(ov.second) +
             "), so that choice was not applied. Headers seen: " + headers_seen() +
             ". Use one of these header names exactly, or #N for the N-th column (1 to " +
             std::to_string(headers_.size()) + ")."});
@@ -199,13 +219,18 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
               "map an existing column to them."});
     }
   }
+  const std::size_t rows = row_count();
   if (column_for(Field::Email) < 0) {
     error_ = "No email column was found. Headers seen: " + headers_seen() +
              ". Name the column “email”, or map one of these columns to email.";
+    // The rows stay for a remap, but none can be sent until a column is mapped to email.
+    status_.assign(rows, RowStatus::Invalid);
+    dup_of_.assign(rows, 0);
+    email_key_.assign(rows, std::string());
+    row_findings_.assign(rows, {});
     return false;
   }
   error_.clear();
-  const std::size_t rows = row_count();
   status_.assign(rows, RowStatus::Valid);
   dup_of_.assign(rows, 0);
   email_key_.assign(rows, std::string());
@@ -293,7 +318,7 @@ void Document::validate_row(std::size_t row) {
       first = f.value;
       if (!first.empty())
         out.push_back(Finding{rn, line, "first_name", Severity::Warning, "name_not_split",
-                              "“" + first + "” could not be split into first and last name; it is sent as "
+                              quoted(first, 80) + " could not be split into first and last name; it is sent as "
                               "first_name only. Add a last name if you know it."});
     }
   }

@@ -1,11 +1,42 @@
 #include "export.hpp"
 
+#include "text.hpp"
+
 namespace pe {
+
+namespace {
+
+// Characters a spreadsheet reads as the start of a formula: = + - @ and their full-width and
+// small forms (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠; U+FE66, U+FE62, U+FE63, U+FE6B).
+bool formula_trigger(char32_t cp) {
+  return cp == '=' || cp == '+' || cp == '-' || cp == '@' || cp == 0xFF1D || cp == 0xFF0B || cp == 0xFF0D ||
+         cp == 0xFF20 || cp == 0xFE66 || cp == 0xFE62 || cp == 0xFE63 || cp == 0xFE6B;
+}
+
+// True when a spreadsheet could run v as a formula (OWASP "CSV Injection"): it starts with TAB or
+// CR, or its first character after leading whitespace of any kind (ASCII, NBSP, U+2000-U+200A,
+// U+3000, ...) and invisible characters (U+200B, U+FEFF, bidi controls, ...) and other controls is a
+// formula trigger.
+bool needs_guard(std::string_view v) {
+  if (v.empty()) return false;
+  if (v[0] == '\t' || v[0] == '\r') return true;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    char32_t cp = 0;
+    const std::size_t len = decode_utf8(v, i, cp);
+    if (len == 0) return false;  // an invalid byte is shown as text
+    if (formula_trigger(cp)) return true;
+    if (!is_space_cp(cp) && !is_invisible_cp(cp) && !is_control_cp(cp)) return false;
+    i += len;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::string csv_cell(std::string_view v) {
   std::string s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
-    s.push_back('\'');
+  if (needs_guard(v)) s.push_back('\'');
   s.append(v.data(), v.size());
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";

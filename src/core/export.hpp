@@ -19,8 +19,12 @@ struct BatchOutcome {
   std::string message;  // failure reason or status meaning
 };
 
-// One CSV field: quoted when needed (RFC 4180), and a value starting with = + - @ TAB or CR is
-// prefixed with ' so that spreadsheets show it as text instead of running it as a formula.
+// One CSV field: quoted when needed (RFC 4180), and prefixed with ' so that spreadsheets show it as
+// text instead of running it as a formula (OWASP "CSV Injection") when it starts with TAB or CR, or
+// when its first character after leading whitespace of any kind (ASCII spaces, TAB, CR, LF, NBSP,
+// U+2000-U+200A, U+3000, ...), invisible characters (U+200B, U+FEFF, bidi controls, ...) and
+// controls is = + - @ or a full-width/small form of one (＝ ＋ － ＠). Used for every column of every
+// export.
 std::string csv_cell(std::string_view v);
 
 // row,line,email,status,outcome,details — one line per input row, in input order.

@@ -5,6 +5,9 @@
 // bytes with U+FFFD). Work is linear in the input size; punycode work is bounded per label.
 #include "fields.hpp"
 
+#include "idna.hpp"
+#include "text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -13,25 +16,14 @@ namespace pe {
 
 namespace {
 
-// ---------------------------------------------------------------- ASCII and UTF-8 helpers
+// ---------------------------------------------------------------- helpers
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (to_lower(s[i]) != to_lower(prefix[i])) return false;
-  return true;
-}
+char to_lower(char c) { return ascii_lower(c); }
+std::string lower(std::string_view s) { return ascii_lower(s); }
+bool starts_with_ci(std::string_view s, std::string_view prefix) { return starts_with_ascii_ci(s, prefix); }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -43,69 +35,6 @@ bool has_non_ascii(std::string_view s) {
   return false;
 }
 
-// Decodes one code point at s[i]. Returns its byte length, or 0 when the bytes at i are not a
-// valid (shortest-form, non-surrogate, <= U+10FFFF) UTF-8 sequence.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c0 = b(i);
-  if (c0 < 0x80) {
-    cp = c0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t v;
-  if (c0 >= 0xC2 && c0 <= 0xDF) {
-    len = 2;
-    v = c0 & 0x1F;
-  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
-    len = 3;
-    v = c0 & 0x0F;
-  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
-    len = 4;
-    v = c0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const unsigned char ck = b(i + k);
-    if ((ck & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (ck & 0x3F);
-  }
-  if (len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) return 0;
-  if (len == 4 && (v < 0x10000 || v > 0x10FFFF)) return 0;
-  cp = v;
-  return len;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Whitespace: ASCII, NEL, NBSP and the Unicode space separators.
-bool is_space_cp(char32_t cp) {
-  return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-         cp == 0x205F || cp == 0x3000;
-}
-
-// Invisible characters that copy-paste leaves at the ends of values: removed there only.
-bool is_edge_invisible(char32_t cp) { return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF; }
-
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)
@@ -113,22 +42,9 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-// A value shown inside a message: quoted and cut to a readable length (s is valid UTF-8).
-std::string show(std::string_view s) {
-  constexpr std::size_t kMax = 80;
-  std::string out = "“";
-  std::size_t cps = 0, i = 0;
-  while (i < s.size() && cps < kMax) {
-    std::size_t j = i + 1;
-    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
-    out.append(s.data() + i, j - i);
-    i = j;
-    ++cps;
-  }
-  if (i < s.size()) out += "…";
-  out += "”";
-  return out;
-}
+// A value shown inside a message: quoted, cut to a readable length and made safe to show
+// (text.hpp: invalid UTF-8, controls and bidi controls never reach a message).
+std::string show(std::string_view s) { return quoted(s, 80); }
 
 // The quoted value for a message, built only when a message is: the checks run on every cell and
 // almost never produce one.
@@ -138,13 +54,15 @@ struct Quoted {
 std::string operator+(const Quoted& q, const char* t) { return show(q.s) + t; }
 std::string operator+(const char* t, const Quoted& q) { return t + show(q.s); }
 
-// The first code point of s at i as a string (for "contains “(”" messages); s is valid UTF-8.
+// The code point of s at i named for a message ("contains “(”", "contains a control character
+// (U+0001)", "contains an invisible character (U+200B)").
 std::string char_at(std::string_view s, std::size_t i) {
   char32_t cp = 0;
   std::size_t len = decode_utf8(s, i, cp);
   if (len == 0) return "\xEF\xBF\xBD";
   if (cp == ' ') return "a space";
-  if (cp < 0x20 || cp == 0x7F) return "a control character";
+  if (is_control_cp(cp)) return "a control character (" + code_point_name(cp) + ")";
+  if (is_invisible_cp(cp)) return "an invisible character (" + code_point_name(cp) + ")";
   return "“" + std::string(s.substr(i, len)) + "”";
 }
 
@@ -155,114 +73,7 @@ Note error(std::string code, std::string message) {
   return Note{Severity::Error, std::move(code), std::move(message)};
 }
 
-// ---------------------------------------------------------------- punycode (RFC 3492)
-
-// Lower-cases ASCII, Latin-1, Latin Extended-A, basic Greek and Cyrillic capitals.
-char32_t lower_cp(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0x80) return c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
-  if (c >= 0x100 && c <= 0x17F) {
-    if (c == 0x130) return 'i';  // İ (a dotted capital I; the plain i is the usual folding)
-    if (c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F) return c;
-    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
-    if (c == 0x178) return 0xFF;  // Ÿ
-    return (c % 2 == 0) ? c + 1 : c;
-  }
-  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;  // Greek
-  if (c >= 0x410 && c <= 0x42F) return c + 32;                // Cyrillic А..Я
-  if (c >= 0x400 && c <= 0x40F) return c + 80;                // Cyrillic Ѐ..Џ
-  return c;
-}
-
-char puny_digit(std::uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); }
-
-std::uint32_t puny_adapt(std::uint64_t delta, std::uint64_t points, bool first) {
-  delta = first ? delta / 700 : delta / 2;
-  delta += delta / points;
-  std::uint32_t k = 0;
-  while (delta > ((36 - 1) * 26) / 2) {
-    delta /= 36 - 1;
-    k += 36;
-  }
-  return static_cast<std::uint32_t>(k + (36 * delta) / (delta + 38));
-}
-
-// Encodes one label (code points, already lower-cased) as "xn--..." or keeps it when ASCII.
-bool encode_label(const std::u32string& label, std::string& out) {
-  std::string basic;
-  for (char32_t c : label)
-    if (c < 0x80) basic += static_cast<char>(c);
-  if (basic.size() == label.size()) {
-    out += basic;
-    return true;
-  }
-  if (label.size() > 63) return false;  // the encoded label could never fit in 63 characters
-  std::string enc = basic;
-  const std::uint64_t b = basic.size();
-  if (b > 0) enc += '-';
-  std::uint64_t n = 128, delta = 0, h = b;
-  std::uint32_t bias = 72;
-  while (h < label.size()) {
-    std::uint64_t m = UINT32_MAX;
-    for (char32_t c : label)
-      if (c >= n && c < m) m = c;
-    delta += (m - n) * (h + 1);
-    n = m;
-    for (char32_t c : label) {
-      if (c < n) ++delta;
-      if (c == n) {
-        std::uint64_t q = delta;
-        for (std::uint64_t k = 36;; k += 36) {
-          const std::uint64_t t = k <= bias ? 1 : (k >= bias + 26 ? 26 : k - bias);
-          if (q < t) break;
-          enc += puny_digit(static_cast<std::uint32_t>(t + (q - t) % (36 - t)));
-          q = (q - t) / (36 - t);
-        }
-        enc += puny_digit(static_cast<std::uint32_t>(q));
-        bias = puny_adapt(delta, h + 1, h == b);
-        delta = 0;
-        ++h;
-      }
-    }
-    ++delta;
-    ++n;
-  }
-  if (enc.size() + 4 > 63) return false;
-  out += "xn--";
-  out += enc;
-  return true;
-}
-
 // ---------------------------------------------------------------- domains
-
-// Checks an ASCII host name (already lower-cased). Returns an empty string when valid, else the
-// problem as a phrase for "the domain ..." messages.
-std::string host_problem(std::string_view host) {
-  if (host.empty()) return "is empty";
-  for (std::size_t i = 0; i < host.size(); ++i) {
-    const char c = host[i];
-    if (is_alnum(c) || c == '-' || c == '.') continue;
-    if (c == ',') return "has a comma — check for a “,” typed instead of a “.”";
-    return "contains " + char_at(host, i) + ", which a domain cannot have";
-  }
-  if (host.front() == '.') return "starts with a dot";
-  if (host.back() == '.') return "ends with a dot";
-  if (host.find("..") != std::string_view::npos) return "has two dots in a row";
-  if (host.find('.') == std::string_view::npos) return "has no dot";
-  if (host.size() > 253) return "is longer than 253 characters";
-  std::size_t start = 0;
-  while (start <= host.size()) {
-    std::size_t dot = host.find('.', start);
-    if (dot == std::string_view::npos) dot = host.size();
-    std::string_view label = host.substr(start, dot - start);
-    if (label.size() > 63) return "has a part longer than 63 characters";
-    if (label.front() == '-' || label.back() == '-')
-      return "has a part that starts or ends with a hyphen (" + show(label) + ")";
-    start = dot + 1;
-  }
-  return {};
-}
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -271,10 +82,23 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-std::string_view last_label(std::string_view host) {
-  std::size_t dot = host.rfind('.');
-  return dot == std::string_view::npos ? host : host.substr(dot + 1);
+// True when the domain as sent is the typed one with only invisible characters removed (and ASCII
+// lower-cased): then the "invisible character removed" warning says all there is to say.
+bool only_removed(std::string_view typed, std::string_view sent, const DomainCheck& dc) {
+  if (dc.removed.empty()) return false;
+  std::string visible;
+  for (std::size_t i = 0; i < typed.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(typed, i, cp);
+    if (len == 0) return false;
+    if (!is_invisible_cp(cp)) visible.append(typed.data() + i, len);
+    i += len;
+  }
+  return ascii_lower(visible) == sent;
 }
+
+const char* const kUseCompanyDomain =
+    ". Use the prospect's address at the company's domain name, like name@company.com.";
 
 bool is_atext(char c) {
   if (is_alnum(c)) return true;
@@ -353,88 +177,6 @@ std::string_view strip_scheme(std::string_view s, bool& other_scheme) {
 
 }  // namespace
 
-// ---------------------------------------------------------------- public: text
-
-std::string collapse_whitespace(std::string_view s) {
-  // Fast path, the common case: printable ASCII with single inner spaces and none at the ends.
-  {
-    bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
-    for (std::size_t i = 0; plain && i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      plain = (c > 0x20 && c < 0x7F) || (c == ' ' && s[i - 1] != ' ');
-    }
-    if (plain) return std::string(s);
-  }
-  std::string out;
-  out.reserve(s.size());
-  bool pending_space = false;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    char32_t cp = 0;
-    std::size_t len = decode_utf8(s, i, cp);
-    if (len == 0) {
-      cp = 0xFFFD;
-      len = 1;
-    }
-    i += len;
-    if (is_space_cp(cp)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (out.empty() && is_edge_invisible(cp)) continue;
-    if (pending_space) out += ' ';
-    pending_space = false;
-    append_utf8(out, cp);
-  }
-  // Trailing invisible characters (and a space before them).
-  for (;;) {
-    if (!out.empty() && out.back() == ' ') {
-      out.pop_back();
-    } else if (ends_with(out, "\xE2\x80\x8B") || ends_with(out, "\xE2\x81\xA0") ||
-               ends_with(out, "\xEF\xBB\xBF")) {
-      out.resize(out.size() - 3);
-    } else {
-      break;
-    }
-  }
-  return out;
-}
-
-bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
-  out.clear();
-  std::u32string label;
-  std::size_t i = 0;
-  while (i <= utf8_domain.size()) {
-    char32_t cp = '.';
-    std::size_t len = 1;
-    if (i < utf8_domain.size()) {
-      len = decode_utf8(utf8_domain, i, cp);
-      if (len == 0) {
-        out.clear();
-        return false;
-      }
-    }
-    i += len;
-    const bool end = i > utf8_domain.size();
-    if (cp == '.' || cp == 0x3002 || cp == 0xFF0E || cp == 0xFF61) {
-      if (!encode_label(label, out)) {
-        out.clear();
-        return false;
-      }
-      label.clear();
-      if (!end) out += '.';
-      if (end) break;
-      continue;
-    }
-    if (label.size() > 1024 || cp == 0xFFFD || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_space_cp(cp)) {
-      out.clear();
-      return false;
-    }
-    label += lower_cp(cp);
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------- public: email
 
 FieldResult check_email(std::string_view raw) {
@@ -503,6 +245,7 @@ FieldResult check_email(std::string_view raw) {
   const std::size_t at = addr.find('@');
   std::string local = addr.substr(0, at);
   std::string dom = addr.substr(at + 1);
+  const std::string dom_typed = dom;
   if (local.empty()) return fail("email_invalid", q + " has nothing before the @.");
   if (dom.empty()) return fail("email_invalid", q + " has nothing after the @; add the domain, e.g. acme.com.");
 
@@ -520,33 +263,48 @@ FieldResult check_email(std::string_view raw) {
       return fail("email_invalid",
                   q + ": the part before @ contains " + char_at(local, i) + ", which an address cannot have.");
 
-  bool idn = false;
-  if (has_non_ascii(dom)) {
-    std::string ascii;
-    if (!domain_to_ascii(dom, ascii))
-      return fail("email_invalid", q + ": the domain " + show(dom) +
-                                       " cannot be converted to an internationalised domain name.");
-    dom = ascii;
-    idn = true;
+  // The domain: IDNA conversion (idna.hpp) and the host rules. A character or IDNA problem is
+  // reported first; the lengths are those of the address as sent; then the structure (dots,
+  // hyphens, numbers).
+  const DomainCheck dc = check_domain(dom);
+  if (dc.problem == DomainProblem::TooLongInput)
+    return fail("email_too_long", q + " is " + std::to_string(local.size() + 1 + dom.size()) +
+                                      " characters; the limit is 254.");
+  if (dc.ascii.empty()) {
+    if (dc.problem == DomainProblem::IpAddress)
+      return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
+    return fail("email_invalid", q + ": the domain " + dc.message + ".");
   }
-  dom = lower(dom);
+  dom = dc.ascii;
   const std::size_t total = local.size() + 1 + dom.size();  // as sent (after IDN conversion)
   if (total > 254)
     return fail("email_too_long", q + " is " + std::to_string(total) + " characters; the limit is 254.");
   if (local.size() > 64)
     return fail("email_too_long", q + ": the part before @ is " + std::to_string(local.size()) +
                                       " characters; the limit is 64.");
-  const std::string problem = host_problem(dom);
-  if (problem == "has no dot")
+  if (dc.problem == DomainProblem::NoDot)
     return fail("email_invalid", q + " has no dot in the domain — check for a missing “.com”.");
-  if (!problem.empty()) return fail("email_invalid", q + ": the domain " + problem + ".");
+  if (dc.problem == DomainProblem::IpAddress || dc.problem == DomainProblem::NumericTld)
+    return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
+  if (!dc.ok) return fail("email_invalid", q + ": the domain " + dc.message + ".");
 
   r.value = local + "@" + dom;
   if (unwrapped)
     r.notes.push_back(warning("email_unwrapped", q + " was reduced to the address " + show(r.value) + "."));
-  if (idn)
+  if (!dc.removed.empty())
+    r.notes.push_back(warning("email_invisible_removed",
+                              q + ": the domain contained " +
+                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
+                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
+                                  " removed as browsers and mail systems do; the address is sent as " + show(r.value) +
+                                  ". Check that this is the address you meant."));
+  if (dc.international)
     r.notes.push_back(warning("email_idn_converted", "The international domain in " + q +
                                                         " was converted for sending: " + show(r.value) + "."));
+  else if (dc.converted && !only_removed(dom_typed, dom, dc))
+    r.notes.push_back(warning("email_idn_converted", "The domain in " + q +
+                                                        " was written with full-width or other variant characters; "
+                                                        "it is sent as " + show(r.value) + "."));
   if (const char* fix = domain_typo(dom)) {
     r.notes.push_back(warning("email_domain_typo", show(r.value) + ": did you mean “" + local + "@" + fix +
                                                       "”? The address is kept as written; correct it if it "
@@ -596,6 +354,13 @@ FieldResult check_linkedin(std::string_view raw) {
   std::size_t colon = host.find(':');
   if (colon != std::string::npos) host.resize(colon);
   if (!host.empty() && host.back() == '.') host.pop_back();
+  if (has_non_ascii(host) || host.find("xn--") != std::string::npos) {
+    // An international or variant host ("ｗｗｗ.ｌｉｎｋｅｄｉｎ.ｃｏｍ"): compare its ASCII form. Look-alikes
+    // ("lіnkedin.com" with a Cyrillic і) convert to "xn--" names and are not LinkedIn.
+    const DomainCheck dc = check_domain(host);
+    if (!dc.ok) return warn("linkedin_not_linkedin", q + " is not a LinkedIn address." + kExpect);
+    host = dc.ascii;
+  }
 
   const bool is_linkedin = host == "linkedin.com" || ends_with(host, ".linkedin.com");
   if (other_scheme) return warn("linkedin_not_linkedin", q + " is not an http or https link." + kExpect);
@@ -704,11 +469,13 @@ FieldResult check_website(std::string_view raw) {
 
   std::size_t at = authority.find('@');
   if (at != std::string_view::npos) {
-    std::string domain = lower(authority.substr(at + 1));
-    std::string hint = host_problem(domain).empty() ? " Use the company's site instead, e.g. " + show(domain) + "." : "";
+    const DomainCheck site = check_domain(authority.substr(at + 1));
+    std::string hint = site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : "";
     return invalid(q + " looks like an email address, not a website." + (hint.empty() ? kExpect : hint));
   }
   std::string host(authority);
+  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
+    return invalid(q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpect);
   std::size_t colon = host.find(':');
   if (colon != std::string::npos) {
     if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
@@ -717,19 +484,12 @@ FieldResult check_website(std::string_view raw) {
   }
   if (!host.empty() && host.back() == '.') host.pop_back();
   if (host.find(' ') != std::string::npos) return invalid(q + " is not a web address." + kExpect);
-  if (has_non_ascii(host)) {
-    std::string ascii;
-    if (!domain_to_ascii(host, ascii))
-      return invalid(q + ": the domain cannot be converted to an internationalised domain name." + kExpect);
-    host = ascii;
+  const DomainCheck dc = check_domain(host);
+  if (!dc.ok) {
+    if (dc.problem == DomainProblem::NoDot) return invalid(q + " has no dot, so it is not a domain." + kExpect);
+    return invalid(q + ": the domain " + dc.message + "." + kExpect);
   }
-  host = lower(host);
-  const std::string problem = host_problem(host);
-  if (!problem.empty()) {
-    if (problem == "has no dot") return invalid(q + " has no dot, so it is not a domain." + kExpect);
-    return invalid(q + ": the domain " + problem + "." + kExpect);
-  }
-  if (all_digits(last_label(host))) return invalid(q + " is an IP address, not a domain." + kExpect);
+  host = dc.ascii;
   if (const char* what = social_site(host))
     return invalid(q + " is " + what + ", not the company's own website." + kExpect);
 
@@ -742,6 +502,12 @@ FieldResult check_website(std::string_view raw) {
                                              "match the wrong company. Use the company's own domain if you know it."));
       break;
     }
+  if (!dc.removed.empty())
+    r.notes.push_back(warning("website_invisible_removed",
+                              q + ": the domain contained " +
+                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
+                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
+                                  " removed as browsers do; the site is sent as " + r.value + "."));
   if (!tail.empty() && tail != "/")
     r.notes.push_back(warning("website_path_dropped", "The path " + show(tail) +
                                                           " was dropped; the API takes the site's address only: " +
@@ -825,7 +591,5 @@ bool split_full_name(std::string_view full, std::string& first, std::string& las
   last = s.substr(sp + 1);
   return true;
 }
-
-std::string ascii_lower(std::string_view s) { return lower(s); }
 
 }  // namespace pe

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "finding.hpp"
+#include "idna.hpp"  // domain_to_ascii, check_domain (declared there)
+#include "text.hpp"  // collapse_whitespace, ascii_lower (declared there)
 
 namespace pe {
 
@@ -18,10 +20,14 @@ struct FieldResult {
 // Email (required, the enrichment identity). Trims; unwraps "Name <a@b.co>" and "mailto:"
 // (warning email_unwrapped); valid when it matches the WHATWG "valid email address" grammar
 // (ASCII) and local part <= 64, whole <= 254, domain has a dot, local part has no leading, trailing
-// or doubled dot. An internationalised domain is converted to punycode with warning
-// email_idn_converted. The domain is lower-cased. Error codes: email_missing, email_invalid
-// (message says what exactly: "no @", "space inside", "domain has no dot", ...), email_too_long.
-// An invalid email has value "". Extra warning (value kept): email_domain_typo ("gmial.com", ".con").
+// or doubled dot. The domain goes through check_domain (idna.hpp): an internationalised domain is
+// converted to punycode (UTS #46, as browsers do) with warning email_idn_converted (also when
+// full-width or other variant characters were mapped to plain ones); invisible characters that
+// UTS #46 removes (soft hyphen, zero-width space, ...) give warning email_invisible_removed; IP
+// addresses ("a@1.2.3.4", "a@[1.2.3.4]") and numeric top-level labels ("a@123.456") are invalid.
+// The domain is lower-cased. Error codes: email_missing, email_invalid (message says what exactly:
+// "no @", "space inside", "domain has no dot", ...), email_too_long. An invalid email has value "".
+// Extra warning (value kept): email_domain_typo ("gmial.com", ".con").
 FieldResult check_email(std::string_view raw);
 
 // LinkedIn profile URL -> "https://www.linkedin.com/in/<slug>". Accepts with or without scheme,
@@ -32,10 +38,11 @@ FieldResult check_email(std::string_view raw);
 FieldResult check_linkedin(std::string_view raw);
 
 // Company website: bare domain or URL -> "https://host" (lower-case host as given, "www." kept;
-// port, path, query and fragment dropped; IDN host -> punycode). Social sites (linkedin.com,
-// facebook.com, ...), IP addresses and email addresses are website_invalid.
+// port, path, query and fragment dropped; the host goes through check_domain, so an IDN host ->
+// punycode). Social sites (linkedin.com, facebook.com, ...), IP addresses, numeric top-level labels
+// and email addresses are website_invalid.
 // Warnings: website_invalid (left out), website_webmail (kept, warned: gmail.com etc.),
-// website_path_dropped (kept).
+// website_path_dropped (kept), website_invisible_removed (kept, the removed character named).
 FieldResult check_website(std::string_view raw);
 
 // first_name, last_name, company_name: trimmed, inner whitespace collapsed.
@@ -46,17 +53,5 @@ FieldResult check_name(std::string_view raw);
 // last = the rest; "Last, First" order recognised; a leading "Dr."/"Mr" before two more words is
 // dropped). Returns false when it cannot (single word; `first` then holds that word).
 bool split_full_name(std::string_view full, std::string& first, std::string& last);
-
-// Lower-cases ASCII letters only (e-mail keys, hosts); other bytes are kept as they are.
-std::string ascii_lower(std::string_view s);
-
-// Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
-// Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
-// result (and every value and message of the checks above) is valid UTF-8.
-std::string collapse_whitespace(std::string_view s);
-
-// UTF-8 domain label(s) -> ASCII with "xn--" labels (RFC 3492 punycode, lower-cased input).
-// Returns false when the input is not valid UTF-8 or a label cannot be encoded.
-bool domain_to_ascii(std::string_view utf8_domain, std::string& out);
 
 }  // namespace pe

@@ -13,6 +13,8 @@
 // A full-name column is used only when no first-name or last-name column is used.
 #include "mapping.hpp"
 
+#include "text.hpp"
+
 #include <array>
 #include <cstddef>
 
@@ -253,7 +255,7 @@ std::string field_label(Field f) {
 }
 
 std::string column_ref(const std::vector<std::string>& headers, int c) {
-  return "column " + std::to_string(c + 1) + " (“" + headers[static_cast<std::size_t>(c)] + "”)";
+  return "column " + std::to_string(c + 1) + " (" + quoted(headers[static_cast<std::size_t>(c)], 80) + ")";
 }
 
 bool parse_column_number(std::string_view key, std::size_t count, std::size_t& index) {

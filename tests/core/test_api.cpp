@@ -407,7 +407,33 @@ TEST(Decide, NotFoundPointsAtTheAddress) {
 TEST(Decide, TooLargePointsAtBatchSize) {
   auto d = decide(http(413, ""), 1, RetryPolicy{}, 0.5, kNow);
   EXPECT_EQ(d.outcome, Outcome::FailBatch);
-  EXPECT_EQ(d.message, "The API rejected this batch as too large (413). Lower the batch size in Settings and send this batch again.");
+  EXPECT_EQ(d.message,
+            "The request was too large for the API (413). Every later batch has the same size, so nothing more "
+            "is sent: lower the batch size in Settings (or --batch-size in the command-line tool) and send this "
+            "batch and the rest again.");
+}
+
+// 413: this batch fails and the run stops, because every later batch is as large; the message names
+// the cause ("too large") and the remedy ("batch size"), with or without a server detail and on any
+// attempt.
+TEST(Decide, TooLargeStopsTheRun) {
+  const std::string bodies[] = {"", "<html>413 Request Entity Too Large</html>",
+                                R"({"title":"Payload Too Large","status":413,"detail":"At most 100 prospects."})"};
+  for (const std::string& body : bodies)
+    for (int attempt : {1, 3}) {
+      auto d = decide(http(413, body), attempt, RetryPolicy{}, 0.5, kNow);
+      EXPECT_EQ(d.outcome, Outcome::FailBatch) << body;
+      EXPECT_TRUE(d.stop_sending) << body;
+      EXPECT_NE(d.message.find("too large"), std::string::npos) << d.message;
+      EXPECT_NE(d.message.find("batch size"), std::string::npos) << d.message;
+      EXPECT_NE(d.message.find("--batch-size"), std::string::npos) << d.message;
+      EXPECT_NE(d.message.find("the rest again"), std::string::npos) << d.message;
+    }
+  auto detail = decide(http(413, bodies[2]), 1, RetryPolicy{}, 0.5, kNow);
+  EXPECT_NE(detail.message.find("(413): At most 100 prospects. "), std::string::npos) << detail.message;
+  // Other client errors concern this batch only: the run goes on.
+  EXPECT_FALSE(decide(http(400, ""), 1, RetryPolicy{}, 0.5, kNow).stop_sending);
+  EXPECT_FALSE(decide(http(422, ""), 1, RetryPolicy{}, 0.5, kNow).stop_sending);
 }
 
 TEST(Decide, RequestTimeout408IsRetried) {
@@ -811,7 +837,7 @@ TEST(ParseStatusResponse, MalformedJson) {
   EXPECT_EQ(e.error, "The status answer is empty.");
   auto u = parse_status_response("{\"uuid\": \"\xFF\"}");  // invalid UTF-8
   EXPECT_FALSE(u.ok);
-  EXPECT_EQ(u.error, "The status answer is not JSON: {\"uuid\": \"?\"}");
+  EXPECT_EQ(u.error, "The status answer is not JSON: {\"uuid\": \"\xEF\xBF\xBD\"}");
 }
 
 TEST(ParseStatusResponse, DeepNestingIsBoundedAndSafe) {

@@ -68,3 +68,159 @@ TEST(Export, RowsOfUnsentBatchesSayNotSent) {
   std::string rep = pe::report_csv(d, 50, {});
   EXPECT_NE(rep.find("1,2,a@example.com,valid,not sent,"), std::string::npos) << rep;
 }
+
+// ---- formula neutralisation after leading whitespace of any kind (OWASP "CSV Injection") --------
+
+namespace {
+
+// Values that a spreadsheet would run as a formula: a trigger (= + - @, also full-width) after
+// leading whitespace or invisible characters of any kind.
+const char* const kHostile[] = {
+    "=HYPERLINK(\"http://x\")",
+    " =HYPERLINK(\"http://x\")",            // ASCII space
+    "\t=1+1",                              // TAB
+    "\r=1+1",                              // CR
+    "\n=1+1",                              // LF
+    "\xC2\xA0=1+1",                        // NBSP
+    "\xE3\x80\x80=1+1",                    // U+3000 ideographic space
+    "\xE2\x80\x83=1+1",                    // U+2003 em space
+    "\xE2\x80\x8B=1+1",                    // U+200B zero-width space
+    "\xEF\xBB\xBF=1+1",                    // U+FEFF BOM
+    "\xE2\x80\xAF+1",                      // U+202F narrow NBSP, then +
+    "\xE1\x9A\x80-1",                      // U+1680 Ogham space mark, then -
+    " \t\xC2\xA0 @SUM(A1)",                // a run of mixed spaces, then @
+    "\xEF\xBC\x9D" "1+1",                  // full-width ＝
+    "\xEF\xBC\x8B" "1",                    // full-width ＋
+    "\xEF\xBC\x8D" "1",                    // full-width －
+    "\xEF\xBC\xA0" "SUM(A1)",              // full-width ＠
+    "\xE3\x80\x80\xEF\xBC\x9D" "1",        // U+3000 then full-width ＝
+    "\xE2\x80\xAE=1+1",                    // U+202E right-to-left override, then =
+};
+
+// The cell as a spreadsheet reads it back (RFC 4180 unquoting of one field).
+std::string unquote(const std::string& cell) {
+  if (cell.empty() || cell[0] != '"') return cell;
+  std::string out;
+  for (std::size_t i = 1; i + 1 < cell.size(); ++i) {
+    out += cell[i];
+    if (cell[i] == '"') ++i;
+  }
+  return out;
+}
+
+// Every CSV field of an export, unquoted (fields may hold line breaks inside quotes).
+std::vector<std::string> fields_of(const std::string& csv) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',' || c == '\n') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (c != '\r' || i + 1 >= csv.size() || csv[i + 1] != '\n') {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// True when the text of a field would not start a formula: it starts with the ' guard, or its first
+// character after whitespace is no trigger.
+bool neutral(const std::string& field) { return !field.empty() && field[0] == '\''; }
+
+// The CSV cell of a value, RFC 4180 quoted: "a""b" for a"b.
+std::string csv_quoted(const std::string& v) {
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+}  // namespace
+
+TEST(CsvCell, NeutralisesAfterLeadingWhitespaceOfAnyKind) {
+  for (const char* v : kHostile) {
+    const std::string cell = pe::csv_cell(v);
+    EXPECT_EQ(unquote(cell), "'" + std::string(v)) << "value: " << v << "\ncell: " << cell;
+  }
+}
+
+TEST(CsvCell, LeavesHarmlessLeadingSpacesAndInnerSignsAlone) {
+  EXPECT_EQ(pe::csv_cell(" Ada"), " Ada");
+  EXPECT_EQ(pe::csv_cell("\xC2\xA0" "Ada"), "\xC2\xA0" "Ada");
+  EXPECT_EQ(pe::csv_cell("a=b"), "a=b");
+  EXPECT_EQ(pe::csv_cell("Smith-Jones"), "Smith-Jones");
+  EXPECT_EQ(pe::csv_cell("   "), "   ");
+  EXPECT_EQ(pe::csv_cell("x\xEF\xBC\x9D"), "x\xEF\xBC\x9D");
+}
+
+// Report: invalid emails are written as they were in the file. Every hostile value must come out
+// neutralised, in the email column as well as in the details that quote it.
+TEST(Export, ReportNeutralisesHostileEmailsInEveryColumn) {
+  std::string csv = "email,first_name\n";
+  for (const char* v : kHostile) csv += csv_quoted(v) + ",Ada\n";
+  Document d;
+  ASSERT_TRUE(d.load(csv, {})) << d.error();
+  ASSERT_EQ(d.row_count(), sizeof(kHostile) / sizeof(kHostile[0]));
+  const std::string rep = pe::report_csv(d, 50, {});
+  std::size_t hostile_seen = 0;
+  for (const std::string& field : fields_of(rep)) {
+    const bool guarded = neutral(field);
+    const std::string f = guarded ? field.substr(1) : field;
+    std::size_t i = 0;
+    // Skip leading whitespace and invisible characters the way a spreadsheet might.
+    auto at = [&](const char* t) { return f.compare(i, std::string(t).size(), t) == 0; };
+    auto fullwidth_trigger = [&] { return at("\xEF\xBC\x9D") || at("\xEF\xBC\x8B") || at("\xEF\xBC\x8D") || at("\xEF\xBC\xA0"); };
+    while (i < f.size()) {
+      const unsigned char c = static_cast<unsigned char>(f[i]);
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { ++i; continue; }
+      if (at("\xC2\xA0")) { i += 2; continue; }
+      if ((c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) && !fullwidth_trigger()) { i += 3; continue; }
+      break;
+    }
+    const bool trigger = i < f.size() && (f[i] == '=' || f[i] == '+' || f[i] == '-' || f[i] == '@' || fullwidth_trigger());
+    if (!trigger) continue;
+    ++hostile_seen;
+    EXPECT_TRUE(guarded) << "field not neutralised: " << field;
+  }
+  EXPECT_GE(hostile_seen, sizeof(kHostile) / sizeof(kHostile[0]));  // at least the email column of each row
+}
+
+// Cleaned CSV: valid rows only, normalised values. Names keep inner characters such as U+200B or
+// U+202E at the start; a formula after them must still be neutralised in every column.
+TEST(Export, CleanedCsvNeutralisesHostileValuesInEveryColumn) {
+  const char* const kNames[] = {
+      "=1+1", "\xE2\x80\x8C=1+1" /* ZWNJ */, "\xE2\x80\xAE=1+1" /* RLO */, "\xEF\xBC\x9D" "1+1", "\xEF\xBC\xA0" "x",
+      "\xE2\x80\x8E+1" /* LRM */, "-1",
+  };
+  std::string csv = "email,first_name,last_name,company_name\n";
+  int n = 0;
+  for (const char* v : kNames)
+    csv += "p" + std::to_string(n++) + "@example.com," + csv_quoted(v) + "," + csv_quoted(v) + "," + csv_quoted(v) + "\n";
+  Document d;
+  ASSERT_TRUE(d.load(csv, {})) << d.error();
+  const std::string out = pe::cleaned_csv(d);
+  const std::vector<std::string> f = fields_of(out);
+  ASSERT_EQ(f.size(), 6u * (1 + sizeof(kNames) / sizeof(kNames[0]))) << out;
+  for (std::size_t r = 0; r < sizeof(kNames) / sizeof(kNames[0]); ++r) {
+    const std::size_t base = 6 * (r + 1);
+    EXPECT_EQ(f[base + 1], "'" + std::string(kNames[r])) << out;  // first_name
+    EXPECT_EQ(f[base + 2], "'" + std::string(kNames[r])) << out;  // last_name
+    EXPECT_EQ(f[base + 4], "'" + std::string(kNames[r])) << out;  // company_name
+  }
+}

@@ -1,0 +1,60 @@
+// The page's out-of-memory path for real (wasm build only): this executable is linked with a small
+// memory limit, the module's emergency reserve (src/wasm/memory_reserve.cpp) and the same guarded
+// load the Embind binding calls (src/wasm/guard.hpp). A file that does not fit must come back as a
+// sentence, leave nothing behind, and the next file must load.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "guard.hpp"
+#include "session.hpp"
+
+namespace {
+
+constexpr std::size_t kMaximumMemoryMb = 128;  // -sMAXIMUM_MEMORY of this executable (CMakeLists.txt)
+
+// Every row gets two warnings (a domain typo, a dropped path): far more memory than the input.
+std::string file_that_does_not_fit() {
+  std::string s = "email,company_website\n";
+  s.reserve(30u << 20);
+  for (int i = 0; s.size() < (28u << 20); ++i) s += "person" + std::to_string(i) + "@gmial.com,https://acme.com/about\n";
+  return s;
+}
+
+}  // namespace
+
+TEST(OutOfMemory, AFileThatDoesNotFitIsAnsweredInWordsAndLeavesNothingBehind) {
+  pe::Session s;
+  const std::string first = pe::wasm::load_or_explain(s, "email\na@acme.com\nb@acme.com\n", "auto", "auto", 50);
+  ASSERT_NE(first.find(R"("ok":true)"), std::string::npos) << first;
+
+  std::string big = file_that_does_not_fit();
+  const std::string answer = pe::wasm::load_or_explain(s, big, "auto", "auto", 50);
+  big.clear();
+  big.shrink_to_fit();
+
+  std::printf("answer: %s\n", answer.substr(0, 260).c_str());
+  const std::string prefix = R"({"ok":false,"error":"This file needs more memory than the page can use (about )";
+  ASSERT_EQ(answer.rfind(prefix, 0), 0u) << answer.substr(0, 400);
+  const std::size_t mb = std::strtoul(answer.c_str() + prefix.size(), nullptr, 10);
+  EXPECT_GT(mb, kMaximumMemoryMb / 2) << answer.substr(0, 400);
+  EXPECT_LE(mb, kMaximumMemoryMb) << answer.substr(0, 400);
+  EXPECT_NE(answer.find(" MB were in use). Validate it with the enrich command-line tool (`enrich validate FILE`), or "
+                        "split it into smaller files.\""),
+            std::string::npos)
+      << answer.substr(0, 400);
+  // Nothing of the first file, nothing of the half-read one.
+  EXPECT_NE(answer.find(R"("summary":{"rows":0,"valid":0,)"), std::string::npos) << answer;
+  EXPECT_FALSE(s.loaded());
+  EXPECT_EQ(s.rows("all", 0, 10), R"({"total":0,"rows":[]})");
+  EXPECT_EQ(s.batch_plan(false), "[]");
+  EXPECT_EQ(s.problems(), "[]");
+  EXPECT_TRUE(pe::wasm::reserve_in_place());
+
+  // The memory came back: the next file loads.
+  const std::string next = pe::wasm::load_or_explain(s, "email\nc@acme.com\n", "auto", "auto", 50);
+  EXPECT_NE(next.find(R"("ok":true)"), std::string::npos) << next;
+  EXPECT_EQ(s.rows("all", 0, 0), R"({"total":1,"rows":[]})");
+}
