@@ -1115,6 +1115,7 @@
   function notSentReason(r) {
     return { cancelled: 'Cancelled: the remaining batches were not sent.', credits: 'Stopped: not enough credits for the remaining batches; they were not sent.',
       auth: 'Stopped: the API key was refused; the remaining batches were not sent.', blocked: 'Stopped: the API could not be reached; the remaining batches were not sent.',
+      too_large: 'Stopped: a batch was too large for the API; the remaining batches were not sent. Lower the batch size in Settings and send them again.',
       error: 'The batches not yet sent were not sent.' }[r] || 'Not sent.';
   }
   function countStates() {

@@ -161,7 +161,9 @@ async function sendBatches(msg) {
           post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered: a.unanswered });
           if (d.stopSending) stopReason = 'credits';
         } else if (d.outcome === 'failed') {
-          post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000) });
+          post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000), stopSending: d.stopSending });
+          // 413: every later batch is as large, so the rest are not sent (the policy says stop).
+          if (d.stopSending) stopReason = 'too_large';
         } else {
           // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
           // no attempt reached the API (it never answered this page), so the batch was not sent.

@@ -18,7 +18,7 @@ const CSV = [
   'erlich@bachmanity.com,Erlich,Bachmanity',
 ].join('\n');
 
-test('a batch over the sandbox\'s body limit, through nginx: one 413, no retry, "lower the batch size"', async () => {
+test('a batch over the sandbox\'s body limit, through nginx: one 413, no retry, the run stops, "lower the batch size"', async () => {
   const sandbox = await h.startSandbox();
   const nginx = await h.startNginx(sandbox.port);
   const browser = await h.launch();
@@ -40,19 +40,21 @@ test('a batch over the sandbox\'s body limit, through nginx: one 413, no retry, 
     // Waits for the run to end: a generous deadline, only reached when something is broken.
     await page.locator('#progress-text').filter({ hasText: /^Finished:/ }).waitFor({ timeout: 300000 });
 
-    // The page: batch 1 failed with the reason and the advice, batch 2 was sent.
+    // The page: batch 1 failed with the reason and the advice; batch 2 (as large a batch size) was
+    // not sent: the run stops at a 413.
     const rows = await page.$$eval('#batches tr', (trs) => trs.map((tr) => {
       const td = tr.querySelectorAll('td');
       return { state: td[2].textContent, result: td[3].textContent };
     }));
-    // The sandbox saw batch 1 once (refused with 413 after reading it whole) and batch 2 once.
+    // The sandbox saw batch 1 once (refused with 413 after reading it whole) and nothing else.
     const posts = (await sandbox.requests()).filter((r) => r.method === 'POST' && r.path === QUEUE_PATH);
-    assert.deepEqual(posts.map((p) => p.response_status), [413, 200], 'one request per batch: the 413 was not retried; the page said: ' + rows[0].result);
+    assert.deepEqual(posts.map((p) => p.response_status), [413], 'one request: the 413 was not retried and the run stopped; the page said: ' + rows[0].result);
     assert.ok(posts[0].body_bytes > LIMIT, 'batch 1 was over the limit: ' + posts[0].body_bytes);
     assert.equal(posts[0].body, null, 'a refused body is not kept');
-    assert.deepEqual(posts[1].body, { prospects: [{ email: 'erlich@bachmanity.com', first_name: 'Erlich', company_name: 'Bachmanity' }] });
 
-    assert.deepEqual(rows.map((r) => r.state), ['failed', 'sent']);
+    assert.deepEqual(rows.map((r) => r.state), ['failed', 'not sent']);
+    assert.match(rows[1].result, /too large/i);
+    assert.match(await page.locator('#alert-text').textContent(), /batch size/i);
     // The wording of decide() may change; it keeps "too large" and "batch size" (case aside).
     assert.match(rows[0].result, /too large/i);
     assert.match(rows[0].result, /batch size/i);
