@@ -816,13 +816,18 @@ bool split_full_name(std::string_view full, std::string& first, std::string& las
     static const char* const kTitles[] = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau"};
     for (const char* t : kTitles)
       if (title == t) {
-        s = s.substr(sp + 1);
-        sp = s.find(' ');
+        // Trimmed again: an invisible character after the title is not a word.
+        std::string rest = collapse_whitespace(std::string_view(s).substr(sp + 1));
+        if (rest.find(' ') != std::string::npos) {
+          s = std::move(rest);
+          sp = s.find(' ');
+        }
         break;
       }
   }
-  first = s.substr(0, sp);
-  last = s.substr(sp + 1);
+  // Each name trimmed like check_name does: a zero-width space or BOM next to the cut is not kept.
+  first = collapse_whitespace(std::string_view(s).substr(0, sp));
+  last = collapse_whitespace(std::string_view(s).substr(sp + 1));
   return true;
 }
 

@@ -590,6 +590,33 @@ TEST(SplitFullName, CannotSplit) {
   EXPECT_EQ(f, "Ada");
 }
 
+// Found by tests/fuzz/fuzz_fields (reproducer in tests/fuzz/corpus/fields/): an invisible
+// character next to the space where the name is cut (zero-width space, word joiner, BOM) stayed at
+// the edge of a split name and went into the request, while every other name is trimmed of them.
+TEST(SplitFullName, InvisibleCharactersAtTheCutAreTrimmed) {
+  std::string f, l;
+  ASSERT_TRUE(pe::split_full_name("Ada \xE2\x80\x8BLovelace", f, l));  // zero-width space
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ada\xE2\x81\xA0 Lovelace", f, l));  // word joiner
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ms \xE2\x80\x8B" "Ada King", f, l));  // after a dropped title
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "King");
+  ASSERT_TRUE(pe::split_full_name("Dr \xE2\x80\x8B Lovelace", f, l));  // one real word after the title: kept
+  EXPECT_EQ(f, "Dr");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ada,\xEF\xBB\xBFLovelace,PhD", f, l));  // BOM, several commas
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace PhD");
+  // The fuzzer's input: the names come out as check_name would leave them.
+  ASSERT_TRUE(pe::split_full_name("\x1B,\xEF\xBB\xBF,],\x1D,", f, l));
+  EXPECT_EQ(f, pe::collapse_whitespace(f));
+  EXPECT_EQ(l, pe::collapse_whitespace(l));
+  EXPECT_EQ(l, "] \x1D");
+}
+
 // ------------------------------------------------------------------ robustness
 
 TEST(FieldsRobustness, RandomBytesNeverCrashAndOutputIsUtf8) {
