@@ -127,6 +127,7 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
         if (f.code == "csv_field_too_large" || f.code == "csv_too_many_columns")
           error_ = "Line " + std::to_string(f.line) + ": " + f.message;
     if (error_.empty()) error_ = "The file could not be read as CSV.";
+    headers_.clear();  // only part of the file was read: remap() must not make that part usable
     return false;
   }
   // A reader error in the header record (an unclosed quote) means the column names, and usually

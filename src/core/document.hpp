@@ -45,7 +45,7 @@ class Document {
   // Reads a whole export. Returns false when it cannot be read at all (error() says why and what
   // to do): empty input, no header, a reader error in the header record (an unclosed quote; the
   // reader's finding is kept in file_findings() and headers() is left empty), no email column, or a
-  // fatal reader error.
+  // fatal reader error (headers() is left empty too: a remap cannot use a file read only in part).
   bool load(std::string_view bytes, const LoadOptions& opt);
   const std::string& error() const { return error_; }
 
