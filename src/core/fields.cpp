@@ -106,6 +106,19 @@ bool is_space_cp(char32_t cp) {
 // Invisible characters that copy-paste leaves at the ends of values: removed there only.
 bool is_edge_invisible(char32_t cp) { return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF; }
 
+// s without the zero-width spaces, word joiners and BOMs at its ends (is_edge_invisible).
+std::string_view trim_invisible(std::string_view s) {
+  static const std::string_view kInvisible[] = {"\xE2\x80\x8B", "\xE2\x81\xA0", "\xEF\xBB\xBF"};
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (std::string_view v : kInvisible) {
+      if (s.substr(0, v.size()) == v) s.remove_prefix(v.size()), cut = true;
+      if (ends_with(s, v)) s.remove_suffix(v.size()), cut = true;
+    }
+  }
+  return s;
+}
+
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)
@@ -625,7 +638,9 @@ FieldResult check_linkedin(std::string_view raw) {
   while (i < path.size()) {
     std::size_t j = path.find_first_of("/\\", i);
     if (j == std::string_view::npos) j = path.size();
-    if (j > i) seg.push_back(path.substr(i, j - i));
+    // Invisible characters pasted at the ends of a segment are dropped, as at the ends of a value.
+    const std::string_view part = trim_invisible(path.substr(i, j - i));
+    if (!part.empty()) seg.push_back(part);
     i = j + 1;
   }
   if (!seg.empty() && lower(seg[0]) == "mwlite") seg.erase(seg.begin());  // LinkedIn Lite links

@@ -338,6 +338,23 @@ TEST(CheckLinkedin, KeepsPercentEncodingAndUnicodeSlugAsGiven) {
   EXPECT_EQ(pe::check_linkedin("linkedin.com/in/jürgen-müller").value, "https://www.linkedin.com/in/jürgen-müller");
 }
 
+// Found by tests/fuzz/fuzz_fields (reproducer in tests/fuzz/corpus/fields/): a zero-width space,
+// word joiner or BOM pasted at the end of the profile name, before a query, fragment or slash, was
+// kept in the URL sent, and checking that URL again dropped it (the check was not idempotent).
+TEST(CheckLinkedin, InvisibleCharactersAroundTheProfileNameAreDropped) {
+  const std::string want = "https://www.linkedin.com/in/J%C3%B6";
+  EXPECT_EQ(pe::check_linkedin("de.linkedin.com/in/J%C3%B6\xE2\x81\xA0#a").value, want);  // word joiner
+  EXPECT_EQ(pe::check_linkedin("linkedin.com/in/J%C3%B6\xE2\x80\x8B/").value, want);      // zero-width space
+  EXPECT_EQ(pe::check_linkedin("linkedin.com/in/\xEF\xBB\xBFJ%C3%B6?trk=x").value, want);  // BOM
+  EXPECT_EQ(pe::check_linkedin(want).value, want);
+  // Nothing but an invisible character is no profile name.
+  FieldResult none = pe::check_linkedin("linkedin.com/in/\xE2\x80\x8B/x");
+  EXPECT_EQ(none.value, "https://www.linkedin.com/in/x");
+  FieldResult empty = pe::check_linkedin("linkedin.com/in/\xE2\x80\x8B?x");
+  EXPECT_EQ(empty.value, "");
+  EXPECT_EQ(codes(empty), "linkedin_not_profile");
+}
+
 TEST(CheckLinkedin, AcceptsLegacyPubProfiles) {
   EXPECT_EQ(pe::check_linkedin("http://www.linkedin.com/pub/jane-doe/1a/2b/3c/?trk=x").value,
             "https://www.linkedin.com/pub/jane-doe/1a/2b/3c");
