@@ -2,7 +2,9 @@
 # Builds the libFuzzer targets (tests/fuzz/) with clang, AddressSanitizer and UBSan in build/fuzz,
 # and runs each on its committed seed corpus for SECONDS (default 60).
 #   scripts/fuzz.sh [SECONDS] [TARGET ...]     targets: reader decoder fields document api (all by default)
-# New inputs the fuzzer finds go to build/fuzz/corpus/<target>/ (not committed). A crash or a broken
+# New inputs the fuzzer finds go to build/fuzz/corpus/<target>/ (not committed; FUZZ_WORK=DIR puts
+# them in DIR/<target>/ instead, which scripts/test.sh uses to start from the seeds each time, so
+# that its run time does not grow with the corpus of earlier runs). A crash or a broken
 # invariant stops that target; its input is saved in build/fuzz/crashes/<target>/ and its path
 # printed. Replay one with: build/fuzz/fuzz_<target> <path>. Exits non-zero if any target failed.
 set -uo pipefail
@@ -26,7 +28,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 pass=0 fail=0
 for t in "${TARGETS[@]}"; do
-  seeds=tests/fuzz/corpus/$t work=build/fuzz/corpus/$t crashes=build/fuzz/crashes/$t log=build/fuzz/$t.log
+  seeds=tests/fuzz/corpus/$t work=${FUZZ_WORK:-build/fuzz/corpus}/$t crashes=build/fuzz/crashes/$t log=build/fuzz/$t.log
   [ -d "$seeds" ] || { echo "fuzz_$t: no seed corpus at $seeds"; fail=$((fail + 1)); continue; }
   mkdir -p "$work" "$crashes"
   # The first corpus directory receives new inputs: the working copy, never the committed seeds.
