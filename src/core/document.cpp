@@ -139,6 +139,7 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
           error_ = "Line " + std::to_string(f.line) + ": " + f.message;
     if (error_.empty()) error_ = "The file could not be read as CSV.";
     drop_rows();
+    headers_.clear();  // only part of the file was read: remap() must not make that part usable
     return false;
   }
   // A reader error in the header record (an unclosed quote) means the column names, and usually

@@ -45,9 +45,10 @@ class Document {
   // Reads a whole export. Returns false when it cannot be read at all (error() says why and what
   // to do): empty input, no header, a reader error in the header record (an unclosed quote; the
   // reader's finding is kept in file_findings() and headers() is left empty), no email column, or a
-  // fatal reader error. The previous document is gone in every case: after a false there are no
-  // rows (except with no email column: the rows are kept, all invalid, for remap()), and when it
-  // throws (std::bad_alloc) the document is empty.
+  // fatal reader error (headers() is left empty too: a remap cannot use a file read only in part).
+  // The previous document is gone in every case: after a false there are no rows (except with no
+  // email column: the rows are kept, all invalid, for remap()), and when it throws (std::bad_alloc)
+  // the document is empty.
   bool load(std::string_view bytes, const LoadOptions& opt);
   const std::string& error() const { return error_; }
 

@@ -390,7 +390,9 @@ FieldResult check_linkedin(std::string_view raw) {
   while (i < path.size()) {
     std::size_t j = path.find_first_of("/\\", i);
     if (j == std::string_view::npos) j = path.size();
-    if (j > i) seg.push_back(path.substr(i, j - i));
+    // Invisible characters pasted at the ends of a segment are dropped, as at the ends of a value.
+    const std::string_view part = trim_invisible(path.substr(i, j - i));
+    if (!part.empty()) seg.push_back(part);
     i = j + 1;
   }
   if (!seg.empty() && lower(seg[0]) == "mwlite") seg.erase(seg.begin());  // LinkedIn Lite links
@@ -582,13 +584,18 @@ bool split_full_name(std::string_view full, std::string& first, std::string& las
     static const char* const kTitles[] = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau"};
     for (const char* t : kTitles)
       if (title == t) {
-        s = s.substr(sp + 1);
-        sp = s.find(' ');
+        // Trimmed again: an invisible character after the title is not a word.
+        std::string rest = collapse_whitespace(std::string_view(s).substr(sp + 1));
+        if (rest.find(' ') != std::string::npos) {
+          s = std::move(rest);
+          sp = s.find(' ');
+        }
         break;
       }
   }
-  first = s.substr(0, sp);
-  last = s.substr(sp + 1);
+  // Each name trimmed like check_name does: a zero-width space or BOM next to the cut is not kept.
+  first = collapse_whitespace(std::string_view(s).substr(0, sp));
+  last = collapse_whitespace(std::string_view(s).substr(sp + 1));
   return true;
 }
 

@@ -150,6 +150,18 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
+std::string_view trim_invisible(std::string_view s) {
+  static const std::string_view kInvisible[] = {"\xE2\x80\x8B", "\xE2\x81\xA0", "\xEF\xBB\xBF"};
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (std::string_view v : kInvisible) {
+      if (s.substr(0, v.size()) == v) s.remove_prefix(v.size()), cut = true;
+      if (ends_with(s, v)) s.remove_suffix(v.size()), cut = true;
+    }
+  }
+  return s;
+}
+
 std::string collapse_whitespace(std::string_view s) {
   // Fast path, the common case: printable ASCII with single inner spaces and none at the ends.
   {

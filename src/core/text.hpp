@@ -57,6 +57,10 @@ std::string code_point_name(char32_t cp);
 
 // ---- whitespace
 
+// s without the zero-width spaces (U+200B), word joiners (U+2060) and BOMs (U+FEFF) that
+// copy-paste leaves at its ends; nothing inside is touched.
+std::string_view trim_invisible(std::string_view s);
+
 // Trims ASCII and Unicode spaces (NBSP) at both ends and collapses inner runs of whitespace.
 // Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
 // result is valid UTF-8.

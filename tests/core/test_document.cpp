@@ -308,6 +308,22 @@ TEST(Document, UnclosedQuoteInTheHeaderFailsWithTheReadersMessage) {
   EXPECT_NE(d.error().find("line 3"), std::string::npos) << d.error();
 }
 
+// Found with tests/fuzz/fuzz_document (reproducer tests/fuzz/corpus/document/too_many_columns):
+// after reading stopped on a record with too many columns, a remap (the page offers the columns
+// it was given) turned the rows read so far into a usable document, and every row after the
+// broken record silently vanished from the check and the batches.
+TEST(Document, ReadingStoppedByAReaderErrorCannotBeRemappedIntoUse) {
+  const std::string csv = "email,name\na@x.co,Ada\nb@x.co" + std::string(4100, ',') + "\nc@x.co,Cy\n";
+  Document d;
+  EXPECT_FALSE(d.load(csv, {}));
+  EXPECT_NE(d.error().find("line 3"), std::string::npos) << d.error();
+  EXPECT_NE(d.error().find("reading stopped"), std::string::npos) << d.error();
+  EXPECT_TRUE(has_code(d.file_findings(), "csv_too_many_columns"));
+  EXPECT_TRUE(d.headers().empty()) << "no columns to offer for mapping: the file must be fixed first";
+  EXPECT_FALSE(d.remap({})) << "rows after the broken record would be dropped without a word";
+  EXPECT_FALSE(d.remap({{"#1", Field::Email}}));
+}
+
 TEST(Document, OverrideThatMatchesNoColumnIsAWarning) {
   const std::string csv = "email,First  Name\na@example.com,Ann\n";
   Document d;

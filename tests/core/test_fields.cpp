@@ -343,6 +343,23 @@ TEST(CheckLinkedin, KeepsPercentEncodingAndUnicodeSlugAsGiven) {
   EXPECT_EQ(pe::check_linkedin("linkedin.com/in/jürgen-müller").value, "https://www.linkedin.com/in/jürgen-müller");
 }
 
+// Found by tests/fuzz/fuzz_fields (reproducer in tests/fuzz/corpus/fields/): a zero-width space,
+// word joiner or BOM pasted at the end of the profile name, before a query, fragment or slash, was
+// kept in the URL sent, and checking that URL again dropped it (the check was not idempotent).
+TEST(CheckLinkedin, InvisibleCharactersAroundTheProfileNameAreDropped) {
+  const std::string want = "https://www.linkedin.com/in/J%C3%B6";
+  EXPECT_EQ(pe::check_linkedin("de.linkedin.com/in/J%C3%B6\xE2\x81\xA0#a").value, want);  // word joiner
+  EXPECT_EQ(pe::check_linkedin("linkedin.com/in/J%C3%B6\xE2\x80\x8B/").value, want);      // zero-width space
+  EXPECT_EQ(pe::check_linkedin("linkedin.com/in/\xEF\xBB\xBFJ%C3%B6?trk=x").value, want);  // BOM
+  EXPECT_EQ(pe::check_linkedin(want).value, want);
+  // Nothing but an invisible character is no profile name.
+  FieldResult none = pe::check_linkedin("linkedin.com/in/\xE2\x80\x8B/x");
+  EXPECT_EQ(none.value, "https://www.linkedin.com/in/x");
+  FieldResult empty = pe::check_linkedin("linkedin.com/in/\xE2\x80\x8B?x");
+  EXPECT_EQ(empty.value, "");
+  EXPECT_EQ(codes(empty), "linkedin_not_profile");
+}
+
 TEST(CheckLinkedin, AcceptsLegacyPubProfiles) {
   EXPECT_EQ(pe::check_linkedin("http://www.linkedin.com/pub/jane-doe/1a/2b/3c/?trk=x").value,
             "https://www.linkedin.com/pub/jane-doe/1a/2b/3c");
@@ -593,6 +610,33 @@ TEST(SplitFullName, CannotSplit) {
   EXPECT_EQ(f, "Lovelace");
   EXPECT_FALSE(pe::split_full_name(", Ada", f, l));
   EXPECT_EQ(f, "Ada");
+}
+
+// Found by tests/fuzz/fuzz_fields (reproducer in tests/fuzz/corpus/fields/): an invisible
+// character next to the space where the name is cut (zero-width space, word joiner, BOM) stayed at
+// the edge of a split name and went into the request, while every other name is trimmed of them.
+TEST(SplitFullName, InvisibleCharactersAtTheCutAreTrimmed) {
+  std::string f, l;
+  ASSERT_TRUE(pe::split_full_name("Ada \xE2\x80\x8BLovelace", f, l));  // zero-width space
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ada\xE2\x81\xA0 Lovelace", f, l));  // word joiner
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ms \xE2\x80\x8B" "Ada King", f, l));  // after a dropped title
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "King");
+  ASSERT_TRUE(pe::split_full_name("Dr \xE2\x80\x8B Lovelace", f, l));  // one real word after the title: kept
+  EXPECT_EQ(f, "Dr");
+  EXPECT_EQ(l, "Lovelace");
+  ASSERT_TRUE(pe::split_full_name("Ada,\xEF\xBB\xBFLovelace,PhD", f, l));  // BOM, several commas
+  EXPECT_EQ(f, "Ada");
+  EXPECT_EQ(l, "Lovelace PhD");
+  // The fuzzer's input: the names come out as check_name would leave them.
+  ASSERT_TRUE(pe::split_full_name("\x1B,\xEF\xBB\xBF,],\x1D,", f, l));
+  EXPECT_EQ(f, pe::collapse_whitespace(f));
+  EXPECT_EQ(l, pe::collapse_whitespace(l));
+  EXPECT_EQ(l, "] \x1D");
 }
 
 // ------------------------------------------------------------------ robustness
