@@ -1,29 +1,40 @@
-// enrich: the native command over the same core as the page.
+// enrich: the native command over the same core as the page. It streams: the input is read in
+// chunks, and what is found is written as it is found, so memory does not grow with the input
+// (apart from the duplicate index of `validate` and `batches`).
 //   enrich parse FILE|-                      records as a JSON array of objects keyed by header
-//   enrich validate FILE|-                   JSON report (encoding, delimiter, columns, summary, issues)
+//   enrich validate FILE|- [--format F]      JSON report (encoding, delimiter, columns, issues, summary),
+//                                            or JSON Lines (one line per issue, then a summary line)
 //   enrich batches FILE|- [--batch-size N]   one request body per line (JSON Lines)
-// Options: --delimiter D, --encoding E, --map HEADER=FIELD (repeatable), --batch-size N.
-// Exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read.
+// Options: --delimiter D, --encoding E, --map HEADER=FIELD (repeatable), --batch-size N, --format F.
+// Exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read (or reading
+// stopped part way: the output then covers only what was read before).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "csv_stream.hpp"
 #include "document.hpp"
+#include "json_out.hpp"
+#include "stream_check.hpp"
 
 namespace {
 
 const char* kUsage =
     "usage: enrich parse|validate|batches FILE|- [options]\n"
     "  parse      print the records as a JSON array of objects keyed by header\n"
-    "  validate   print a JSON report: encoding, delimiter, columns, summary, issues\n"
+    "  validate   print a JSON report: encoding, delimiter, columns, issues, summary\n"
     "  batches    print each request body, one per line (JSON Lines)\n"
     "options:\n"
     "  --delimiter D       , ; tab | (default: detected)\n"
@@ -31,32 +42,126 @@ const char* kUsage =
     "  --map HEADER=FIELD  map a column (by header text or #N) to email, first_name, last_name,\n"
     "                      full_name, linkedin_url, company_name, company_website or ignore\n"
     "  --batch-size N      prospects per request (default 50)\n"
+    "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
+    "                      then one line with encoding, delimiter, columns and summary)\n"
     "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n";
 
+constexpr std::size_t kChunk = 1u << 20;  // bytes read at a time
+constexpr std::size_t kFlushAt = 1u << 20;  // output buffered before it is written
+
+std::size_t g_bytes_read = 0;  // for the out-of-memory message
+
 int fail(const std::string& msg) {
-  std::cerr << "enrich: " << msg << "\n";
+  std::fflush(stdout);
+  std::fprintf(stderr, "enrich: %s\n", msg.c_str());
   return 1;
 }
 
-bool read_input(const std::string& path, std::string& out, std::string& err) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    out = ss.str();
+// A file or standard input, read with read(2): a chunk is handed on as soon as it arrives, so a pipe
+// is checked while it is being written.
+class Input {
+ public:
+  ~Input() {
+    if (fd_ > 0) ::close(fd_);
+  }
+  bool open(const std::string& path, std::string& err) {
+    path_ = path;
+    if (path == "-") {
+      fd_ = 0;
+      path_ = "standard input";
+    } else {
+      fd_ = ::open(path.c_str(), O_RDONLY);
+      if (fd_ < 0) {
+        err = "cannot open " + path + ": " + std::strerror(errno) + "; check the path and that the file is readable";
+        return false;
+      }
+    }
+    struct stat st;
+    regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err = "cannot open " + path + ": check the path and that the file is readable";
+  // Bytes read into buf (0 at the end of the input); -1 with err set on a read error.
+  long read(char* buf, std::size_t n, std::string& err) {
+    for (;;) {
+      const ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) {
+        g_bytes_read += static_cast<std::size_t>(r);
+        return static_cast<long>(r);
+      }
+      if (errno == EINTR) continue;
+      err = "cannot read " + path_ + ": " + std::strerror(errno);
+      return -1;
+    }
+  }
+  // A regular file can be read twice: once to detect the encoding on all of it, then to check it.
+  bool regular() const { return regular_; }
+  bool rewind() { return ::lseek(fd_, 0, SEEK_SET) == 0; }
+
+ private:
+  int fd_ = -1;
+  bool regular_ = false;
+  std::string path_;
+};
+
+// Standard output through one buffer, written out when it is large and whenever the input is
+// waited for (flush()), so that what was found so far is never held back.
+class Output {
+ public:
+  std::string& buf() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= kFlushAt) flush();
+  }
+  void flush() {
+    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    buf_.clear();
+    std::fflush(stdout);
+    if (!err_.empty()) std::fwrite(err_.data(), 1, err_.size(), stderr);
+    err_.clear();
+  }
+  std::string& err() { return err_; }  // standard error, flushed with standard output
+
+ private:
+  std::string buf_, err_;
+};
+
+// Reads the whole input through feed(bytes) until it ends, feed returns false or an error.
+template <typename Feed>
+bool pump(Input& in, Output& out, std::string& err, Feed feed) {
+  std::vector<char> chunk(kChunk);
+  for (;;) {
+    const long n = in.read(chunk.data(), chunk.size(), err);
+    if (n < 0) return false;
+    if (n == 0) return true;
+    const bool more = feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+    out.flush();
+    if (!more) return true;
+  }
+}
+
+// The encoding of Auto for a regular file: detected on the whole file, as the page does on a
+// whole file (a stream detects on its first bytes). The file is then read again from the start.
+bool resolve_encoding(Input& in, pe::Encoding& enc, std::string& err) {
+  if (enc != pe::Encoding::Auto || !in.regular()) return true;
+  pe::EncodingSniffer sniffer;
+  std::vector<char> chunk(kChunk);
+  for (;;) {
+    const long n = in.read(chunk.data(), chunk.size(), err);
+    if (n < 0) return false;
+    if (n == 0) break;
+    sniffer.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+  }
+  g_bytes_read = 0;
+  if (!in.rewind()) {
+    err = std::string("cannot read the input again: ") + std::strerror(errno);
     return false;
   }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  enc = sniffer.result();
   return true;
 }
 
 // The JSON objects of `parse` are keyed by header, so columns that share a header name collapse into
 // one key (the last value wins). Says so on stderr, once per duplicated header.
-void warn_duplicate_headers(const std::vector<std::string>& headers) {
+void warn_duplicate_headers(const std::vector<std::string>& headers, std::string& err) {
   std::vector<std::vector<std::size_t>> groups;  // 1-based columns per distinct header, in order
   std::unordered_map<std::string_view, std::size_t> group_of;
   for (std::size_t i = 0; i < headers.size(); ++i) {
@@ -69,49 +174,143 @@ void warn_duplicate_headers(const std::vector<std::string>& headers) {
     std::string list;
     for (std::size_t k = 0; k < cols.size(); ++k)
       list += (k == 0 ? "" : k + 1 == cols.size() ? " and " : ", ") + std::to_string(cols[k]);
-    std::cerr << "enrich: warning: header “" << headers[cols[0] - 1] << "” appears in columns " << list
-              << "; parse output keeps the last value\n";
+    err += "enrich: warning: header “" + headers[cols[0] - 1] + "” appears in columns " + list +
+           "; parse output keeps the last value\n";
   }
 }
 
-int cmd_parse(const std::string& text, const pe::LoadOptions& opt) {
-  pe::Decoded dec = pe::decode_all(text, opt.encoding);
-  pe::CsvOptions copt;
-  copt.delimiter = opt.delimiter ? opt.delimiter : pe::detect_delimiter(std::string_view(dec.text).substr(0, 65536));
-  std::vector<std::string> headers;
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+int cmd_parse(Input& in, const pe::LoadOptions& opt) {
+  Output out;
+  std::optional<pe::RecordJson> record_json;
+  std::size_t records = 0;
   bool error = false;
-  pe::CsvReader reader(
-      copt,
+  pe::CsvStream::Options sopt;
+  sopt.encoding = opt.encoding;
+  sopt.delimiter = opt.delimiter;
+  sopt.refuse_binary = false;
+  pe::CsvStream stream(
+      sopt,
       [&](const pe::CsvRecord& rec) {
         if (rec.row == 0) {
-          headers.assign(rec.fields.begin(), rec.fields.end());
-          warn_duplicate_headers(headers);
+          std::vector<std::string> headers(rec.fields.begin(), rec.fields.end());
+          warn_duplicate_headers(headers, out.err());
+          record_json.emplace(headers);
           return;
         }
-        nlohmann::ordered_json o = nlohmann::ordered_json::object();
-        for (std::size_t i = 0; i < headers.size(); ++i)
-          o[headers[i]] = i < rec.fields.size() ? std::string(rec.fields[i]) : std::string();
-        out.push_back(std::move(o));
+        out.buf() += records++ == 0 ? "[" : ",";
+        record_json->append(out.buf(), rec.fields);
+        out.maybe_flush();
       },
       [&](pe::Finding&& f) {
         if (f.severity == pe::Severity::Error) error = true;
-        std::cerr << "line " << f.line << ": " << pe::severity_name(f.severity) << " " << f.code << ": "
-                  << f.message << "\n";
+        out.err() += "line " + std::to_string(f.line) + ": " + pe::severity_name(f.severity) + " " + f.code + ": " +
+                     f.message + "\n";
       });
-  reader.feed(dec.text);
-  reader.finish();
-  if (reader.fatal()) return 1;
-  std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  std::string err;
+  const bool read = pump(in, out, err, [&](std::string_view bytes) {
+    stream.feed(bytes);
+    return !stream.fatal();
+  });
+  if (read) stream.finish();
+  // Close the array, also when reading stopped part way: what was read is valid JSON.
+  if (records > 0 || (read && !stream.fatal())) out.buf() += records == 0 ? "[]\n" : "]\n";
+  out.flush();
+  if (!read) return fail(err);
+  if (stream.fatal()) return 1;  // the reader's message is on stderr
   return error ? 2 : 0;
 }
 
-}  // namespace
+// --map keys that name no column: a usage error, reported before anything they may have caused
+// (such as "no email column"). "" when there are none.
+std::string unknown_mapping(const std::vector<pe::Finding>& file_findings) {
+  std::string unknown;
+  for (const pe::Finding& f : file_findings)
+    if (f.code == "mapping_unknown_column") unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
+  return unknown;
+}
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+enum class Format { Json, Jsonl };
+
+// validate and batches: the streaming check.
+int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std::size_t batch_size, Format format) {
+  Output out;
+  const bool validate = cmd == "validate";
+  const bool json = format == Format::Json;
+  std::string usage_error;
+  bool first_issue = true;
+  pe::StreamChecker* checker = nullptr;
+  pe::StreamChecker::Callbacks cb;
+  auto file_json = [&](std::string& o) {  // "encoding":...,"delimiter":...,"columns":[...]
+    o += "\"encoding\":";
+    pe::append_json_string(o, pe::encoding_name(checker->encoding()));
+    o += ",\"delimiter\":";
+    pe::append_json_string(o, std::string(1, checker->delimiter()));
+    o += ",\"columns\":";
+    pe::append_columns_json(o, checker->columns());
+  };
+  cb.on_start = [&] {
+    usage_error = unknown_mapping(checker->file_findings());
+    if (!usage_error.empty()) {
+      checker->stop();
+      return;
+    }
+    if (validate && json) {
+      out.buf() += "{";
+      file_json(out.buf());
+      out.buf() += ",\"issues\":[";
+    }
+  };
+  if (validate) {
+    cb.on_finding = [&](const pe::Finding& f) {
+      if (json && !first_issue) out.buf() += ',';
+      first_issue = false;
+      pe::append_finding_json(out.buf(), f);
+      if (!json) out.buf() += '\n';
+      out.maybe_flush();
+    };
+  } else {
+    cb.on_batch = [&](const std::string& body) {
+      out.buf() += body;
+      out.buf() += '\n';
+      out.maybe_flush();
+    };
+  }
+  pe::StreamChecker check(opt, batch_size, std::move(cb));
+  checker = &check;
+
+  std::string err;
+  const bool read = pump(in, out, err, [&](std::string_view bytes) {
+    check.feed(bytes);
+    return !check.failed();
+  });
+  const bool complete = read && check.finish();
+  if (!usage_error.empty()) return fail(usage_error);  // nothing was written
+  if (!check.started()) {
+    if (!read) return fail(err);
+    const std::string unknown = unknown_mapping(check.file_findings());
+    return fail(unknown.empty() ? check.error() : unknown);
+  }
+  if (validate) {  // close the report, also when reading stopped part way
+    if (json) {
+      out.buf() += "],\"summary\":";
+    } else {
+      out.buf() += "{";
+      file_json(out.buf());
+      out.buf() += ",\"summary\":";
+    }
+    pe::append_summary_json(out.buf(), check.summary());
+    out.buf() += "}\n";
+  }
+  out.flush();
+  if (!read) return fail(err);
+  if (!complete) return fail(check.error() + " The output covers only the rows before that point.");
+  const pe::Summary s = check.summary();
+  return s.invalid + s.duplicates > 0 ? 2 : 0;
+}
+
+int run(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
-    std::cout << kUsage;
+    std::fputs(kUsage, stdout);
     return args.empty() ? 1 : 0;
   }
   const std::string cmd = args[0];
@@ -120,6 +319,7 @@ int main(int argc, char** argv) {
   std::string path;
   pe::LoadOptions opt;
   std::size_t batch_size = pe::kDefaultBatchSize;
+  Format format = Format::Json;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& v) {
@@ -146,6 +346,10 @@ int main(int argc, char** argv) {
       long n = value(v) ? std::strtol(v.c_str(), &end, 10) : 0;
       if (n < 1 || n > 10000 || !end || *end) return fail("--batch-size takes a whole number from 1 to 10000");
       batch_size = static_cast<std::size_t>(n);
+    } else if (a == "--format") {
+      if (!value(v) || (v != "json" && v != "jsonl")) return fail("--format takes json or jsonl");
+      if (cmd != "validate") return fail("--format applies to validate only (batches always prints JSON Lines)");
+      format = v == "json" ? Format::Json : Format::Jsonl;
     } else if (path.empty() && (a == "-" || a.rfind("--", 0) != 0)) {
       path = a;
     } else {
@@ -154,24 +358,35 @@ int main(int argc, char** argv) {
   }
   if (path.empty()) return fail("missing FILE (use - for standard input)\n" + std::string(kUsage));
 
-  std::string bytes, err;
-  if (!read_input(path, bytes, err)) return fail(err);
-  if (cmd == "parse") return cmd_parse(bytes, opt);
+  Input in;
+  std::string err;
+  if (!in.open(path, err)) return fail(err);
+  if (!resolve_encoding(in, opt.encoding, err)) return fail(err);
+  if (cmd == "parse") return cmd_parse(in, opt);
+  return cmd_check(in, cmd, opt, batch_size, format);
+}
 
-  pe::Document doc;
-  const bool loaded = doc.load(bytes, opt);
-  // A --map key that names no column is a usage error, reported before anything it may have caused
-  // (such as "no email column").
-  std::string unknown;
-  for (const pe::Finding& f : doc.file_findings())
-    if (f.code == "mapping_unknown_column") unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
-  if (!unknown.empty()) return fail(unknown);
-  if (!loaded) return fail(doc.error());
-  if (cmd == "validate") {
-    std::cout << pe::validation_report_json(doc, batch_size) << "\n";
-  } else {
-    for (const auto& rows : doc.batch_rows(batch_size)) std::cout << doc.batch_body(rows) << "\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::bad_alloc&) {
+    // No allocation from here on: the message is formatted on the stack.
+    std::fflush(stdout);
+    char msg[512];
+    std::snprintf(msg, sizeof msg,
+                  "enrich: out of memory after reading %zu bytes of the input. The check keeps about 30 to 60 "
+                  "bytes per distinct email (to find duplicates); everything else is read and written as it "
+                  "goes. Free some memory, or split the file into smaller files and check each. Any output "
+                  "written so far is incomplete.\n",
+                  g_bytes_read);
+    std::fputs(msg, stderr);
+    return 1;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "enrich: internal error: %s. Any output written so far is incomplete; please report "
+                         "this with the command line used.\n", e.what());
+    return 1;
   }
-  pe::Summary s = doc.summary(batch_size);
-  return s.invalid + s.duplicates > 0 ? 2 : 0;
 }

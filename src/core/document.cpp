@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "csv_stream.hpp"
 #include "fields.hpp"
+#include "json_out.hpp"
 #include "text.hpp"
 
 namespace pe {
@@ -21,29 +23,6 @@ std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_ha
 void add_notes(std::vector<Finding>& out, std::size_t row, std::size_t line, const char* field,
                const FieldResult& r) {
   for (const Note& n : r.notes) out.push_back(Finding{row, line, field, n.severity, n.code, n.message});
-}
-
-// Recognises files that are not text at all, so that the user is told what they loaded instead
-// of seeing a garbled header. nullptr = looks like text.
-const char* binary_kind(std::string_view b) {
-  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
-  if (starts("PK\x03\x04")) return "a zip archive (an Excel .xlsx workbook, a Numbers file or a .zip)";
-  if (starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return "an old Excel workbook (.xls)";
-  if (starts("%PDF")) return "a PDF document";
-  if (starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts("GIF8")) return "an image";
-  const bool utf16 = starts("\xFF\xFE") || starts("\xFE\xFF");
-  if (utf16) return nullptr;
-  // UTF-16 without a BOM is text with a NUL in every other byte; other NULs mean binary.
-  const std::string_view head = b.substr(0, 4096);
-  std::size_t nul = 0, even = 0;
-  for (std::size_t i = 0; i < head.size(); ++i)
-    if (head[i] == '\0') {
-      ++nul;
-      if (i % 2 == 0) ++even;
-    }
-  const bool looks_utf16 = nul * 2 + 2 >= head.size() && (even == 0 || even == nul);
-  if (nul > 0 && !looks_utf16) return "binary data";
-  return nullptr;
 }
 
 }  // namespace
@@ -69,40 +48,20 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
     }
   } reset_on_throw{*this};
   if (bytes.empty()) {
-    error_ = "The file is empty. Export the prospects again, or paste CSV text with a header row.";
+    error_ = kEmptyInputError;
     return false;
   }
-  if (const char* what = binary_kind(bytes)) {
-    error_ = std::string("This file is ") + what +
-             ", not CSV text. Save or export it as CSV (in Excel: File \xE2\x86\x92 Save As \xE2\x86\x92 "
-             "CSV UTF-8), then load that file.";
-    return false;
-  }
-  Decoded dec = decode_all(bytes, opt.encoding);
-  encoding_ = dec.encoding;
-  invalid_sequences_ = dec.invalid_sequences;
-  if (dec.invalid_sequences > 0) {
-    file_findings_.push_back(Finding{0, 0, "", Severity::Warning, "encoding_invalid_bytes",
-                                     std::to_string(dec.invalid_sequences) +
-                                         " byte sequence(s) are not valid " + encoding_name(dec.encoding) +
-                                         " (first at byte " + std::to_string(dec.first_invalid_offset) +
-                                         ") and were replaced by \xEF\xBF\xBD. If names look garbled, "
-                                         "choose the file's encoding by hand."});
-  }
-
-  if (opt.delimiter != 0) {
-    delimiter_ = opt.delimiter;
-  } else {
-    delimiter_ = detect_delimiter(std::string_view(dec.text).substr(0, 64 * 1024));
-    delimiter_detected_ = true;
-  }
-
-  CsvOptions copt;
-  copt.delimiter = delimiter_;
+  // The whole input is at hand: the encoding is detected on all of it (a stream detects on its
+  // first kEncodingSampleBytes). Binary files are refused by the stream before anything is decoded.
+  CsvStream::Options sopt;
+  sopt.encoding = opt.encoding == Encoding::Auto && !binary_kind(bytes.substr(0, kBinarySampleBytes))
+                      ? detect_encoding(bytes)
+                      : opt.encoding;
+  sopt.delimiter = opt.delimiter;
   std::vector<std::pair<std::size_t, Finding>> pending_csv;  // (row, finding)
   bool have_header = false;
-  CsvReader reader(
-      copt,
+  CsvStream stream(
+      sopt,
       [&](const CsvRecord& rec) {
         if (!have_header) {
           have_header = true;
@@ -118,9 +77,19 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
         lines_.push_back(static_cast<std::uint32_t>(rec.line));
       },
       [&](Finding&& f) { pending_csv.emplace_back(f.row, std::move(f)); });
-  reader.feed(dec.text);
-  reader.finish();
-  blank_lines_ = reader.blank_lines();
+  stream.feed(bytes);
+  stream.finish();
+  if (!stream.error().empty()) {
+    error_ = stream.error();
+    return false;
+  }
+  encoding_ = stream.encoding();
+  invalid_sequences_ = stream.invalid_sequences();
+  if (invalid_sequences_ > 0)
+    file_findings_.push_back(invalid_bytes_finding(encoding_, invalid_sequences_, stream.first_invalid_offset()));
+  delimiter_ = stream.delimiter();
+  delimiter_detected_ = stream.delimiter_detected();
+  blank_lines_ = stream.blank_lines();
 
   const std::size_t rows = lines_.size();
   csv_findings_.assign(rows, {});
@@ -130,100 +99,42 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
     else
       file_findings_.push_back(std::move(f));
   }
-  if (reader.fatal()) {
-    for (const Finding& f : file_findings_)
-      if (f.severity == Severity::Error) error_ = f.message;
+  if (stream.fatal()) {
+    error_ = fatal_read_error(file_findings_);
     for (const auto& rf : csv_findings_)
       for (const Finding& f : rf)
         if (f.code == "csv_field_too_large" || f.code == "csv_too_many_columns")
           error_ = "Line " + std::to_string(f.line) + ": " + f.message;
-    if (error_.empty()) error_ = "The file could not be read as CSV.";
     drop_rows();
     headers_.clear();  // only part of the file was read: remap() must not make that part usable
     return false;
   }
-  // A reader error in the header record (an unclosed quote) means the column names, and usually
-  // every line after them, are wrong: mapping them would only report a confusing "no email column"
-  // or load a file without rows.
-  for (const Finding& f : file_findings_) {
-    if (f.row != 0 || f.severity != Severity::Error || f.code.rfind("csv_", 0) != 0) continue;
-    error_ = "The header row (line " + std::to_string(f.line) + ") cannot be read: " + f.message;
-    if (f.code == "csv_unclosed_quote")
-      error_ += " In a header a quote is usually a stray character: if so, remove the stray quote "
-                "character instead of closing it.";
+  error_ = header_read_error(file_findings_);
+  if (!error_.empty()) {
     headers_.clear();  // not column names: remap() must not map them
     drop_rows();
     return false;
   }
   if (!have_header || headers_.empty()) {
-    error_ = "No header row was found. The first line must name the columns, e.g. email,first_name,last_name.";
+    error_ = kNoHeaderError;
     return false;
   }
   return map_and_validate(opt.overrides);
 }
 
-int Document::column_for(Field f) const { return col_[static_cast<int>(f)]; }
-
-void Document::drop_rows() {
-  std::string().swap(arena_);
-  decltype(cells_)().swap(cells_);
-  decltype(lines_)().swap(lines_);
-  decltype(csv_findings_)().swap(csv_findings_);
-}
-
-std::string Document::headers_seen() const {
-  std::string seen;
-  for (const std::string& h : headers_) seen += (seen.empty() ? "" : ", ") + quoted(h, 80);
-  return seen;
-}
-
 bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides) {
-  // Overrides that name no column: one warning each (replacing those of the previous mapping).
+  plan_ = plan_columns(headers_, overrides);
+  // The mapping's file findings replace those of the previous mapping.
   file_findings_.erase(std::remove_if(file_findings_.begin(), file_findings_.end(),
-                                      [](const Finding& f) { return f.code == "mapping_unknown_column"; }),
+                                      [](const Finding& f) {
+                                        return f.code == "mapping_unknown_column" ||
+                                               f.code == "enrichment_columns_missing";
+                                      }),
                        file_findings_.end());
-  for (const auto& ov : overrides) {
-    if (override_column(headers_, ov.first) >= 0) continue;
-    file_findings_.push_back(Finding{
-        0, 0, "", Severity::Warning, "mapping_unknown_column",
-        "No column matches " + quoted(ov.first, 80) + " (mapped to " + field_name(ov.second) +
-            "), so that choice was not applied. Headers seen: " + headers_seen() +
-            ". Use one of these header names exactly, or #N for the N-th column (1 to " +
-            std::to_string(headers_.size()) + ")."});
-  }
-  columns_ = map_columns(headers_, overrides);
-  std::fill(std::begin(col_), std::end(col_), -1);
-  for (std::size_t c = 0; c < columns_.size(); ++c) {
-    int f = static_cast<int>(columns_[c].field);
-    if (columns_[c].field != Field::Ignore && col_[f] < 0) col_[f] = static_cast<int>(c);
-  }
-  // Enrichment signals: when the file lacks the columns altogether, say it once for the file instead
-  // of on every row; when the columns exist, rows whose values are empty are warned one by one.
-  file_findings_.erase(std::remove_if(file_findings_.begin(), file_findings_.end(),
-                                      [](const Finding& f) { return f.code == "enrichment_columns_missing"; }),
-                       file_findings_.end());
-  {
-    const bool li = column_for(Field::LinkedinUrl) >= 0;
-    const bool first = column_for(Field::FirstName) >= 0 || column_for(Field::FullName) >= 0;
-    const bool last = column_for(Field::LastName) >= 0 || column_for(Field::FullName) >= 0;
-    const bool site = column_for(Field::CompanyWebsite) >= 0;
-    signals_by_row_ = li || (first && last && site);
-    if (!signals_by_row_ && column_for(Field::Email) >= 0) {
-      std::string missing;
-      for (auto [have, name] : {std::pair<bool, const char*>{first, "first_name"}, {last, "last_name"}, {site, "company_website"}})
-        if (!have) missing += (missing.empty() ? "" : ", ") + std::string(name);
-      file_findings_.push_back(Finding{
-          0, 0, "", Severity::Warning, "enrichment_columns_missing",
-          "The file has no LinkedIn column and no " + missing +
-              " column: enrichment usually needs linkedin_url, or first_name and last_name with company_website. "
-              "The rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
-              "map an existing column to them."});
-    }
-  }
+  file_findings_.insert(file_findings_.end(), plan_.findings.begin(), plan_.findings.end());
   const std::size_t rows = row_count();
-  if (column_for(Field::Email) < 0) {
-    error_ = "No email column was found. Headers seen: " + headers_seen() +
-             ". Name the column “email”, or map one of these columns to email.";
+  if (!plan_.error.empty()) {
+    error_ = plan_.error;
     // The rows stay for a remap, but none can be sent until a column is mapped to email.
     status_.assign(rows, RowStatus::Invalid);
     dup_of_.assign(rows, 0);
@@ -239,6 +150,13 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
   for (std::size_t r = 0; r < rows; ++r) validate_row(r);
   recompute_duplicates();
   return true;
+}
+
+void Document::drop_rows() {
+  std::string().swap(arena_);
+  decltype(cells_)().swap(cells_);
+  decltype(lines_)().swap(lines_);
+  decltype(csv_findings_)().swap(csv_findings_);
 }
 
 bool Document::remap(const std::vector<std::pair<std::string, Field>>& overrides) {
@@ -266,88 +184,23 @@ std::string Document::email(std::size_t row) const {
   return c < 0 ? std::string() : check_email(cell(row, static_cast<std::size_t>(c))).value;
 }
 
+FieldCells Document::field_cells(std::size_t row) const {
+  FieldCells cells;
+  for (std::size_t f = 0; f < cells.size(); ++f)
+    if (plan_.col[f] >= 0) cells[f] = cell(row, static_cast<std::size_t>(plan_.col[f]));
+  return cells;
+}
+
 Prospect Document::prospect(std::size_t row) const {
-  Prospect p;
-  auto get = [&](Field f) -> std::string_view {
-    int c = column_for(f);
-    return c < 0 ? std::string_view() : cell(row, static_cast<std::size_t>(c));
-  };
-  p.email = email(row);
-  p.first_name = check_name(get(Field::FirstName)).value;
-  p.last_name = check_name(get(Field::LastName)).value;
-  if (column_for(Field::FirstName) < 0 && column_for(Field::LastName) < 0 && column_for(Field::FullName) >= 0) {
-    std::string first, last;
-    if (split_full_name(get(Field::FullName), first, last)) {
-      p.first_name = first;
-      p.last_name = last;
-    } else {
-      p.first_name = check_name(get(Field::FullName)).value;
-    }
-  }
-  p.linkedin_url = check_linkedin(get(Field::LinkedinUrl)).value;
-  p.company_name = check_name(get(Field::CompanyName)).value;
-  p.company_website = check_website(get(Field::CompanyWebsite)).value;
-  return p;
+  return check_row(plan_, field_cells(row), row + 1, lines_[row], nullptr).prospect;
 }
 
 void Document::validate_row(std::size_t row) {
   std::vector<Finding>& out = row_findings_[row];
   out.clear();
-  const std::size_t rn = row + 1, line = lines_[row];
-  auto get = [&](Field f) -> std::string_view {
-    int c = column_for(f);
-    return c < 0 ? std::string_view() : cell(row, static_cast<std::size_t>(c));
-  };
-
-  FieldResult email = check_email(get(Field::Email));
-  add_notes(out, rn, line, "email", email);
-  email_key_[row] = email.valid ? ascii_lower(email.value) : std::string();
-
-  std::string first, last;
-  if (column_for(Field::FirstName) >= 0 || column_for(Field::LastName) >= 0) {
-    FieldResult f = check_name(get(Field::FirstName));
-    add_notes(out, rn, line, "first_name", f);
-    FieldResult l = check_name(get(Field::LastName));
-    add_notes(out, rn, line, "last_name", l);
-    first = f.value;
-    last = l.value;
-  } else if (column_for(Field::FullName) >= 0) {
-    std::string_view full = get(Field::FullName);
-    if (!split_full_name(full, first, last)) {
-      FieldResult f = check_name(full);
-      add_notes(out, rn, line, "first_name", f);
-      first = f.value;
-      if (!first.empty())
-        out.push_back(Finding{rn, line, "first_name", Severity::Warning, "name_not_split",
-                              quoted(first, 80) + " could not be split into first and last name; it is sent as "
-                              "first_name only. Add a last name if you know it."});
-    }
-  }
-  FieldResult li = check_linkedin(get(Field::LinkedinUrl));
-  add_notes(out, rn, line, "linkedin_url", li);
-  FieldResult company = check_name(get(Field::CompanyName));
-  add_notes(out, rn, line, "company_name", company);
-  FieldResult web = check_website(get(Field::CompanyWebsite));
-  add_notes(out, rn, line, "company_website", web);
-
-  if (signals_by_row_ && email.valid && li.value.empty() && (first.empty() || last.empty() || web.value.empty())) {
-    std::string missing;
-    auto need = [&](bool empty, const char* name) {
-      if (empty) missing += (missing.empty() ? "" : ", ") + std::string(name);
-    };
-    need(first.empty(), "first_name");
-    need(last.empty(), "last_name");
-    need(web.value.empty(), "company_website");
-    out.push_back(Finding{rn, line, "", Severity::Warning, "enrichment_signals_missing",
-                          "No LinkedIn profile and no " + missing +
-                              ": enrichment usually needs linkedin_url, or first_name and last_name with "
-                              "company_website. The row is sent, but may not be enriched."});
-  }
-
-  bool error = !email.valid;
-  for (const Finding& f : csv_findings_[row])
-    if (f.severity == Severity::Error) error = true;
-  status_[row] = error ? RowStatus::Invalid : RowStatus::Valid;
+  RowCheck rc = check_row(plan_, field_cells(row), row + 1, lines_[row], &out);
+  email_key_[row] = std::move(rc.email_key);
+  status_[row] = row_status(rc.email_valid, csv_findings_[row]);
 }
 
 void Document::recompute_duplicates() {
@@ -377,10 +230,7 @@ std::vector<Finding> Document::row_findings(std::size_t row) const {
   out.insert(out.end(), row_findings_[row].begin(), row_findings_[row].end());
   if (status_[row] == RowStatus::Duplicate) {
     const std::size_t first = dup_of_[row];
-    out.push_back(Finding{row + 1, lines_[row], "email", Severity::Error, "duplicate_email",
-                          "Duplicate of row " + std::to_string(first + 1) + " (line " +
-                              std::to_string(lines_[first]) + "), same email " + email_key_[row] +
-                              ". Only the first is sent."});
+    out.push_back(duplicate_finding(row + 1, lines_[row], first + 1, lines_[first], email_key_[row]));
   }
   return out;
 }
@@ -396,30 +246,9 @@ std::vector<Finding> Document::all_findings() const {
 
 Summary Document::summary(std::size_t batch_size) const {
   Summary s;
-  s.rows = row_count();
   s.blank_lines = blank_lines_;
-  for (std::size_t r = 0; r < s.rows; ++r) {
-    switch (status_[r]) {
-      case RowStatus::Valid: ++s.valid; break;
-      case RowStatus::Invalid: ++s.invalid; break;
-      case RowStatus::Duplicate: ++s.duplicates; break;
-    }
-    bool warned = false;
-    for (const auto* list : {&csv_findings_[r], &row_findings_[r]})
-      for (const Finding& f : *list) {
-        if (f.severity == Severity::Warning) {
-          ++s.warnings;
-          warned = true;
-        } else {
-          ++s.errors;
-        }
-      }
-    if (status_[r] == RowStatus::Duplicate) ++s.errors;
-    if (warned) ++s.rows_with_warnings;
-  }
-  if (batch_size == 0) batch_size = kDefaultBatchSize;
-  s.batches = (s.valid + batch_size - 1) / batch_size;
-  s.credits_max = kCreditsPerProspect * static_cast<double>(s.valid);
+  for (std::size_t r = 0; r < row_count(); ++r) count_row(s, status_[r], csv_findings_[r], row_findings_[r]);
+  close_summary(s, batch_size);
   return s;
 }
 
@@ -435,9 +264,222 @@ std::vector<std::vector<std::size_t>> Document::batch_rows(std::size_t batch_siz
 }
 
 std::string Document::batch_body(const std::vector<std::size_t>& rows) const {
+  std::vector<Prospect> list;
+  list.reserve(rows.size());
+  for (std::size_t r : rows) list.push_back(prospect(r));
+  return batch_body_json(list);
+}
+
+std::string validation_report_json(const Document& d, std::size_t batch_size) {
+  std::string out = "{\"encoding\":";
+  append_json_string(out, encoding_name(d.encoding()));
+  out += ",\"delimiter\":";
+  append_json_string(out, std::string(1, d.delimiter()));
+  out += ",\"columns\":";
+  append_columns_json(out, d.columns());
+  out += ",\"issues\":[";
+  bool first = true;
+  for (const Finding& f : d.all_findings()) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_finding_json(out, f);
+  }
+  out += "],\"summary\":";
+  append_summary_json(out, d.summary(batch_size));
+  out.push_back('}');
+  return out;
+}
+
+// ---- shared rules (see document.hpp) ----------------------------------------------------------
+
+const char* const kEmptyInputError =
+    "The file is empty. Export the prospects again, or paste CSV text with a header row.";
+const char* const kNoHeaderError =
+    "No header row was found. The first line must name the columns, e.g. email,first_name,last_name.";
+
+std::string fatal_read_error(const std::vector<Finding>& file_findings) {
+  std::string error;
+  for (const Finding& f : file_findings)
+    if (f.severity == Severity::Error) error = f.message;
+  if (error.empty()) error = "The file could not be read as CSV.";
+  return error;
+}
+
+std::string header_read_error(const std::vector<Finding>& file_findings) {
+  // A reader error in the header record (an unclosed quote) means the column names, and usually
+  // every line after them, are wrong: mapping them would only report a confusing "no email column"
+  // or load a file without rows.
+  for (const Finding& f : file_findings) {
+    if (f.row != 0 || f.severity != Severity::Error || f.code.rfind("csv_", 0) != 0) continue;
+    std::string error = "The header row (line " + std::to_string(f.line) + ") cannot be read: " + f.message;
+    if (f.code == "csv_unclosed_quote")
+      error += " In a header a quote is usually a stray character: if so, remove the stray quote "
+               "character instead of closing it.";
+    return error;
+  }
+  return std::string();
+}
+
+Finding invalid_bytes_finding(Encoding e, std::size_t invalid_sequences, std::size_t first_invalid_offset) {
+  return Finding{0, 0, "", Severity::Warning, "encoding_invalid_bytes",
+                 std::to_string(invalid_sequences) + " byte sequence(s) are not valid " + encoding_name(e) +
+                     " (first at byte " + std::to_string(first_invalid_offset) +
+                     ") and were replaced by \xEF\xBF\xBD. If names look garbled, "
+                     "choose the file's encoding by hand."};
+}
+
+ColumnPlan plan_columns(const std::vector<std::string>& headers,
+                        const std::vector<std::pair<std::string, Field>>& overrides) {
+  ColumnPlan plan;
+  std::string seen;  // “a”, “b”, ...
+  for (const std::string& h : headers) seen += (seen.empty() ? "" : ", ") + quoted(h, 80);
+  // Overrides that name no column: one warning each.
+  for (const auto& ov : overrides) {
+    if (override_column(headers, ov.first) >= 0) continue;
+    plan.findings.push_back(Finding{
+        0, 0, "", Severity::Warning, "mapping_unknown_column",
+        "No column matches " + quoted(ov.first, 80) + " (mapped to " + field_name(ov.second) +
+            "), so that choice was not applied. Headers seen: " + seen +
+            ". Use one of these header names exactly, or #N for the N-th column (1 to " +
+            std::to_string(headers.size()) + ")."});
+  }
+  plan.columns = map_columns(headers, overrides);
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    int f = static_cast<int>(plan.columns[c].field);
+    if (plan.columns[c].field != Field::Ignore && plan.col[f] < 0) plan.col[f] = static_cast<int>(c);
+  }
+  // Enrichment signals: when the file lacks the columns altogether, say it once for the file instead
+  // of on every row; when the columns exist, rows whose values are empty are warned one by one.
+  const bool li = plan.column(Field::LinkedinUrl) >= 0;
+  const bool first = plan.column(Field::FirstName) >= 0 || plan.column(Field::FullName) >= 0;
+  const bool last = plan.column(Field::LastName) >= 0 || plan.column(Field::FullName) >= 0;
+  const bool site = plan.column(Field::CompanyWebsite) >= 0;
+  plan.signals_by_row = li || (first && last && site);
+  if (!plan.signals_by_row && plan.column(Field::Email) >= 0) {
+    std::string missing;
+    for (auto [have, name] : {std::pair<bool, const char*>{first, "first_name"}, {last, "last_name"}, {site, "company_website"}})
+      if (!have) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    plan.findings.push_back(Finding{
+        0, 0, "", Severity::Warning, "enrichment_columns_missing",
+        "The file has no LinkedIn column and no " + missing +
+            " column: enrichment usually needs linkedin_url, or first_name and last_name with company_website. "
+            "The rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
+            "map an existing column to them."});
+  }
+  if (plan.column(Field::Email) < 0)
+    plan.error = "No email column was found. Headers seen: " + seen +
+                 ". Name the column “email”, or map one of these columns to email.";
+  return plan;
+}
+
+RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                   std::vector<Finding>* findings) {
+  RowCheck rc;
+  Prospect& p = rc.prospect;
+  const std::size_t rn = row;
+  auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
+  auto notes = [&](const char* field, const FieldResult& r) {
+    if (findings) add_notes(*findings, rn, line, field, r);
+  };
+
+  FieldResult email = check_email(get(Field::Email));
+  notes("email", email);
+  rc.email_valid = email.valid;
+  rc.email_key = email.valid ? ascii_lower(email.value) : std::string();
+  p.email = std::move(email.value);
+
+  if (plan.column(Field::FirstName) >= 0 || plan.column(Field::LastName) >= 0) {
+    FieldResult f = check_name(get(Field::FirstName));
+    notes("first_name", f);
+    FieldResult l = check_name(get(Field::LastName));
+    notes("last_name", l);
+    p.first_name = std::move(f.value);
+    p.last_name = std::move(l.value);
+  } else if (plan.column(Field::FullName) >= 0) {
+    std::string_view full = get(Field::FullName);
+    if (!split_full_name(full, p.first_name, p.last_name)) {
+      FieldResult f = check_name(full);
+      notes("first_name", f);
+      p.first_name = std::move(f.value);
+      p.last_name.clear();
+      if (findings && !p.first_name.empty())
+        findings->push_back(Finding{rn, line, "first_name", Severity::Warning, "name_not_split",
+                                    quoted(p.first_name, 80) + " could not be split into first and last name; it is "
+                                    "sent as first_name only. Add a last name if you know it."});
+    }
+  }
+  FieldResult li = check_linkedin(get(Field::LinkedinUrl));
+  notes("linkedin_url", li);
+  FieldResult company = check_name(get(Field::CompanyName));
+  notes("company_name", company);
+  FieldResult web = check_website(get(Field::CompanyWebsite));
+  notes("company_website", web);
+  p.linkedin_url = std::move(li.value);
+  p.company_name = std::move(company.value);
+  p.company_website = std::move(web.value);
+
+  if (findings && plan.signals_by_row && rc.email_valid && p.linkedin_url.empty() &&
+      (p.first_name.empty() || p.last_name.empty() || p.company_website.empty())) {
+    std::string missing;
+    auto need = [&](bool empty, const char* name) {
+      if (empty) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    };
+    need(p.first_name.empty(), "first_name");
+    need(p.last_name.empty(), "last_name");
+    need(p.company_website.empty(), "company_website");
+    findings->push_back(Finding{rn, line, "", Severity::Warning, "enrichment_signals_missing",
+                                "No LinkedIn profile and no " + missing +
+                                    ": enrichment usually needs linkedin_url, or first_name and last_name with "
+                                    "company_website. The row is sent, but may not be enriched."});
+  }
+  return rc;
+}
+
+RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings) {
+  bool error = !email_valid;
+  for (const Finding& f : csv_findings)
+    if (f.severity == Severity::Error) error = true;
+  return error ? RowStatus::Invalid : RowStatus::Valid;
+}
+
+Finding duplicate_finding(std::size_t row, std::size_t line, std::size_t first_row, std::size_t first_line,
+                          const std::string& email_key) {
+  return Finding{row, line, "email", Severity::Error, "duplicate_email",
+                 "Duplicate of row " + std::to_string(first_row) + " (line " + std::to_string(first_line) +
+                     "), same email " + email_key + ". Only the first is sent."};
+}
+
+void count_row(Summary& s, RowStatus status, const std::vector<Finding>& csv_findings,
+               const std::vector<Finding>& check_findings) {
+  ++s.rows;
+  switch (status) {
+    case RowStatus::Valid: ++s.valid; break;
+    case RowStatus::Invalid: ++s.invalid; break;
+    case RowStatus::Duplicate: ++s.duplicates; break;
+  }
+  bool warned = false;
+  for (const auto* list : {&csv_findings, &check_findings})
+    for (const Finding& f : *list) {
+      if (f.severity == Severity::Warning) {
+        ++s.warnings;
+        warned = true;
+      } else {
+        ++s.errors;
+      }
+    }
+  if (status == RowStatus::Duplicate) ++s.errors;
+  if (warned) ++s.rows_with_warnings;
+}
+
+void close_summary(Summary& s, std::size_t batch_size) {
+  if (batch_size == 0) batch_size = kDefaultBatchSize;
+  s.batches = (s.valid + batch_size - 1) / batch_size;
+  s.credits_max = kCreditsPerProspect * static_cast<double>(s.valid);
+}
+
+std::string batch_body_json(const std::vector<Prospect>& prospects) {
   ojson list = ojson::array();
-  for (std::size_t r : rows) {
-    Prospect p = prospect(r);
+  for (const Prospect& p : prospects) {
     ojson o = ojson::object();
     o["email"] = p.email;
     auto put = [&](const char* k, const std::string& v) {
@@ -453,45 +495,6 @@ std::string Document::batch_body(const std::vector<std::size_t>& rows) const {
   ojson body = ojson::object();
   body["prospects"] = std::move(list);
   return dump(body);
-}
-
-std::string validation_report_json(const Document& d, std::size_t batch_size) {
-  ojson j = ojson::object();
-  j["encoding"] = encoding_name(d.encoding());
-  j["delimiter"] = std::string(1, d.delimiter());
-  ojson cols = ojson::array();
-  for (const ColumnMap& c : d.columns()) {
-    ojson o = ojson::object();
-    o["header"] = c.header;
-    o["field"] = c.field == Field::Ignore ? ojson(nullptr) : ojson(field_name(c.field));
-    if (!c.note.empty()) o["note"] = c.note;
-    cols.push_back(std::move(o));
-  }
-  j["columns"] = std::move(cols);
-  Summary s = d.summary(batch_size);
-  ojson sum = ojson::object();
-  sum["rows"] = s.rows;
-  sum["valid"] = s.valid;
-  sum["invalid"] = s.invalid;
-  sum["duplicates"] = s.duplicates;
-  sum["rows_with_warnings"] = s.rows_with_warnings;
-  sum["blank_lines"] = s.blank_lines;
-  sum["batches"] = s.batches;
-  sum["credits_max"] = s.credits_max;
-  j["summary"] = std::move(sum);
-  ojson issues = ojson::array();
-  for (const Finding& f : d.all_findings()) {
-    ojson o = ojson::object();
-    o["row"] = f.row == 0 ? ojson(nullptr) : ojson(f.row);
-    o["line"] = f.line == 0 ? ojson(nullptr) : ojson(f.line);
-    o["field"] = f.field.empty() ? ojson(nullptr) : ojson(f.field);
-    o["severity"] = severity_name(f.severity);
-    o["code"] = f.code;
-    o["message"] = f.message;
-    issues.push_back(std::move(o));
-  }
-  j["issues"] = std::move(issues);
-  return dump(j);
 }
 
 }  // namespace pe

@@ -2,6 +2,7 @@
 // The page's worker and the `enrich` CLI both work through this class.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +41,60 @@ struct Summary {
 inline constexpr double kCreditsPerProspect = 1.5;
 inline constexpr std::size_t kDefaultBatchSize = 50;
 
+// ---- The rules of a header and of a row, shared by Document (the whole file in memory) and
+// StreamChecker (stream_check.hpp: chunk by chunk, in bounded memory). One copy of each rule, so
+// that both give the same findings, summary and batches for the same input.
+
+// What the mapping of a header row decides: the column of each field, and what to tell the user.
+struct ColumnPlan {
+  std::vector<ColumnMap> columns;
+  int col[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // Field -> 0-based column; -1 = not mapped
+  bool signals_by_row = true;  // false: the file lacks the signal columns (one file finding instead)
+  // File findings of the mapping: "mapping_unknown_column" for each override key that names no
+  // column, then "enrichment_columns_missing" when the file lacks the enrichment signal columns.
+  std::vector<Finding> findings;
+  std::string error;  // set when no column is mapped to email (names the headers seen)
+  int column(Field f) const { return col[static_cast<int>(f)]; }
+};
+ColumnPlan plan_columns(const std::vector<std::string>& headers,
+                        const std::vector<std::pair<std::string, Field>>& overrides);
+
+// The cells of one row that feed a field, indexed by Field (empty when the field has no column).
+using FieldCells = std::array<std::string_view, 8>;
+
+struct RowCheck {
+  Prospect prospect;        // the normalised values (email empty when it is invalid)
+  bool email_valid = false;
+  std::string email_key;    // what duplicates are found by: the email, lower-cased; "" when invalid
+};
+// Checks one data row (row: 1-based; line: where the record starts). Appends its validation
+// findings, in field order, to *findings unless that is null.
+RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                   std::vector<Finding>* findings);
+// Valid or Invalid (before duplicates): invalid when the email is, or a reader finding is an error.
+RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings);
+// The error of a row that repeats the email of an earlier valid row (1-based rows).
+Finding duplicate_finding(std::size_t row, std::size_t line, std::size_t first_row, std::size_t first_line,
+                          const std::string& email_key);
+// Adds one row to a summary: its status and the findings the reader and the checks gave it.
+void count_row(Summary& s, RowStatus status, const std::vector<Finding>& csv_findings,
+               const std::vector<Finding>& check_findings);
+// Fills in batches and credits_max from the valid count.
+void close_summary(Summary& s, std::size_t batch_size);
+// The exact request body of a batch: {"prospects":[...]} with empty optional fields omitted.
+std::string batch_body_json(const std::vector<Prospect>& prospects);
+
+// Why an export cannot be read, in words (what to do included).
+extern const char* const kEmptyInputError;
+extern const char* const kNoHeaderError;
+// After the reader stopped on a fatal error: its message, from the file findings.
+std::string fatal_read_error(const std::vector<Finding>& file_findings);
+// A reader error in the header record (an unclosed quote) makes the column names unusable: the
+// message for the first such finding among the file findings; "" when there is none.
+std::string header_read_error(const std::vector<Finding>& file_findings);
+// The warning for bytes that are not valid in the encoding (count and offset from the Decoder).
+Finding invalid_bytes_finding(Encoding e, std::size_t invalid_sequences, std::size_t first_invalid_offset);
+
 class Document {
  public:
   // Reads a whole export. Returns false when it cannot be read at all (error() says why and what
@@ -58,7 +113,7 @@ class Document {
   std::size_t invalid_sequences() const { return invalid_sequences_; }
 
   const std::vector<std::string>& headers() const { return headers_; }
-  const std::vector<ColumnMap>& columns() const { return columns_; }
+  const std::vector<ColumnMap>& columns() const { return plan_.columns; }
 
   // Changes the mapping and re-validates every row. False (error() set) if no email column remains.
   bool remap(const std::vector<std::pair<std::string, Field>>& overrides);
@@ -93,11 +148,11 @@ class Document {
 
  private:
   bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
-  std::string headers_seen() const;  // “a”, “b”, ...
+  FieldCells field_cells(std::size_t row) const;
   void validate_row(std::size_t row);
   void recompute_duplicates();
   void drop_rows();  // after a load that cannot go on: no half-read rows stay behind
-  int column_for(Field f) const;
+  int column_for(Field f) const { return plan_.column(f); }
 
   std::string error_;
   Encoding encoding_ = Encoding::Utf8;
@@ -106,9 +161,7 @@ class Document {
   std::size_t invalid_sequences_ = 0;
   std::size_t blank_lines_ = 0;
   std::vector<std::string> headers_;
-  std::vector<ColumnMap> columns_;
-  int col_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // Field -> column index
-  bool signals_by_row_ = true;  // false: the file lacks the signal columns (one file finding instead)
+  ColumnPlan plan_;  // columns, the column of each field, signals by row or per file
 
   // Cells: one arena, (offset, length) per cell, row-major, column_count() cells per row.
   std::string arena_;
@@ -122,7 +175,8 @@ class Document {
   std::vector<Finding> file_findings_;
 };
 
-// The CLI/JSON report of `enrich validate` (see README): encoding, delimiter, columns, summary, issues.
+// The JSON report of `enrich validate` (see README) for a whole document: encoding, delimiter,
+// columns, issues (all_findings() order), summary.
 std::string validation_report_json(const Document& d, std::size_t batch_size);
 
 }  // namespace pe

@@ -1,6 +1,7 @@
 // Byte encodings of CSV exports: detection and incremental transcoding to UTF-8.
 #include "encoding.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -142,9 +143,49 @@ bool parse_encoding_name(std::string_view name, Encoding& out) {
   return false;
 }
 
-Encoding detect_encoding(std::string_view sample) {
-  const auto* p = reinterpret_cast<const unsigned char*>(sample.data());
-  const std::size_t n = sample.size();
+namespace {
+constexpr std::size_t kSniffHead = 4096;  // bytes looked at for a BOM and the UTF-16 NUL pattern
+}  // namespace
+
+void EncodingSniffer::feed(std::string_view chunk) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  if (head_.size() < kSniffHead) head_.append(chunk.data(), std::min(n, kSniffHead - head_.size()));
+
+  // Count valid multi-byte sequences and invalid ones (maximal subparts, as the decoder counts them).
+  std::size_t i = 0;
+  // Complete a sequence cut by the previous chunk, one byte at a time.
+  while (!carry_.empty() && i < n) {
+    carry_.push_back(static_cast<char>(p[i++]));
+    std::size_t len = 0;
+    const Seq st = utf8_seq(reinterpret_cast<const unsigned char*>(carry_.data()), carry_.size(), len);
+    if (st == Seq::Incomplete) continue;
+    if (st == Seq::Ok) {
+      ++valid_;
+    } else {
+      ++invalid_;
+      i -= carry_.size() - len;  // the byte that broke the sequence is read again
+    }
+    carry_.clear();
+  }
+  while (i < n) {
+    i = skip_ascii(p, i, n);
+    if (i >= n) break;
+    std::size_t len = 0;
+    const Seq st = utf8_seq(p + i, n - i, len);
+    if (st == Seq::Incomplete) {  // cut by the end of the chunk: decided by the next one
+      carry_.assign(chunk.data() + i, n - i);
+      break;
+    }
+    if (st == Seq::Ok) ++valid_;
+    else ++invalid_;
+    i += len;
+  }
+}
+
+Encoding EncodingSniffer::result() const {
+  const auto* p = reinterpret_cast<const unsigned char*>(head_.data());
+  const std::size_t n = head_.size();
   if (n >= 3 && is_utf8_bom(p)) return Encoding::Utf8Bom;
   if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return Encoding::Utf16LE;
   if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return Encoding::Utf16BE;
@@ -152,7 +193,7 @@ Encoding detect_encoding(std::string_view sample) {
   // Without a BOM, UTF-16 text of a CSV export (mostly ASCII) shows as a NUL in every other byte.
   // Valid UTF-8 CSV never contains NUL bytes, so this check cannot misfire on real UTF-8.
   {
-    const std::size_t m = n < 4096 ? n - n % 2 : 4096;
+    const std::size_t m = n - n % 2;
     std::size_t even_nul = 0, odd_nul = 0;
     for (std::size_t i = 0; i < m; i += 2) {
       even_nul += p[i] == 0;
@@ -164,23 +205,16 @@ Encoding detect_encoding(std::string_view sample) {
       if (even_nul * 2 >= units && odd_nul == 0) return Encoding::Utf16BE;
     }
   }
-
-  // Count valid multi-byte sequences and invalid ones (maximal subparts, as the decoder counts them).
-  std::size_t valid = 0, invalid = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    i = skip_ascii(p, i, n);
-    if (i >= n) break;
-    std::size_t len = 0;
-    const Seq st = utf8_seq(p + i, n - i, len);
-    if (st == Seq::Incomplete) break;  // cut at the end of the sample: neither valid nor invalid
-    if (st == Seq::Ok) ++valid;
-    else ++invalid;
-    i += len;
-  }
+  // A sequence cut at the very end (carry_) counts as neither valid nor invalid.
   // Ties go to UTF-8: reading Windows-1252 as UTF-8 shows U+FFFD and warns, while reading UTF-8 as
   // Windows-1252 silently garbles every correct name.
-  return invalid == 0 || (valid > 0 && invalid <= valid) ? Encoding::Utf8 : Encoding::Windows1252;
+  return invalid_ == 0 || (valid_ > 0 && invalid_ <= valid_) ? Encoding::Utf8 : Encoding::Windows1252;
+}
+
+Encoding detect_encoding(std::string_view sample) {
+  EncodingSniffer s;
+  s.feed(sample);
+  return s.result();
 }
 
 Decoder::Decoder(Encoding e) : enc_(e == Encoding::Auto ? Encoding::Utf8 : e) {}

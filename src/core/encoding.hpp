@@ -32,6 +32,21 @@ bool parse_encoding_name(std::string_view name, Encoding& out);
 // text; never valid CSV in UTF-8) -> Utf16LE / Utf16BE.
 Encoding detect_encoding(std::string_view sample);
 
+// detect_encoding over input that arrives in chunks: feed the chunks in order (any sizes, sequences
+// may be cut anywhere); result() is what detect_encoding would return for all the bytes fed so far.
+// Keeps the first 4096 bytes and two counters, so a whole file can be sniffed in constant memory.
+class EncodingSniffer {
+ public:
+  void feed(std::string_view chunk);
+  Encoding result() const;
+
+ private:
+  std::string head_;           // the first 4096 bytes (BOM and NUL pattern)
+  std::size_t valid_ = 0;      // valid multi-byte UTF-8 sequences
+  std::size_t invalid_ = 0;    // invalid sequences (maximal subparts)
+  std::string carry_;          // a sequence cut by the end of the previous chunk
+};
+
 // Incremental transcoder to UTF-8. Sequences split across chunks are handled.
 // A leading BOM is dropped. Invalid input never throws: it becomes U+FFFD and is counted.
 class Decoder {

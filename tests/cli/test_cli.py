@@ -1,8 +1,14 @@
-"""The native `enrich` command: exit codes, output formats, options. Runs build/native/enrich."""
+"""The native `enrich` command: exit codes, output formats, options, streaming and memory.
+Runs build/native/enrich (or $ENRICH)."""
 import json
 import os
+import resource
+import select
+import shutil
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -13,6 +19,74 @@ FIX = os.path.join(ROOT, "tests", "fixtures")
 def run(*args, stdin=None):
     p = subprocess.run([ENRICH, *args], input=stdin, capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def limit_address_space(mb):
+    """preexec_fn: the child may map at most `mb` MiB (a safety net, and the way to run out of memory)."""
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
+    return apply
+
+
+def run_measured(args, address_space_mb):
+    """Runs enrich with standard output read as it comes. Returns (exit code, number of output lines,
+    last output line, stderr, peak RSS of that child in MiB): os.wait4 gives the rusage of this child
+    alone."""
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen([ENRICH, *args], stdout=subprocess.PIPE, stderr=err,
+                             preexec_fn=limit_address_space(address_space_mb))
+        lines, tail = 0, b""
+        while True:
+            block = p.stdout.read(1 << 20)
+            if not block:
+                break
+            lines += block.count(b"\n")
+            tail = (tail + block)[-100000:]
+        p.stdout.close()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+        return p.returncode, lines, last, err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024
+
+
+def first_line_before_eof(args, head, rest):
+    """Writes `head` to enrich's standard input and keeps the input open; returns the first line of
+    output once it arrives (or None if the program exits first), then sends `rest` and closes the
+    input. A program that waited for the end of the input would never answer: the wait is bounded by a
+    generous deadline only so that such a program fails the test instead of hanging it."""
+    p = subprocess.Popen([ENRICH, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = threading.Thread(target=lambda: (p.stdin.write(head), p.stdin.flush()))
+    writer.start()
+    out, line = b"", None
+    deadline = time.monotonic() + 120
+    try:
+        while b"\n" not in out and time.monotonic() < deadline:
+            ready, _, _ = select.select([p.stdout], [], [], deadline - time.monotonic())
+            if not ready:
+                break
+            block = os.read(p.stdout.fileno(), 65536)
+            if not block:
+                break
+            out += block
+        if b"\n" in out:
+            line = out.split(b"\n", 1)[0].decode("utf-8")
+    finally:
+        # Keep reading the output while the rest of the input goes in: a program blocked on a full
+        # output pipe would not read its input either.
+        drain = threading.Thread(target=p.stdout.read)
+        drain.start()
+        writer.join()
+        try:
+            p.stdin.write(rest)
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
+        drain.join()
+        p.wait(timeout=120)
+        p.stdout.close()
+        p.stderr.close()
+    return line, p.returncode
 
 
 class CliTest(unittest.TestCase):
@@ -126,6 +200,174 @@ class CliTest(unittest.TestCase):
         self.assertIn("appears in columns 1 and 2", err)
         code, _, err = run("parse", "-", stdin=b"a,b\n1,2\n")
         self.assertEqual((code, err), (0, ""))
+
+    def test_validate_report_has_the_documented_keys_with_the_summary_last(self):
+        code, out, _ = run("validate", "-", stdin=b"email\na@example.com\nbroken\n")
+        self.assertEqual(code, 2)
+        self.assertEqual(list(json.loads(out).keys()), ["encoding", "delimiter", "columns", "issues", "summary"])
+        self.assertEqual(out.count("\n"), 1)  # one line, as before
+
+    def test_validate_jsonl_is_one_line_per_issue_then_a_summary_line(self):
+        data = b"email,first_name\na@example.com,Ada\nbroken,Bo\na@example.com,Cy\n,Di\n"
+        code, out, err = run("validate", "-", "--format", "jsonl", stdin=data)
+        self.assertEqual(code, 2, err)
+        lines = [json.loads(line) for line in out.splitlines()]
+        code, report, _ = run("validate", "-", stdin=data)
+        report = json.loads(report)
+        self.assertEqual(lines[:-1], report["issues"])
+        self.assertEqual([(i["row"], i["code"]) for i in lines[:-1] if i["severity"] == "error"],
+                         [(2, "email_invalid"), (3, "duplicate_email"), (4, "email_missing")])
+        self.assertEqual(lines[-1], {k: report[k] for k in ("encoding", "delimiter", "columns", "summary")})
+        self.assertEqual(list(lines[-1].keys()), ["encoding", "delimiter", "columns", "summary"])
+        self.assertEqual(lines[-1]["summary"]["duplicates"], 1)
+
+    def test_validate_jsonl_exit_codes(self):
+        code, out, _ = run("validate", "-", "--format", "jsonl", stdin=b"email\na@example.com\n")
+        self.assertEqual(code, 0)
+        self.assertEqual(json.loads(out.splitlines()[-1])["summary"]["valid"], 1)
+        code, out, err = run("validate", "-", "--format", "jsonl", stdin=b"name\nAda\n")
+        self.assertEqual((code, out), (1, ""))
+        self.assertIn("No email column", err)
+        code, out, err = run("validate", "/nonexistent/file.csv", "--format", "jsonl")
+        self.assertEqual((code, out), (1, ""))
+        self.assertIn("cannot open", err)
+        for args in (["validate", "-", "--format", "xml"], ["batches", "-", "--format", "jsonl"],
+                     ["parse", "-", "--format", "json"]):
+            code, out, err = run(*args, stdin=b"email\na@example.com\n")
+            self.assertEqual((code, out), (1, ""), args)
+            self.assertIn("--format", err)
+
+    def test_reading_that_stops_part_way_closes_the_output_and_exits_1(self):
+        rows = "".join(f"p{i}@example.com\n" for i in range(10))
+        data = ("email\n" + rows + '"' + "x" * (5 << 20) + '"\n').encode()
+        code, out, err = run("validate", "-", stdin=data)
+        self.assertEqual(code, 1)
+        rep = json.loads(out)  # still one valid JSON document
+        self.assertEqual(rep["summary"]["rows"], 10)
+        self.assertEqual(rep["issues"][-1]["code"], "csv_field_too_large")
+        self.assertIn("more than 4194304 bytes", err)
+        self.assertIn("only the rows before that point", err)
+        code, out, err = run("batches", "-", "--batch-size", "4", stdin=data)
+        self.assertEqual(code, 1)
+        # The full batches read before the error; the last 2 rows are no batch (the input did not end).
+        self.assertEqual([len(json.loads(b)["prospects"]) for b in out.splitlines()], [4, 4])
+        self.assertIn("more than 4194304 bytes", err)
+        code, out, err = run("parse", "-", stdin=data)
+        self.assertEqual(code, 1)
+        self.assertEqual(len(json.loads(out)), 10)
+        self.assertIn("csv_field_too_large", err)
+
+    def test_encoding_of_a_file_is_detected_on_all_of_it(self):
+        # The first non-ASCII byte comes after the first megabyte. A file is read twice (detect, then
+        # check) and gives what the page gives; standard input is detected on its first megabyte.
+        body = "".join(f"p{i}@example.com,Ann\n" for i in range(60000))
+        data = ("email,first_name\n" + body).encode() + b"late@example.com,Jos\xe9\n"
+        self.assertGreater(len(data), 1 << 20)
+        with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+            f.write(data)
+            f.flush()
+            code, out, _ = run("validate", f.name)
+            self.assertEqual(code, 0)
+            self.assertEqual(json.loads(out)["encoding"], "windows-1252")
+            code, out, _ = run("parse", f.name)
+            self.assertEqual(json.loads(out)[-1], {"email": "late@example.com", "first_name": "Jos\u00e9"})
+        code, out, _ = run("validate", "-", stdin=data)
+        rep = json.loads(out)
+        self.assertEqual(rep["encoding"], "utf-8")
+        self.assertEqual(rep["issues"][-1]["code"], "encoding_invalid_bytes")  # known at the end: last
+
+    def test_batches_are_written_as_soon_as_they_are_full(self):
+        head = b"email\n" + b"".join(b"p%d@example.com\n" % i for i in range(80000))  # over 1 MB
+        self.assertGreater(len(head), (1 << 20) + (64 << 10))
+        line, code = first_line_before_eof(["batches", "-", "--batch-size", "3"], head, b"last@example.com\n")
+        self.assertIsNotNone(line, "no request body before the end of the input")
+        self.assertEqual(json.loads(line), {"prospects": [{"email": "p0@example.com"}, {"email": "p1@example.com"},
+                                                          {"email": "p2@example.com"}]})
+        self.assertEqual(code, 0)
+
+    def test_validate_jsonl_writes_issues_as_they_are_found(self):
+        head = b"email,linkedin\nbroken,linkedin.com/in/b\n" + b"".join(
+            b"p%d@example.com,linkedin.com/in/p%d\n" % (i, i) for i in range(50000))
+        self.assertGreater(len(head), (1 << 20) + (64 << 10))
+        line, code = first_line_before_eof(["validate", "-", "--format", "jsonl"], head, b"p1@example.com,\n")
+        self.assertIsNotNone(line, "no issue before the end of the input")
+        self.assertEqual(json.loads(line)["code"], "email_invalid")
+        self.assertEqual(code, 2)
+
+    def test_parse_of_4000_columns_and_300_rows(self):
+        cols, rows = 4000, 300
+        headers = [f"c{c}" for c in range(cols - 1)] + ["c0"]  # the last column repeats the first header
+        lines = [",".join(headers)] + [",".join(f"v{r}_{c}" for c in range(cols)) for r in range(rows)]
+        code, out, err = run("parse", "-", stdin=("\n".join(lines) + "\n").encode())
+        self.assertEqual(code, 0, err)
+        got = json.loads(out)
+        self.assertEqual(len(got), rows)
+        for r in (0, 137, rows - 1):
+            expected = {f"c{c}": f"v{r}_{c}" for c in range(cols - 1)}
+            expected["c0"] = f"v{r}_{cols - 1}"  # the last value wins
+            self.assertEqual(got[r], expected)
+            self.assertEqual(list(got[r].keys())[:3], ["c0", "c1", "c2"])  # at the first column's place
+        self.assertEqual(err.count("appears in columns"), 1)
+        self.assertIn("header \u201cc0\u201d appears in columns 1 and 4000", err)
+
+
+class CliMemoryTest(unittest.TestCase):
+    """Memory is a behaviour: `enrich validate` streams, so its peak RSS does not grow with the input
+    (apart from the duplicate index, about 20 to 60 bytes per distinct email)."""
+
+    ROWS = 1_070_000  # about 87 MB
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="enrich-mem-")
+        cls.path = os.path.join(cls.dir, "big.csv")
+        with open(cls.path, "w", newline="") as f:
+            f.write("First Name,Last Name,Company,Email,Website\n")
+            chunk = []
+            for i in range(cls.ROWS):
+                j = i - 5000 if i % 10000 == 9999 else i  # a few duplicates
+                # The website has a path: a warning on every row.
+                chunk.append(f"First{i},Last{i},Company {i % 997},user{j}@company{j % 997}.com,"
+                             f"company{i % 997}.com/about\n")
+                if len(chunk) == 50000:
+                    f.write("".join(chunk))
+                    chunk = []
+            f.write("".join(chunk))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_validate_of_a_large_file_stays_in_bounded_memory(self):
+        size_mb = os.path.getsize(self.path) / (1 << 20)
+        self.assertGreater(size_mb, 60)
+        dups = self.ROWS // 10000
+        for fmt in ("json", "jsonl"):
+            # The address-space cap is only a safety net for the machine (the unbounded version this
+            # replaces needed about 20 times the input).
+            args = ["validate", self.path] + (["--format", "jsonl"] if fmt == "jsonl" else [])
+            code, lines, last, err, rss_mb = run_measured(args, 2048)
+            self.assertEqual(code, 2, err)
+            # The duplicate index holds about a million emails here: 2^21 slots of 20 bytes (42 MB),
+            # plus the half-size table while it grows. Everything else is about 10 MB.
+            self.assertLess(rss_mb, 150, f"peak RSS {rss_mb:.0f} MB for a {size_mb:.0f} MB input")
+            if fmt == "jsonl":
+                self.assertEqual(lines, self.ROWS + dups + 1)  # one warning per row, the duplicates, the summary
+                summary = json.loads(last)["summary"]
+            else:
+                self.assertEqual(lines, 1)
+                summary = json.loads(last[last.rindex(',"summary":') + 11:-1])
+            self.assertEqual((summary["rows"], summary["valid"], summary["duplicates"], summary["rows_with_warnings"]),
+                             (self.ROWS, self.ROWS - dups, dups, self.ROWS))
+
+    def test_running_out_of_memory_is_reported_in_words(self):
+        # 40 MB of address space is enough to read and check but not for the duplicate index of a
+        # million distinct emails: the index cannot grow, and the program says so instead of aborting.
+        code, _, _, err, _ = run_measured(["validate", self.path], 40)
+        self.assertEqual(code, 1, err)
+        self.assertIn("enrich: out of memory", err)
+        self.assertIn("split the file", err)
+        self.assertNotIn("terminate called", err)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,269 @@
+#include "stream_check.hpp"
+
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "fields.hpp"
+
+namespace pe {
+
+// ---- DupIndex -------------------------------------------------------------------------------
+
+std::uint64_t DupIndex::hash64(std::string_view key) {
+  // MurmurHash64A (Austin Appleby, public domain).
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
+  constexpr int r = 47;
+  const std::size_t len = key.size();
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * m);
+  std::size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    std::uint64_t k;
+    std::memcpy(&k, data + i, 8);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  const std::size_t rest = len - i;
+  if (rest > 0) {
+    for (std::size_t j = rest; j-- > 0;) h ^= static_cast<std::uint64_t>(data[i + j]) << (8 * j);
+    h *= m;
+  }
+  h ^= h >> r;
+  h *= m;
+  h ^= h >> r;
+  return h;
+}
+
+std::uint32_t DupIndex::hash32(std::string_view key) {
+  // FNV-1a, then the MurmurHash3 finaliser: an algorithm unrelated to hash64.
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+bool DupIndex::find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
+                                     std::uint32_t& first_row, std::uint32_t& first_line) {
+  if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+  const std::uint32_t lo = static_cast<std::uint32_t>(h64), hi = static_cast<std::uint32_t>(h64 >> 32);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(h64) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.row == 0) {
+      s = Slot{lo, hi, h32, row, line};
+      ++size_;
+      return false;
+    }
+    if (s.h64_lo == lo && s.h64_hi == hi && s.h32 == h32) {
+      first_row = s.row;
+      first_line = s.line;
+      return true;
+    }
+  }
+}
+
+void DupIndex::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{0, 0, 0, 0, 0});
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.row == 0) continue;
+    const std::uint64_t h64 = (static_cast<std::uint64_t>(s.h64_hi) << 32) | s.h64_lo;
+    std::size_t i = static_cast<std::size_t>(h64) & mask;
+    while (slots_[i].row != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+// ---- StreamChecker --------------------------------------------------------------------------
+
+namespace {
+
+CsvStream::Options stream_options(const LoadOptions& opt) {
+  CsvStream::Options o;
+  o.encoding = opt.encoding;
+  o.delimiter = opt.delimiter;
+  o.refuse_binary = true;
+  return o;
+}
+
+}  // namespace
+
+StreamChecker::StreamChecker(const LoadOptions& opt, std::size_t batch_size, Callbacks cb)
+    : opt_(opt),
+      batch_size_(batch_size == 0 ? kDefaultBatchSize : batch_size),
+      cb_(std::move(cb)),
+      stream_(
+          stream_options(opt), [this](const CsvRecord& rec) { on_record(rec); },
+          [this](Finding&& f) { on_reader_finding(std::move(f)); }) {}
+
+void StreamChecker::feed(std::string_view bytes) {
+  if (stopped_ || failed() || finished_) return;
+  stream_.feed(bytes);
+  if (!stream_.error().empty()) fail(stream_.error());
+}
+
+void StreamChecker::stop() {
+  stopped_ = true;
+  if (error_.empty()) error_ = "The check was stopped before the end of the input.";
+}
+
+void StreamChecker::fail(std::string error) {
+  if (error_.empty()) error_ = std::move(error);
+}
+
+void StreamChecker::emit(const Finding& f) {
+  if (cb_.on_finding && !stopped_) cb_.on_finding(f);
+}
+
+void StreamChecker::file_finding(Finding f) {
+  file_findings_.push_back(std::move(f));
+  if (started_) emit(file_findings_.back());
+}
+
+void StreamChecker::on_reader_finding(Finding&& f) {
+  if (stopped_ || failed()) return;
+  if (stream_.fatal()) {
+    // The reader stopped inside a record that will never be handed out: its findings, this one
+    // last, concern the file (as in Document).
+    for (Finding& p : pending_) file_finding(std::move(p));
+    pending_.clear();
+    file_finding(std::move(f));
+    fail(fatal_read_error(file_findings_));
+    return;
+  }
+  if (!have_header_)
+    file_finding(std::move(f));  // the header record's findings
+  else
+    pending_.push_back(std::move(f));  // the findings of the record being read come before it
+}
+
+void StreamChecker::header(const CsvRecord& rec) {
+  have_header_ = true;
+  headers_.reserve(rec.fields.size());
+  for (std::string_view f : rec.fields) headers_.push_back(collapse_whitespace(f));
+  std::string error = header_read_error(file_findings_);
+  if (!error.empty()) {
+    fail(std::move(error));
+    return;
+  }
+  plan_ = plan_columns(headers_, opt_.overrides);
+  for (const Finding& f : plan_.findings) file_findings_.push_back(f);
+  if (!plan_.error.empty()) {
+    fail(plan_.error);
+    return;
+  }
+  started_ = true;
+  if (cb_.on_start) cb_.on_start();
+  for (const Finding& f : file_findings_) emit(f);
+}
+
+void StreamChecker::on_record(const CsvRecord& rec) {
+  if (stopped_ || failed()) return;
+  if (!have_header_) {
+    header(rec);
+    return;
+  }
+  constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
+  if (rec.row > kMax || rec.line > kMax) {
+    fail("Line " + std::to_string(rec.line) + ": the file has more than " + std::to_string(kMax) +
+         " rows or lines, more than can be checked at once. Split it into smaller files and check each.");
+    return;
+  }
+  // The reader's findings of this record (all reported before the record is handed out).
+  std::vector<Finding> csv;
+  csv.swap(pending_);
+  for (std::size_t k = 0; k < csv.size();) {
+    if (csv[k].row == rec.row) {
+      ++k;
+      continue;
+    }
+    file_finding(std::move(csv[k]));  // not this record's (never expected): keep it for the file
+    csv.erase(csv.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+
+  FieldCells cells;
+  for (std::size_t f = 0; f < cells.size(); ++f) {
+    const int c = plan_.col[f];
+    if (c >= 0 && static_cast<std::size_t>(c) < rec.fields.size()) cells[f] = rec.fields[static_cast<std::size_t>(c)];
+  }
+  checks_.clear();
+  RowCheck rc = check_row(plan_, cells, rec.row, rec.line, &checks_);
+  RowStatus status = row_status(rc.email_valid, csv);
+  std::uint32_t first_row = 0, first_line = 0;
+  if (status == RowStatus::Valid &&
+      index_.find_or_insert(rc.email_key, static_cast<std::uint32_t>(rec.row), static_cast<std::uint32_t>(rec.line),
+                            first_row, first_line))
+    status = RowStatus::Duplicate;
+  count_row(summary_, status, csv, checks_);
+
+  bool warned = false;
+  for (const auto* list : {&csv, &checks_})
+    for (const Finding& f : *list) {
+      if (f.severity == Severity::Warning) warned = true;
+      emit(f);
+    }
+  if (status == RowStatus::Duplicate) emit(duplicate_finding(rec.row, rec.line, first_row, first_line, rc.email_key));
+  if (cb_.on_row && !stopped_) {
+    StreamRow r;
+    r.row = rec.row;
+    r.line = rec.line;
+    r.status = status;
+    r.duplicate_of = first_row;
+    r.warned = warned;
+    r.prospect = &rc.prospect;
+    cb_.on_row(r);
+  }
+  if (status == RowStatus::Valid && cb_.on_batch && !stopped_) {
+    batch_.push_back(std::move(rc.prospect));
+    if (batch_.size() == batch_size_) flush_batch();
+  }
+  csv.clear();
+  pending_.swap(csv);  // keep the capacity
+}
+
+void StreamChecker::flush_batch() {
+  if (batch_.empty()) return;
+  body_ = batch_body_json(batch_);
+  batch_.clear();
+  cb_.on_batch(body_);
+}
+
+bool StreamChecker::finish() {
+  if (finished_) return !failed();
+  finished_ = true;
+  if (stopped_ || failed()) return false;
+  stream_.finish();
+  if (stopped_) return false;
+  if (stream_.bytes() == 0) fail(kEmptyInputError);
+  if (!stream_.error().empty()) fail(stream_.error());
+  if (!have_header_) fail(kNoHeaderError);
+  if (failed()) return false;
+  for (Finding& p : pending_) file_finding(std::move(p));  // never expected: a record that was not handed out
+  pending_.clear();
+  if (stream_.invalid_sequences() > 0)
+    file_finding(invalid_bytes_finding(stream_.encoding(), stream_.invalid_sequences(), stream_.first_invalid_offset()));
+  if (cb_.on_batch && !stopped_) flush_batch();
+  return !stopped_;
+}
+
+Summary StreamChecker::summary() const {
+  Summary s = summary_;
+  s.blank_lines = stream_.blank_lines();
+  close_summary(s, batch_size_);
+  return s;
+}
+
+}  // namespace pe

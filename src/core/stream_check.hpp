@@ -1,0 +1,139 @@
+// The check of an export that arrives in chunks: the same findings, summary and batches as
+// Document, in memory bounded independently of the row count apart from the duplicate index.
+// No file I/O: the caller feeds bytes (the `enrich` CLI from a file or stdin; the page, later, from
+// slices of a File) and receives what is found through callbacks, as soon as it is found.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv_stream.hpp"
+#include "document.hpp"
+
+namespace pe {
+
+// Normalised email -> the first row that has it, without keeping the emails. An email is keyed by
+// two independent hashes: a 64-bit one (MurmurHash64A; also picks the slot) and a 32-bit one
+// (FNV-1a, finalised). Two emails count as the same only when both hashes agree, so a false
+// duplicate needs a 96-bit collision: for n distinct emails its probability is below n^2 / 2^97
+// (about 1e-15 for ten million emails). Flat open addressing with linear probing, 20 bytes per
+// slot, at most 70% full: 29 to 57 bytes per distinct email.
+class DupIndex {
+ public:
+  static std::uint64_t hash64(std::string_view key);
+  static std::uint32_t hash32(std::string_view key);
+
+  // The first row and line recorded for `key`: true and (first_row, first_line) when it is there;
+  // otherwise records (row, line) for it and returns false. Rows and lines are 1-based and at most
+  // UINT32_MAX (the caller checks).
+  bool find_or_insert(std::string_view key, std::uint32_t row, std::uint32_t line, std::uint32_t& first_row,
+                      std::uint32_t& first_line) {
+    return find_or_insert_hashed(hash64(key), hash32(key), row, line, first_row, first_line);
+  }
+  // The same with the hashes given (tests use it to make collisions on purpose).
+  bool find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
+                             std::uint32_t& first_row, std::uint32_t& first_line);
+
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return slots_.size(); }
+  std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint32_t h64_lo, h64_hi, h32;
+    std::uint32_t row;  // 0 = empty slot
+    std::uint32_t line;
+  };
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+// One data row as checked (valid until the callback returns).
+struct StreamRow {
+  std::size_t row = 0, line = 0;  // 1-based row; line where it starts
+  RowStatus status = RowStatus::Valid;
+  std::size_t duplicate_of = 0;   // Duplicate: the 1-based row first holding the email
+  bool warned = false;            // the row has a warning
+  const Prospect* prospect = nullptr;  // normalised values
+};
+
+class StreamChecker {
+ public:
+  struct Callbacks {
+    // The header is read and mapped: encoding(), delimiter(), headers() and columns() are known.
+    // Called once, before any other callback; the caller may stop() here (e.g. a mapping it refuses).
+    std::function<void()> on_start;
+    // Every finding, in the order found: the header's reader findings and the mapping's findings
+    // first, then row by row (the reader's, the checks', a duplicate), and last the count of bytes
+    // that were not valid in the encoding (known only at the end). A fatal reader error is reported
+    // here too, before finish() returns false.
+    std::function<void(const Finding&)> on_finding;
+    std::function<void(const StreamRow&)> on_row;  // every data row, after its findings
+    // The exact request body of each batch of batch_size valid rows, as soon as it is full; the last,
+    // shorter one from finish(). Without this callback no body is built.
+    std::function<void(const std::string& body)> on_batch;
+  };
+
+  StreamChecker(const LoadOptions& opt, std::size_t batch_size, Callbacks cb);
+
+  // Feeds the next bytes (any size; any cut). Does nothing once failed() or stopped.
+  void feed(std::string_view bytes);
+  // Ends the input. True when it was read to the end; false with error() when it could not be read
+  // (as Document::load: empty, not text, no header, unreadable header, no email column, a fatal
+  // reader error) or stop() was called.
+  bool finish();
+  // No more callbacks and no more work; finish() then returns false.
+  void stop();
+
+  bool started() const { return started_; }
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  Encoding encoding() const { return stream_.encoding(); }
+  char delimiter() const { return stream_.delimiter(); }
+  bool delimiter_detected() const { return stream_.delimiter_detected(); }
+  const std::vector<std::string>& headers() const { return headers_; }
+  const std::vector<ColumnMap>& columns() const { return plan_.columns; }
+  // Findings not tied to a row, as in Document::file_findings() (a few: header, mapping, encoding,
+  // a fatal reader error). Kept even before on_start, e.g. to explain a refused mapping.
+  const std::vector<Finding>& file_findings() const { return file_findings_; }
+  // The summary of the rows read so far; of the whole input after finish().
+  Summary summary() const;
+  const DupIndex& duplicate_index() const { return index_; }
+
+ private:
+  void on_record(const CsvRecord& rec);
+  void on_reader_finding(Finding&& f);
+  void header(const CsvRecord& rec);
+  void fail(std::string error);
+  void file_finding(Finding f);
+  void emit(const Finding& f);
+  void flush_batch();
+
+  LoadOptions opt_;
+  std::size_t batch_size_;
+  Callbacks cb_;
+  CsvStream stream_;
+  bool have_header_ = false;
+  bool started_ = false;
+  bool stopped_ = false;
+  bool finished_ = false;
+  std::string error_;
+  std::vector<std::string> headers_;
+  ColumnPlan plan_;
+  std::vector<Finding> file_findings_;
+  std::vector<Finding> held_;      // file findings found before on_start (emitted right after it)
+  std::vector<Finding> pending_;   // reader findings of the record being read
+  std::vector<Finding> checks_;    // the checks' findings of the current row (reused)
+  Summary summary_;
+  DupIndex index_;
+  std::vector<Prospect> batch_;
+  std::string body_;
+};
+
+}  // namespace pe

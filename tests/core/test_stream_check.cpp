@@ -1,0 +1,722 @@
+// The streaming check (stream_check.hpp) against the whole-file Document: same findings, summary and
+// batches for the same input, whatever the chunk boundaries; the duplicate index; the incremental
+// encoding sniffer; the streaming JSON writers used by the `enrich` CLI.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv_stream.hpp"
+#include "document.hpp"
+#include "encoding.hpp"
+#include "json_out.hpp"
+#include "stream_check.hpp"
+
+using namespace pe;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every regular file under dir, recursively, sorted.
+void list_files(const std::string& dir, std::vector<std::string>& out) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    const std::string path = dir + "/" + name;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) list_files(path, out);
+    else if (S_ISREG(st.st_mode)) out.push_back(path);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+}
+
+std::string show(const Finding& f) {
+  return f.code + " row=" + std::to_string(f.row) + " line=" + std::to_string(f.line) + " field=" + f.field +
+         " " + severity_name(f.severity) + ": " + f.message;
+}
+
+std::string show(const Summary& s) {
+  return "rows=" + std::to_string(s.rows) + " valid=" + std::to_string(s.valid) + " invalid=" +
+         std::to_string(s.invalid) + " duplicates=" + std::to_string(s.duplicates) + " warned=" +
+         std::to_string(s.rows_with_warnings) + " blank=" + std::to_string(s.blank_lines) + " errors=" +
+         std::to_string(s.errors) + " warnings=" + std::to_string(s.warnings) + " batches=" +
+         std::to_string(s.batches) + " credits=" + std::to_string(s.credits_max);
+}
+
+// What a check gives, in a form both sides can be compared in. File findings are compared as a
+// sorted list: the stream reports the count of undecodable bytes last (known only at the end), the
+// Document first.
+struct Outcome {
+  bool ok = false;
+  std::string error;
+  bool unknown_mapping = false;
+  std::string encoding;
+  char delimiter = 0;
+  std::vector<std::string> columns, file, rows, statuses, bodies;
+  std::string summary;
+};
+
+void expect_same(const Outcome& doc, const Outcome& st, const std::string& what) {
+  SCOPED_TRACE(what);
+  ASSERT_EQ(doc.ok, st.ok) << "document error: " << doc.error << "\nstream error: " << st.error;
+  EXPECT_EQ(doc.error, st.error);
+  // The Document maps the columns only when the file can be read to the end; the stream maps them
+  // when the header arrives. So a mapping warning of the Document is always one of the stream's.
+  if (doc.unknown_mapping) {
+    EXPECT_TRUE(st.unknown_mapping);
+  }
+  if (!doc.ok) return;
+  EXPECT_EQ(doc.encoding, st.encoding);
+  EXPECT_EQ(doc.delimiter, st.delimiter);
+  EXPECT_EQ(doc.columns, st.columns);
+  EXPECT_EQ(doc.file, st.file);
+  EXPECT_EQ(doc.rows, st.rows);
+  EXPECT_EQ(doc.statuses, st.statuses);
+  EXPECT_EQ(doc.summary, st.summary);
+  EXPECT_EQ(doc.bodies, st.bodies);
+}
+
+std::vector<std::string> show_columns(const std::vector<ColumnMap>& cols) {
+  std::vector<std::string> v;
+  for (const ColumnMap& c : cols) v.push_back(c.header + "|" + field_name(c.field) + "|" + c.note);
+  return v;
+}
+
+Outcome run_document(std::string_view bytes, const LoadOptions& opt, std::size_t batch) {
+  Outcome o;
+  Document d;
+  o.ok = d.load(bytes, opt);
+  o.error = d.error();
+  for (const Finding& f : d.file_findings()) {
+    o.file.push_back(show(f));
+    if (f.code == "mapping_unknown_column") o.unknown_mapping = true;
+  }
+  std::sort(o.file.begin(), o.file.end());
+  if (!o.ok) return o;
+  o.encoding = encoding_name(d.encoding());
+  o.delimiter = d.delimiter();
+  o.columns = show_columns(d.columns());
+  for (std::size_t r = 0; r < d.row_count(); ++r) {
+    for (const Finding& f : d.row_findings(r)) o.rows.push_back(show(f));
+    o.statuses.push_back(std::to_string(r + 1) + ":" + row_status_name(d.status(r)) + ":" +
+                         (d.status(r) == RowStatus::Duplicate ? std::to_string(d.duplicate_of(r) + 1) : "-") +
+                         ":" + (d.has_warning(r) ? "w" : "-"));
+  }
+  o.summary = show(d.summary(batch));
+  for (const auto& rows : d.batch_rows(batch)) o.bodies.push_back(d.batch_body(rows));
+  return o;
+}
+
+// Feeds `bytes` in chunks: chunk 0 = all at once; chunk 1 = byte by byte; otherwise random sizes
+// from 1 to `chunk` drawn with `seed`.
+Outcome run_stream(std::string_view bytes, const LoadOptions& opt, std::size_t batch, std::size_t chunk,
+                   unsigned seed = 1) {
+  Outcome o;
+  bool started = false, finding_before_start = false;
+  StreamChecker::Callbacks cb;
+  cb.on_start = [&] { started = true; };
+  cb.on_finding = [&](const Finding& f) {
+    if (!started) finding_before_start = true;
+    if (f.row == 0)
+      o.file.push_back(show(f));
+    else
+      o.rows.push_back(show(f));
+  };
+  cb.on_row = [&](const StreamRow& r) {
+    o.statuses.push_back(std::to_string(r.row) + ":" + row_status_name(r.status) + ":" +
+                         (r.status == RowStatus::Duplicate ? std::to_string(r.duplicate_of) : "-") + ":" +
+                         (r.warned ? "w" : "-"));
+  };
+  cb.on_batch = [&](const std::string& body) { o.bodies.push_back(body); };
+  StreamChecker c(opt, batch, cb);
+  std::mt19937 rng(seed);
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    std::size_t n = chunk == 0 ? bytes.size() : chunk == 1 ? 1 : 1 + rng() % chunk;
+    n = std::min(n, bytes.size() - i);
+    c.feed(bytes.substr(i, n));
+    i += n;
+  }
+  o.ok = c.finish();
+  EXPECT_FALSE(finding_before_start);
+  EXPECT_EQ(started, c.started());
+  o.error = c.error();
+  std::vector<std::string> file;
+  for (const Finding& f : c.file_findings()) {
+    file.push_back(show(f));
+    if (f.code == "mapping_unknown_column") o.unknown_mapping = true;
+  }
+  std::sort(file.begin(), file.end());
+  std::sort(o.file.begin(), o.file.end());
+  if (o.ok) {
+    EXPECT_EQ(o.file, file) << "the file findings emitted are the ones kept";
+  }
+  o.file = file;
+  o.encoding = encoding_name(c.encoding());
+  o.delimiter = c.delimiter();
+  o.columns = show_columns(c.columns());
+  o.summary = show(c.summary());
+  return o;
+}
+
+// The Document and the stream fed whole, byte by byte and in random pieces all agree.
+void check_all_ways(const std::string& bytes, const LoadOptions& opt, std::size_t batch, const std::string& what,
+                    bool byte_by_byte = true) {
+  const Outcome doc = run_document(bytes, opt, batch);
+  expect_same(doc, run_stream(bytes, opt, batch, 0), what + " (one feed)");
+  if (byte_by_byte) expect_same(doc, run_stream(bytes, opt, batch, 1), what + " (1-byte feeds)");
+  for (unsigned seed = 1; seed <= 3; ++seed)
+    expect_same(doc, run_stream(bytes, opt, batch, seed == 3 ? 70000 : 64, seed),
+                what + " (random feeds, seed " + std::to_string(seed) + ")");
+}
+
+// ---- a generator of exports with everything the reader and the checks look at ------------------
+
+std::string to_cp1252(const std::string& utf8) {  // the generator uses Latin-1 letters only
+  std::string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if ((c & 0xE0) == 0xC0 && i + 1 < utf8.size()) {
+      const unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu);
+      out.push_back(cp < 0x100 ? static_cast<char>(cp) : '?');
+      i += 2;
+    } else {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string to_utf16(const std::string& utf8, bool le, bool bom) {
+  std::string out;
+  auto unit = [&](unsigned u) {
+    const char a = static_cast<char>(u & 0xFF), b = static_cast<char>(u >> 8);
+    out.push_back(le ? a : b);
+    out.push_back(le ? b : a);
+  };
+  if (bom) unit(0xFEFF);
+  for (std::size_t i = 0; i < utf8.size();) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    unsigned cp, len;
+    if (c < 0x80) cp = c, len = 1;
+    else if ((c & 0xE0) == 0xC0) cp = c & 0x1Fu, len = 2;
+    else if ((c & 0xF0) == 0xE0) cp = c & 0x0Fu, len = 3;
+    else cp = c & 0x07u, len = 4;
+    for (unsigned k = 1; k < len && i + k < utf8.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3Fu);
+    i += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+struct Generated {
+  std::string bytes;
+  LoadOptions opt;
+  std::size_t batch = 50;
+  std::string what;
+};
+
+Generated generate(unsigned seed, std::size_t max_rows) {
+  std::mt19937 rng(seed);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  auto chance = [&](unsigned pct) { return rng() % 100 < pct; };
+  static const char* const kHeaders[] = {"Email", "E-mail Address", "Work Email", "First Name", "Last Name",
+                                         "Full Name", "Company", "Website", "Person Linkedin Url",
+                                         "Email Status", "Title", "City", "email", "Vorname"};
+  static const char* const kNames[] = {"Ada", " Ada  Lovelace ", "", "Dr. Ada King Lovelace", "Lovelace, Ada",
+                                       "x@y.com", "Jos\xC3\xA9", "O\"Brien", "M\xC3\xBCller", "www.example.com",
+                                       "King, Jr.", "Ana Mar\xC3\xAD" "a de la Cruz"};
+  static const char* const kSites[] = {"example.com", "https://www.example.com/path?x=1", "gmail.com",
+                                       "linkedin.com/company/x", "192.168.0.1", "", "ex\xC3\xA4mple.de",
+                                       "http://Shop.Example.CO.UK:8080/", "not a site", "a@b.co"};
+  static const char* const kLinkedin[] = {"linkedin.com/in/ada", "https://de.linkedin.com/in/ada-l/?x=1", "",
+                                          "linkedin.com/company/acme", "https://www.linkedin.com/sales/people/x",
+                                          "example.com", "www.linkedin.com/pub/ada/1/2/3", "LinkedIn.com/in/Ada%C3%A9"};
+  static const char* const kOther[] = {"Head of Sales, EMEA", "Berlin", "", "verified", "a \"quoted\" word",
+                                       "two\nlines", "semi;colon", "tab\there", "pipe|here", "\xC3\xA9t\xC3\xA9"};
+
+  Generated g;
+  const char delims[] = {',', ';', '\t', '|'};
+  const char d = delims[pick(4)];
+  std::vector<std::string> headers;
+  const std::size_t ncols = 1 + pick(7);
+  for (std::size_t c = 0; c < ncols; ++c) headers.push_back(kHeaders[pick(std::size(kHeaders))]);
+  if (chance(85) && std::find(headers.begin(), headers.end(), "Email") == headers.end())
+    headers[pick(ncols)] = chance(50) ? "Email" : "email";
+  const char* eol = chance(60) ? "\n" : chance(70) ? "\r\n" : "\r";
+
+  auto cell = [&](std::string v, bool allow_quirks) {
+    const bool needs = v.find_first_of(std::string("\"\r\n") + d) != std::string::npos;
+    if (allow_quirks && chance(2)) return v + "x\"y";          // a stray quote in an unquoted value
+    if (allow_quirks && chance(2)) return "\"" + v + "\"tail";  // text after the closing quote
+    if (needs || chance(10)) {
+      std::string q = "\"";
+      for (char ch : v) {
+        if (ch == '"') q.push_back('"');
+        q.push_back(ch);
+      }
+      return q + "\"";
+    }
+    return v;
+  };
+
+  std::string text;
+  for (std::size_t c = 0; c < ncols; ++c) text += (c ? std::string(1, d) : "") + cell(headers[c], false);
+  text += eol;
+  std::vector<std::string> emails;
+  const std::size_t rows = pick(max_rows + 1);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (chance(3)) text += chance(50) ? std::string(eol) : "  " + std::string(eol);  // blank lines
+    std::size_t n = ncols;
+    if (chance(3)) n = n > 1 && chance(50) ? n - 1 : n + 1;  // ragged
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::string h = c < ncols ? headers[c] : "";
+      std::string v;
+      if (h.find("mail") != std::string::npos && h != "Email Status") {
+        const unsigned k = static_cast<unsigned>(rng() % 100);
+        if (k < 55 || emails.empty()) {
+          v = "user" + std::to_string(rng() % 100000) + "@company" + std::to_string(rng() % 50) + ".com";
+          emails.push_back(v);
+        } else if (k < 70) {
+          v = emails[pick(emails.size())];  // a duplicate
+          if (chance(50)) std::transform(v.begin(), v.end(), v.begin(), [](char ch) { return static_cast<char>(std::toupper(static_cast<unsigned char>(ch))); });
+        } else {
+          static const char* const kEmails[] = {"broken", " spaced@x.co ", "Ann <ann@b.co>", "mailto:x@y.co",
+                                                "a@gmial.com", "j\xC3\xBCrgen@example.de", "ann@ex\xC3\xA4mple.de",
+                                                "", "a..b@x.co", "two@@x.co", "no-dot@localhost"};
+          v = kEmails[pick(std::size(kEmails))];
+        }
+      } else if (h.find("Name") != std::string::npos || h == "Vorname" || h == "Company") {
+        v = kNames[pick(std::size(kNames))];
+      } else if (h == "Website") {
+        v = kSites[pick(std::size(kSites))];
+      } else if (h.find("Linkedin") != std::string::npos) {
+        v = kLinkedin[pick(std::size(kLinkedin))];
+      } else {
+        v = kOther[pick(std::size(kOther))];
+      }
+      text += (c ? std::string(1, d) : "") + cell(v, true);
+    }
+    if (r + 1 < rows || chance(70)) text += eol;
+  }
+  if (chance(3)) text += "\"an unclosed quote" + std::string(1, d) + "x";
+
+  // Encoding.
+  const unsigned e = static_cast<unsigned>(rng() % 10);
+  Encoding enc = Encoding::Utf8;
+  if (e < 4) {
+    g.bytes = text;
+    if (chance(10)) g.bytes.insert(g.bytes.size() / 2, "\xFF");  // a stray byte
+  } else if (e == 4) {
+    g.bytes = "\xEF\xBB\xBF" + text, enc = Encoding::Utf8Bom;
+  } else if (e == 5 || e == 6) {
+    g.bytes = to_cp1252(text), enc = Encoding::Windows1252;
+  } else if (e == 7) {
+    g.bytes = to_utf16(text, true, true), enc = Encoding::Utf16LE;
+  } else if (e == 8) {
+    g.bytes = to_utf16(text, false, true), enc = Encoding::Utf16BE;
+  } else {
+    g.bytes = to_utf16(text, true, false), enc = Encoding::Utf16LE;
+  }
+  if (chance(15)) g.opt.encoding = enc;
+  if (chance(15)) g.opt.delimiter = d;
+  if (chance(10)) g.opt.overrides.emplace_back("#" + std::to_string(1 + pick(ncols)), Field::FirstName);
+  if (chance(5)) g.opt.overrides.emplace_back("Nope", Field::Email);
+  if (chance(5)) g.opt.overrides.emplace_back(headers[0], Field::Email);
+  g.batch = 1 + pick(7);
+  g.what = "generated seed " + std::to_string(seed) + " (" + std::to_string(rows) + " rows, " +
+           std::to_string(g.bytes.size()) + " bytes)";
+  return g;
+}
+
+}  // namespace
+
+// ---- the same result as the whole-file Document ------------------------------------------------
+
+TEST(StreamCheck, EveryFixtureGivesTheDocumentsFindingsSummaryAndBatches) {
+  std::vector<std::string> files;
+  list_files(PE_FIXTURES_DIR, files);
+  ASSERT_GE(files.size(), 8u);
+  for (const std::string& path : files) {
+    const std::string bytes = read_file(path);
+    for (std::size_t batch : {1u, 2u, 50u}) check_all_ways(bytes, {}, batch, path);
+  }
+}
+
+TEST(StreamCheck, GeneratedExportsGiveTheDocumentsResultWhateverTheChunks) {
+  std::size_t ok = 0, refused = 0;
+  for (unsigned seed = 1; seed <= 150; ++seed) {
+    const Generated g = generate(seed, 40);
+    check_all_ways(g.bytes, g.opt, g.batch, g.what);
+    if (Document().load(g.bytes, g.opt)) ++ok;
+    else ++refused;
+    if (HasFailure()) return;  // one input's diff is enough to read
+  }
+  // The generator covers both readable exports and refused ones.
+  EXPECT_GT(ok, 100u);
+  EXPECT_GT(refused, 3u);
+}
+
+TEST(StreamCheck, LargerGeneratedExportsCrossTheSampleSizes) {
+  // Over 64 KiB of text: the delimiter sample ends inside the input, and chunks end anywhere.
+  for (unsigned seed = 1000; seed < 1006; ++seed) {
+    const Generated g = generate(seed, 3000);
+    check_all_ways(g.bytes, g.opt, g.batch, g.what, /*byte_by_byte=*/seed == 1000);
+    if (HasFailure()) return;
+  }
+}
+
+TEST(StreamCheck, InputsThatCannotBeReadFailWithTheDocumentsMessage) {
+  std::string wide = "email";
+  for (int i = 0; i < 5000; ++i) wide += ",c" + std::to_string(i);
+  const std::string big_field = "email,name\na@example.com,\"" + std::string(5u << 20, 'x') + "\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "empty"},
+      {"\n\n  \n", "blank lines only"},
+      {std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "[Content_Types].xml", "a workbook"},
+      {"%PDF-1.4\n", "a PDF"},
+      {"name,company\nAda,X\n", "no email column"},
+      {"\"email,name\na@example.com,Ada\n", "an unclosed quote in the header"},
+      {wide + "\na@example.com\n", "too many columns in the header"},
+      {"email\na@example.com\nb@example.com," + wide + "\n", "too many columns in a row"},
+      {big_field, "a field over the size limit"},
+  };
+  for (const auto& [bytes, what] : cases) {
+    const Outcome doc = run_document(bytes, {}, 50);
+    EXPECT_FALSE(doc.ok) << what;
+    expect_same(doc, run_stream(bytes, {}, 50, 0), what);
+    expect_same(doc, run_stream(bytes, {}, 50, 4096, 7), what + " (random feeds)");
+    if (bytes.size() < 100000) expect_same(doc, run_stream(bytes, {}, 50, 1), what + " (1-byte feeds)");
+  }
+}
+
+TEST(StreamCheck, AFatalReaderErrorAfterRowsReportsTheRowsReadAndTheError) {
+  std::string csv = "email\n";
+  for (int i = 0; i < 100; ++i) csv += "p" + std::to_string(i) + "@example.com\n";
+  csv += "\"" + std::string(5u << 20, 'x') + "\"\n";
+  std::vector<Finding> found;
+  std::size_t rows = 0;
+  StreamChecker::Callbacks cb;
+  cb.on_finding = [&](const Finding& f) { found.push_back(f); };
+  cb.on_row = [&](const StreamRow&) { ++rows; };
+  StreamChecker c({}, 50, cb);
+  c.feed(csv);
+  EXPECT_FALSE(c.finish());
+  EXPECT_TRUE(c.started());
+  EXPECT_EQ(rows, 100u);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.back().code, "csv_field_too_large");
+  EXPECT_EQ(c.error(), found.back().message);
+  Document d;
+  EXPECT_FALSE(d.load(csv, {}));
+  EXPECT_EQ(d.error(), c.error());
+}
+
+TEST(StreamCheck, MappingOverridesAndTheirWarningsMatchTheDocument) {
+  const std::string csv = "Contact,Given,Web\nx@example.com,Ann,example.com\nx@example.com,Bo,b.com\n";
+  for (const LoadOptions& opt :
+       {LoadOptions{Encoding::Auto, 0, {{"Contact", Field::Email}, {"Given", Field::FirstName}}},
+        LoadOptions{Encoding::Auto, 0, {{"#1", Field::Email}, {"Nope", Field::LastName}}},
+        LoadOptions{Encoding::Auto, 0, {{"Contacts", Field::Email}}}}) {
+    check_all_ways(csv, opt, 1, "overrides " + opt.overrides[0].first);
+  }
+}
+
+// A stream larger than kEncodingSampleBytes, read with encoding Auto, is detected on its first
+// kEncodingSampleBytes bytes: when the first non-ASCII byte comes later, the stream reads it as UTF-8
+// (and warns) while the whole-file Document detects Windows-1252. Passing the encoding (what the
+// CLI does for a file, after detecting on all of it) gives the Document's result.
+TEST(StreamCheck, AStreamDetectsTheEncodingOnItsFirstMegabyteAndAGivenEncodingMatchesTheDocument) {
+  std::string csv = "email,first_name\n";
+  while (csv.size() <= kEncodingSampleBytes) csv += "p" + std::to_string(csv.size()) + "@example.com,Ann\n";
+  csv += "late@example.com,Jos\xE9\n";  // é in Windows-1252
+  Document d;
+  ASSERT_TRUE(d.load(csv, {}));
+  EXPECT_EQ(d.encoding(), Encoding::Windows1252);
+  const Outcome auto_stream = run_stream(csv, {}, 50, 0);
+  EXPECT_EQ(auto_stream.encoding, "utf-8");
+  EXPECT_NE(std::find_if(auto_stream.file.begin(), auto_stream.file.end(),
+                         [](const std::string& s) { return s.rfind("encoding_invalid_bytes", 0) == 0; }),
+            auto_stream.file.end());
+  EncodingSniffer sniffer;
+  for (std::size_t i = 0; i < csv.size(); i += 100000) sniffer.feed(std::string_view(csv).substr(i, 100000));
+  ASSERT_EQ(sniffer.result(), Encoding::Windows1252);
+  LoadOptions given;
+  given.encoding = sniffer.result();
+  expect_same(run_document(csv, {}, 50), run_stream(csv, given, 50, 0), "encoding given");
+  expect_same(run_document(csv, {}, 50), run_stream(csv, given, 50, 9999, 3), "encoding given, random feeds");
+}
+
+// ---- streaming: found as soon as read, nothing kept ----------------------------------------------
+
+TEST(StreamCheck, FindingsRowsAndFullBatchesArriveBeforeTheEndOfTheInput) {
+  LoadOptions opt;
+  opt.encoding = Encoding::Utf8;  // nothing to detect: only the first 4 KiB are held back
+  opt.delimiter = ',';
+  std::vector<Finding> found;
+  std::vector<std::string> bodies;
+  std::size_t rows = 0;
+  StreamChecker::Callbacks cb;
+  cb.on_finding = [&](const Finding& f) { found.push_back(f); };
+  cb.on_row = [&](const StreamRow&) { ++rows; };
+  cb.on_batch = [&](const std::string& b) { bodies.push_back(b); };
+  StreamChecker c(opt, 3, cb);
+  c.feed("email,first_name\n");
+  std::string more;
+  for (int i = 0; i < 400; ++i)
+    more += (i % 10 == 0 ? "broken" + std::to_string(i) : "p" + std::to_string(i) + "@example.com") + ",Ann\n";
+  c.feed(more);
+  // Not finished: everything of the complete rows is already out.
+  EXPECT_EQ(rows, 400u);
+  EXPECT_EQ(c.summary().rows, 400u);
+  EXPECT_EQ(c.summary().invalid, 40u);
+  EXPECT_EQ(bodies.size(), 120u);  // 360 valid rows, 3 per batch
+  EXPECT_EQ(std::count_if(found.begin(), found.end(), [](const Finding& f) { return f.code == "email_invalid"; }), 40);
+  c.feed("last@example.com,Bo");  // a record without its line break yet
+  EXPECT_EQ(rows, 400u);
+  EXPECT_TRUE(c.finish());
+  EXPECT_EQ(rows, 401u);
+  EXPECT_EQ(bodies.size(), 121u);
+  EXPECT_EQ(bodies.back(), R"({"prospects":[{"email":"last@example.com","first_name":"Bo"}]})");
+}
+
+TEST(StreamCheck, StopEndsTheCallbacks) {
+  std::size_t findings = 0;
+  StreamChecker* self = nullptr;
+  StreamChecker::Callbacks cb;
+  cb.on_start = [&] { self->stop(); };
+  cb.on_finding = [&](const Finding&) { ++findings; };
+  StreamChecker c({}, 50, cb);
+  self = &c;
+  c.feed("email\nbroken\nalso broken\n");
+  EXPECT_FALSE(c.finish());
+  EXPECT_TRUE(c.started());
+  EXPECT_EQ(findings, 0u);
+  EXPECT_EQ(c.summary().rows, 0u);
+}
+
+// ---- the duplicate index ---------------------------------------------------------------------------
+
+TEST(DupIndex, FindsTheFirstRowOfEachKeyAcrossGrowth) {
+  DupIndex ix;
+  std::uint32_t fr = 0, fl = 0;
+  const std::uint32_t n = 200000;
+  for (std::uint32_t i = 1; i <= n; ++i)
+    ASSERT_FALSE(ix.find_or_insert("user" + std::to_string(i) + "@example.com", i, i + 1, fr, fl)) << i;
+  EXPECT_EQ(ix.size(), n);
+  EXPECT_LE(ix.size() * 10, ix.capacity() * 7);  // at most 70% full
+  EXPECT_EQ(ix.bytes(), ix.capacity() * 20);
+  for (std::uint32_t i = 1; i <= n; i += 997) {
+    ASSERT_TRUE(ix.find_or_insert("user" + std::to_string(i) + "@example.com", n + i, 0, fr, fl));
+    EXPECT_EQ(fr, i);
+    EXPECT_EQ(fl, i + 1);
+  }
+  EXPECT_EQ(ix.size(), n);
+}
+
+TEST(DupIndex, KeysThatShareTheWideHashButNotTheOtherAreDifferentEmails) {
+  DupIndex ix;
+  std::uint32_t fr = 0, fl = 0;
+  EXPECT_FALSE(ix.find_or_insert_hashed(42, 1, 1, 2, fr, fl));
+  EXPECT_FALSE(ix.find_or_insert_hashed(42, 2, 2, 3, fr, fl));       // same 64-bit hash, other 32-bit one
+  EXPECT_FALSE(ix.find_or_insert_hashed(42 + 1024, 1, 3, 4, fr, fl));  // same slot, other hash
+  EXPECT_TRUE(ix.find_or_insert_hashed(42, 2, 9, 9, fr, fl));
+  EXPECT_EQ(fr, 2u);
+  EXPECT_EQ(fl, 3u);
+  EXPECT_TRUE(ix.find_or_insert_hashed(42, 1, 9, 9, fr, fl));
+  EXPECT_EQ(fr, 1u);
+  EXPECT_EQ(ix.size(), 3u);
+}
+
+TEST(DupIndex, TheTwoHashesAreIndependentOfEachOther) {
+  // Pairs of keys that agree on 20 bits of the 32-bit hash (tens of thousands among 300,000 keys)
+  // agree on 20 bits of the 64-bit hash no more often than chance (1 in 2^20): a collision of one
+  // hash says nothing about the other, which is what makes the pair a 96-bit key.
+  const std::size_t n = 300000;
+  std::vector<std::uint32_t> h32(n);
+  std::vector<std::uint64_t> h64(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string key = "user" + std::to_string(i) + "@company" + std::to_string(i % 997) + ".com";
+    h32[i] = DupIndex::hash32(key) & 0xFFFFFu;
+    h64[i] = DupIndex::hash64(key) & 0xFFFFFu;
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return h32[a] < h32[b]; });
+  std::size_t pairs = 0, both = 0;
+  for (std::size_t k = 0; k < n;) {
+    std::size_t e = k;
+    while (e < n && h32[order[e]] == h32[order[k]]) ++e;
+    for (std::size_t a = k; a < e; ++a)
+      for (std::size_t b = a + 1; b < e; ++b) {
+        ++pairs;
+        if (h64[order[a]] == h64[order[b]]) ++both;
+      }
+    k = e;
+  }
+  EXPECT_GT(pairs, 20000u);  // about n^2 / 2^21
+  EXPECT_LE(both, 3u);       // expected: pairs / 2^20, well below 1
+}
+
+// ---- the incremental encoding sniffer ------------------------------------------------------------
+
+TEST(EncodingSniffer, GivesDetectEncodingsAnswerWhereverTheInputIsCut) {
+  const std::vector<std::string> samples = {
+      "",
+      "email\nann@example.com\n",
+      "name\nJos\xC3\xA9 M\xC3\xBC" "ller \xE2\x82\xAC \xF0\x9F\x98\x80\n",
+      "\xEF\xBB\xBF" "a,b\n",
+      std::string("\xFF\xFE" "a\0", 4),
+      std::string("\xFE\xFF\0a", 4),
+      "name\nCaf\xE9\n",
+      "quote: \x93hi\x94\n",
+      "J\xC3\xBCrgen and one stray \xE9 byte",
+      "cut at the end \xE2\x82",
+      "\xC3\x28\xE2\x28\xA1\xF0\x28\x8C\xBC\xF8\xA1\xA1\xA1\xA1",
+      to_utf16("email\nann@example.com\n", true, false),
+      to_utf16("email\nann@example.com\n", false, false),
+  };
+  for (const std::string& s : samples) {
+    const Encoding whole = detect_encoding(s);
+    for (std::size_t cut = 0; cut <= s.size(); ++cut) {
+      for (std::size_t cut2 = cut; cut2 <= s.size(); ++cut2) {
+        EncodingSniffer sn;
+        sn.feed(std::string_view(s).substr(0, cut));
+        sn.feed(std::string_view(s).substr(cut, cut2 - cut));
+        sn.feed(std::string_view(s).substr(cut2));
+        ASSERT_EQ(sn.result(), whole) << "sample " << s << " cut at " << cut << ", " << cut2;
+      }
+    }
+  }
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    const Generated g = generate(seed, 30);
+    EncodingSniffer one_by_one;
+    for (char ch : g.bytes) one_by_one.feed(std::string_view(&ch, 1));
+    EXPECT_EQ(one_by_one.result(), detect_encoding(g.bytes)) << g.what;
+  }
+}
+
+// ---- JSON written piece by piece ------------------------------------------------------------------
+
+TEST(JsonOut, StringsAreWrittenAsNlohmannWritesThem) {
+  auto nl = [](const std::string& s) {
+    return nlohmann::ordered_json(s).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  };
+  for (int c = 0; c < 128; ++c) {
+    const std::string s = "a" + std::string(1, static_cast<char>(c)) + "b";
+    std::string out;
+    append_json_string(out, s);
+    EXPECT_EQ(out, nl(s)) << c;
+  }
+  std::mt19937 rng(7);
+  static const char* const kPieces[] = {"a", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC",
+                                        "\xF0\x9F\x98\x80", " ", "/", "\t", "\r"};
+  for (int k = 0; k < 2000; ++k) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) s += kPieces[rng() % std::size(kPieces)];
+    std::string out;
+    append_json_string(out, s);
+    ASSERT_EQ(out, nl(s)) << s;
+  }
+  std::string out;
+  append_json_string(out, "bad \xFF byte");  // never in decoded text; still valid JSON
+  EXPECT_EQ(out, "\"bad \xEF\xBF\xBD byte\"");
+}
+
+TEST(JsonOut, FindingsAndTheReportMatchTheDocumentedShape) {
+  std::string out;
+  append_finding_json(out, Finding{0, 0, "", Severity::Warning, "enrichment_columns_missing", "say \"what\""});
+  EXPECT_EQ(out, R"({"row":null,"line":null,"field":null,"severity":"warning","code":"enrichment_columns_missing","message":"say \"what\""})");
+  out.clear();
+  append_finding_json(out, Finding{3, 7, "email", Severity::Error, "email_invalid", "x"});
+  EXPECT_EQ(out, R"({"row":3,"line":7,"field":"email","severity":"error","code":"email_invalid","message":"x"})");
+
+  Document d;
+  ASSERT_TRUE(d.load("Email,Email Status\na@example.com,verified\nbad,unknown\n", {}));
+  const std::string report = validation_report_json(d, 50);
+  auto j = nlohmann::ordered_json::parse(report);
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"encoding", "delimiter", "columns", "issues", "summary"}));
+  EXPECT_EQ(j["columns"][1].dump(), R"({"header":"Email Status","field":null,"note":"a status column, not an address"})");
+  EXPECT_EQ(j["summary"].dump(),
+            R"({"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"batches":1,"credits_max":1.5})");
+}
+
+// `enrich parse`: one key per distinct header, the last column's value, built from a plan made once.
+TEST(RecordJson, OneKeyPerHeaderAtItsFirstPlaceWithItsLastValue) {
+  RecordJson rj({"a", "b", "a", "b", "a", "c"});
+  ASSERT_EQ(rj.plan().size(), 3u);
+  EXPECT_EQ(rj.plan()[0].json, "\"a\":");
+  EXPECT_EQ(rj.plan()[0].column, 4u);
+  EXPECT_EQ(rj.plan()[1].column, 3u);
+  EXPECT_EQ(rj.plan()[2].column, 5u);
+  std::string out;
+  const std::vector<std::string_view> rec = {"1", "2", "3", "4", "5", "6"};
+  rj.append(out, rec);
+  EXPECT_EQ(out, R"({"a":"5","b":"4","c":"6"})");
+  out.clear();
+  const std::vector<std::string_view> short_rec = {"1", "2", "3", "4"};
+  rj.append(out, short_rec);  // the last "a" column is missing in this record: ""
+  EXPECT_EQ(out, R"({"a":"","b":"4","c":""})");
+}
+
+// The writer gives what assigning each column to an ordered_json object gives (the old way, which
+// searched the keys for every cell), on random headers with repeats and records of any length. The
+// plan has one entry per distinct header, so writing a record is one pass over at most its columns.
+TEST(RecordJson, MatchesAnOrderedObjectBuiltCellByCell) {
+  std::mt19937 rng(11);
+  for (int k = 0; k < 300; ++k) {
+    const std::size_t ncols = k == 0 ? 4000 : 1 + rng() % 30;
+    std::vector<std::string> headers;
+    for (std::size_t c = 0; c < ncols; ++c)
+      headers.push_back(k == 0 ? "col" + std::to_string(c) : "h" + std::to_string(rng() % (ncols / 2 + 1)) + (rng() % 5 ? "" : "\t\"x\""));
+    RecordJson rj(headers);
+    std::vector<std::string> distinct = headers;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    EXPECT_EQ(rj.plan().size(), distinct.size());
+    for (int r = 0; r < 3; ++r) {
+      const std::size_t n = static_cast<std::size_t>(std::max<long>(0, static_cast<long>(ncols) + 2 - static_cast<long>(rng() % 5)));
+      std::vector<std::string> values;
+      for (std::size_t c = 0; c < n; ++c) values.push_back("v" + std::to_string(rng() % 1000) + (rng() % 7 ? "" : "\n\xC3\xA9"));
+      const std::vector<std::string_view> fields(values.begin(), values.end());
+      nlohmann::ordered_json o = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < headers.size(); ++i) o[headers[i]] = i < values.size() ? values[i] : std::string();
+      std::string out;
+      rj.append(out, fields);
+      ASSERT_EQ(out, o.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) << k << " " << r;
+    }
+  }
+}
