@@ -400,6 +400,9 @@ bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
     i += len;
     start = i;
   }
+  // The ASCII form of non-ASCII labels is longer than their UTF-8: a result over the input limit
+  // would not be accepted back, so it is refused here too (converting is then idempotent).
+  if (result.size() > kMaxInputBytes) return false;
   out = std::move(result);
   return true;
 }

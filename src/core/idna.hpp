@@ -92,8 +92,9 @@ struct DomainCheck {
 DomainCheck check_domain(std::string_view domain);
 
 // Conversion only (no host rules besides those of IDNA): UTF-8 domain -> ASCII with "xn--" labels,
-// lower-cased; a trailing dot is kept. False when the input is not valid UTF-8 or a label cannot be
-// converted; `out` is then empty.
+// lower-cased; a trailing dot is kept. False when the input is not valid UTF-8, a label cannot be
+// converted, or the input or its result is over 1,024 bytes; `out` is then empty. A result is
+// always converted back to itself.
 bool domain_to_ascii(std::string_view utf8_domain, std::string& out);
 
 // "U+200B, U+00AD" for a list of removed characters.

@@ -114,6 +114,26 @@ TEST(DomainToAscii, KeepsAsciiLabelsAndAcceptsIdeographicDot) {
   EXPECT_EQ(out, "xn--bcher-kva.de.");
 }
 
+// Found by fuzz_fields: an input just under the 1,024-byte limit whose ASCII form is longer than
+// that limit was converted, and the result could not be converted again.
+TEST(DomainToAscii, ResultIsAlwaysAcceptedBack) {
+  std::string domain;
+  while (domain.size() < 1000) domain += "g\xCA\x9E.";  // "gʞ." -> "xn--g-94a."
+  domain += "de";
+  ASSERT_LE(domain.size(), 1024u);
+  std::string out, again;
+  if (pe::domain_to_ascii(domain, out)) {
+    EXPECT_TRUE(pe::domain_to_ascii(out, again));
+    EXPECT_EQ(again, out);
+  } else {
+    EXPECT_EQ(out, "");
+  }
+  ASSERT_TRUE(pe::domain_to_ascii("g\xCA\x9E.de", out));
+  EXPECT_EQ(out, "xn--g-94a.de");
+  ASSERT_TRUE(pe::domain_to_ascii(out, again));
+  EXPECT_EQ(again, out);
+}
+
 TEST(DomainToAscii, RejectsInvalidUtf8AndOverlongLabels) {
   std::string out = "junk";
   EXPECT_FALSE(pe::domain_to_ascii("b\xFF" "cher.de", out));

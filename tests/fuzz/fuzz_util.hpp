@@ -15,6 +15,8 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include "text.hpp"
+
 #define FUZZ_CHECK(cond, what)                                                              \
   do {                                                                                      \
     if (!(cond)) {                                                                          \
@@ -91,6 +93,19 @@ inline std::vector<std::string_view> chunks(std::string_view s, std::uint32_t se
   }
   out.push_back(s.substr(s.size()));  // a last empty feed
   return out;
+}
+
+// True when s can be shown to a user as it is: valid UTF-8 with no control character (newlines
+// included) and no bidi control, which could reorder the text around it.
+inline bool safe_message(std::string_view s) {
+  if (!valid_utf8(s)) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t n = pe::decode_utf8(s, i, cp);
+    if (n == 0 || pe::is_control_cp(cp) || pe::is_bidi_control(cp)) return false;
+    i += n;
+  }
+  return true;
 }
 
 }  // namespace fuzz
