@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-python3 scripts/sandbox_api.py --host 127.0.0.1 --port "$SANDBOX_PORT" --quiet &
+python3 tools/sandbox/sandbox_api.py --host 127.0.0.1 --port "$SANDBOX_PORT" --quiet &
 pids+=($!)
 nginx -e stderr -c "$state/nginx.conf" -p "$state" &
 pids+=($!)

@@ -69,7 +69,8 @@ run_unittest() {  # name dir
 
 run_unittest cli tests/cli
 run_unittest scripts tests/scripts
-run_unittest sandbox-api tests/sandbox
+run_unittest sandbox-api tools/sandbox/tests
+run_unittest hosting tests/hosting
 
 # Each libFuzzer target for a few seconds, from its committed seeds only; one count per target.
 echo "== fuzz"

@@ -18,7 +18,7 @@ const SANDBOX_KEY = 'sandbox-key';
 function keyHash(key) { return crypto.createHash('sha256').update(key).digest('hex').slice(0, 12); }
 
 async function startSandbox(extraArgs = []) {
-  const proc = spawn('python3', [path.join(ROOT, 'scripts', 'sandbox_api.py'), '--host', '127.0.0.1', '--port', '0',
+  const proc = spawn('python3', [path.join(ROOT, 'tools', 'sandbox', 'sandbox_api.py'), '--host', '127.0.0.1', '--port', '0',
     '--max-seconds', '600', '--quiet', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

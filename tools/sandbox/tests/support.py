@@ -22,8 +22,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "sandbox_api.py"
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = ROOT / "tools" / "sandbox" / "sandbox_api.py"
 NGINX_CONF = ROOT / "scripts" / "nginx_conf.sh"
 
 QUEUE = "/rest/v2/lead_finder/prospects/enrichments"

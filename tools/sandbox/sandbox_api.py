@@ -2,10 +2,10 @@
 """Sandbox Woodpecker prospect-enrichment API (Python standard library only).
 
 A stand-in for https://api.woodpecker.co used by the browser tests and by scripts/run.sh, so the
-whole flow can be tried without a Woodpecker account. See docs/sandbox.md for the behaviour and
+whole flow can be tried without a Woodpecker account. See tools/sandbox/README.md for the behaviour and
 docs/api-assumptions.md for the response shapes it serves.
 
-    python3 scripts/sandbox_api.py [--host 127.0.0.1] [--port 8090] [--key sandbox-key ...]
+    python3 tools/sandbox/sandbox_api.py [--host 127.0.0.1] [--port 8090] [--key sandbox-key ...]
                                    [--credits 1000] [--no-cors] [--progress-seconds 6]
                                    [--max-batch 100] [--max-body-bytes N] [--max-seconds N]
                                    [--quiet]
@@ -852,7 +852,7 @@ class Handler(BaseHTTPRequestHandler):
                                 "POST /_sandbox/config", "GET|POST /_sandbox/faults",
                                 "GET /_sandbox/requests[?since=N]", "POST /_sandbox/complete",
                                 "POST /_sandbox/advance"],
-                    "docs": "docs/sandbox.md",
+                    "docs": "tools/sandbox/README.md",
                 }
             elif path == CONTROL_PREFIX + "/state" and method == "GET":
                 status, payload = 200, sb.state()

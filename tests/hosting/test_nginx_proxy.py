@@ -5,7 +5,7 @@ free 127.0.0.1 port:
   stands in for the API and records what it receives);
 - /sandbox/ passes the sandbox's refusals (413, 401, 415, 403) on instead of turning them into 502.
 
-Run from the repository root:  python3 -m unittest discover -s tests/sandbox -p 'test_*.py'
+Run from the repository root:  python3 -m unittest discover -s tests/hosting -p 'test_*.py'
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
-from support import (KEY, LIST, NGINX_CONF, QUEUE, DEADLINE, NginxProcess, RecordingUpstream,
-                     SandboxProcess)
+# The sandbox's own test support (starting it, nginx, a recording upstream) is shared.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "sandbox", "tests"))
+from support import (  # noqa: E402
+    KEY, LIST, NGINX_CONF, QUEUE, DEADLINE, NginxProcess, RecordingUpstream, SandboxProcess)
 
 # What the API may receive: what it needs, and what HTTP itself needs.
 ALLOWED = {"host", "connection", "content-length", "content-type", "accept", "x-api-key",

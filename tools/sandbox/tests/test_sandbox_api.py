@@ -1,6 +1,6 @@
-"""Tests for scripts/sandbox_api.py over real HTTP on the loopback interface.
+"""Tests for tools/sandbox/sandbox_api.py over real HTTP on the loopback interface.
 
-Run from the repository root:  python3 -m unittest discover -s tests/sandbox -v
+Run from the repository root:  python3 -m unittest discover -s tools/sandbox/tests -v
 
 Each test class starts its own sandbox process (--port 0) and stops it when done; API tests
 reset the sandbox state before every test through POST /_sandbox/reset.
