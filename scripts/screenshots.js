@@ -21,6 +21,7 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
     for (const scheme of ['light', 'dark']) {
       const page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent(sandbox.url),
         { viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+      await h.started(page);
       if (scheme === 'light') await shot(page, 'empty-state', { fullPage: true });
       await page.getByLabel('API key').fill(h.SANDBOX_KEY);
       await page.getByRole('button', { name: 'Try the sample file' }).click();

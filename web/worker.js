@@ -1,21 +1,41 @@
-// The page's Web Worker: loads the wasm module once and answers the page's messages.
-// Concatenated after the Emscripten module (createEnricher) and web/policy.js (PE_POLICY) by
-// scripts/bundle_web.js.
-// Protocol: page -> {id, type, ...}; worker -> {id, ok, result | error, fatal} for requests,
-// {type: 'event', event: {...}} for the progress of a queue run, and {type: 'ready'} once the
-// module has started. fatal: the module is unusable (it aborted, or a C++ exception escaped it):
-// the page replaces this worker with a fresh one.
-/* global createEnricher, PE_POLICY */
+// The page's Web Worker: loads the wasm module once and answers the page's requests, one handler
+// per name of PE.protocol.REQUEST; runs the queue (one request at a time, retried as the core's
+// policy says) and reports it by events. Concatenated after the Emscripten module (createEnricher),
+// web/js/protocol.js (PE.protocol) and web/js/policy.js (PE.policy) by scripts/bundle_web.js. The
+// messages are described in web/js/protocol.js. A reply with fatal: the module is unusable (it
+// aborted, or a C++ exception escaped it): the page replaces this worker with a fresh one.
+/* global createEnricher, PE */
 'use strict';
 
+const { REQUEST, MESSAGE, EVENT, STOP, STATE } = PE.protocol;
 let M = null;
 let session = null;
+let constants = null;
 let aborted = null;   // what the module said when it aborted: nothing may run in it afterwards
+
+// The constants the page needs, in one object, sent with MESSAGE.ready. The paths are the module's;
+// the values marked "literal" are not exported by the module yet: when it exports them, each
+// becomes mod.<name> here and nothing else changes.
+function constantsOf(mod) {
+  return Object.freeze({
+    queuePath: mod.queuePath,
+    statusPath: mod.statusQueryPath,
+    defaultBaseUrl: 'https://api.woodpecker.co',   // literal
+    creditsPerProspect: 1.5,                        // literal
+    defaultBatchSize: 50,                           // literal (pe::kDefaultBatchSize in the core)
+    maxBatchSize: 1000,                             // literal
+  });
+}
+
 const ready = createEnricher({ onAbort: (what) => { aborted = String(what == null ? '' : what); } }).then((mod) => {
   M = mod;
   session = new M.Session();
-  self.postMessage({ type: 'ready' });
+  constants = constantsOf(M);
+  self.postMessage({ type: MESSAGE.ready, constants });
 });
+// A module that cannot start is said at once, and again to each request (startFailed).
+const START_FAILED = (f) => 'The validation engine could not start in this browser (' + f.message + '). Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.';
+ready.catch((err) => self.postMessage({ type: MESSAGE.startFailed, error: START_FAILED(describeFailure(err)) }));
 
 // Any failure, in words: what happened and what to do; never a number or a pointer. fatal: the
 // module cannot be trusted any more (aborted, trapped, out of memory, or a C++ exception that
@@ -43,12 +63,12 @@ function describeFailure(err) {
 }
 
 // ---- queue runner: one request at a time, in order; the policy lives in C++ (pe::decide) ----
-let run = null;  // {cancelled, timer, wake}
+let run = null;  // {cancelled, timer, wake, active}
 // Base URLs that have answered (any HTTP status) in this page: for them a later "no response" is a
 // lost connection worth retrying, not a browser block (CORS), which shows up on the first call.
 const answered = new Set();
 
-function post(event) { self.postMessage({ type: 'event', event }); }
+function post(event) { self.postMessage({ type: MESSAGE.event, event }); }
 
 // Starts one request; resolves with its result. Throws at once (nothing sent) when the request
 // cannot even be made, e.g. a header value the browser refuses.
@@ -74,14 +94,14 @@ function joinUrl(base, path) { return base.replace(/\/+$/, '') + path; }
 // Defence in depth: the page checks these too, but the worker makes every request, so it refuses a
 // base URL outside the policy and a key that cannot be sent, whatever the message says.
 function checkedBase(baseUrl) {
-  const c = PE_POLICY.checkBaseUrl(baseUrl, self.location.origin);
+  const c = PE.policy.checkBaseUrl(baseUrl, self.location.origin);
   if (!c.ok) throw new Error('Nothing was sent: the API base URL “' + String(baseUrl) + '” is refused. ' + c.message);
   return c.url;
 }
 function checkedKey(apiKey) {
   const key = String(apiKey == null ? '' : apiKey).trim();
   if (!key) throw new Error('Nothing was sent: there is no API key. Enter it in Settings.');
-  const problem = PE_POLICY.keyProblem(key);
+  const problem = PE.policy.keyProblem(key);
   if (problem) throw new Error('Nothing was sent: ' + problem);
   return key;
 }
@@ -99,88 +119,88 @@ function withFileRows(message, index) {
   });
 }
 
+// Sends one batch (id: the page's handle, index: its batch in the document) until it is settled,
+// retrying as the policy says. to: {url, baseUrl, apiKey, timeoutMs}. Returns why the run must
+// stop (a STOP), or null. While it runs, run.active says whether a request for it may have left.
+async function sendBatch(id, index, body, to) {
+  const a = { id, left: false, unanswered: false };
+  run.active = a;
+  // An earlier attempt got no answer: it may have been queued anyway. A batch that ends without a
+  // confirmation after such an attempt is unconfirmed.
+  const maybeQueued = () => (a.unanswered ? ' An earlier attempt got no answer, so the API may have queued it anyway: look up its emails before sending it again.' : '');
+  const cancelled = (message, more) => {
+    post(Object.assign({ kind: EVENT.batch, id, state: a.unanswered ? STATE.unconfirmed : STATE.not_sent, message }, more));
+    run.active = null;
+    return STOP.cancelled;
+  };
+  for (let attempt = 1; ; attempt++) {
+    post({ kind: EVENT.batch, id, state: STATE.sending, attempt });
+    const reached = answered.has(to.baseUrl);
+    const pending = httpOnce('POST', to.url, to.apiKey, body, to.timeoutMs, to.baseUrl);
+    a.left = true;
+    const r = await pending;
+    // "No response" from an API that has answered this page before is a dropped connection, not a
+    // browser block: the policy (pe::decide) retries it.
+    const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
+    if (r.status === 0) a.unanswered = true;
+    if (d.outcome !== 'retry') return settled(a, index, attempt, r, d, maybeQueued);
+    a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
+    if (run.cancelled) return cancelled('Cancelled while retrying: ' + d.message + maybeQueued(), { httpStatus: r.status });
+    post({ kind: EVENT.retry, id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
+    await sleep(d.delayMs);
+    if (run.cancelled) return cancelled('Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued());
+  }
+}
+// The last word on a batch (a: run.active) after the policy's decision d on the answer r.
+function settled(a, index, attempt, r, d, maybeQueued) {
+  const { id } = a;
+  let stop = null;
+  if (d.outcome === 'sent') {
+    post({ kind: EVENT.batch, id, state: STATE.sent, attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered: a.unanswered });
+    if (d.stopSending) stop = STOP.credits;
+  } else if (d.outcome === 'failed') {
+    post({ kind: EVENT.batch, id, state: a.unanswered ? STATE.unconfirmed : STATE.failed, attempt, httpStatus: r.status, message: withFileRows(d.message, index) + maybeQueued(), raw: r.body.slice(0, 2000), stopSending: d.stopSending });
+    // 413: every later batch is as large, so the rest are not sent (the policy says stop).
+    if (d.stopSending) stop = STOP.too_large;
+  } else {
+    // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means no
+    // attempt reached the API (it never answered this page), so the batch was not sent.
+    const blocked = d.outcome === 'stop_blocked';
+    post({ kind: EVENT.batch, id, state: blocked || !a.unanswered ? STATE.not_sent : STATE.unconfirmed, attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
+    stop = d.outcome === 'stop_auth' ? STOP.auth : STOP.blocked;
+  }
+  run.active = null;
+  return stop;
+}
+
 // batches: [{id, index}]: id is the page's handle for the batch (echoed in every event), index the
 // batch of the loaded document. The bodies are taken when the run starts, so nothing done to the
 // data during the run can change what is sent (the page also locks editing while a run is on).
 // Whatever happens, the run ends with a 'finished' event: an exception stops it with a message;
 // the batch being sent is 'unconfirmed' only when its request may have left, else 'not_sent'.
 async function sendBatches(msg) {
-  run = { cancelled: false, timer: null, wake: null };
+  run = { cancelled: false, timer: null, wake: null, active: null };
   let stopReason = null;
   let failure = null;
-  let active = null;   // the batch being sent: {id, left (a request was handed to the browser), unanswered}
   try {
     const baseUrl = checkedBase(msg.baseUrl);
-    const apiKey = checkedKey(msg.apiKey);
-    const { batches, timeoutMs } = msg;
+    const to = { baseUrl, url: joinUrl(baseUrl, constants.queuePath), apiKey: checkedKey(msg.apiKey), timeoutMs: msg.timeoutMs || 30000 };
+    const { batches } = msg;
     if (!Array.isArray(batches)) throw new Error('Nothing was sent: the page asked for a run without a list of batches.');
-    const url = joinUrl(baseUrl, M.queuePath);
     const bodies = batches.map((b) => session.batchBody(b.index));
-    for (let i = 0; i < batches.length; i++) {
-      const id = batches[i].id;
-      if (run.cancelled) { stopReason = 'cancelled'; break; }
-      const body = bodies[i];
-      if (!body) { post({ kind: 'batch', id, state: 'failed', message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
-      let attempt = 0;
-      let done = false;
-      active = { id, left: false, unanswered: false };
-      const a = active;
-      // An earlier attempt got no answer: it may have been queued anyway. A batch that ends without
-      // a confirmation after such an attempt may have been queued.
-      const unconfirmedOr = (state) => (a.unanswered ? 'unconfirmed' : state);
-      const maybeQueued = () => (a.unanswered ? ' An earlier attempt got no answer, so the API may have queued it anyway: look up its emails before sending it again.' : '');
-      while (!done) {
-        attempt++;
-        post({ kind: 'batch', id, state: 'sending', attempt });
-        const reached = answered.has(baseUrl);
-        const pending = httpOnce('POST', url, apiKey, body, timeoutMs || 30000, baseUrl);
-        a.left = true;
-        const r = await pending;
-        // "No response" from an API that has answered this page before is a dropped connection, not a
-        // browser block: the policy (pe::decide) retries it.
-        const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
-        if (r.status === 0) a.unanswered = true;
-        if (d.outcome === 'retry') {
-          a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
-          if (run.cancelled) {
-            post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while retrying: ' + d.message + maybeQueued(), httpStatus: r.status });
-            stopReason = 'cancelled';
-            break;
-          }
-          post({ kind: 'retry', id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
-          await sleep(d.delayMs);
-          if (run.cancelled) {
-            post({ kind: 'batch', id, state: unconfirmedOr('not_sent'), message: 'Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued() });
-            stopReason = 'cancelled';
-            done = true;
-          }
-          continue;
-        }
-        done = true;
-        if (d.outcome === 'sent') {
-          post({ kind: 'batch', id, state: 'sent', attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered: a.unanswered });
-          if (d.stopSending) stopReason = 'credits';
-        } else if (d.outcome === 'failed') {
-          post({ kind: 'batch', id, state: unconfirmedOr('failed'), attempt, httpStatus: r.status, message: withFileRows(d.message, batches[i].index) + maybeQueued(), raw: r.body.slice(0, 2000), stopSending: d.stopSending });
-          // 413: every later batch is as large, so the rest are not sent (the policy says stop).
-          if (d.stopSending) stopReason = 'too_large';
-        } else {
-          // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means
-          // no attempt reached the API (it never answered this page), so the batch was not sent.
-          const blocked = d.outcome === 'stop_blocked';
-          post({ kind: 'batch', id, state: blocked ? 'not_sent' : unconfirmedOr('not_sent'), attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
-          stopReason = d.outcome === 'stop_auth' ? 'auth' : 'blocked';
-        }
-      }
-      active = null;
-      if (stopReason) break;
+    for (let i = 0; i < batches.length && !stopReason; i++) {
+      const { id, index } = batches[i];
+      if (run.cancelled) { stopReason = STOP.cancelled; break; }
+      if (!bodies[i]) { post({ kind: EVENT.batch, id, state: STATE.failed, message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
+      stopReason = await sendBatch(id, index, bodies[i], to);
     }
   } catch (err) {
     failure = describeFailure(err);
-    stopReason = 'error';
-    if (active) {
-      const mayHaveLeft = active.left || active.unanswered;
-      post({ kind: 'batch', id: active.id, state: mayHaveLeft ? 'unconfirmed' : 'not_sent',
+    stopReason = STOP.error;
+    const a = run.active;
+    if (a) {
+      const mayHaveLeft = a.left || a.unanswered;
+      post({ kind: EVENT.batch, id: a.id, state: mayHaveLeft ? STATE.unconfirmed : STATE.not_sent,
         message: mayHaveLeft
           ? 'Its request may have reached the API, but the page failed before it could read the answer (' + failure.message + ') Look up its emails before sending it again.'
           : 'Not sent: ' + failure.message });
@@ -188,7 +208,7 @@ async function sendBatches(msg) {
   } finally {
     if (run && run.timer) clearTimeout(run.timer);
     run = null;
-    post({ kind: 'finished', stopReason, message: failure ? failure.message : '', fatal: !!(failure && failure.fatal) });
+    post({ kind: EVENT.finished, stopReason, message: failure ? failure.message : '', fatal: !!(failure && failure.fatal) });
   }
 }
 
@@ -198,9 +218,9 @@ async function statusCall(msg) {
   const timeoutMs = msg.timeoutMs || 20000;
   let r;
   if (msg.uuid) {
-    r = await httpOnce('GET', joinUrl(baseUrl, M.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', timeoutMs, baseUrl);
+    r = await httpOnce('GET', joinUrl(baseUrl, constants.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', timeoutMs, baseUrl);
   } else {
-    r = await httpOnce('POST', joinUrl(baseUrl, M.statusQueryPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), timeoutMs, baseUrl);
+    r = await httpOnce('POST', joinUrl(baseUrl, constants.statusPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), timeoutMs, baseUrl);
   }
   const parsed = r.status >= 200 && r.status < 300 ? JSON.parse(M.parseStatus(r.body)) : null;
   let message = '';
@@ -220,28 +240,28 @@ function notWhileRunning() {
   if (run) throw new Error('A queue run is in progress: wait for it to finish, or cancel it, before changing the data.');
 }
 
+// One handler per request of the page, keyed by PE.protocol.REQUEST.
 const handlers = {
-  load: (m) => notWhileRunning() || JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
-  remap: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
-  setBatchSize: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
-  rows: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
-  setCell: (m) => { notWhileRunning(); const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
-  batchPlan: (m) => JSON.parse(session.batchPlan(!!m.emails)),
-  batchBody: (m) => session.batchBody(m.index),
-  batchRows: (m) => JSON.parse(session.batchRows(m.index)),
-  problems: () => JSON.parse(session.problems()),
-  cleanedCsv: () => session.cleanedCsv(),
-  reportCsv: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),
+  [REQUEST.load]: (m) => notWhileRunning() || JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
+  [REQUEST.remap]: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
+  [REQUEST.setBatchSize]: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
+  [REQUEST.rows]: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
+  [REQUEST.setCell]: (m) => { notWhileRunning(); const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
+  [REQUEST.batchPlan]: (m) => JSON.parse(session.batchPlan(!!m.emails)),
+  [REQUEST.batchBody]: (m) => session.batchBody(m.index),
+  [REQUEST.problems]: () => JSON.parse(session.problems()),
+  [REQUEST.cleanedCsv]: () => session.cleanedCsv(),
+  [REQUEST.reportCsv]: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),
   // The run goes on after this answer; its progress and its end come as events.
-  send: (m) => { if (run) throw new Error('A queue run is already in progress.'); sendBatches(m); return { started: true }; },
-  cancel: () => {
+  [REQUEST.send]: (m) => { if (run) throw new Error('A queue run is already in progress.'); sendBatches(m); return { started: true }; },
+  [REQUEST.cancel]: () => {
     if (run) {
       run.cancelled = true;
       if (run.timer) { clearTimeout(run.timer); run.wake && run.wake(); }
     }
     return { cancelled: !!run };
   },
-  status: (m) => statusCall(m),
+  [REQUEST.status]: (m) => statusCall(m),
 };
 
 self.onmessage = async (e) => {
@@ -249,14 +269,12 @@ self.onmessage = async (e) => {
   try {
     await ready;
   } catch (err) {
-    const f = describeFailure(err);
-    self.postMessage({ id: msg.id, ok: false, startFailed: true,
-      error: 'The validation engine could not start in this browser (' + f.message + '). Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.' });
+    self.postMessage({ id: msg.id, ok: false, startFailed: true, error: START_FAILED(describeFailure(err)) });
     return;
   }
   try {
     if (aborted !== null) throw new WebAssembly.RuntimeError('Aborted(' + aborted + ')');
-    const h = handlers[msg.type];
+    const h = Object.prototype.hasOwnProperty.call(handlers, msg.type) ? handlers[msg.type] : null;
     if (!h) throw new Error('The page asked the validation engine for something it does not know (“' + String(msg.type) + '”). Reload the page.');
     const result = await h(msg);
     self.postMessage({ id: msg.id, ok: true, result });

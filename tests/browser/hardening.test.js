@@ -113,6 +113,7 @@ test('a ?api= link with shell syntax is refused with a visible message; the curl
     assert.equal(await page.getByLabel('API base URL').inputValue(), 'https://api.woodpecker.co');
   }
   await page.goto(h.FILE_URL + '?api=' + encodeURIComponent('http://127.0.0.1:9/sandbox/'));
+  await h.started(page);
   assert.equal(await page.getByLabel('API base URL').inputValue(), 'http://127.0.0.1:9/sandbox');
   assert.equal(await alert(page).isVisible(), false);
   assert.deepEqual(pageErrors(page), []);

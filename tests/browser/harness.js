@@ -111,4 +111,10 @@ async function openPage(browser, url, opts = {}) {
   return page;
 }
 
-module.exports = { ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, freePort };
+// The page has started: Settings have the module's constants (the endpoint and the batch size stay
+// disabled until the worker has sent them).
+async function started(page) {
+  await page.locator('#base-url:enabled').waitFor();
+}
+
+module.exports = { ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, freePort };

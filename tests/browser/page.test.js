@@ -362,6 +362,7 @@ test('served by nginx: upload, remap, dry run against the proxy path, exports', 
   try {
     const page = await h.openPage(browser, nginx.url + '/');
     // Served: the default endpoint is this server's same-origin proxy to the real API.
+    await h.started(page);
     assert.equal(await page.getByLabel('API base URL').inputValue(), nginx.url + '/woodpecker');
     await page.getByLabel('Upload CSV file').setInputFiles(file);
     await page.locator('#summary .stat').first().waitFor();
@@ -386,9 +387,11 @@ test('served by nginx: upload, remap, dry run against the proxy path, exports', 
 
 test('a link cannot point the API key at another host: ?api= takes only the built-in choices and this machine', async () => {
   const page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent('https://evil.example'));
+  await h.started(page);
   assert.equal(await page.getByLabel('API base URL').inputValue(), 'https://api.woodpecker.co');
   await page.getByRole('alert').filter({ hasText: 'This link asked the page to use the API at “https://evil.example”, which it refuses' }).waitFor();
   await page.goto(h.FILE_URL + '?api=' + encodeURIComponent('http://127.0.0.1:9/'));
+  await h.started(page);
   assert.equal(await page.getByLabel('API base URL').inputValue(), 'http://127.0.0.1:9');
   await page.context().close();
 });

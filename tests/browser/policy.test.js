@@ -1,5 +1,6 @@
-// Unit tests (no browser) of the page's pure checks: web/policy.js (where the API key may be sent,
-// what a key may contain, the curl command) and web/stored.js (what is read back from storage).
+// Unit tests (no browser) of the page's pure checks: web/js/policy.js (where the API key may be
+// sent, what a key may contain, the curl command) and web/js/stored.js (what is read back from
+// storage).
 // The curl command is run for real by bash and by sh, with `curl` replaced by a script that only
 // records its arguments, and PATH holding nothing else: the command must hand curl exactly the
 // values it was built from, and nothing in those values may run.
@@ -12,8 +13,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const policy = require(path.join(ROOT, 'web', 'policy.js'));
-const stored = require(path.join(ROOT, 'web', 'stored.js'));
+const policy = require(path.join(ROOT, 'web', 'js', 'policy.js'));
+const stored = require(path.join(ROOT, 'web', 'js', 'stored.js'));
 
 test('base URL policy: the allowed origins, normalised', () => {
   const ok = (text, origin, want) => {

@@ -1,7 +1,7 @@
-// Pure checks shared by the page (app.js), its worker (worker.js, which gets a copy of this file
-// from scripts/bundle_web.js) and the unit tests under Node: where an API key may be sent, what an
-// API key may contain, and the equivalent curl command of a request.
-// A classic script (the page also works from file://): it defines PE_POLICY on the global object
+// Pure checks shared by the page, its worker (web/worker.js, which gets a copy of this file from
+// scripts/bundle_web.js) and the unit tests under Node: where an API key may be sent, what an API
+// key may contain, and the equivalent curl command of a request.
+// A classic script (the page also works from file://): it defines PE.policy on the global object
 // (window in the page, self in the worker), or module.exports under Node.
 (function (root) {
   'use strict';
@@ -103,7 +103,7 @@
     ].join(' \\\n  ');
   }
 
-  const api = { WOODPECKER, checkBaseUrl, keyProblem, describeChar, shellQuote, curlCommand };
+  const api = { checkBaseUrl, keyProblem, curlCommand };
   if (typeof module === 'object' && module && module.exports) module.exports = api;
-  else root.PE_POLICY = api;
+  else (root.PE = root.PE || {}).policy = api;
 })(typeof self !== 'undefined' ? self : this);

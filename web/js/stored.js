@@ -2,11 +2,12 @@
 // the history of queued batches (pe.history.v1). Every page opened from disk shares one
 // localStorage, so anything may be there: each run and each history entry is kept only when it has
 // the expected shape and types, rebuilt from its known fields; the rest is dropped and described.
-// Pure functions; a classic script that defines PE_STORED (window), or module.exports under Node.
+// Pure functions; a classic script that defines PE.stored (window), or module.exports under Node.
 (function (root) {
   'use strict';
 
-  const STATES = ['waiting', 'sending', 'sent', 'partial', 'failed', 'not_sent', 'unconfirmed'];
+  const protocol = typeof module === 'object' && module && module.exports ? require('./protocol.js') : root.PE.protocol;
+  const STATES = Object.keys(protocol.STATE);
   const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   const isStr = (v) => typeof v === 'string';
   const isDate = (v) => isStr(v) && !Number.isNaN(Date.parse(v));
@@ -94,7 +95,7 @@
     return { entries, dropped: bad ? plural(bad, 'entry', 'entries') + ' of ' + p.value.length + ' in the history of queued batches (missing or wrong details)' : '' };
   }
 
-  const api = { STATES, readLedger, readHistory };
+  const api = { readLedger, readHistory };
   if (typeof module === 'object' && module && module.exports) module.exports = api;
-  else root.PE_STORED = api;
+  else (root.PE = root.PE || {}).stored = api;
 })(typeof self !== 'undefined' ? self : this);

@@ -1,0 +1,41 @@
+// Starts the page and wires what crosses from one script to another: the engine's run events and
+// failures, the two Settings fields whose changes reach other sections, a last-resort message for
+// failures nobody caught, and the start-up (the ledger, the last run, the history, then the
+// module's constants for Settings). The last script of the page.
+'use strict';
+(function (PE) {
+  const { $, showAlert } = PE.util;
+
+  PE.engine.onRunEvent((ev) => PE.queue.onEvent(ev));
+  // The loaded file lived in the old worker: nothing of it may be shown as current.
+  PE.engine.onFailure((message, context) => {
+    PE.queue.engineLost(message);
+    const said = (context ? context + ' ' : '') + message;
+    if (PE.check.loaded()) {
+      PE.check.drop();
+      showAlert(said + ' The loaded file was cleared: load it again.');
+    } else showAlert(said);
+  });
+  // Last resort: a failure no handler caught is still said in words (the engine's own are said above).
+  window.addEventListener('unhandledrejection', (e) => {
+    const r = e.reason;
+    e.preventDefault();
+    if (r && r.engine) return;
+    showAlert('Something went wrong on the page: ' + PE.engine.wordsOf(r && r.message !== undefined ? r.message : r) + ' If the page does not respond, reload it.');
+  });
+  $('batch-size').addEventListener('change', () => PE.check.batchSizeChanged());
+  $('base-url').addEventListener('change', () => PE.dryrun.showBatch());
+
+  PE.engine.start();
+  PE.ledger.init();
+  PE.track.init();
+  PE.queue.restore();
+  // Settings wait for the module's constants; the notes gathered meanwhile are shown then, or after
+  // the engine's own message when it cannot start.
+  PE.engine.ready.then((constants) => {
+    const refused = PE.settings.init(constants);
+    $('credit-note').textContent = 'Each prospect enrichment that finds data costs ' + PE.words.credits(constants.creditsPerProspect) + ' credits.';
+    PE.track.renderHistory();   // it names the endpoints other than the one in Settings
+    PE.util.startupDone(refused);
+  }, () => PE.util.startupDone(''));
+})(window.PE);

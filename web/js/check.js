@@ -1,0 +1,145 @@
+// The check of the loaded file: the document's state as the worker last gave it (the summary,
+// columns, findings), the summary and file findings, the column mapping (the user's choices, kept
+// across a re-read of the same file), the problems grouped by kind, and what is shown or hidden
+// when a file is loaded, changed or dropped. Defines PE.check.
+'use strict';
+(function (PE) {
+  const { $, el, announce, showAlert } = PE.util;
+  const { fmt, credits, counted } = PE.words;
+  const { REQUEST } = PE.protocol;
+  const call = PE.engine.call;
+  const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', 'ignore'];
+  let doc = null;       // the last state from the worker; null: no file loaded
+  let overrides = [];   // the user's column choices: [{header: '#N', field}]
+
+  // Empties everything shown of a file: summary, findings, problems, rows and batch plan.
+  function clearView() {
+    $('summary').replaceChildren();
+    $('file-findings').replaceChildren();
+    $('problems').replaceChildren();
+    PE.grid.clear();
+    PE.dryrun.clear();
+    PE.queue.showFile(null);
+    $('detected').textContent = '';
+  }
+  // No file is loaded any more (a failed read, or the engine was restarted).
+  function drop() {
+    doc = null;
+    clearView();
+    $('columns').replaceChildren();
+    $('results').hidden = $('dryrun').hidden = $('export').hidden = true;
+    $('queue').hidden = !PE.queue.hasRun();
+    PE.queue.render();
+  }
+
+  // Shows the document as it now is. resetView: a new file (the rows scroll back to the top).
+  async function show(resetView) {
+    showAlert('');
+    if (!doc.ok) {
+      showAlert(doc.error);
+      announce('The file could not be used: ' + doc.error);
+      // Only the columns are shown (to fix the mapping); nothing of an earlier file.
+      clearView();
+      $('results').hidden = !(doc.columns && doc.columns.length);
+      $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
+      if (doc.columns && doc.columns.length) renderColumns(); else $('columns').replaceChildren();
+      PE.queue.render();
+      return;
+    }
+    $('empty-state').hidden = true;
+    $('results').hidden = $('dryrun').hidden = $('queue').hidden = $('export').hidden = false;
+    $('detected').textContent = 'Read as ' + doc.encoding + ', ' + doc.delimiterName + '-separated' + (doc.delimiterDetected ? ' (detected)' : '');
+    renderSummary();
+    renderColumns();
+    await PE.grid.refresh(resetView);
+    await refreshProblems();
+    await PE.dryrun.refresh();
+    PE.queue.render();
+    const s = doc.summary;
+    announce(counted(s.rows, 'row') + ' read: ' + fmt(s.valid) + ' valid, ' + fmt(s.invalid) + ' invalid, ' + counted(s.duplicates, 'duplicate') + '.');
+  }
+  // After a cell was changed (grid.js): the new summary, then the plan and the problems.
+  function takeSummary(summary) { doc.summary = summary; renderSummary(); }
+  async function afterEdit() {
+    await PE.dryrun.refresh();
+    PE.queue.render();
+    await refreshProblems();
+  }
+
+  function renderSummary() {
+    const s = doc.summary;
+    const items = [
+      ['Rows read', fmt(s.rows)], ['Valid', fmt(s.valid)], ['Invalid', fmt(s.invalid)], ['Duplicates', fmt(s.duplicates)],
+      ['Rows with warnings', fmt(s.rowsWithWarnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batchSize],
+      ['Credit ceiling', credits(s.creditsMax)],
+    ];
+    const dl = $('summary');
+    dl.replaceChildren();
+    for (const [k, v] of items) dl.append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
+    const ff = $('file-findings');
+    ff.replaceChildren();
+    for (const f of doc.fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
+    if (s.blankLines) ff.append(el('li', { class: 'info', text: counted(s.blankLines, 'blank line') + (s.blankLines === 1 ? ' was' : ' were') + ' skipped.' }));
+    PE.queue.showFile(s);
+  }
+
+  function renderColumns() {
+    const tb = $('columns');
+    tb.replaceChildren();
+    doc.columns.forEach((c, i) => {
+      const sel = el('select', { 'aria-label': 'Field for column ' + (c.header || '#' + (i + 1)), 'data-col': String(i) });
+      for (const f of FIELDS) sel.append(el('option', { value: f, text: f === 'ignore' ? 'ignored' : f }));
+      sel.value = c.field;
+      sel.addEventListener('change', async () => {
+        const key = '#' + (i + 1);
+        overrides = overrides.filter((o) => o.header !== key);
+        overrides.push({ header: key, field: sel.value });
+        doc = await call(REQUEST.remap, { overrides });
+        await show(false);
+        announce('Column “' + c.header + '” is now ' + (sel.value === 'ignore' ? 'ignored' : 'sent as ' + sel.value) + '.');
+      });
+      tb.append(el('tr', { class: c.field === 'ignore' ? 'ignored' : '' },
+        el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: c.note || '' })));
+    });
+  }
+
+  // The problems of the file, grouped, above the rows: nothing needs a hover to be seen. Each group
+  // shows the rows with that problem.
+  async function refreshProblems() {
+    const list = $('problems');
+    list.replaceChildren();
+    if (!doc || !doc.ok) return;
+    const groups = await call(REQUEST.problems);
+    for (const g of groups.slice(0, 12)) {
+      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.join(', ') + (g.count > g.rows.length ? ', …' : '');
+      const showRows = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the rows with ' + (g.severity === 'error' ? 'errors' : 'warnings') });
+      showRows.addEventListener('click', () => { $('row-filter').value = g.severity === 'error' ? 'errors' : 'warnings'; $('row-filter').dispatchEvent(new Event('change')); $('grid').focus(); });
+      list.append(el('li', { class: g.severity },
+        el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), g.message + ' (' + rows + ') ', showRows));
+    }
+    if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
+  }
+
+  // A file was read (input.js). reread: the same bytes read again with another encoding or
+  // delimiter, so the user's column choices are applied again; any other load starts from the
+  // detected mapping (newFile, as it starts).
+  function newFile() { overrides = []; }
+  async function take(state, reread) {
+    doc = state;
+    if (reread && overrides.length && doc.columns && doc.columns.length) doc = await call(REQUEST.remap, { overrides });
+  }
+  // The batch size changed in Settings: the document's batches follow.
+  async function batchSizeChanged() {
+    if (!doc) return;
+    doc = await call(REQUEST.setBatchSize, { batchSize: PE.settings.batchSize() });
+    await show(false);
+  }
+
+  PE.check = {
+    newFile, take, show, drop, takeSummary, afterEdit, batchSizeChanged,
+    loaded: () => doc !== null,
+    usable: () => !!(doc && doc.ok),
+    summary: () => (doc && doc.ok ? doc.summary : null),
+    columns: () => doc.columns,
+  };
+})(window.PE);

@@ -1,0 +1,305 @@
+// Queueing: the run being shown and whether this tab is sending it, the confirmations (spending
+// credits, clearing the history), starting a run, sending failed and unsent batches again,
+// cancelling, the progress and the batches table, and the lock on the data while a run is on. The
+// run itself changes only through run.js; it is stored by ledger.js. Defines PE.queue.
+'use strict';
+(function (PE) {
+  const { $, el, announce, showAlert } = PE.util;
+  const { credits, counted } = PE.words;
+  const { REQUEST, EVENT, STOP, STATE, STATE_TEXT, RESENDABLE } = PE.protocol;
+  const { call, wordsOf } = PE.engine;
+  const ledger = PE.ledger;
+  let current = null;        // the run being shown
+  let running = false;       // this tab is sending it
+  let heartbeat = null;      // saves the run every few seconds while it is sent
+  let confirmAction = null;  // {action, anyTime}: what the dialog's yes button does
+  let againPlan = null;      // {plan, when}: what "Queue them again anyway" queues
+  let planKeys = new Map();  // key -> emails of the loaded file's batches (filled when a plan with keys is made)
+  // Batches that may have reached the API but have no uuid to track: their emails can be looked up.
+  const LOOK_UP = [STATE.sent, STATE.failed, STATE.unconfirmed];
+  const emailsOf = (b) => b.emails || planKeys.get(b.key) || null;
+  const resendable = (run) => run.batches.filter((b) => RESENDABLE.includes(b.state));
+  const prospectsOf = (batches) => batches.reduce((n, b) => n + b.count, 0);
+  // "up to 3 credits (1.5 per prospect, charged only when enrichment finds data)."
+  const rate = () => PE.engine.constants().creditsPerProspect;
+  const ceiling = (prospects) => credits(rate() * prospects) + ' credits';
+  const charged = () => ' (' + credits(rate()) + ' per prospect, charged only when enrichment finds data).';
+
+  function render() {
+    const tb = $('batches');
+    tb.replaceChildren();
+    if (!current) return;
+    for (const b of current.batches) {
+      let result = b.message || '';
+      if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
+      const tr = el('tr', { class: 'b-' + b.state },
+        el('td', { text: String(b.index + 1) }), el('td', { text: String(b.count) }),
+        el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
+      if (b.uuid) {
+        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', 'aria-label': 'Track batch ' + (b.index + 1),
+          onclick: () => { $('track-uuid').value = b.uuid; PE.track.trackUuid(current.baseUrl); } }));
+      } else if (LOOK_UP.includes(b.state) && emailsOf(b)) {
+        // No uuid to track (nothing queued, or the answer was lost): find its emails' batches instead.
+        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Look up', 'aria-label': 'Look up the emails of batch ' + (b.index + 1),
+          onclick: () => { $('lookup-emails').value = emailsOf(b).join(', '); PE.track.lookupEmails(current.baseUrl); } }));
+      }
+      tb.append(tr);
+    }
+    const todo = resendable(current);
+    const elsewhere = ledger.liveElsewhere(current);
+    $('resend-btn').hidden = running || elsewhere || !todo.length || !PE.check.usable();
+    $('resend-btn').textContent = 'Send ' + counted(todo.length, 'failed or unsent batch', 'failed or unsent batches');
+    if (elsewhere && !running) $('progress-text').textContent = 'This run is still in progress in another tab of this browser.';
+    renderRunNote(todo);
+  }
+  // Above the batches table: which run it shows (file, date) and what is left to do, in words.
+  function renderRunNote(todo) {
+    const note = $('run-note');
+    note.hidden = !current;
+    if (!current) { note.textContent = ''; return; }
+    const file = current.file || 'the same file';
+    let text = 'Run of ' + file + ', started ' + new Date(current.created).toLocaleString() + '.';
+    if (!running && !ledger.liveElsewhere(current) && todo.length) {
+      const n = counted(todo.length, 'batch', 'batches') + (todo.length === 1 ? ' that was' : ' that were') + ' not sent';
+      text += PE.check.usable() ? ' Use “' + $('resend-btn').textContent + '” to send the ' + n + ' (with ' + file + ' loaded).'
+        : ' Load ' + file + ' again to send the ' + n + '.';
+    }
+    note.textContent = text;
+  }
+  // The cost line and the queue button for the loaded file's summary (null: no usable file).
+  function showFile(s) {
+    setNote('');
+    if (!s) { $('queue-cost').textContent = ''; $('queue-btn').disabled = true; return; }
+    $('queue-cost').textContent = counted(s.valid, 'valid prospect') + ' in ' + counted(s.batches, 'batch', 'batches') + '. At most ' +
+      credits(s.creditsMax) + ' credits' + charged();
+    $('queue-btn').textContent = 'Queue ' + counted(s.valid, 'prospect');
+    $('queue-btn').disabled = s.valid === 0 || running;
+  }
+
+  // The loaded file's batches with their keys and emails (computed on demand: it takes a moment on
+  // large files).
+  async function keyedPlan() {
+    const p = await call(REQUEST.batchPlan, { emails: true });
+    planKeys = new Map(p.map((b) => [b.key, b.emails]));
+    return p;
+  }
+  // Says so beside the queue button, naming the other tab's run; true when something is in flight.
+  function blockedByOtherTab(p, what) {
+    const busy = ledger.inFlightElsewhere(p);
+    if (!busy.length) return false;
+    const r = busy[0].run;
+    setNote(counted(busy.length, 'batch', 'batches') + ' of ' + what + (busy.length === 1 ? ' is' : ' are') +
+      ' being sent right now by another tab of this browser (the run of ' + (r.file || 'a file') + ', started ' + new Date(r.created).toLocaleString() +
+      '), so nothing was sent. Wait until that run has finished, or cancel it in that tab, then try again: batches it has sent are left out.');
+    return true;
+  }
+
+  // Both ways of spending credits (queue, resend) ask first, and so does clearing the history. The
+  // dialog opens on the safe button (Back). anyTime: the action may run during a run.
+  function confirm(title, text, yesLabel, action, anyTime) {
+    $('confirm-h').textContent = title;
+    $('confirm-text').textContent = text;
+    $('confirm-yes').textContent = yesLabel;
+    confirmAction = { action, anyTime: !!anyTime };
+    $('confirm').showModal();
+    $('confirm-no').focus();
+  }
+  $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); });
+  $('confirm-yes').addEventListener('click', async () => {
+    $('confirm').close();
+    const c = confirmAction;
+    confirmAction = null;
+    if (c && (!running || c.anyTime)) await c.action();
+  });
+  // After a run starts, keyboard focus goes to its Cancel button (the queue button is disabled).
+  function focusRun() { ($('cancel-btn').hidden ? $('progress-text') : $('cancel-btn')).focus(); }
+  // The note beside the queue button says why nothing was queued; "Queue them again anyway" is
+  // offered when every batch of the file was already sent from this browser.
+  function setNote(text, again) {
+    $('queue-note').textContent = text;
+    againPlan = again || null;
+    $('queue-again').hidden = !again;
+  }
+
+  function newRun(todo) {
+    // Checked again on "Queue now": another tab may have started sending meanwhile.
+    const base = PE.settings.readyToSend();
+    if (!base || blockedByOtherTab(todo, 'this file')) return;
+    const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, file: PE.input.name(), plan: todo });
+    start(run, new Map(run.batches.map((b, i) => [i, b.planIndex])));
+    focusRun();
+  }
+  $('queue-btn').addEventListener('click', async () => {
+    setNote('');
+    if (running) return;
+    const s = PE.check.summary();
+    if (!s) {
+      setNote('There is no valid file loaded, so there is nothing to queue yet.' +
+        (current && current.file ? ' To send what is left of the last run, load ' + current.file + ' again.' : ' Paste or upload your export first.'));
+      return;
+    }
+    const base = PE.settings.readyToSend();
+    if (!base) return;
+    const p = await keyedPlan();
+    // Never twice at once: not while another tab is sending any of these batches.
+    if (blockedByOtherTab(p, 'this file')) return;
+    // Never repeat blindly: batches identical to ones already sent from this browser are left out.
+    const dup = ledger.alreadySent(p);
+    const skip = new Set(dup.map((d) => d.plan.index));
+    const todo = p.filter((b) => !skip.has(b.index));
+    if (!todo.length) {
+      const when = new Date(dup[0].run.created).toLocaleString();
+      setNote((p.length === 1 ? 'The only batch' : 'All ' + counted(p.length, 'batch', 'batches')) + ' of this file ' + (p.length === 1 ? 'was' : 'were') +
+        ' already sent from this browser, on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
+      return;
+    }
+    const prospects = prospectsOf(todo);
+    const left = s.invalid + s.duplicates;
+    confirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + base +
+      '? This can use up to ' + ceiling(prospects) + charged() +
+      (left ? ' ' + counted(left, 'invalid or duplicate row') + (left === 1 ? ' is' : ' are') + ' left out.' : '') +
+      (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
+    'Queue now', () => newRun(todo));
+  });
+  // Every batch was sent before: the user may insist, through the same confirmation.
+  $('queue-again').addEventListener('click', () => {
+    if (!againPlan || running) return;
+    const base = PE.settings.readyToSend();
+    if (!base) return;
+    const { plan: p, when } = againPlan;
+    if (blockedByOtherTab(p, 'this file')) return;
+    const prospects = prospectsOf(p);
+    confirm('Queue these prospects again?', 'Queue all ' + counted(prospects, 'prospect') + ' in ' + counted(p.length, 'batch', 'batches') + ' to ' + base +
+      ' again? They were already sent from this browser on ' + when + ', and may be charged again once enrichment has finished: up to ' +
+      ceiling(prospects) + charged() + ' Prospects still pending enrichment are not queued twice.',
+    'Queue again', () => { setNote(''); newRun(p); });
+  });
+  $('resend-btn').addEventListener('click', async () => {
+    if (running || !current) return;
+    const run = current;
+    // The run's base URL was read back from storage: it passes the same policy as ?api=.
+    const base = PE.settings.readyToSend(run.baseUrl);
+    if (!base) return;
+    const todo = resendable(run);
+    if (blockedByOtherTab(todo, 'these batches')) return;
+    // Match the ledger's batches to the loaded file by their keys (hashes of their emails).
+    const byKey = new Map((await keyedPlan()).map((b) => [b.key, b.index]));
+    const missing = todo.filter((b) => !byKey.has(b.key));
+    if (missing.length) {
+      showAlert(counted(missing.length, 'batch', 'batches') + (missing.length === 1 ? ' does' : ' do') + ' not match the loaded file. Load the same file (and batch size) as when they were queued.');
+      return;
+    }
+    const prospects = prospectsOf(todo);
+    confirm('Send these batches again?', 'Send ' + counted(todo.length, 'batch', 'batches') + ' again (' + counted(prospects, 'prospect') + ') to ' + base +
+      '? This can use up to ' + ceiling(prospects) + '; prospects already queued are not queued or charged twice.', 'Send now', async () => {
+      if (!PE.settings.readyToSend(run.baseUrl) || blockedByOtherTab(todo, 'these batches')) return;
+      start(run, new Map(todo.map((b) => [run.batches.indexOf(b), byKey.get(b.key)])));
+      focusRun();
+    });
+  });
+  $('cancel-btn').addEventListener('click', () => { call(REQUEST.cancel).catch(() => {}); $('progress-text').textContent = 'Cancelling after the current request…'; });
+
+  // While a run is on, nothing that changes the batches can be touched (the worker refuses too).
+  const LOCKED = ['validate-btn', 'sample-btn', 'file-input', 'encoding', 'delimiter', 'batch-size', 'csv-text'];
+  function setRunning(on) {
+    running = on;
+    for (const id of LOCKED) $(id).disabled = on;
+    for (const sel of document.querySelectorAll('#columns select')) sel.disabled = on;
+    document.body.classList.toggle('running', on);
+    clearInterval(heartbeat);
+    if (on) heartbeat = setInterval(() => ledger.save(current), 5000);
+  }
+  // Sends batches of run: picks maps each one's place in the run to its batch in the loaded file.
+  function start(run, picks) {
+    setRunning(true);
+    current = PE.run.begin(run, picks, ledger.TAB);
+    showAlert('');
+    $('progress-text').textContent = 'Sending ' + counted(picks.size, 'batch', 'batches') + '…';
+    $('queue-btn').disabled = true;
+    $('cancel-btn').hidden = false;
+    $('progress-wrap').hidden = false;
+    $('progress').max = picks.size;
+    $('progress').value = 0;
+    render();
+    ledger.save(current);
+    // The worker answers at once and then reports the run by events, ending with 'finished'. If it
+    // refuses to start the run, the run ends here with its reason.
+    call(REQUEST.send, { baseUrl: current.baseUrl, apiKey: PE.settings.apiKey(), timeoutMs: PE.settings.timeoutMs(),
+      batches: [...picks].map(([id, index]) => ({ id, index })) })
+      .catch((e) => { if (running && !(e && e.engine)) finish(STOP.error, wordsOf(e && e.message)); });
+    announce('Sending ' + counted(picks.size, 'batch', 'batches') + '.');
+  }
+
+  // The end of a run, however it ended: the data unlocks, batches still waiting are not sent (or
+  // stay unconfirmed when an earlier run left them so), the ledger is saved and the result said.
+  function finish(stopReason, message) {
+    if (!running) return;
+    setRunning(false);
+    // Focus on the Cancel button that goes away moves to the run's result, not to <body>.
+    if (document.activeElement === $('cancel-btn')) $('progress-text').focus();
+    $('cancel-btn').hidden = true;
+    const s = PE.check.summary();
+    $('queue-btn').disabled = !s || s.valid === 0;
+    current = PE.run.reduce(current, { kind: EVENT.finished, stopReason });
+    ledger.save(current);
+    render();
+    const o = PE.run.outcome(current, stopReason, message);
+    $('progress-text').textContent = o.text;
+    announce(o.text);
+    if (o.alert) showAlert(o.alert);
+  }
+  // The worker died during a run: it can send no more events.
+  function engineLost(message) {
+    if (!running) return;
+    current = PE.run.engineLost(current, message);
+    finish(STOP.error, message);
+  }
+
+  // An event of the worker's run.
+  function onEvent(ev) {
+    if (!current) return;
+    if (ev.kind === EVENT.finished) {
+      finish(ev.stopReason, ev.message);
+      // The module failed for good during the run: a fresh worker takes over.
+      if (ev.fatal) PE.engine.fail(ev.message, 'Sending stopped.');
+      return;
+    }
+    if (!current.batches[ev.id]) return;
+    current = PE.run.reduce(current, ev);
+    const b = current.batches[ev.id];
+    if (ev.kind === EVENT.batch && ev.response && ev.state === STATE.sent && b.uuid) PE.track.addHistory(b, current.baseUrl);
+    const line = PE.run.progressText(current, ev);
+    if (line !== null) $('progress-text').textContent = line;
+    if (ev.kind === EVENT.batch && ev.state !== STATE.sending) $('progress').value = current.progress.done;
+    ledger.save(current);
+    render();
+  }
+
+  // Forgets the earlier runs of this browser: not a run in progress in this or another tab. Returns
+  // the runs kept.
+  function forgetRuns() {
+    const keep = ledger.runs().filter((r) => (r.owner === ledger.TAB && running && current && r.id === current.id) || ledger.liveElsewhere(r));
+    ledger.replace(keep);
+    if (!running) { current = keep.slice(-1)[0] || null; render(); }
+    setNote('');
+    return keep;
+  }
+
+  // At start-up: the last run of this browser is shown, and said when some of it was not sent.
+  function restore() {
+    current = ledger.runs().slice(-1)[0] || null;
+    render();
+    if (!current) return;
+    $('queue').hidden = false;
+    if (!ledger.liveElsewhere(current) && resendable(current).length) {
+      announce('An earlier run from this browser has batches that were not sent. ' + $('run-note').textContent);
+    }
+  }
+
+  PE.queue = {
+    render, showFile, setNote, keyedPlan, confirm, onEvent, engineLost, forgetRuns, restore,
+    running: () => running,
+    hasRun: () => current !== null,
+    runInProgress: () => (running ? current : null),
+  };
+})(window.PE);

@@ -1,0 +1,172 @@
+// A queue run as data, and what happens to it: a new run from a plan, the start of a send, what
+// each event of the worker does to it (reduce), its end, and the words for its progress and its
+// outcome. Pure functions: each returns a new run and changes nothing it is given; no page, no
+// storage. queue.js keeps the run being shown and hands it to these; ledger.js stores it; the unit
+// tests (tests/browser/run.test.js) call them under Node.
+// A run: {id, owner, heartbeat, created, baseUrl, file, batches, progress}; a batch: {index,
+// count, key, first, last, state, uuid, message, status?, counts?}, and while this page has it in
+// memory: emails, planIndex (its batch in the loaded file), queuedBefore and wasUnconfirmed.
+// progress: {total, done, retries, stopMessage} of the current send. Only the stored fields are
+// written to the ledger (ledger.js leaves out the in-memory ones).
+// A classic script that defines PE.run, or module.exports under Node.
+(function (root) {
+  'use strict';
+
+  const node = typeof module === 'object' && module && module.exports;
+  const { EVENT, STOP, STATE, IN_FLIGHT } = node ? require('./protocol.js') : root.PE.protocol;
+  const { fmt, counted } = node ? require('./words.js') : root.PE.words;
+  const LOST_BEFORE = ' This batch was sent in an earlier run and that answer was lost: look up its emails before sending it again.';
+
+  // The run's batches with one of them (by its place) changed by fn, which gets a copy.
+  function withBatch(run, id, fn) {
+    const batches = run.batches.slice();
+    const b = Object.assign({}, batches[id]);
+    fn(b);
+    batches[id] = b;
+    return Object.assign({}, run, { batches });
+  }
+  // The run with each batch replaced by fn(a copy of it, its place).
+  const mapBatches = (run, fn) => Object.assign({}, run, { batches: run.batches.map((b, i) => fn(Object.assign({}, b), i)) });
+
+  // A new run of the batches of a plan ({index, count, key, emails} each).
+  function create({ id, owner, now, baseUrl, file, plan }) {
+    return {
+      id, owner, heartbeat: now, created: new Date(now).toISOString(), baseUrl, file,
+      batches: plan.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
+        planIndex: b.index, state: STATE.waiting, uuid: null, message: '' })),
+    };
+  }
+
+  // A send starts: picks maps the place of each batch to send to its batch in the loaded file. Those
+  // batches wait; the run belongs to owner (the tab that sends it). wasUnconfirmed: an earlier
+  // attempt's outcome is unknown (its answer was lost), so a NOT_ENQUEUED answer now most likely
+  // means that attempt queued them.
+  function begin(run, picks, owner) {
+    const next = mapBatches(run, (b, i) => (!picks.has(i) ? b : Object.assign(b, { planIndex: picks.get(i), wasUnconfirmed: b.state === STATE.unconfirmed,
+      state: STATE.waiting, message: 'waiting to be sent', queuedBefore: b.counts ? b.counts.queued : 0 })));
+    return Object.assign(next, { owner, progress: { total: picks.size, done: 0, retries: 0, stopMessage: '' } });
+  }
+
+  // What the queue answer of a sent batch does to it (b is a copy).
+  function takeResponse(b, ev) {
+    const r = ev.response;
+    b.uuid = r.uuid;
+    b.status = r.status;
+    b.counts = { queued: (b.queuedBefore || 0) + r.prospectsCount, submitted: r.totalProspectsCount };
+    b.message = r.status + ': ' + r.prospectsCount + ' of ' + r.totalProspectsCount + ' queued. ' + r.headline + ' ' + r.nextStep;
+    // NOT_ENQUEUED after an attempt whose answer was lost (in this run, or an unconfirmed batch sent
+    // again): that attempt most likely queued them, so they count as queued.
+    if (r.status === 'NOT_ENQUEUED' && (ev.unanswered || b.wasUnconfirmed)) {
+      const n = r.totalProspectsCount || b.count;
+      b.counts.queued = Math.max(b.counts.queued, n);
+      b.message += (ev.unanswered ? ' An earlier attempt of this batch got no answer' : ' This batch was sent before and its answer was lost') +
+        '; that attempt most likely queued ' + (n === 1 ? 'its prospect' : 'its ' + fmt(n) + ' prospects') +
+        ', so ' + (n === 1 ? 'it is' : 'they are') + ' counted as queued, and nothing is charged twice. Use “Look up” to see their status.';
+    }
+    if (r.status === 'CREDITS_EXHAUSTED') b.state = STATE.failed;
+    else if (r.status === 'PARTIALLY_ENQUEUED') b.state = STATE.partial;
+    if (ev.attempt > 1) b.message += ' (Sent on attempt ' + ev.attempt + '.)';
+  }
+
+  // The run after an event of the worker: a batch's new state or a retry (ev.id: the batch's place
+  // in the run), or the end of the send.
+  function reduce(run, ev) {
+    if (ev.kind === EVENT.finished) return finish(run, ev.stopReason);
+    if (!run.batches[ev.id]) return run;
+    const progress = Object.assign({}, run.progress);
+    if (ev.kind === EVENT.retry) {
+      progress.retries++;
+      return Object.assign(withBatch(run, ev.id, (b) => { b.message = ev.message; }), { progress });
+    }
+    if (ev.kind !== EVENT.batch) return run;
+    const next = withBatch(run, ev.id, (b) => {
+      b.state = ev.state;
+      b.message = ev.message || '';
+      // Not sent this time, but an earlier run's request for it may have been queued: it stays
+      // unconfirmed.
+      if (ev.state === STATE.not_sent && b.wasUnconfirmed) {
+        b.state = STATE.unconfirmed;
+        b.message += LOST_BEFORE;
+      }
+      if (ev.state === STATE.sending) b.message = 'attempt ' + ev.attempt;
+      if (ev.response && ev.state === STATE.sent) takeResponse(b, ev);
+      if (ev.state !== STATE.sending) {
+        progress.done++;
+        if (ev.state === STATE.not_sent || ev.state === STATE.failed || ev.stopSending) progress.stopMessage = b.message;
+      }
+    });
+    next.progress = progress;
+    return next;
+  }
+
+  // Why the batches left waiting were not sent, by the reason the run stopped.
+  function stopText(reason) {
+    return {
+      [STOP.cancelled]: 'Cancelled: the remaining batches were not sent.',
+      [STOP.credits]: 'Stopped: not enough credits for the remaining batches; they were not sent.',
+      [STOP.auth]: 'Stopped: the API key was refused; the remaining batches were not sent.',
+      [STOP.blocked]: 'Stopped: the API could not be reached; the remaining batches were not sent.',
+      [STOP.too_large]: 'Stopped: a batch was too large for the API; the remaining batches were not sent. Lower the batch size in Settings and send them again.',
+      [STOP.error]: 'The batches not yet sent were not sent.',
+    }[reason] || 'Not sent.';
+  }
+
+  // The end of a send, however it ended: batches still waiting were not sent (or stay unconfirmed
+  // when an earlier run left them so).
+  function finish(run, stopReason) {
+    return mapBatches(run, (b) => {
+      if (b.state !== STATE.waiting) return b;
+      if (b.wasUnconfirmed) return Object.assign(b, { state: STATE.unconfirmed, message: stopText(stopReason) + LOST_BEFORE });
+      return Object.assign(b, { state: STATE.not_sent, message: stopText(stopReason) });
+    });
+  }
+
+  // The worker died during a send (its module failed): it can send no more events. A batch it was
+  // sending may have reached the API (unconfirmed); the end of the send (a 'finished' event given
+  // by the page) then says the rest were not sent.
+  function engineLost(run, message) {
+    return mapBatches(run, (b) => (b.state !== STATE.sending ? b : Object.assign(b, { state: STATE.unconfirmed,
+      message: 'The page failed while this batch was being sent (' + message + ') Its outcome is unknown: look up its emails before sending it again.' })));
+  }
+
+  // A run left by a closed tab, or by this tab before a reload: a batch it was sending was never
+  // confirmed; waiting ones were not sent. The same run when nothing changes.
+  function settle(run) {
+    if (!run.batches.some((b) => IN_FLIGHT.includes(b.state))) return run;
+    return mapBatches(run, (b) => {
+      if (b.state === STATE.sending) return Object.assign(b, { state: STATE.unconfirmed, message: 'The page was closed while this batch was being sent; its outcome is unknown. Look up its emails, or send it again (already-queued emails are not charged twice).' });
+      if (b.state === STATE.waiting) return Object.assign(b, { state: STATE.not_sent, message: 'The page was closed before this batch was sent.' });
+      return b;
+    });
+  }
+
+  // The line under the progress bar after an event, or null when it does not change.
+  function progressText(run, ev) {
+    const p = run.progress;
+    if (!p || !run.batches[ev.id]) return null;
+    if (ev.kind === EVENT.retry) return (ev.rateLimited ? 'Waiting for the rate limit: ' : 'Retrying: ') + ev.message + ' (retries so far: ' + p.retries + ')';
+    if (ev.kind === EVENT.batch && ev.state !== STATE.sending) {
+      return 'Batch ' + p.done + ' of ' + p.total + ' done' + (p.retries ? ', ' + counted(p.retries, 'retry', 'retries') : '') + '.';
+    }
+    return null;
+  }
+
+  // The summary of a finished send, and the alert it raises (null: none).
+  function outcome(run, stopReason, message) {
+    const c = { sent: 0, failed: 0, notSent: 0 };
+    for (const b of run.batches) c[b.state === STATE.sent || b.state === STATE.partial ? 'sent' : b.state === STATE.failed ? 'failed' : 'notSent']++;
+    const queued = run.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
+    const prospects = run.batches.reduce((n, b) => n + b.count, 0);
+    const p = run.progress || { retries: 0, stopMessage: '' };
+    const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.notSent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
+      (p.retries ? ' (' + counted(p.retries, 'retry', 'retries') + ')' : '') + '.' + (stopReason ? ' ' + stopText(stopReason) : '');
+    let alert = null;
+    if (stopReason === STOP.error) alert = 'Sending stopped: ' + (message || 'an unexpected error.') + ' ' + stopText(stopReason);
+    else if (stopReason && stopReason !== STOP.cancelled) alert = p.stopMessage || stopText(stopReason);
+    return { text, alert };
+  }
+
+  const api = { create, begin, reduce, engineLost, settle, progressText, outcome };
+  if (node) module.exports = api;
+  else (root.PE = root.PE || {}).run = api;
+})(typeof self !== 'undefined' ? self : this);
