@@ -117,4 +117,19 @@ async function started(page) {
   await page.locator('#base-url:enabled').waitFor();
 }
 
-module.exports = { ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, freePort };
+// Stops the page's installed clock at about "now". Playwright's pauseAt() takes an absolute time
+// and refuses one in the page's past; the page's clock keeps running while the target is chosen,
+// so on a busy machine the target can already have passed: try again, a little further ahead.
+async function pauseClock(page) {
+  for (let ahead = 50; ; ahead *= 2) {
+    const now = await page.evaluate(() => Date.now());
+    try {
+      await page.clock.pauseAt(now + ahead);
+      return;
+    } catch (e) {
+      if (!/past/.test(String(e && e.message))) throw e;
+    }
+  }
+}
+
+module.exports = { pauseClock, ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, freePort };

@@ -586,7 +586,7 @@ test('tracking: auto-refresh polls the uuid until every prospect is final; per-p
     // intervals); a poll would be handed to the worker while its timer runs.
     const calls = await statusCalls();
     assert.equal(calls, polled.length, 'every status call reached the sandbox');
-    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+    await h.pauseClock(page);
     await page.clock.runFor(60000);
     assert.equal(await statusCalls(), calls, 'polling stopped once every prospect was final');
     await page.clock.resume();
@@ -755,7 +755,7 @@ test('a newer lookup replaces the tracked batch and stops its polling', async ()
     await queueAll(page);
     await finished(page);
     // The page's clock is stopped, so the poll timer that tracking sets cannot fire before the lookup.
-    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+    await h.pauseClock(page);
     await page.locator('#batches').getByRole('button', { name: 'Track batch 1' }).click();
     await page.locator('#track-result').getByText(/in progress/).first().waitFor();
     await page.getByLabel('Look up by email').fill('nelson@hooli.com');
