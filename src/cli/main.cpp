@@ -24,9 +24,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "constants.hpp"
 #include "csv_stream.hpp"
-#include "document.hpp"
-#include "json_out.hpp"
+#include "json_forms.hpp"
 #include "stream_check.hpp"
 
 namespace {
@@ -41,7 +41,7 @@ const char* kUsage =
     "  --encoding E        utf-8, utf-16le, utf-16be, windows-1252 (default: detected)\n"
     "  --map HEADER=FIELD  map a column (by header text or #N) to email, first_name, last_name,\n"
     "                      full_name, linkedin_url, company_name, company_website or ignore\n"
-    "  --batch-size N      prospects per request (default 50)\n"
+    "  --batch-size N      prospects per request, 1 to 1000 (default 50)\n"
     "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
     "                      then one line with encoding, delimiter, columns and summary)\n"
     "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n";
@@ -202,9 +202,9 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt) {
         out.maybe_flush();
       },
       [&](pe::Finding&& f) {
-        if (f.severity == pe::Severity::Error) error = true;
-        out.err() += "line " + std::to_string(f.line) + ": " + pe::severity_name(f.severity) + " " + f.code + ": " +
-                     f.message + "\n";
+        if (f.severity() == pe::Severity::Error) error = true;
+        out.err() += "line " + std::to_string(f.line) + ": " + pe::severity_name(f.severity()) + " " +
+                     pe::code_name(f.code) + ": " + f.message + "\n";
       });
   std::string err;
   const bool read = pump(in, out, err, [&](std::string_view bytes) {
@@ -225,7 +225,7 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt) {
 std::string unknown_mapping(const std::vector<pe::Finding>& file_findings) {
   std::string unknown;
   for (const pe::Finding& f : file_findings)
-    if (f.code == "mapping_unknown_column") unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
+    if (f.code == pe::Code::MappingUnknownColumn) unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
   return unknown;
 }
 
@@ -246,7 +246,8 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
     o += ",\"delimiter\":";
     pe::append_json_string(o, std::string(1, checker->delimiter()));
     o += ",\"columns\":";
-    pe::append_columns_json(o, checker->columns());
+    pe::JsonWriter w(o);
+    pe::write_json(w, checker->columns());
   };
   cb.on_start = [&] {
     usage_error = unknown_mapping(checker->file_findings());
@@ -264,7 +265,8 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
     cb.on_finding = [&](const pe::Finding& f) {
       if (json && !first_issue) out.buf() += ',';
       first_issue = false;
-      pe::append_finding_json(out.buf(), f);
+      pe::JsonWriter w(out.buf());
+      pe::write_json(w, f);
       if (!json) out.buf() += '\n';
       out.maybe_flush();
     };
@@ -298,7 +300,8 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
       file_json(out.buf());
       out.buf() += ",\"summary\":";
     }
-    pe::append_summary_json(out.buf(), check.summary());
+    pe::JsonWriter w(out.buf());
+    pe::write_json(w, check.summary());
     out.buf() += "}\n";
   }
   out.flush();
@@ -344,7 +347,8 @@ int run(const std::vector<std::string>& args) {
     } else if (a == "--batch-size") {
       char* end = nullptr;
       long n = value(v) ? std::strtol(v.c_str(), &end, 10) : 0;
-      if (n < 1 || n > 10000 || !end || *end) return fail("--batch-size takes a whole number from 1 to 10000");
+      if (n < 1 || static_cast<unsigned long>(n) > pe::kMaxBatchSize || !end || *end)
+        return fail("--batch-size takes a whole number from 1 to " + std::to_string(pe::kMaxBatchSize));
       batch_size = static_cast<std::size_t>(n);
     } else if (a == "--format") {
       if (!value(v) || (v != "json" && v != "jsonl")) return fail("--format takes json or jsonl");

@@ -91,7 +91,7 @@ std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
   return i;
 }
 
-std::string normalize_name(std::string_view name) {
+std::string normalise_name(std::string_view name) {
   std::string s;
   for (char c : name) {
     if (c == '-' || c == '_' || c == ' ' || c == '\t' || c == '.') continue;
@@ -116,7 +116,7 @@ const char* encoding_name(Encoding e) {
 }
 
 bool parse_encoding_name(std::string_view name, Encoding& out) {
-  const std::string s = normalize_name(name);
+  const std::string s = normalise_name(name);
   struct Alias {
     const char* name;
     Encoding enc;

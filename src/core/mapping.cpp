@@ -18,13 +18,12 @@
 #include <array>
 #include <cstddef>
 
-#include "fields.hpp"
+#include "checks.hpp"
 
 namespace pe {
 
 namespace {
 
-constexpr int kFieldCount = 8;
 constexpr int kLoose = 9;  // rank of a loose (substring) match
 constexpr int kNone = 100;
 
@@ -175,7 +174,7 @@ bool is_company_word(const std::string& n) {
 
 Detected detect(const std::string& header) {
   Detected d;
-  const std::string n = normalize_header(header);
+  const std::string n = normalise_header(header);
   if (n.empty()) {
     d.note = header.empty() ? "the column has no header" : kNotUsed;
     return d;
@@ -339,7 +338,7 @@ bool parse_field_name(std::string_view s, Field& out) {
   return false;
 }
 
-std::string normalize_header(std::string_view h) {
+std::string normalise_header(std::string_view h) {
   std::string out;
   for (char c : h) {
     if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
@@ -390,7 +389,7 @@ std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
   const bool user_full = by_user[static_cast<int>(Field::FullName)] >= 0;
   const bool user_first_last =
       by_user[static_cast<int>(Field::FirstName)] >= 0 || by_user[static_cast<int>(Field::LastName)] >= 0;
-  for (int f = 1; f < kFieldCount; ++f) {
+  for (int f = 1; f < static_cast<int>(kFieldCount); ++f) {
     if (by_user[f] >= 0) continue;
     if (user_full && !user_first_last &&
         (f == static_cast<int>(Field::FirstName) || f == static_cast<int>(Field::LastName)))

@@ -1,10 +1,13 @@
+// The check of an export fed in chunks (see stream_check.hpp).
 #include "stream_check.hpp"
 
 #include <cstring>
 #include <limits>
 #include <utility>
 
-#include "fields.hpp"
+#include "constants.hpp"
+#include "requests.hpp"
+#include "text.hpp"
 
 namespace pe {
 
@@ -212,7 +215,7 @@ void StreamChecker::on_record(const CsvRecord& rec) {
   bool warned = false;
   for (const auto* list : {&csv, &checks_})
     for (const Finding& f : *list) {
-      if (f.severity == Severity::Warning) warned = true;
+      if (f.severity() == Severity::Warning) warned = true;
       emit(f);
     }
   if (status == RowStatus::Duplicate) emit(duplicate_finding(rec.row, rec.line, first_row, first_line, rc.email_key));

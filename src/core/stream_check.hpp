@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "csv_stream.hpp"
-#include "document.hpp"
+#include "document.hpp"  // LoadOptions
+#include "row_rules.hpp"
 
 namespace pe {
 

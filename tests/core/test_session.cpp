@@ -1,11 +1,17 @@
-// The page's session pinned to the exact JSON the page reads today (web/app.js, web/worker.js): one
-// export taken through load, the row filters, the problem groups, the batch plan, an edit, a remap,
-// the report and the cleaned CSV, and two loads that fail. Any change to a key, a value or an order
+// The page's session (session.hpp) and the JSON the page reads of it. The core writes one snake_case
+// form (json_forms.hpp); the module turns it into the keys the page reads today with the temporary
+// adapter src/wasm/legacy_page_keys.hpp. The expected strings below are the exact answers of the
+// module before the core was reshaped (one export taken through load, the row filters, the problem
+// groups, the batch plan, an edit, a remap, the report and the cleaned CSV, two loads that fail, and
+// decide() and parseStatus() for a set of HTTP results): any change to a key, a value or an order
 // here is a change the page sees.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "../../src/wasm/legacy_page_keys.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
 #include "session.hpp"
 
 namespace {
@@ -229,36 +235,183 @@ const char* const k_no_email_rows =
 const char* const k_klingon =
     R"J({"ok":false,"error":"Unknown encoding “klingon”."})J";
 
+const char* const k_d_sent =
+    R"J({"outcome":"sent","delayMs":0.0,)J"
+    R"J("message":"All eligible prospects in this batch were queued for enrichment. 2 of 3 prospects queued. Track the )J"
+    R"J(batch; credits are charged only for prospects enrichment finds data for.","stopSending":false,)J"
+    R"J("response":{"ok":true,"uuid":"u-1","prospectsCount":2,"totalProspectsCount":3,"status":"ENQUEUED","error":"",)J"
+    R"J("headline":"All eligible prospects in this batch were queued for enrichment.",)J"
+    R"J("nextStep":"Track the batch; credits are charged only for prospects enrichment finds data for.","known":true}})J";
+
+const char* const k_d_partial =
+    R"J({"outcome":"sent","delayMs":0.0,"message":"Only some prospects in this batch were queued,)J"
+    R"J( usually because the account's credits do not cover all of them. 0 of 2 prospects queued. Add credits in Woodpe)J"
+    R"J(cker's billing section (an account admin can do this), then send the remaining batches.","stopSending":true,)J"
+    R"J("response":{"ok":true,"uuid":null,"prospectsCount":0,"totalProspectsCount":2,"status":"PARTIALLY_ENQUEUED",)J"
+    R"J("error":"","headline":"Only some prospects in this batch were queued,)J"
+    R"J( usually because the account's credits do not cover all of them.",)J"
+    R"J("nextStep":"Add credits in Woodpecker's billing section (an account admin can do this),)J"
+    R"J( then send the remaining batches.","known":true}})J";
+
+const char* const k_d_bad2xx =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"The API answered 200 but the body is not JSON: nope. The batch may have been queued anyway: check th)J"
+    R"J(e enrichment status before sending it again.","stopSending":false,"response":{"ok":false,"uuid":null,)J"
+    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"The API answered 200 but the body is not JSON: nope","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_d_429 =
+    R"J({"outcome":"retry","delayMs":7000.0,"message":"Rate limited by the API (429); waiting 7s before retrying.",)J"
+    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_503 =
+    R"J({"outcome":"retry","delayMs":3333.2,)J"
+    R"J("message":"The API had a server error (503: maintenance); waiting 3.3s before retrying.","stopSending":false,)J"
+    R"J("response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_401 =
+    R"J({"outcome":"stop_auth","delayMs":0.0,)J"
+    R"J("message":"The API key was refused (401). Check the key in Settings; nothing more will be sent.",)J"
+    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_0 =
+    R"J({"outcome":"stop_blocked","delayMs":0.0,)J"
+    R"J("message":"No response from the API: the browser blocked the request or the network is down. If the page is ope)J"
+    R"J(ned from disk or another site,)J"
+    R"J( the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh) which p)J"
+    R"J(roxies the API, or use the curl command from the dry run.","stopSending":false,"response":{"ok":false,)J"
+    R"J("uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_413 =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"The request was too large for the API (413). Every later batch has the same size,)J"
+    R"J( so nothing more is sent: lower the batch size in Settings (or --batch-size in the command-line tool) and send )J"
+    R"J(this batch and the rest again.","stopSending":true,"response":{"ok":false,"uuid":null,"prospectsCount":0,)J"
+    R"J("totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_d_timeout =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"Gave up after 6 attempts: the request timed out. The batch was not confirmed; send it again later (a)J"
+    R"J(lready-queued emails are not charged twice).","stopSending":false,"response":{"ok":false,"uuid":null,)J"
+    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_status =
+    R"J({"ok":true,"error":"","batches":[{"uuid":"u-1","created":"2026-01-02","status":"DONE","allFinal":false,)J"
+    R"J("prospects":[{"email":"a@b.co","status":"PROCESSED","result":"ENRICHED","final":true},{"email":"c@d.co",)J"
+    R"J("status":"PENDING","result":"","final":false}]},{"uuid":"u-2","created":"","status":"QUEUED","allFinal":false,)J"
+    R"J("prospects":[]}]})J";
+
+const char* const k_status_bad =
+    R"J({"ok":false,"error":"The status answer is not JSON: <html>","batches":[]})J";
+
+
+std::string page(const std::string& core_json) { return pe::wasm::legacy_page_keys(core_json); }
+
 }  // namespace
 
 TEST(SessionPageJson, LoadRowsProblemsAndBatchPlan) {
   pe::Session s;
-  EXPECT_EQ(s.load(kExport, "auto", "auto", 2), k_load);
-  EXPECT_EQ(s.rows("all", 0, 10), k_rows_all);
-  EXPECT_EQ(s.rows("errors", 0, 10), k_rows_errors);
-  EXPECT_EQ(s.rows("warnings", 1, 1), k_rows_warnings_1_1);
-  EXPECT_EQ(s.problems(), k_problems);
-  EXPECT_EQ(s.batch_plan(false), k_plan);
-  EXPECT_EQ(s.batch_plan(true), k_plan_emails);
-  EXPECT_EQ(s.batch_rows_json(1), k_batch_rows_1);
+  EXPECT_EQ(page(pe::to_json(s.load(kExport, "auto", "auto", 2))), k_load);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 10))), k_rows_all);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("errors"), 0, 10))), k_rows_errors);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("warnings"), 1, 1))), k_rows_warnings_1_1);
+  EXPECT_EQ(page(pe::to_json(s.problems())), k_problems);
+  EXPECT_EQ(page(pe::to_json(s.batch_plan(false), false)), k_plan);
+  EXPECT_EQ(page(pe::to_json(s.batch_plan(true), true)), k_plan_emails);
+  EXPECT_EQ(pe::to_json(s.batch_rows(1)), k_batch_rows_1);
   EXPECT_EQ(s.batch_body(0), k_body_0);
 }
 
 TEST(SessionPageJson, EditRemapAndExports) {
   pe::Session s;
   s.load(kExport, "auto", "auto", 2);
-  EXPECT_EQ(s.set_cell(2, 0, "cy@gamma.com"), k_set_cell);
-  EXPECT_EQ(s.set_cell(99, 0, "x"), k_bad_cell);
-  EXPECT_EQ(s.remap(kRemap), k_remap);
-  EXPECT_EQ(s.report_csv(kOutcomes), k_report);
-  EXPECT_EQ(s.report_csv(kOutcomes2), k_report2);
+  EXPECT_EQ(page(pe::to_json(s.set_cell(2, 0, "cy@gamma.com"))), k_set_cell);
+  EXPECT_EQ(page(pe::to_json(s.set_cell(99, 0, "x"))), k_bad_cell);
+  EXPECT_EQ(page(pe::to_json(s.remap(pe::overrides_from_json(kRemap)))), k_remap);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes))), k_report);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes2))), k_report2);
   EXPECT_EQ(s.cleaned_csv(), k_cleaned);
-  EXPECT_EQ(s.state_with_error("Oops."), k_state_with_error);
+  EXPECT_EQ(page(pe::to_json(s.state_with_error("Oops."))), k_state_with_error);
 }
 
 TEST(SessionPageJson, FailedLoads) {
   pe::Session s;
-  EXPECT_EQ(s.load("name,company\nAda,X\n", "auto", "semicolon", 0), k_no_email);
-  EXPECT_EQ(s.rows("all", 0, 5), k_no_email_rows);
-  EXPECT_EQ(s.load("email\na@b.co\n", "klingon", "auto", 50), k_klingon);
+  EXPECT_EQ(page(pe::to_json(s.load("name,company\nAda,X\n", "auto", "semicolon", 0))), k_no_email);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 5))), k_no_email_rows);
+  EXPECT_EQ(page(pe::to_json(s.load("email\na@b.co\n", "klingon", "auto", 50))), k_klingon);
+}
+
+TEST(SessionPageJson, DecideAndParseStatus) {
+  auto decide = [](int status, const std::string& body, const std::string& retry_after, bool reached_before,
+                   int attempt, double jitter, bool timed_out = false) {
+    pe::HttpResult r;
+    r.status = status;
+    r.timed_out = timed_out;
+    r.body = body;
+    r.retry_after = retry_after;
+    r.reached_before = reached_before;
+    return page(pe::to_json(pe::decide(r, attempt, pe::RetryPolicy{}, jitter, 1700000000)));
+  };
+  EXPECT_EQ(decide(200, R"({"uuid":"u-1","prospects_count":2,"total_prospects_count":3,"status":"ENQUEUED"})", "", true, 1, 0.5), k_d_sent);
+  EXPECT_EQ(decide(201, R"({"uuid":null,"prospects_count":"0","total_prospects_count":2,"status":"PARTIALLY_ENQUEUED"})", "", true, 1, 0.5), k_d_partial);
+  EXPECT_EQ(decide(200, "nope", "", true, 1, 0.5), k_d_bad2xx);
+  EXPECT_EQ(decide(429, "", "7", true, 2, 0.25), k_d_429);
+  EXPECT_EQ(decide(503, R"({"title":"Down","detail":"maintenance."})", "", true, 3, 0.3333), k_d_503);
+  EXPECT_EQ(decide(401, "", "", true, 1, 0.5), k_d_401);
+  EXPECT_EQ(decide(0, "", "", false, 2, 0.5), k_d_0);
+  EXPECT_EQ(decide(413, "", "", true, 1, 0.5), k_d_413);
+  EXPECT_EQ(decide(0, "", "", true, 6, 0.5, true), k_d_timeout);
+  EXPECT_EQ(page(pe::to_json(pe::parse_status_response(
+                R"({"prospect_enrichments":[{"uuid":"u-1","created_at":"2026-01-02","status":"DONE","prospects":[{"email":"a@b.co","status":"PROCESSED","processing_result":"ENRICHED"},{"email":"c@d.co","state":"PENDING"}]},{"uuid":"u-2","status":"QUEUED"}]})"))),
+            k_status);
+  EXPECT_EQ(page(pe::to_json(pe::parse_status_response("<html>"))), k_status_bad);
+}
+
+// The core's own form, which the CLI writes too: snake_case, null where a value is not there.
+TEST(SessionJson, OneSnakeCaseForm) {
+  pe::Session s;
+  const std::string state = pe::to_json(s.load("email,Notes\na@b.co,x\nnope,y\n", "auto", "auto", 0));
+  EXPECT_EQ(state,
+            R"({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiter_name":"comma","delimiter_detected":true,)"
+            R"("columns":[{"header":"email","field":"email"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)"
+            R"("file_findings":[{"row":null,"line":null,"field":null,"severity":"warning","code":"enrichment_columns_missing",)"
+            R"("message":"The file has no LinkedIn column and no first_name, last_name, company_website column: enrichment usually )"
+            R"(needs linkedin_url, or first_name and last_name with company_website. The rows are sent, but many may not be )"
+            R"(enriched. Add those columns if your CRM exports them, or map an existing column to them."}],)"
+            R"("summary":{"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":1,)"
+            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5}})");
+  const std::string remapped = pe::to_json(s.remap({{"Notes", pe::Field::CompanyName}}));
+  EXPECT_NE(remapped.find(R"({"header":"Notes","field":"company_name","overridden":true})"), std::string::npos) << remapped;
+  EXPECT_EQ(pe::to_json(s.batch_plan(true), true),
+            R"([{"index":0,"count":1,"first_row":1,"last_row":1,"key":")" + pe::batch_key({"a@b.co"}) +
+                R"(","emails":["a@b.co"]}])");
+}
+
+TEST(SessionJson, WhatThePageSendsIsReadLeniently) {
+  EXPECT_TRUE(pe::overrides_from_json("not json").empty());
+  const auto ov = pe::overrides_from_json(R"([{"header":"A","field":"email"},{"header":"B","field":"nonsense"},7,{"field":"email"}])");
+  ASSERT_EQ(ov.size(), 1u);
+  EXPECT_EQ(ov[0].first, "A");
+  EXPECT_EQ(ov[0].second, pe::Field::Email);
+  // An outcome with a state that is none of the batch states is skipped, as is one without an index.
+  const auto out = pe::outcomes_from_json(
+      R"([{"index":0,"state":"partial","queue_status":"PARTIALLY_ENQUEUED"},{"index":1,"state":"lost"},{"state":"sent"}])");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].state, pe::BatchState::Partial);
+  EXPECT_EQ(out[0].queue_status, "PARTIALLY_ENQUEUED");
+  EXPECT_EQ(pe::emails_from_json(R"(["a@b.co",3,null,"c@d.co"])"), (std::vector<std::string>{"a@b.co", "c@d.co"}));
 }
