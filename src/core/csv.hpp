@@ -1,4 +1,4 @@
-// Incremental CSV reader (RFC 4180 plus what real exports do).
+// CSV reading: the incremental reader of UTF-8 text into records, and delimiter detection.
 //
 // Feed UTF-8 chunks of any size; complete records are handed to a callback as string_views that
 // point into the reader's own buffer (valid only during the callback). Unquoted fields are not

@@ -262,6 +262,42 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
   return DomainProblem::None;
 }
 
+// Converts every label of d (separated by '.' or a UTS #46 full stop, which becomes '.') into out
+// with convert_label. Returns the first label's problem (message set), or None. Bytes that are not
+// UTF-8 stay in their label, whose conversion reports them.
+DomainProblem convert_labels(std::string_view d, std::string& out, DomainCheck& r, std::string& message) {
+  std::size_t start = 0, i = 0;
+  while (i <= d.size()) {
+    char32_t cp = 0;
+    std::size_t len = 1;
+    bool sep = i == d.size();
+    if (!sep) {
+      if (static_cast<unsigned char>(d[i]) < 0x80) {
+        sep = d[i] == '.';
+      } else {
+        len = decode_utf8(d, i, cp);
+        if (len == 0) len = 1;  // reported by convert_label
+        else sep = is_label_separator(cp);
+      }
+    }
+    if (!sep) {
+      i += len;
+      continue;
+    }
+    const std::string_view label = d.substr(start, i - start);
+    if (!label.empty()) {
+      const DomainProblem p = convert_label(label, out, r, message);
+      if (p != DomainProblem::None) return p;
+    }
+    if (i == d.size()) break;
+    if (len > 1) r.converted = true;  // 。 ． ｡ written for the dot
+    out += '.';
+    i += len;
+    start = i;
+  }
+  return DomainProblem::None;
+}
+
 }  // namespace
 
 std::string code_point_list(const std::vector<char32_t>& cps) {
@@ -330,38 +366,11 @@ DomainCheck check_domain(std::string_view d) {
 
   std::string out;
   out.reserve(d.size());
-  std::size_t start = 0, i = 0;
   std::string message;
-  while (i <= d.size()) {
-    char32_t cp = 0;
-    std::size_t len = 1;
-    bool sep = i == d.size();
-    if (!sep) {
-      if (static_cast<unsigned char>(d[i]) < 0x80) {
-        sep = d[i] == '.';
-      } else {
-        len = decode_utf8(d, i, cp);
-        if (len == 0) len = 1;  // reported by convert_label
-        else sep = is_label_separator(cp);
-      }
-    }
-    if (!sep) {
-      i += len;
-      continue;
-    }
-    const std::string_view label = d.substr(start, i - start);
-    if (!label.empty()) {
-      const DomainProblem p = convert_label(label, out, r, message);
-      if (p != DomainProblem::None) {
-        r.removed.clear();
-        return fail(p, std::move(message));
-      }
-    }
-    if (i == d.size()) break;
-    if (len > 1) r.converted = true;  // 。 ． ｡ written for the dot
-    out += '.';
-    i += len;
-    start = i;
+  const DomainProblem conversion = convert_labels(d, out, r, message);
+  if (conversion != DomainProblem::None) {
+    r.removed.clear();
+    return fail(conversion, std::move(message));
   }
   r.ascii = out;
   const DomainProblem p = host_rules(out, message);
@@ -375,31 +384,7 @@ bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
   if (utf8_domain.empty() || utf8_domain.size() > kMaxInputBytes) return false;
   DomainCheck r;
   std::string message, result;
-  std::size_t start = 0, i = 0;
-  while (i <= utf8_domain.size()) {
-    char32_t cp = 0;
-    std::size_t len = 1;
-    bool sep = i == utf8_domain.size();
-    if (!sep) {
-      if (static_cast<unsigned char>(utf8_domain[i]) < 0x80) {
-        sep = utf8_domain[i] == '.';
-      } else {
-        len = decode_utf8(utf8_domain, i, cp);
-        if (len == 0) return false;
-        sep = is_label_separator(cp);
-      }
-    }
-    if (!sep) {
-      i += len;
-      continue;
-    }
-    const std::string_view label = utf8_domain.substr(start, i - start);
-    if (!label.empty() && convert_label(label, result, r, message) != DomainProblem::None) return false;
-    if (i == utf8_domain.size()) break;
-    result += '.';
-    i += len;
-    start = i;
-  }
+  if (convert_labels(utf8_domain, result, r, message) != DomainProblem::None) return false;
   // The ASCII form of non-ASCII labels is longer than their UTF-8: a result over the input limit
   // would not be accepted back, so it is refused here too (converting is then idempotent).
   if (result.size() > kMaxInputBytes) return false;

@@ -84,11 +84,15 @@ void write_json(JsonWriter& w, const Summary& s) {
   w.end_object();
 }
 
+void write_report_head(JsonWriter& w, Encoding encoding, char delimiter, const std::vector<ColumnMap>& columns) {
+  w.field("encoding", encoding_name(encoding)).field("delimiter", std::string(1, delimiter)).key("columns");
+  write_json(w, columns);
+}
+
 std::string validation_report_json(const Document& d, std::size_t batch_size) {
   return written([&](JsonWriter& w) {
-    w.begin_object().field("encoding", encoding_name(d.encoding())).field("delimiter", std::string(1, d.delimiter()));
-    w.key("columns");
-    write_json(w, d.columns());
+    w.begin_object();
+    write_report_head(w, d.encoding(), d.delimiter(), d.columns());
     w.key("issues");
     write_findings(w, d.all_findings());
     w.key("summary");

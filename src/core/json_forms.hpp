@@ -26,6 +26,8 @@ void write_json(JsonWriter& w, const std::vector<ColumnMap>& columns);
 //  "batches","batch_size","credits_max"}
 void write_json(JsonWriter& w, const Summary& s);
 
+// The head of an `enrich validate` report, in an open object: "encoding":...,"delimiter":...,"columns":[...].
+void write_report_head(JsonWriter& w, Encoding encoding, char delimiter, const std::vector<ColumnMap>& columns);
 // `enrich validate` for a whole document: {"encoding","delimiter","columns","issues","summary"}.
 std::string validation_report_json(const Document& d, std::size_t batch_size);
 

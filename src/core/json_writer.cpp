@@ -1,7 +1,6 @@
 // JSON text written piece by piece (see json_writer.hpp).
 #include "json_writer.hpp"
 
-#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -9,16 +8,6 @@
 #include "text.hpp"
 
 namespace pe {
-
-namespace {
-
-void append_number(std::string& out, std::size_t v) {
-  char buf[24];
-  const int n = std::snprintf(buf, sizeof buf, "%zu", v);
-  out.append(buf, static_cast<std::size_t>(n));
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -71,28 +60,15 @@ void JsonWriter::separate() {
   first_.back() = false;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   separate();
-  out_.push_back('{');
+  out_.push_back(bracket);
   first_.push_back(true);
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
-  first_.pop_back();
-  return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-  separate();
-  out_.push_back('[');
-  first_.push_back(true);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
+JsonWriter& JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
   first_.pop_back();
   return *this;
 }
@@ -111,34 +87,16 @@ JsonWriter& JsonWriter::value(std::string_view s) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(bool b) {
+JsonWriter& JsonWriter::raw(std::string_view json) {
   separate();
-  out_ += b ? "true" : "false";
+  out_ += json;
   return *this;
 }
 
-JsonWriter& JsonWriter::value(std::size_t n) {
-  separate();
-  append_number(out_, n);
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(long n) {
-  separate();
-  out_ += std::to_string(n);
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(double d) {
-  separate();
-  out_ += nlohmann::json(d).dump();
-  return *this;
-}
-
-JsonWriter& JsonWriter::null() {
-  separate();
-  out_ += "null";
-  return *this;
-}
+JsonWriter& JsonWriter::value(bool b) { return raw(b ? "true" : "false"); }
+JsonWriter& JsonWriter::value(std::size_t n) { return raw(std::to_string(n)); }
+JsonWriter& JsonWriter::value(long n) { return raw(std::to_string(n)); }
+JsonWriter& JsonWriter::value(double d) { return raw(nlohmann::json(d).dump()); }
+JsonWriter& JsonWriter::null() { return raw("null"); }
 
 }  // namespace pe

@@ -21,10 +21,10 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   JsonWriter& key(std::string_view k);
 
   JsonWriter& value(std::string_view s);
@@ -49,6 +49,9 @@ class JsonWriter {
   }
 
  private:
+  JsonWriter& raw(std::string_view json);  // a value already written as JSON
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
   void separate();  // the comma before a value or key that is not the first of its container
 
   std::string& out_;

@@ -114,6 +114,12 @@ RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t 
   auto notes = [&](const char* field, const FieldResult& r) {
     if (findings) add_notes(*findings, rn, line, field, r);
   };
+  // One field's check: its notes recorded, its value returned.
+  auto take = [&](FieldResult (*check)(std::string_view), Field f, const char* field) {
+    FieldResult r = check(get(f));
+    notes(field, r);
+    return std::move(r.value);
+  };
 
   FieldResult email = check_email(get(Field::Email));
   notes("email", email);
@@ -122,18 +128,12 @@ RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t 
   p.email = std::move(email.value);
 
   if (plan.column(Field::FirstName) >= 0 || plan.column(Field::LastName) >= 0) {
-    FieldResult f = check_name(get(Field::FirstName));
-    notes("first_name", f);
-    FieldResult l = check_name(get(Field::LastName));
-    notes("last_name", l);
-    p.first_name = std::move(f.value);
-    p.last_name = std::move(l.value);
+    p.first_name = take(check_name, Field::FirstName, "first_name");
+    p.last_name = take(check_name, Field::LastName, "last_name");
   } else if (plan.column(Field::FullName) >= 0) {
     std::string_view full = get(Field::FullName);
     if (!split_full_name(full, p.first_name, p.last_name)) {
-      FieldResult f = check_name(full);
-      notes("first_name", f);
-      p.first_name = std::move(f.value);
+      p.first_name = take(check_name, Field::FullName, "first_name");
       p.last_name.clear();
       if (findings && !p.first_name.empty())
         findings->push_back(Finding{rn, line, "first_name", Code::NameNotSplit,
@@ -141,15 +141,9 @@ RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t 
                                     "sent as first_name only. Add a last name if you know it."});
     }
   }
-  FieldResult li = check_linkedin(get(Field::LinkedinUrl));
-  notes("linkedin_url", li);
-  FieldResult company = check_name(get(Field::CompanyName));
-  notes("company_name", company);
-  FieldResult web = check_website(get(Field::CompanyWebsite));
-  notes("company_website", web);
-  p.linkedin_url = std::move(li.value);
-  p.company_name = std::move(company.value);
-  p.company_website = std::move(web.value);
+  p.linkedin_url = take(check_linkedin, Field::LinkedinUrl, "linkedin_url");
+  p.company_name = take(check_name, Field::CompanyName, "company_name");
+  p.company_website = take(check_website, Field::CompanyWebsite, "company_website");
 
   if (findings && plan.signals_by_row && rc.email_valid && p.linkedin_url.empty() &&
       (p.first_name.empty() || p.last_name.empty() || p.company_website.empty())) {

@@ -1,4 +1,4 @@
-// Field checks: email, LinkedIn, website, names, full-name split, whitespace, punycode.
+// The checks (src/core/checks.hpp): email, LinkedIn, website, names, full-name split, whitespace, punycode.
 #include <gtest/gtest.h>
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// Exports (src/core/export.hpp): the spreadsheet-safe CSV cell, the report of a run and the cleaned CSV.
 #include <gtest/gtest.h>
 
 #include "export.hpp"

@@ -15,7 +15,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "http_date.hpp"
 #include "requests.hpp"
+#include "responses.hpp"
 #include "send_policy.hpp"
 #include "fuzz_util.hpp"
 
