@@ -110,7 +110,6 @@ class Session {
   std::string report_csv(const std::vector<BatchOutcome>& outcomes) const;
 
   bool loaded() const { return loaded_; }
-  const Document& document() const { return doc_; }
 
  private:
   void refilter();

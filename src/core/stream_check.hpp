@@ -105,7 +105,6 @@ class StreamChecker {
   const std::vector<Finding>& file_findings() const { return file_findings_; }
   // The summary of the rows read so far; of the whole input after finish().
   Summary summary() const;
-  const DupIndex& duplicate_index() const { return index_; }
 
  private:
   void on_record(const CsvRecord& rec);

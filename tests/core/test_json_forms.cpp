@@ -125,3 +125,19 @@ TEST(RecordJson, MatchesAnOrderedObjectBuiltCellByCell) {
 }
 
 }  // namespace
+
+namespace {
+
+// What the page reads through the module's constants(): the core's numbers and the batch states.
+TEST(JsonForms, ConstantsForThePage) {
+  EXPECT_EQ(constants_json(),
+            R"({"queue_path":"/rest/v2/lead_finder/prospects/enrichments",)"
+            R"("status_query_path":"/rest/v2/lead_finder/prospects/enrichments/statuses/query",)"
+            R"("default_base_url":"https://api.woodpecker.co","credits_per_prospect":1.5,"default_batch_size":50,)"
+            R"("max_batch_size":1000,"batch_states":[{"name":"waiting","final":false,"resendable":false},)"
+            R"({"name":"sending","final":false,"resendable":false},{"name":"sent","final":true,"resendable":false},)"
+            R"({"name":"partial","final":true,"resendable":true},{"name":"failed","final":true,"resendable":true},)"
+            R"({"name":"unconfirmed","final":true,"resendable":true},{"name":"not_sent","final":true,"resendable":true}]})");
+}
+
+}  // namespace
