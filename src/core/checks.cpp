@@ -92,6 +92,13 @@ bool only_removed(std::string_view typed, std::string_view sent, const DomainChe
   return ascii_lower(visible) == sent;
 }
 
+// "an invisible character (U+00AD), which was" / "invisible characters (U+00AD, U+200B), which were".
+std::string removed_characters(const DomainCheck& dc) {
+  const bool one = dc.removed.size() == 1;
+  return std::string(one ? "an invisible character (" : "invisible characters (") + code_point_list(dc.removed) +
+         "), which " + (one ? "was" : "were");
+}
+
 const char* const kUseCompanyDomain =
     ". Use the prospect's address at the company's domain name, like name@company.com.";
 
@@ -283,9 +290,7 @@ void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, const std::
   if (unwrapped) r.notes.push_back(note(Code::EmailUnwrapped, q + " was reduced to the address " + show(r.value) + "."));
   if (!dc.removed.empty())
     r.notes.push_back(note(Code::EmailInvisibleRemoved,
-                           q + ": the domain contained " +
-                               (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
-                               code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
+                           q + ": the domain contained " + removed_characters(dc) +
                                " removed as browsers and mail systems do; the address is sent as " + show(r.value) +
                                ". Check that this is the address you meant."));
   if (dc.international)
@@ -488,6 +493,66 @@ FieldResult check_linkedin(std::string_view raw) {
   return r;
 }
 
+// ---------------------------------------------------------------- website, step by step
+
+namespace {
+
+const char* const kExpectSite = " Expected the company's domain, like acme.com or https://acme.com.";
+
+// The host of a website value ("https://www.acme.com:8080/about" -> "www.acme.com", `tail` "/about"),
+// or why it is not a web address ("" when it is one).
+std::string website_host(const std::string& s, const Quoted& q, std::string& host, std::string_view& tail) {
+  bool other_scheme = false;
+  std::string_view rest = strip_scheme(s, other_scheme);
+  if (other_scheme) return q + " is not a web address (only http and https links can be used)." + kExpectSite;
+  if (starts_with_ci(rest, "mailto:")) return q + " looks like an email address, not a website." + kExpectSite;
+  std::size_t host_end = rest.find_first_of("/?#\\");
+  if (host_end == std::string_view::npos) host_end = rest.size();
+  std::string_view authority = rest.substr(0, host_end);
+  tail = rest.substr(host_end);
+  std::size_t at = authority.find('@');
+  if (at != std::string_view::npos) {
+    const DomainCheck site = check_domain(authority.substr(at + 1));
+    return q + " looks like an email address, not a website." +
+           (site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : std::string(kExpectSite));
+  }
+  host = std::string(authority);
+  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
+    return q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpectSite;
+  std::size_t colon = host.find(':');
+  if (colon != std::string::npos) {
+    if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
+      return q + " is not a valid web address." + kExpectSite;
+    host.resize(colon);
+  }
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  if (host.find(' ') != std::string::npos) return q + " is not a web address." + kExpectSite;
+  return {};
+}
+
+// The warnings of a usable site: an email provider, invisible characters removed, a path dropped.
+void website_warnings(FieldResult& r, const Quoted& q, const DomainCheck& dc, std::string_view tail) {
+  const std::string& host = dc.ascii;
+  const std::string_view base = host.compare(0, 4, "www.") == 0 ? std::string_view(host).substr(4) : host;
+  for (const char* w : kWebmail)
+    if (base == w) {
+      r.notes.push_back(note(Code::WebsiteWebmail,
+                             show(base) + " is an email provider, not the company's website; enrichment may "
+                                          "match the wrong company. Use the company's own domain if you know it."));
+      break;
+    }
+  if (!dc.removed.empty())
+    r.notes.push_back(note(Code::WebsiteInvisibleRemoved, q + ": the domain contained " + removed_characters(dc) +
+                                                              " removed as browsers do; the site is sent as " +
+                                                              r.value + "."));
+  if (!tail.empty() && tail != "/")
+    r.notes.push_back(note(Code::WebsitePathDropped, "The path " + show(tail) +
+                                                         " was dropped; the API takes the site's address only: " +
+                                                         r.value + "."));
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------- public: website
 
 // The host is kept as given (lower-cased), including a "www." prefix: "www.acme.com" ->
@@ -497,67 +562,21 @@ FieldResult check_website(std::string_view raw) {
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
   const Quoted q{s};
-  auto invalid = [&](const std::string& msg) {
-    r.value.clear();
-    r.notes.push_back(note(Code::WebsiteInvalid, msg + " The field is left out."));
+  std::string host;
+  std::string_view tail;
+  std::string problem = website_host(s, q, host, tail);
+  const DomainCheck dc = problem.empty() ? check_domain(host) : DomainCheck{};
+  if (problem.empty() && !dc.ok)
+    problem = dc.problem == DomainProblem::NoDot ? q + " has no dot, so it is not a domain." + kExpectSite
+                                                 : q + ": the domain " + dc.message + "." + kExpectSite;
+  if (problem.empty())
+    if (const char* what = social_site(dc.ascii)) problem = q + " is " + what + ", not the company's own website." + kExpectSite;
+  if (!problem.empty()) {
+    r.notes.push_back(note(Code::WebsiteInvalid, problem + " The field is left out."));
     return r;
-  };
-  const std::string kExpect = " Expected the company's domain, like acme.com or https://acme.com.";
-
-  bool other_scheme = false;
-  std::string_view rest = strip_scheme(s, other_scheme);
-  if (other_scheme) return invalid(q + " is not a web address (only http and https links can be used)." + kExpect);
-  if (starts_with_ci(rest, "mailto:")) return invalid(q + " looks like an email address, not a website." + kExpect);
-  std::size_t host_end = rest.find_first_of("/?#\\");
-  if (host_end == std::string_view::npos) host_end = rest.size();
-  std::string_view authority = rest.substr(0, host_end);
-  std::string_view tail = rest.substr(host_end);
-
-  std::size_t at = authority.find('@');
-  if (at != std::string_view::npos) {
-    const DomainCheck site = check_domain(authority.substr(at + 1));
-    std::string hint = site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : "";
-    return invalid(q + " looks like an email address, not a website." + (hint.empty() ? kExpect : hint));
   }
-  std::string host(authority);
-  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
-    return invalid(q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpect);
-  std::size_t colon = host.find(':');
-  if (colon != std::string::npos) {
-    if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
-      return invalid(q + " is not a valid web address." + kExpect);
-    host.resize(colon);
-  }
-  if (!host.empty() && host.back() == '.') host.pop_back();
-  if (host.find(' ') != std::string::npos) return invalid(q + " is not a web address." + kExpect);
-  const DomainCheck dc = check_domain(host);
-  if (!dc.ok) {
-    if (dc.problem == DomainProblem::NoDot) return invalid(q + " has no dot, so it is not a domain." + kExpect);
-    return invalid(q + ": the domain " + dc.message + "." + kExpect);
-  }
-  host = dc.ascii;
-  if (const char* what = social_site(host))
-    return invalid(q + " is " + what + ", not the company's own website." + kExpect);
-
-  r.value = "https://" + host;
-  const std::string_view base = host.compare(0, 4, "www.") == 0 ? std::string_view(host).substr(4) : host;
-  for (const char* w : kWebmail)
-    if (base == w) {
-      r.notes.push_back(note(Code::WebsiteWebmail,
-                                show(base) + " is an email provider, not the company's website; enrichment may "
-                                             "match the wrong company. Use the company's own domain if you know it."));
-      break;
-    }
-  if (!dc.removed.empty())
-    r.notes.push_back(note(Code::WebsiteInvisibleRemoved,
-                              q + ": the domain contained " +
-                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
-                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
-                                  " removed as browsers do; the site is sent as " + r.value + "."));
-  if (!tail.empty() && tail != "/")
-    r.notes.push_back(note(Code::WebsitePathDropped, "The path " + show(tail) +
-                                                          " was dropped; the API takes the site's address only: " +
-                                                          r.value + "."));
+  r.value = "https://" + dc.ascii;
+  website_warnings(r, q, dc, tail);
   return r;
 }
 

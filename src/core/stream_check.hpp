@@ -109,6 +109,7 @@ class StreamChecker {
  private:
   void on_record(const CsvRecord& rec);
   void on_reader_finding(Finding&& f);
+  std::vector<Finding> reader_findings(std::size_t row);  // the reader's findings of this record
   void header(const CsvRecord& rec);
   void fail(std::string error);
   void file_finding(Finding f);
