@@ -24,14 +24,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "constants.hpp"
 #include "csv_stream.hpp"
-#include "document.hpp"
-#include "json_out.hpp"
+#include "json_forms.hpp"
 #include "stream_check.hpp"
 
 namespace {
 
-const char* kUsage =
+// The usage text; the batch sizes are the core's (constants.hpp).
+const std::string kUsage = std::string() +
     "usage: enrich parse|validate|batches FILE|- [options]\n"
     "  parse      print the records as a JSON array of objects keyed by header\n"
     "  validate   print a JSON report: encoding, delimiter, columns, issues, summary\n"
@@ -41,7 +42,8 @@ const char* kUsage =
     "  --encoding E        utf-8, utf-16le, utf-16be, windows-1252 (default: detected)\n"
     "  --map HEADER=FIELD  map a column (by header text or #N) to email, first_name, last_name,\n"
     "                      full_name, linkedin_url, company_name, company_website or ignore\n"
-    "  --batch-size N      prospects per request (default 50)\n"
+    "  --batch-size N      prospects per request, 1 to " + std::to_string(pe::kMaxBatchSize) + " (default " +
+    std::to_string(pe::kDefaultBatchSize) + ")\n"
     "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
     "                      then one line with encoding, delimiter, columns and summary)\n"
     "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n";
@@ -202,9 +204,9 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt) {
         out.maybe_flush();
       },
       [&](pe::Finding&& f) {
-        if (f.severity == pe::Severity::Error) error = true;
-        out.err() += "line " + std::to_string(f.line) + ": " + pe::severity_name(f.severity) + " " + f.code + ": " +
-                     f.message + "\n";
+        if (f.severity() == pe::Severity::Error) error = true;
+        out.err() += "line " + std::to_string(f.line) + ": " + pe::severity_name(f.severity()) + " " +
+                     pe::code_name(f.code) + ": " + f.message + "\n";
       });
   std::string err;
   const bool read = pump(in, out, err, [&](std::string_view bytes) {
@@ -225,7 +227,7 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt) {
 std::string unknown_mapping(const std::vector<pe::Finding>& file_findings) {
   std::string unknown;
   for (const pe::Finding& f : file_findings)
-    if (f.code == "mapping_unknown_column") unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
+    if (f.code == pe::Code::MappingUnknownColumn) unknown += (unknown.empty() ? "--map: " : "\nenrich: --map: ") + f.message;
   return unknown;
 }
 
@@ -237,17 +239,10 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
   const bool validate = cmd == "validate";
   const bool json = format == Format::Json;
   std::string usage_error;
-  bool first_issue = true;
   pe::StreamChecker* checker = nullptr;
+  // The report of `validate --format json`, written as it goes: {head, "issues":[...], "summary"}.
+  pe::JsonWriter report(out.buf());
   pe::StreamChecker::Callbacks cb;
-  auto file_json = [&](std::string& o) {  // "encoding":...,"delimiter":...,"columns":[...]
-    o += "\"encoding\":";
-    pe::append_json_string(o, pe::encoding_name(checker->encoding()));
-    o += ",\"delimiter\":";
-    pe::append_json_string(o, std::string(1, checker->delimiter()));
-    o += ",\"columns\":";
-    pe::append_columns_json(o, checker->columns());
-  };
   cb.on_start = [&] {
     usage_error = unknown_mapping(checker->file_findings());
     if (!usage_error.empty()) {
@@ -255,17 +250,20 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
       return;
     }
     if (validate && json) {
-      out.buf() += "{";
-      file_json(out.buf());
-      out.buf() += ",\"issues\":[";
+      report.begin_object();
+      pe::write_report_head(report, checker->encoding(), checker->delimiter(), checker->columns());
+      report.key("issues").begin_array();
     }
   };
   if (validate) {
     cb.on_finding = [&](const pe::Finding& f) {
-      if (json && !first_issue) out.buf() += ',';
-      first_issue = false;
-      pe::append_finding_json(out.buf(), f);
-      if (!json) out.buf() += '\n';
+      if (json) {
+        pe::write_json(report, f);
+      } else {
+        pe::JsonWriter line(out.buf());
+        pe::write_json(line, f);
+        out.buf() += '\n';
+      }
       out.maybe_flush();
     };
   } else {
@@ -292,14 +290,15 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
   }
   if (validate) {  // close the report, also when reading stopped part way
     if (json) {
-      out.buf() += "],\"summary\":";
+      report.end_array();
     } else {
-      out.buf() += "{";
-      file_json(out.buf());
-      out.buf() += ",\"summary\":";
+      report.begin_object();
+      pe::write_report_head(report, check.encoding(), check.delimiter(), check.columns());
     }
-    pe::append_summary_json(out.buf(), check.summary());
-    out.buf() += "}\n";
+    report.key("summary");
+    pe::write_json(report, check.summary());
+    report.end_object();
+    out.buf() += '\n';
   }
   out.flush();
   if (!read) return fail(err);
@@ -310,7 +309,7 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
 
 int run(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
-    std::fputs(kUsage, stdout);
+    std::fputs(kUsage.c_str(), stdout);
     return args.empty() ? 1 : 0;
   }
   const std::string cmd = args[0];
@@ -344,7 +343,8 @@ int run(const std::vector<std::string>& args) {
     } else if (a == "--batch-size") {
       char* end = nullptr;
       long n = value(v) ? std::strtol(v.c_str(), &end, 10) : 0;
-      if (n < 1 || n > 10000 || !end || *end) return fail("--batch-size takes a whole number from 1 to 10000");
+      if (n < 1 || static_cast<unsigned long>(n) > pe::kMaxBatchSize || !end || *end)
+        return fail("--batch-size takes a whole number from 1 to " + std::to_string(pe::kMaxBatchSize));
       batch_size = static_cast<std::size_t>(n);
     } else if (a == "--format") {
       if (!value(v) || (v != "json" && v != "jsonl")) return fail("--format takes json or jsonl");
@@ -356,7 +356,7 @@ int run(const std::vector<std::string>& args) {
       return fail("unknown option '" + a + "'\n" + kUsage);
     }
   }
-  if (path.empty()) return fail("missing FILE (use - for standard input)\n" + std::string(kUsage));
+  if (path.empty()) return fail("missing FILE (use - for standard input)\n" + kUsage);
 
   Input in;
   std::string err;

@@ -61,20 +61,19 @@ std::string num(std::size_t v) { return std::to_string(v); }
 CsvReader::CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding)
     : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)) {}
 
-void CsvReader::report(Severity sev, const char* code, std::string message) {
+void CsvReader::report(Code code, std::string message) {
   if (!on_finding_) return;
   Finding f;
   f.row = current_row();
   f.line = rec_line_;
-  f.severity = sev;
   f.code = code;
   f.message = std::move(message);
   on_finding_(std::move(f));
 }
 
-void CsvReader::stop(const char* code, std::string message) {
+void CsvReader::stop(Code code, std::string message) {
   fatal_ = true;
-  report(Severity::Error, code, std::move(message));
+  report(code, std::move(message));
 }
 
 bool CsvReader::end_field(std::size_t begin, std::size_t len) {
@@ -86,17 +85,29 @@ bool CsvReader::end_field(std::size_t begin, std::size_t len) {
              " is probably never closed: check that line for a missing closing quote.";
     else
       msg += " The file may not be a CSV export, or the delimiter may be wrong.";
-    stop("csv_field_too_large", std::move(msg));
+    stop(Code::CsvFieldTooLarge, std::move(msg));
     return false;
   }
   if (fields_.size() >= opt_.max_columns) {
-    stop("csv_too_many_columns",
+    stop(Code::CsvTooManyColumns,
          "The record starting on line " + num(rec_line_) + " has more than " + num(opt_.max_columns) +
              " columns, so reading stopped. Check the delimiter, or that the file is a CSV export.");
     return false;
   }
   fields_.emplace_back(buf_.data() + begin, len);
   return true;
+}
+
+bool CsvReader::too_large(std::size_t len) {
+  if (len <= opt_.max_field_bytes) return false;
+  end_field(field_start_, len);  // reports csv_field_too_large and stops
+  return true;
+}
+
+bool CsvReader::append_quoted(Scan& s, std::size_t j) {
+  if (write_ != s.i) std::memmove(s.b + write_, s.b + s.i, j - s.i);
+  write_ += j - s.i;
+  return !too_large(write_ - field_start_);
 }
 
 void CsvReader::end_record() {
@@ -110,7 +121,7 @@ void CsvReader::end_record() {
     header_cols_ = fields_.size();
   } else if (fields_.size() != header_cols_) {
     const char* what = opt_.has_header ? " (the header has " : " (the first row has ";
-    report(Severity::Warning, "csv_ragged_row",
+    report(Code::CsvRaggedRow,
            "Expected " + num(header_cols_) + " fields" + what + num(header_cols_) + " columns), got " +
                num(fields_.size()) + ". Values in this row may be in the wrong columns: check for a " +
                (fields_.size() < header_cols_ ? "missing delimiter or a line break inside an unquoted value."
@@ -133,170 +144,129 @@ std::size_t CsvReader::newline(std::size_t j, std::size_t n, std::size_t lf_skip
   return j + 1;
 }
 
-void CsvReader::parse(bool at_end) {
-  char* const b = &buf_[0];
-  const std::size_t n = buf_.size();
-  const char d = opt_.delimiter;
-  std::size_t i = pos_;
-  const std::size_t lf_skip = pending_cr_ ? i : kNone;  // an LF here completes a CRLF split by the feed
-  pending_cr_ = false;
+// A field ended at the line break at s.b[j]: the record ends too.
+bool CsvReader::end_line(Scan& s, std::size_t j) {
+  s.i = newline(j, s.n, s.lf_skip);
+  state_ = State::RecordStart;
+  end_record();
+  return true;
+}
 
-  while (i < n) {
-    switch (state_) {
-      case State::RecordStart:
-        if (i == lf_skip && b[i] == '\n') {
-          ++i;
-          continue;
-        }
-        rec_start_ = i;
-        rec_line_ = cur_line_;
-        rec_quoted_ = warned_stray_ = warned_after_ = false;
-        state_ = State::FieldStart;
-        [[fallthrough]];
-
-      case State::FieldStart:
-        if (b[i] == '"') {
-          rec_quoted_ = true;
-          quote_line_ = cur_line_;
-          field_start_ = write_ = ++i;
-          state_ = State::Quoted;
-          continue;
-        }
-        field_start_ = i;
-        state_ = State::Unquoted;
-        [[fallthrough]];
-
-      case State::Unquoted: {
-        const std::size_t j = scan4(b, i, n, d, '\n', '\r', '"');
-        // The size guard runs before the byte at j is looked at, so a field that grows past the
-        // limit stops reading at the same point whatever the chunk boundaries are.
-        if (j - field_start_ > opt_.max_field_bytes) {
-          end_field(field_start_, j - field_start_);
-          return;
-        }
-        if (j == n) {
-          i = n;
-          break;
-        }
-        const char c = b[j];
-        if (c == d) {
-          if (!end_field(field_start_, j - field_start_)) return;
-          i = j + 1;
-          state_ = State::FieldStart;
-        } else if (c == '"') {
-          if (!warned_stray_) {
-            warned_stray_ = true;
-            report(Severity::Warning, "csv_stray_quote",
-                   "A quote character inside the unquoted value in column " + num(fields_.size() + 1) +
-                       " (line " + num(cur_line_) +
-                       ") was kept as a literal character. If the value was meant to be quoted, the "
-                       "quote must be its first character and inner quotes must be doubled.");
-          }
-          i = j + 1;
-        } else {
-          if (!end_field(field_start_, j - field_start_)) return;
-          i = newline(j, n, lf_skip);
-          state_ = State::RecordStart;
-          end_record();
-        }
-        continue;
-      }
-
-      case State::Quoted: {
-        const std::size_t j = scan4(b, i, n, '"', '\n', '\r', '"');
-        if (write_ != i) std::memmove(b + write_, b + i, j - i);
-        write_ += j - i;
-        if (write_ - field_start_ > opt_.max_field_bytes) {
-          end_field(field_start_, write_ - field_start_);
-          return;
-        }
-        if (j == n) {
-          i = n;
-          break;
-        }
-        const char c = b[j];
-        if (c == '"') {
-          i = j + 1;
-          state_ = State::QuoteInQuoted;
-          continue;
-        }
-        // A line break inside quotes is part of the value; CRLF stays CRLF.
-        b[write_++] = c;
-        i = newline(j, n, lf_skip);
-        if (i == j + 2) b[write_++] = '\n';
-        if (write_ - field_start_ > opt_.max_field_bytes) {
-          end_field(field_start_, write_ - field_start_);
-          return;
-        }
-        continue;
-      }
-
-      case State::QuoteInQuoted: {
-        const char c = b[i];
-        if (c == '"') {  // doubled quote
-          b[write_++] = '"';
-          ++i;
-          state_ = State::Quoted;
-          if (write_ - field_start_ > opt_.max_field_bytes) {
-            end_field(field_start_, write_ - field_start_);
-            return;
-          }
-          continue;
-        }
-        // The previous quote closed the field.
-        if (c == d) {
-          if (!end_field(field_start_, write_ - field_start_)) return;
-          ++i;
-          state_ = State::FieldStart;
-          continue;
-        }
-        if (c == '\n' || c == '\r') {
-          if (!end_field(field_start_, write_ - field_start_)) return;
-          i = newline(i, n, lf_skip);
-          state_ = State::RecordStart;
-          end_record();
-          continue;
-        }
-        if (!warned_after_) {
-          warned_after_ = true;
-          report(Severity::Warning, "csv_text_after_quote",
-                 "Column " + num(fields_.size() + 1) + " (line " + num(cur_line_) +
-                     ") has text after its closing quote; the text was kept as part of the value. "
-                     "Quotes inside a quoted value must be doubled (\"\").");
-        }
-        state_ = State::AfterText;
-        continue;  // the byte is read again as text
-      }
-
-      case State::AfterText: {
-        const std::size_t j = scan4(b, i, n, d, '\n', '\r', d);
-        if (write_ != i) std::memmove(b + write_, b + i, j - i);
-        write_ += j - i;
-        if (write_ - field_start_ > opt_.max_field_bytes) {
-          end_field(field_start_, write_ - field_start_);
-          return;
-        }
-        if (j == n) {
-          i = n;
-          break;
-        }
-        if (!end_field(field_start_, write_ - field_start_)) return;
-        if (b[j] == d) {
-          i = j + 1;
-          state_ = State::FieldStart;
-        } else {
-          i = newline(j, n, lf_skip);
-          state_ = State::RecordStart;
-          end_record();
-        }
-        continue;
-      }
-    }
+bool CsvReader::record_start(Scan& s) {
+  if (s.i == s.lf_skip && s.b[s.i] == '\n') {  // the LF of a CRLF split by the feed
+    ++s.i;
+    return true;
   }
-  pos_ = i;
-  if (fatal_ || !at_end) return;
+  rec_start_ = s.i;
+  rec_line_ = cur_line_;
+  rec_quoted_ = warned_stray_ = warned_after_ = false;
+  state_ = State::FieldStart;
+  return true;
+}
 
-  // End of input: close the record in progress.
+bool CsvReader::field_start(Scan& s) {
+  if (s.b[s.i] == '"') {
+    rec_quoted_ = true;
+    quote_line_ = cur_line_;
+    field_start_ = write_ = ++s.i;
+    state_ = State::Quoted;
+    return true;
+  }
+  field_start_ = s.i;
+  state_ = State::Unquoted;
+  return true;
+}
+
+bool CsvReader::unquoted(Scan& s) {
+  const std::size_t j = scan4(s.b, s.i, s.n, s.d, '\n', '\r', '"');
+  // The size guard runs before the byte at j is looked at, so a field that grows past the limit
+  // stops reading at the same point whatever the chunk boundaries are.
+  if (too_large(j - field_start_)) return false;
+  if (j == s.n) {
+    s.i = s.n;
+    return true;
+  }
+  const char c = s.b[j];
+  if (c == '"') {
+    if (!warned_stray_) {
+      warned_stray_ = true;
+      report(Code::CsvStrayQuote,
+             "A quote character inside the unquoted value in column " + num(fields_.size() + 1) + " (line " +
+                 num(cur_line_) +
+                 ") was kept as a literal character. If the value was meant to be quoted, the quote must be its "
+                 "first character and inner quotes must be doubled.");
+    }
+    s.i = j + 1;
+    return true;
+  }
+  if (!end_field(field_start_, j - field_start_)) return false;
+  if (c != s.d) return end_line(s, j);
+  s.i = j + 1;
+  state_ = State::FieldStart;
+  return true;
+}
+
+bool CsvReader::quoted(Scan& s) {
+  const std::size_t j = scan4(s.b, s.i, s.n, '"', '\n', '\r', '"');
+  if (!append_quoted(s, j)) return false;
+  if (j == s.n) {
+    s.i = s.n;
+    return true;
+  }
+  if (s.b[j] == '"') {
+    s.i = j + 1;
+    state_ = State::QuoteInQuoted;
+    return true;
+  }
+  // A line break inside quotes is part of the value; CRLF stays CRLF.
+  s.b[write_++] = s.b[j];
+  s.i = newline(j, s.n, s.lf_skip);
+  if (s.i == j + 2) s.b[write_++] = '\n';
+  return !too_large(write_ - field_start_);
+}
+
+bool CsvReader::quote_in_quoted(Scan& s) {
+  const char c = s.b[s.i];
+  if (c == '"') {  // doubled quote
+    s.b[write_++] = '"';
+    ++s.i;
+    state_ = State::Quoted;
+    return !too_large(write_ - field_start_);
+  }
+  // The previous quote closed the field.
+  if (c == s.d || c == '\n' || c == '\r') {
+    if (!end_field(field_start_, write_ - field_start_)) return false;
+    if (c != s.d) return end_line(s, s.i);
+    ++s.i;
+    state_ = State::FieldStart;
+    return true;
+  }
+  if (!warned_after_) {
+    warned_after_ = true;
+    report(Code::CsvTextAfterQuote,
+           "Column " + num(fields_.size() + 1) + " (line " + num(cur_line_) +
+               ") has text after its closing quote; the text was kept as part of the value. "
+               "Quotes inside a quoted value must be doubled (\"\").");
+  }
+  state_ = State::AfterText;
+  return true;  // the byte is read again as text
+}
+
+bool CsvReader::after_text(Scan& s) {
+  const std::size_t j = scan4(s.b, s.i, s.n, s.d, '\n', '\r', s.d);
+  if (!append_quoted(s, j)) return false;
+  if (j == s.n) {
+    s.i = s.n;
+    return true;
+  }
+  if (!end_field(field_start_, write_ - field_start_)) return false;
+  if (s.b[j] != s.d) return end_line(s, j);
+  s.i = j + 1;
+  state_ = State::FieldStart;
+  return true;
+}
+
+void CsvReader::end_of_input(std::size_t n) {
   switch (state_) {
     case State::RecordStart:
       return;
@@ -307,7 +277,7 @@ void CsvReader::parse(bool at_end) {
       if (!end_field(field_start_, n - field_start_)) return;
       break;
     case State::Quoted:
-      report(Severity::Error, "csv_unclosed_quote",
+      report(Code::CsvUnclosedQuote,
              "The quote that opens column " + num(fields_.size() + 1) + " on line " + num(quote_line_) +
                  " is never closed, so everything after it was read into that one value. Add the "
                  "missing closing quote on line " + num(quote_line_) +
@@ -320,6 +290,26 @@ void CsvReader::parse(bool at_end) {
   }
   state_ = State::RecordStart;
   end_record();
+}
+
+void CsvReader::parse(bool at_end) {
+  Scan s{&buf_[0], buf_.size(), pos_, pending_cr_ ? pos_ : kNone, opt_.delimiter};
+  pending_cr_ = false;
+  while (s.i < s.n) {
+    bool go = false;
+    switch (state_) {
+      case State::RecordStart: go = record_start(s); break;
+      case State::FieldStart: go = field_start(s); break;
+      case State::Unquoted: go = unquoted(s); break;
+      case State::Quoted: go = quoted(s); break;
+      case State::QuoteInQuoted: go = quote_in_quoted(s); break;
+      case State::AfterText: go = after_text(s); break;
+    }
+    if (!go) return;  // a fatal error: reading stopped
+  }
+  pos_ = s.i;
+  if (fatal_ || !at_end) return;
+  end_of_input(s.n);
 }
 
 void CsvReader::update_lines() {

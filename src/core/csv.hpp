@@ -1,4 +1,4 @@
-// Incremental CSV reader (RFC 4180 plus what real exports do).
+// CSV reading: the incremental reader of UTF-8 text into records, and delimiter detection.
 //
 // Feed UTF-8 chunks of any size; complete records are handed to a callback as string_views that
 // point into the reader's own buffer (valid only during the callback). Unquoted fields are not
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "finding.hpp"
+#include "findings.hpp"
 
 namespace pe {
 
@@ -29,13 +29,9 @@ struct CsvRecord {
   std::size_t line;  // 1-based physical line where the record starts
 };
 
-// Finding codes the reader emits (row/line set; field empty):
-//   csv_ragged_row       warning  a data record has more or fewer fields than the header
-//   csv_stray_quote      warning  a quote inside an unquoted field (kept as a literal character)
-//   csv_text_after_quote warning  characters after a closing quote before the delimiter (kept)
-//   csv_unclosed_quote   error    a quoted field is still open at end of input (says the line it opened on)
-//   csv_field_too_large  error    fatal: a field exceeds max_field_bytes
-//   csv_too_many_columns error    fatal: a record exceeds max_columns
+// Findings (row and line set; field empty): the reader's codes of findings.hpp (Source::Reader):
+// csv_ragged_row, csv_stray_quote, csv_text_after_quote, csv_unclosed_quote, and the two that stop
+// reading, csv_field_too_large (a field over max_field_bytes) and csv_too_many_columns.
 class CsvReader {
  public:
   using RecordFn = std::function<void(const CsvRecord&)>;
@@ -68,14 +64,37 @@ class CsvReader {
     AfterText,      // text after a closing quote, kept literally up to the delimiter
   };
 
+  // The buffer being scanned: parse() hands it to the handler of the current state, which reads
+  // from i on and returns false when reading stopped (a fatal error).
+  struct Scan {
+    char* b;
+    std::size_t n;        // bytes in b
+    std::size_t i;        // next byte to read
+    std::size_t lf_skip;  // an LF here completes a CRLF split by the feed (kNone: none)
+    char d;               // the delimiter
+  };
+
   void feed_slice(std::string_view chunk);
   void parse(bool at_end);
+  bool record_start(Scan& s);
+  bool field_start(Scan& s);
+  bool unquoted(Scan& s);
+  bool quoted(Scan& s);
+  bool quote_in_quoted(Scan& s);
+  bool after_text(Scan& s);
+  void end_of_input(std::size_t n);
   bool end_field(std::size_t begin, std::size_t len);  // false after a fatal error
+  // The one field-size guard: true (and reading stopped) when the value being read has len bytes,
+  // more than max_field_bytes.
+  bool too_large(std::size_t len);
+  // Moves s.b[s.i, j) to the end of the quoted value unescaped in place; false when it grew too large.
+  bool append_quoted(Scan& s, std::size_t j);
+  bool end_line(Scan& s, std::size_t j);  // the line break at j ends the field and the record
   void end_record();
   std::size_t newline(std::size_t j, std::size_t n, std::size_t lf_skip);
   std::size_t current_row() const { return opt_.has_header ? records_ : records_ + 1; }
-  void report(Severity sev, const char* code, std::string message);
-  void stop(const char* code, std::string message);
+  void report(Code code, std::string message);
+  void stop(Code code, std::string message);
   void update_lines();
 
   CsvOptions opt_;

@@ -1,3 +1,4 @@
+// Bytes of an export -> CSV records, in chunks (see csv_stream.hpp).
 #include "csv_stream.hpp"
 
 #include <algorithm>

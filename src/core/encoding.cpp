@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "text.hpp"
+
 namespace pe {
 
 namespace {
@@ -19,23 +21,6 @@ constexpr std::uint16_t kCp1252High[32] = {
     0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 90-97
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,  // 98-9F
 };
-
-void append_utf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 2);
-  } else if (cp < 0x10000) {
-    char b[3] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                 static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 3);
-  } else {
-    char b[4] = {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                 static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 4);
-  }
-}
 
 enum class Seq { Ok, Incomplete, Invalid };
 
@@ -79,6 +64,24 @@ Seq utf8_seq(const unsigned char* p, std::size_t n, std::size_t& len) {
 
 bool is_utf8_bom(const unsigned char* p) { return p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF; }
 
+// Completes a UTF-8 sequence cut by the end of the previous chunk (`carry` holds its first bytes)
+// with the bytes of this chunk from i on, one at a time. Incomplete: the chunk ended first (carry
+// keeps the bytes). Ok or Invalid: `seq` gets the carried bytes and carry is emptied; for Invalid, i
+// goes back so that the byte that broke the sequence is read again.
+Seq complete_carry(std::string& carry, const unsigned char* p, std::size_t n, std::size_t& i, std::string& seq) {
+  while (i < n) {
+    carry.push_back(static_cast<char>(p[i++]));
+    std::size_t len = 0;
+    const Seq st = utf8_seq(reinterpret_cast<const unsigned char*>(carry.data()), carry.size(), len);
+    if (st == Seq::Incomplete) continue;
+    if (st == Seq::Invalid) i -= carry.size() - len;
+    seq.swap(carry);
+    carry.clear();
+    return st;
+  }
+  return Seq::Incomplete;
+}
+
 // Index of the first byte >= 0x80 in [i, n), or n.
 std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
   while (i + 8 <= n) {
@@ -91,7 +94,7 @@ std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
   return i;
 }
 
-std::string normalize_name(std::string_view name) {
+std::string normalise_name(std::string_view name) {
   std::string s;
   for (char c : name) {
     if (c == '-' || c == '_' || c == ' ' || c == '\t' || c == '.') continue;
@@ -116,7 +119,7 @@ const char* encoding_name(Encoding e) {
 }
 
 bool parse_encoding_name(std::string_view name, Encoding& out) {
-  const std::string s = normalize_name(name);
+  const std::string s = normalise_name(name);
   struct Alias {
     const char* name;
     Encoding enc;
@@ -154,19 +157,11 @@ void EncodingSniffer::feed(std::string_view chunk) {
 
   // Count valid multi-byte sequences and invalid ones (maximal subparts, as the decoder counts them).
   std::size_t i = 0;
-  // Complete a sequence cut by the previous chunk, one byte at a time.
-  while (!carry_.empty() && i < n) {
-    carry_.push_back(static_cast<char>(p[i++]));
-    std::size_t len = 0;
-    const Seq st = utf8_seq(reinterpret_cast<const unsigned char*>(carry_.data()), carry_.size(), len);
-    if (st == Seq::Incomplete) continue;
-    if (st == Seq::Ok) {
-      ++valid_;
-    } else {
-      ++invalid_;
-      i -= carry_.size() - len;  // the byte that broke the sequence is read again
-    }
-    carry_.clear();
+  if (!carry_.empty()) {
+    std::string seq;
+    const Seq st = complete_carry(carry_, p, n, i, seq);
+    if (st == Seq::Ok) ++valid_;
+    else if (st == Seq::Invalid) ++invalid_;
   }
   while (i < n) {
     i = skip_ascii(p, i, n);
@@ -226,113 +221,115 @@ void Decoder::invalid(std::size_t offset, std::string& out) {
 }
 
 void Decoder::feed(std::string_view chunk, std::string& out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
-  const std::size_t n = chunk.size();
-  const std::size_t base = consumed_;  // input offset of p[0]
-  consumed_ += n;
-  if (n == 0) return;
-
+  const std::size_t base = consumed_;  // input offset of chunk[0]
+  consumed_ += chunk.size();
+  if (chunk.empty()) return;
   switch (enc_) {
     case Encoding::Auto:  // not reachable: the constructor maps Auto to Utf8
     case Encoding::Utf8:
-    case Encoding::Utf8Bom: {
-      std::size_t i = 0;
-      // Complete a sequence carried over from the previous chunk, one byte at a time.
-      while (!pending_.empty() && i < n) {
-        pending_.push_back(static_cast<char>(p[i++]));
-        std::size_t len = 0;
-        const Seq st = utf8_seq(reinterpret_cast<const unsigned char*>(pending_.data()), pending_.size(), len);
-        if (st == Seq::Incomplete) continue;
-        const std::size_t start = base + i - pending_.size();
-        if (st == Seq::Ok) {
-          if (!(start == 0 && is_utf8_bom(reinterpret_cast<const unsigned char*>(pending_.data()))))
-            out.append(pending_);
-        } else {
-          invalid(start, out);
-          i -= pending_.size() - len;  // the byte that broke the sequence is read again
-        }
-        pending_.clear();
-      }
-      if (i >= n) return;
-      if (base + i == 0 && n >= 3 && is_utf8_bom(p)) i = 3;
-      std::size_t run = i;  // start of valid bytes not yet appended
-      while (i < n) {
-        i = skip_ascii(p, i, n);
-        if (i >= n) break;
-        std::size_t len = 0;
-        const Seq st = utf8_seq(p + i, n - i, len);
-        if (st == Seq::Ok) {
-          i += len;
-          continue;
-        }
-        out.append(chunk.data() + run, i - run);
-        if (st == Seq::Incomplete) {
-          pending_.assign(chunk.data() + i, n - i);
-          return;
-        }
-        invalid(base + i, out);
-        i += len;
-        run = i;
-      }
-      out.append(chunk.data() + run, n - run);
-      return;
-    }
-
+    case Encoding::Utf8Bom: feed_utf8(chunk, base, out); return;
     case Encoding::Utf16LE:
-    case Encoding::Utf16BE: {
-      const bool le = enc_ == Encoding::Utf16LE;
-      std::size_t i = 0;
-      for (;;) {
-        unsigned u;
-        std::size_t off;
-        if (!pending_.empty()) {  // one byte left from the previous chunk
-          const unsigned a = static_cast<unsigned char>(pending_[0]), b = p[0];
-          u = le ? (a | (b << 8)) : ((a << 8) | b);
-          off = base - 1;
-          pending_.clear();
-          i = 1;
-        } else if (i + 1 < n) {
-          u = le ? (p[i] | (unsigned(p[i + 1]) << 8)) : ((unsigned(p[i]) << 8) | p[i + 1]);
-          off = base + i;
-          i += 2;
-        } else {
-          if (i < n) pending_.assign(1, static_cast<char>(p[i]));
-          return;
-        }
-        if (pending_high_ != 0) {
-          if (u >= 0xDC00 && u <= 0xDFFF) {
-            append_utf8(0x10000 + ((pending_high_ - 0xD800) << 10) + (u - 0xDC00), out);
-            pending_high_ = 0;
-            continue;
-          }
-          invalid(high_offset_, out);  // a high surrogate not followed by a low one
-          pending_high_ = 0;
-        }
-        if (u < 0x80) {
-          out.push_back(static_cast<char>(u));
-        } else if (u >= 0xD800 && u <= 0xDBFF) {
-          pending_high_ = u;
-          high_offset_ = off;
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
-          invalid(off, out);  // a low surrogate without a high one
-        } else if (!(u == 0xFEFF && off == 0)) {
-          append_utf8(u, out);
-        }
-      }
-    }
+    case Encoding::Utf16BE: feed_utf16(chunk, base, out); return;
+    case Encoding::Windows1252: feed_windows1252(chunk, out); return;
+  }
+}
 
-    case Encoding::Windows1252: {
-      std::size_t i = 0;
-      while (i < n) {
-        const std::size_t j = skip_ascii(p, i, n);
-        out.append(chunk.data() + i, j - i);
-        i = j;
-        while (i < n && p[i] >= 0x80) {
-          const unsigned c = p[i++];
-          append_utf8(c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
-        }
-      }
+void Decoder::feed_utf8(std::string_view chunk, std::size_t base, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  std::size_t i = 0;
+  if (!pending_.empty()) {
+    const std::size_t start = base - pending_.size();  // input offset of the carried sequence
+    std::string seq;
+    const Seq st = complete_carry(pending_, p, n, i, seq);
+    if (st == Seq::Ok && !(start == 0 && is_utf8_bom(reinterpret_cast<const unsigned char*>(seq.c_str()))))
+      out.append(seq);
+    else if (st == Seq::Invalid)
+      invalid(start, out);
+  }
+  if (i >= n) return;
+  if (base + i == 0 && n >= 3 && is_utf8_bom(p)) i = 3;
+  std::size_t run = i;  // start of valid bytes not yet appended
+  while (i < n) {
+    i = skip_ascii(p, i, n);
+    if (i >= n) break;
+    std::size_t len = 0;
+    const Seq st = utf8_seq(p + i, n - i, len);
+    if (st == Seq::Ok) {
+      i += len;
+      continue;
+    }
+    out.append(chunk.data() + run, i - run);
+    if (st == Seq::Incomplete) {
+      pending_.assign(chunk.data() + i, n - i);
       return;
+    }
+    invalid(base + i, out);
+    i += len;
+    run = i;
+  }
+  out.append(chunk.data() + run, n - run);
+}
+
+void Decoder::feed_utf16(std::string_view chunk, std::size_t base, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  const bool le = enc_ == Encoding::Utf16LE;
+  std::size_t i = 0;
+  for (;;) {
+    unsigned u;
+    std::size_t off;
+    if (!pending_.empty()) {  // one byte left from the previous chunk
+      const unsigned a = static_cast<unsigned char>(pending_[0]), b = p[0];
+      u = le ? (a | (b << 8)) : ((a << 8) | b);
+      off = base - 1;
+      pending_.clear();
+      i = 1;
+    } else if (i + 1 < n) {
+      u = le ? (p[i] | (unsigned(p[i + 1]) << 8)) : ((unsigned(p[i]) << 8) | p[i + 1]);
+      off = base + i;
+      i += 2;
+    } else {
+      if (i < n) pending_.assign(1, static_cast<char>(p[i]));
+      return;
+    }
+    utf16_unit(u, off, out);
+  }
+}
+
+void Decoder::utf16_unit(unsigned u, std::size_t off, std::string& out) {
+  if (pending_high_ != 0) {
+    if (u >= 0xDC00 && u <= 0xDFFF) {
+      append_utf8(out, 0x10000 + ((pending_high_ - 0xD800) << 10) + (u - 0xDC00));
+      pending_high_ = 0;
+      return;
+    }
+    invalid(high_offset_, out);  // a high surrogate not followed by a low one
+    pending_high_ = 0;
+  }
+  if (u < 0x80) {
+    out.push_back(static_cast<char>(u));
+  } else if (u >= 0xD800 && u <= 0xDBFF) {
+    pending_high_ = u;
+    high_offset_ = off;
+  } else if (u >= 0xDC00 && u <= 0xDFFF) {
+    invalid(off, out);  // a low surrogate without a high one
+  } else if (!(u == 0xFEFF && off == 0)) {
+    append_utf8(out, u);
+  }
+}
+
+void Decoder::feed_windows1252(std::string_view chunk, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const std::size_t j = skip_ascii(p, i, n);
+    out.append(chunk.data() + i, j - i);
+    i = j;
+    while (i < n && p[i] >= 0x80) {
+      const unsigned c = p[i++];
+      append_utf8(out, c < 0xA0 ? kCp1252High[c - 0x80] : c);
     }
   }
 }

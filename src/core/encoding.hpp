@@ -63,6 +63,11 @@ class Decoder {
   std::size_t first_invalid_offset() const { return first_invalid_; }
 
  private:
+  // One function per encoding; base is the input offset of chunk[0].
+  void feed_utf8(std::string_view chunk, std::size_t base, std::string& out);
+  void feed_utf16(std::string_view chunk, std::size_t base, std::string& out);
+  void utf16_unit(unsigned u, std::size_t offset, std::string& out);  // one UTF-16 code unit
+  void feed_windows1252(std::string_view chunk, std::string& out);
   void invalid(std::size_t offset, std::string& out);  // emits U+FFFD and counts it
 
   Encoding enc_;

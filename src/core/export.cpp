@@ -1,4 +1,7 @@
+// Exports: the report and the cleaned CSV (see export.hpp).
 #include "export.hpp"
+
+#include "requests.hpp"
 
 #include "text.hpp"
 
@@ -60,12 +63,31 @@ void line(std::string& out, std::initializer_list<std::string_view> cells) {
   out += "\r\n";
 }
 
+// The outcome column of a valid row in a batch with this outcome.
+std::string outcome_text(const BatchOutcome& o) {
+  switch (o.state) {
+    case BatchState::Waiting:
+    case BatchState::NotSent:
+      return "not sent";
+    case BatchState::Sent:
+      return o.uuid.empty() ? "sent, nothing queued (" + o.queue_status + ")"
+                            : "sent in batch " + o.uuid + " (" + o.queue_status + ")";
+    case BatchState::Failed:
+      return "failed: " + o.message;
+    case BatchState::Sending:
+    case BatchState::Partial:
+    case BatchState::Unconfirmed:
+      break;
+  }
+  return std::string(batch_state_name(o.state)) + ": " + o.message;
+}
+
 }  // namespace
 
 std::string report_csv(const Document& d, std::size_t batch_size, const std::vector<BatchOutcome>& outcomes) {
   // Row -> its batch's outcome.
   std::vector<const BatchOutcome*> of_row(d.row_count(), nullptr);
-  const auto batches = d.batch_rows(batch_size);
+  const auto batches = batch_rows(d, batch_size);
   for (const BatchOutcome& o : outcomes)
     if (o.index < batches.size())
       for (std::size_t r : batches[o.index]) of_row[r] = &o;
@@ -84,22 +106,14 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
       case RowStatus::Duplicate: outcome = "duplicate of row " + std::to_string(d.duplicate_of(r) + 1); break;
       case RowStatus::Valid: {
         const BatchOutcome* o = of_row[r];
-        if (!o || o->state == "waiting" || o->state == "not_sent")
-          outcome = "not sent";
-        else if (o->state == "sent")
-          outcome = o->uuid.empty() ? "sent, nothing queued (" + o->status + ")"
-                                    : "sent in batch " + o->uuid + " (" + o->status + ")";
-        else if (o->state == "failed")
-          outcome = "failed: " + o->message;
-        else
-          outcome = o->state + ": " + o->message;
+        outcome = o ? outcome_text(*o) : "not sent";
         break;
       }
     }
     std::string details;
     for (const Finding& f : d.row_findings(r)) {
       if (!details.empty()) details += "; ";
-      details += std::string(severity_name(f.severity)) + " " + (f.field.empty() ? "" : f.field + ": ") + f.message;
+      details += std::string(severity_name(f.severity())) + " " + (f.field.empty() ? "" : f.field + ": ") + f.message;
     }
     std::string email = d.status(r) == RowStatus::Invalid && email_col >= 0
                             ? std::string(d.cell(r, static_cast<std::size_t>(email_col)))

@@ -7,16 +7,17 @@
 #include <vector>
 
 #include "document.hpp"
+#include "send_policy.hpp"
 
 namespace pe {
 
-// What happened to one batch of a queue run (index as in Document::batch_rows(batch_size)).
+// What happened to one batch of a queue run (index as in batch_rows(document, batch_size)).
 struct BatchOutcome {
   std::size_t index = 0;
-  std::string state;    // "sent", "failed", "not_sent", "unconfirmed", "waiting"
-  std::string uuid;     // for sent batches (may be empty: nothing queued)
-  std::string status;   // queue status, e.g. ENQUEUED
-  std::string message;  // failure reason or status meaning
+  BatchState state = BatchState::Waiting;  // ours (send_policy.hpp)
+  std::string uuid;          // for sent batches (may be empty: nothing queued)
+  std::string queue_status;  // the API's, e.g. ENQUEUED
+  std::string message;       // failure reason or status meaning
 };
 
 // One CSV field: quoted when needed (RFC 4180), and prefixed with ' so that spreadsheets show it as
@@ -28,8 +29,10 @@ struct BatchOutcome {
 std::string csv_cell(std::string_view v);
 
 // row,line,email,status,outcome,details — one line per input row, in input order.
-// outcome: "sent in batch <uuid> (<STATUS>)", "failed: <reason>", "not sent", "invalid",
-// "duplicate of row N"; details: the row's findings, "; "-separated.
+// outcome: "sent in batch <uuid> (<QUEUE_STATUS>)" ("sent, nothing queued (...)" without a uuid),
+// "failed: <reason>", "not sent" (waiting, not sent, or in no outcome), "<state>: <message>" for the
+// others (partial, unconfirmed, sending), "invalid", "duplicate of row N"; details: the row's
+// findings, "; "-separated.
 std::string report_csv(const Document& d, std::size_t batch_size, const std::vector<BatchOutcome>& outcomes);
 
 // email,first_name,last_name,linkedin_url,company_name,company_website of the valid rows, normalised.

@@ -2,9 +2,9 @@
 #include "failure.hpp"
 
 #include <new>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "json_writer.hpp"
 #include "text.hpp"
 
 namespace pe {
@@ -45,10 +45,9 @@ std::string describe_failure(std::exception_ptr e, std::size_t bytes_in_use) {
 }
 
 std::string error_json(const std::string& message) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["ok"] = false;
-  j["error"] = message;
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  std::string out;
+  JsonWriter(out).begin_object().field("ok", false).field("error", message).end_object();
+  return out;
 }
 
 }  // namespace pe

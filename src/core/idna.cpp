@@ -178,14 +178,9 @@ DomainProblem host_rules(const std::string& h, std::string& message) {
   return DomainProblem::None;
 }
 
-// Converts one label (ASCII fast path or backend). Returns None, or a conversion problem with
-// `message` set. Appends the converted label to `out`.
-DomainProblem convert_label(std::string_view label, std::string& out, DomainCheck& r, std::string& message) {
-  bool ascii = true;
-  for (char c : label)
-    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-  const bool xn = label.size() >= 4 && starts_with_ascii_ci(label, "xn--");
-  // Plain ASCII characters must be letters, digits or hyphens, also inside an international label.
+// The ASCII characters of a label must be letters, digits or hyphens, also inside an international
+// label. None, or Comma / BadCharacter with `message` set.
+DomainProblem ascii_characters(std::string_view label, std::string& message) {
   for (std::size_t i = 0; i < label.size(); ++i) {
     const char c = label[i];
     if (static_cast<unsigned char>(c) >= 0x80 || is_ldh(c)) continue;
@@ -196,12 +191,12 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     message = bad_char_message(label, i);
     return DomainProblem::BadCharacter;
   }
-  if (ascii && !xn) {  // the fast path: no backend
-    out += ascii_lower(label);
-    return DomainProblem::None;
-  }
-  // Non-ASCII code points: no invalid UTF-8, spaces or controls; note the invisible ones.
-  std::vector<char32_t> invisible;
+  return DomainProblem::None;
+}
+
+// The code points of a label that goes to the backend: no invalid UTF-8, spaces or controls, not
+// only invisible characters; the invisible ones are noted in `invisible`.
+DomainProblem unicode_characters(std::string_view label, std::vector<char32_t>& invisible, std::string& message) {
   std::size_t visible = 0;
   for (std::size_t i = 0; i < label.size();) {
     char32_t cp = 0;
@@ -218,21 +213,14 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     message = "has a part made only of invisible characters (" + code_point_list(invisible) + ")";
     return DomainProblem::BadCharacter;
   }
-  std::u32string u_label;
-  if (xn && ascii) {
-    // Core check first, so that both backends give the same answer for broken punycode.
-    if (!punycode_decode(label.substr(4), u_label) || u_label.empty()) {
-      message = idna_message(IdnaStatus::Punycode, label, true);
-      return DomainProblem::Idna;
-    }
-  }
-  std::string converted;
-  const IdnaStatus st = cached_label_to_ascii(label, converted);
-  if (st != IdnaStatus::Ok) {
-    message = idna_message(st, label, xn);
-    return st == IdnaStatus::TooLong ? DomainProblem::TooLong : DomainProblem::Idna;
-  }
-  converted = ascii_lower(converted);
+  return DomainProblem::None;
+}
+
+// What the backend gave for a label must be a label: letters, digits and hyphens, at most 63
+// characters, and the hyphen rules on its Unicode form (IDNA2008, as libidn2 applies them; the URL
+// parser does not). u_label: the label's Unicode form when already known (an "xn--" label).
+DomainProblem converted_label(std::string_view label, bool xn, const std::string& converted, std::u32string u_label,
+                              std::string& message) {
   bool ldh = !converted.empty();
   for (char c : converted)
     if (!is_ldh(c)) ldh = false;
@@ -244,7 +232,6 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     message = "has a part longer than 63 characters";
     return DomainProblem::TooLong;
   }
-  // Hyphen rules on the Unicode form (IDNA2008, as libidn2 applies them; the URL parser does not).
   if (u_label.empty() && converted.size() > 4 && converted.compare(0, 4, "xn--") == 0 &&
       !punycode_decode(std::string_view(converted).substr(4), u_label)) {
     message = idna_message(IdnaStatus::Invalid, label, xn);
@@ -255,10 +242,78 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     message = idna_message(IdnaStatus::Hyphen, label, false);
     return DomainProblem::Hyphen;
   }
+  return DomainProblem::None;
+}
+
+// Converts one label (ASCII fast path or backend). Returns None, or a conversion problem with
+// `message` set. Appends the converted label to `out`.
+DomainProblem convert_label(std::string_view label, std::string& out, DomainCheck& r, std::string& message) {
+  bool ascii = true;
+  for (char c : label)
+    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  const bool xn = label.size() >= 4 && starts_with_ascii_ci(label, "xn--");
+  if (DomainProblem p = ascii_characters(label, message); p != DomainProblem::None) return p;
+  if (ascii && !xn) {  // the fast path: no backend
+    out += ascii_lower(label);
+    return DomainProblem::None;
+  }
+  std::vector<char32_t> invisible;
+  if (DomainProblem p = unicode_characters(label, invisible, message); p != DomainProblem::None) return p;
+  std::u32string u_label;
+  // An "xn--" label: the core's check first, so that both backends give the same answer for broken punycode.
+  if (xn && ascii && (!punycode_decode(label.substr(4), u_label) || u_label.empty())) {
+    message = idna_message(IdnaStatus::Punycode, label, true);
+    return DomainProblem::Idna;
+  }
+  std::string converted;
+  const IdnaStatus st = cached_label_to_ascii(label, converted);
+  if (st != IdnaStatus::Ok) {
+    message = idna_message(st, label, xn);
+    return st == IdnaStatus::TooLong ? DomainProblem::TooLong : DomainProblem::Idna;
+  }
+  converted = ascii_lower(converted);
+  if (DomainProblem p = converted_label(label, xn, converted, std::move(u_label), message); p != DomainProblem::None)
+    return p;
   if (converted != ascii_lower(label)) r.converted = true;
   if (!xn && converted.compare(0, 4, "xn--") == 0) r.international = true;
   r.removed.insert(r.removed.end(), invisible.begin(), invisible.end());
   out += converted;
+  return DomainProblem::None;
+}
+
+// Converts every label of d (separated by '.' or a UTS #46 full stop, which becomes '.') into out
+// with convert_label. Returns the first label's problem (message set), or None. Bytes that are not
+// UTF-8 stay in their label, whose conversion reports them.
+DomainProblem convert_labels(std::string_view d, std::string& out, DomainCheck& r, std::string& message) {
+  std::size_t start = 0, i = 0;
+  while (i <= d.size()) {
+    char32_t cp = 0;
+    std::size_t len = 1;
+    bool sep = i == d.size();
+    if (!sep) {
+      if (static_cast<unsigned char>(d[i]) < 0x80) {
+        sep = d[i] == '.';
+      } else {
+        len = decode_utf8(d, i, cp);
+        if (len == 0) len = 1;  // reported by convert_label
+        else sep = is_label_separator(cp);
+      }
+    }
+    if (!sep) {
+      i += len;
+      continue;
+    }
+    const std::string_view label = d.substr(start, i - start);
+    if (!label.empty()) {
+      const DomainProblem p = convert_label(label, out, r, message);
+      if (p != DomainProblem::None) return p;
+    }
+    if (i == d.size()) break;
+    if (len > 1) r.converted = true;  // 。 ． ｡ written for the dot
+    out += '.';
+    i += len;
+    start = i;
+  }
   return DomainProblem::None;
 }
 
@@ -330,38 +385,11 @@ DomainCheck check_domain(std::string_view d) {
 
   std::string out;
   out.reserve(d.size());
-  std::size_t start = 0, i = 0;
   std::string message;
-  while (i <= d.size()) {
-    char32_t cp = 0;
-    std::size_t len = 1;
-    bool sep = i == d.size();
-    if (!sep) {
-      if (static_cast<unsigned char>(d[i]) < 0x80) {
-        sep = d[i] == '.';
-      } else {
-        len = decode_utf8(d, i, cp);
-        if (len == 0) len = 1;  // reported by convert_label
-        else sep = is_label_separator(cp);
-      }
-    }
-    if (!sep) {
-      i += len;
-      continue;
-    }
-    const std::string_view label = d.substr(start, i - start);
-    if (!label.empty()) {
-      const DomainProblem p = convert_label(label, out, r, message);
-      if (p != DomainProblem::None) {
-        r.removed.clear();
-        return fail(p, std::move(message));
-      }
-    }
-    if (i == d.size()) break;
-    if (len > 1) r.converted = true;  // 。 ． ｡ written for the dot
-    out += '.';
-    i += len;
-    start = i;
+  const DomainProblem conversion = convert_labels(d, out, r, message);
+  if (conversion != DomainProblem::None) {
+    r.removed.clear();
+    return fail(conversion, std::move(message));
   }
   r.ascii = out;
   const DomainProblem p = host_rules(out, message);
@@ -375,31 +403,7 @@ bool domain_to_ascii(std::string_view utf8_domain, std::string& out) {
   if (utf8_domain.empty() || utf8_domain.size() > kMaxInputBytes) return false;
   DomainCheck r;
   std::string message, result;
-  std::size_t start = 0, i = 0;
-  while (i <= utf8_domain.size()) {
-    char32_t cp = 0;
-    std::size_t len = 1;
-    bool sep = i == utf8_domain.size();
-    if (!sep) {
-      if (static_cast<unsigned char>(utf8_domain[i]) < 0x80) {
-        sep = utf8_domain[i] == '.';
-      } else {
-        len = decode_utf8(utf8_domain, i, cp);
-        if (len == 0) return false;
-        sep = is_label_separator(cp);
-      }
-    }
-    if (!sep) {
-      i += len;
-      continue;
-    }
-    const std::string_view label = utf8_domain.substr(start, i - start);
-    if (!label.empty() && convert_label(label, result, r, message) != DomainProblem::None) return false;
-    if (i == utf8_domain.size()) break;
-    result += '.';
-    i += len;
-    start = i;
-  }
+  if (convert_labels(utf8_domain, result, r, message) != DomainProblem::None) return false;
   // The ASCII form of non-ASCII labels is longer than their UTF-8: a result over the input limit
   // would not be accepted back, so it is refused here too (converting is then idempotent).
   if (result.size() > kMaxInputBytes) return false;

@@ -18,13 +18,12 @@
 #include <array>
 #include <cstddef>
 
-#include "fields.hpp"
+#include "checks.hpp"
 
 namespace pe {
 
 namespace {
 
-constexpr int kFieldCount = 8;
 constexpr int kLoose = 9;  // rank of a loose (substring) match
 constexpr int kNone = 100;
 
@@ -175,7 +174,7 @@ bool is_company_word(const std::string& n) {
 
 Detected detect(const std::string& header) {
   Detected d;
-  const std::string n = normalize_header(header);
+  const std::string n = normalise_header(header);
   if (n.empty()) {
     d.note = header.empty() ? "the column has no header" : kNotUsed;
     return d;
@@ -339,7 +338,7 @@ bool parse_field_name(std::string_view s, Field& out) {
   return false;
 }
 
-std::string normalize_header(std::string_view h) {
+std::string normalise_header(std::string_view h) {
   std::string out;
   for (char c : h) {
     if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
@@ -348,101 +347,128 @@ std::string normalize_header(std::string_view h) {
   return out;
 }
 
-std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
-                                   const std::vector<std::pair<std::string, Field>>& overrides) {
-  const int n = static_cast<int>(headers.size());
-  std::vector<ColumnMap> out(headers.size());
-  std::vector<Detected> det(headers.size());
-  for (int c = 0; c < n; ++c) {
-    out[static_cast<std::size_t>(c)].header = headers[static_cast<std::size_t>(c)];
-    det[static_cast<std::size_t>(c)] = detect(headers[static_cast<std::size_t>(c)]);
-  }
+namespace {
 
-  // ---- overrides: the last one for a column wins; a field given twice goes to the later column.
-  std::vector<bool> over(headers.size(), false);
-  std::array<int, kFieldCount> by_user;
-  by_user.fill(-1);
-  std::vector<std::string> collapsed;  // headers with whitespace collapsed, built on demand
-  for (const auto& [key, field] : overrides) {
-    const std::size_t idx = match_override(headers, key, collapsed);
-    if (idx >= headers.size()) continue;  // no such column: nothing to override
-    ColumnMap& col = out[idx];
-    const int ci = static_cast<int>(idx);
-    if (over[idx] && col.field != Field::Ignore && by_user[static_cast<int>(col.field)] == ci)
-      by_user[static_cast<int>(col.field)] = -1;
-    over[idx] = true;
-    col.overridden = true;
-    col.field = field;
-    col.note = field == Field::Ignore ? "ignored by your choice" : "";
-    if (field == Field::Ignore) continue;
-    const int f = static_cast<int>(field);
-    const int prev = by_user[f];
-    if (prev >= 0 && prev != ci) {
-      ColumnMap& p = out[static_cast<std::size_t>(prev)];
-      p.field = Field::Ignore;
-      p.note = "you chose " + column_ref(headers, ci) + " for " + field_label(field);
+// The state of a mapping being made: the columns, what detection found in each, which the user set.
+struct Mapping {
+  const std::vector<std::string>& headers;
+  std::vector<ColumnMap> out;
+  std::vector<Detected> det;
+  std::vector<bool> over;                 // the user chose this column's field
+  std::array<int, kFieldCount> by_user;   // field -> the column the user chose for it, -1
+  std::array<int, kFieldCount> winner;    // field -> the column that feeds it, -1
+  bool user_full = false, user_first_last = false;
+
+  explicit Mapping(const std::vector<std::string>& h) : headers(h), out(h.size()), det(h.size()), over(h.size(), false) {
+    by_user.fill(-1);
+    winner.fill(-1);
+    for (std::size_t c = 0; c < h.size(); ++c) {
+      out[c].header = h[c];
+      det[c] = detect(h[c]);
     }
-    by_user[f] = ci;
   }
 
-  // ---- detection for the other columns
-  std::array<int, kFieldCount> winner = by_user;
-  const bool user_full = by_user[static_cast<int>(Field::FullName)] >= 0;
-  const bool user_first_last =
-      by_user[static_cast<int>(Field::FirstName)] >= 0 || by_user[static_cast<int>(Field::LastName)] >= 0;
-  for (int f = 1; f < kFieldCount; ++f) {
-    if (by_user[f] >= 0) continue;
-    if (user_full && !user_first_last &&
-        (f == static_cast<int>(Field::FirstName) || f == static_cast<int>(Field::LastName)))
-      continue;  // the user chose a full-name column: detected first/last columns step aside
-    int best = -1;
-    for (int c = 0; c < n; ++c) {
-      const Detected& d = det[static_cast<std::size_t>(c)];
-      if (over[static_cast<std::size_t>(c)] || static_cast<int>(d.field) != f) continue;
-      if (best < 0 || d.rank < det[static_cast<std::size_t>(best)].rank) best = c;
+  // The last override of a column wins; a field given twice goes to the later column.
+  void apply(const std::vector<std::pair<std::string, Field>>& overrides) {
+    std::vector<std::string> collapsed;  // headers with whitespace collapsed, built on demand
+    for (const auto& [key, field] : overrides) {
+      const std::size_t idx = match_override(headers, key, collapsed);
+      if (idx >= headers.size()) continue;  // no such column: nothing to override
+      ColumnMap& col = out[idx];
+      const int ci = static_cast<int>(idx);
+      if (over[idx] && col.field != Field::Ignore && by_user[static_cast<int>(col.field)] == ci)
+        by_user[static_cast<int>(col.field)] = -1;
+      over[idx] = true;
+      col.overridden = true;
+      col.field = field;
+      col.note = field == Field::Ignore ? "ignored by your choice" : "";
+      if (field == Field::Ignore) continue;
+      const int f = static_cast<int>(field);
+      const int prev = by_user[f];
+      if (prev >= 0 && prev != ci) {
+        ColumnMap& p = out[static_cast<std::size_t>(prev)];
+        p.field = Field::Ignore;
+        p.note = "you chose " + column_ref(headers, ci) + " for " + field_label(field);
+      }
+      by_user[f] = ci;
     }
-    winner[f] = best;
+    user_full = by_user[static_cast<int>(Field::FullName)] >= 0;
+    user_first_last = by_user[static_cast<int>(Field::FirstName)] >= 0 || by_user[static_cast<int>(Field::LastName)] >= 0;
   }
-  // A full-name column only when no first- or last-name column is used.
-  const int fi = static_cast<int>(Field::FirstName), li = static_cast<int>(Field::LastName),
-            ni = static_cast<int>(Field::FullName);
-  if (by_user[ni] < 0 && (winner[fi] >= 0 || winner[li] >= 0)) winner[ni] = -1;
 
-  for (int c = 0; c < n; ++c) {
-    if (over[static_cast<std::size_t>(c)]) continue;
-    ColumnMap& col = out[static_cast<std::size_t>(c)];
-    const Detected& d = det[static_cast<std::size_t>(c)];
+  // Detection for the fields the user did not set: the best-ranked column, then the first.
+  void detect_winners() {
+    winner = by_user;
+    const int n = static_cast<int>(headers.size());
+    for (int f = 1; f < static_cast<int>(kFieldCount); ++f) {
+      if (by_user[f] >= 0) continue;
+      if (user_full && !user_first_last &&
+          (f == static_cast<int>(Field::FirstName) || f == static_cast<int>(Field::LastName)))
+        continue;  // the user chose a full-name column: detected first/last columns step aside
+      int best = -1;
+      for (int c = 0; c < n; ++c) {
+        const Detected& d = det[static_cast<std::size_t>(c)];
+        if (over[static_cast<std::size_t>(c)] || static_cast<int>(d.field) != f) continue;
+        if (best < 0 || d.rank < det[static_cast<std::size_t>(best)].rank) best = c;
+      }
+      winner[f] = best;
+    }
+    // A full-name column only when no first- or last-name column is used.
+    if (by_user[static_cast<int>(Field::FullName)] < 0 && (name_winner(Field::FirstName) || name_winner(Field::LastName)))
+      winner[static_cast<int>(Field::FullName)] = -1;
+  }
+
+  bool name_winner(Field f) const { return winner[static_cast<int>(f)] >= 0; }
+
+  // Why a detected column is not used.
+  std::string ignored_note(const Detected& d) const {
     const int f = static_cast<int>(d.field);
-    if (d.field == Field::Ignore) {
-      col.note = d.note;
-      continue;
-    }
-    if (winner[f] == c) {
-      col.field = d.field;
-      col.note.clear();
-      continue;
-    }
-    col.field = Field::Ignore;
-    if (by_user[f] >= 0) {
-      col.note = "you chose " + column_ref(headers, by_user[f]) + " for " + field_label(d.field);
-    } else if (d.field == Field::FullName && (winner[fi] >= 0 || winner[li] >= 0)) {
+    const int fi = static_cast<int>(Field::FirstName), li = static_cast<int>(Field::LastName);
+    if (by_user[f] >= 0) return "you chose " + column_ref(headers, by_user[f]) + " for " + field_label(d.field);
+    if (d.field == Field::FullName && (winner[fi] >= 0 || winner[li] >= 0)) {
       std::string from;
       if (winner[fi] >= 0) from = column_ref(headers, winner[fi]);
       if (winner[li] >= 0) from += (from.empty() ? "" : " and ") + column_ref(headers, winner[li]);
-      col.note = "a full name is not needed: first and last name come from " + from;
-    } else if ((d.field == Field::FirstName || d.field == Field::LastName) && user_full) {
-      col.note = "you chose " + column_ref(headers, by_user[ni]) + " for full name";
-    } else if (winner[f] < 0) {
-      col.note = d.note;
-    } else if (d.rank == kLoose) {
-      col.note = "another possible " + field_label(d.field) + " column; " + column_ref(headers, winner[f]) + " is used";
-    } else if (d.field == Field::Email && d.rank > det[static_cast<std::size_t>(winner[f])].rank) {
-      col.note = "a secondary address; " + column_ref(headers, winner[f]) + " is used";
-    } else {
-      col.note = "a second " + field_label(d.field) + " column; " + column_ref(headers, winner[f]) + " is used";
+      return "a full name is not needed: first and last name come from " + from;
+    }
+    if ((d.field == Field::FirstName || d.field == Field::LastName) && user_full)
+      return "you chose " + column_ref(headers, by_user[static_cast<int>(Field::FullName)]) + " for full name";
+    if (winner[f] < 0) return d.note;
+    if (d.rank == kLoose)
+      return "another possible " + field_label(d.field) + " column; " + column_ref(headers, winner[f]) + " is used";
+    if (d.field == Field::Email && d.rank > det[static_cast<std::size_t>(winner[f])].rank)
+      return "a secondary address; " + column_ref(headers, winner[f]) + " is used";
+    return "a second " + field_label(d.field) + " column; " + column_ref(headers, winner[f]) + " is used";
+  }
+
+  // Every column the user did not set: its field, or why it is ignored.
+  void assign_detected() {
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+      if (over[c]) continue;
+      ColumnMap& col = out[c];
+      const Detected& d = det[c];
+      if (d.field == Field::Ignore) {
+        col.note = d.note;
+      } else if (winner[static_cast<int>(d.field)] == static_cast<int>(c)) {
+        col.field = d.field;
+        col.note.clear();
+      } else {
+        col.field = Field::Ignore;
+        col.note = ignored_note(d);
+      }
     }
   }
-  return out;
+};
+
+}  // namespace
+
+std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
+                                   const std::vector<std::pair<std::string, Field>>& overrides) {
+  Mapping m(headers);
+  m.apply(overrides);
+  m.detect_winners();
+  m.assign_detected();
+  return std::move(m.out);
 }
 
 }  // namespace pe

@@ -1,6 +1,7 @@
 // Column mapping: which header feeds which API field.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,6 +10,7 @@
 namespace pe {
 
 enum class Field { Ignore, Email, FirstName, LastName, FullName, LinkedinUrl, CompanyName, CompanyWebsite };
+inline constexpr std::size_t kFieldCount = 8;  // Field values, Ignore included
 
 // "email", "first_name", "last_name", "full_name", "linkedin_url", "company_name",
 // "company_website"; "ignore" for Field::Ignore.
@@ -42,6 +44,6 @@ std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
 int override_column(const std::vector<std::string>& headers, std::string_view key);
 
 // Normalised header used for matching: lower-case ASCII, letters and digits only.
-std::string normalize_header(std::string_view h);
+std::string normalise_header(std::string_view h);
 
 }  // namespace pe

@@ -1,10 +1,13 @@
+// The check of an export fed in chunks (see stream_check.hpp).
 #include "stream_check.hpp"
 
 #include <cstring>
 #include <limits>
 #include <utility>
 
-#include "fields.hpp"
+#include "constants.hpp"
+#include "requests.hpp"
+#include "text.hpp"
 
 namespace pe {
 
@@ -182,18 +185,7 @@ void StreamChecker::on_record(const CsvRecord& rec) {
          " rows or lines, more than can be checked at once. Split it into smaller files and check each.");
     return;
   }
-  // The reader's findings of this record (all reported before the record is handed out).
-  std::vector<Finding> csv;
-  csv.swap(pending_);
-  for (std::size_t k = 0; k < csv.size();) {
-    if (csv[k].row == rec.row) {
-      ++k;
-      continue;
-    }
-    file_finding(std::move(csv[k]));  // not this record's (never expected): keep it for the file
-    csv.erase(csv.begin() + static_cast<std::ptrdiff_t>(k));
-  }
-
+  std::vector<Finding> csv = reader_findings(rec.row);
   FieldCells cells;
   for (std::size_t f = 0; f < cells.size(); ++f) {
     const int c = plan_.col[f];
@@ -201,37 +193,46 @@ void StreamChecker::on_record(const CsvRecord& rec) {
   }
   checks_.clear();
   RowCheck rc = check_row(plan_, cells, rec.row, rec.line, &checks_);
-  RowStatus status = row_status(rc.email_valid, csv);
+  StreamRow r;
+  r.row = rec.row;
+  r.line = rec.line;
+  r.status = row_status(rc.email_valid, csv);
   std::uint32_t first_row = 0, first_line = 0;
-  if (status == RowStatus::Valid &&
+  if (r.status == RowStatus::Valid &&
       index_.find_or_insert(rc.email_key, static_cast<std::uint32_t>(rec.row), static_cast<std::uint32_t>(rec.line),
                             first_row, first_line))
-    status = RowStatus::Duplicate;
-  count_row(summary_, status, csv, checks_);
-
-  bool warned = false;
+    r.status = RowStatus::Duplicate;
+  r.duplicate_of = first_row;
+  count_row(summary_, r.status, csv, checks_);
   for (const auto* list : {&csv, &checks_})
     for (const Finding& f : *list) {
-      if (f.severity == Severity::Warning) warned = true;
+      if (f.severity() == Severity::Warning) r.warned = true;
       emit(f);
     }
-  if (status == RowStatus::Duplicate) emit(duplicate_finding(rec.row, rec.line, first_row, first_line, rc.email_key));
-  if (cb_.on_row && !stopped_) {
-    StreamRow r;
-    r.row = rec.row;
-    r.line = rec.line;
-    r.status = status;
-    r.duplicate_of = first_row;
-    r.warned = warned;
-    r.prospect = &rc.prospect;
-    cb_.on_row(r);
-  }
-  if (status == RowStatus::Valid && cb_.on_batch && !stopped_) {
+  if (r.status == RowStatus::Duplicate) emit(duplicate_finding(rec.row, rec.line, first_row, first_line, rc.email_key));
+  r.prospect = &rc.prospect;
+  if (cb_.on_row && !stopped_) cb_.on_row(r);
+  if (r.status == RowStatus::Valid && cb_.on_batch && !stopped_) {
     batch_.push_back(std::move(rc.prospect));
     if (batch_.size() == batch_size_) flush_batch();
   }
   csv.clear();
   pending_.swap(csv);  // keep the capacity
+}
+
+std::vector<Finding> StreamChecker::reader_findings(std::size_t row) {
+  // All of a record's findings are reported before the record is handed out.
+  std::vector<Finding> csv;
+  csv.swap(pending_);
+  for (std::size_t k = 0; k < csv.size();) {
+    if (csv[k].row == row) {
+      ++k;
+      continue;
+    }
+    file_finding(std::move(csv[k]));  // not this record's (never expected): keep it for the file
+    csv.erase(csv.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+  return csv;
 }
 
 void StreamChecker::flush_batch() {

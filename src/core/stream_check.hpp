@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "csv_stream.hpp"
-#include "document.hpp"
+#include "document.hpp"  // LoadOptions
+#include "row_rules.hpp"
 
 namespace pe {
 
@@ -104,11 +105,11 @@ class StreamChecker {
   const std::vector<Finding>& file_findings() const { return file_findings_; }
   // The summary of the rows read so far; of the whole input after finish().
   Summary summary() const;
-  const DupIndex& duplicate_index() const { return index_; }
 
  private:
   void on_record(const CsvRecord& rec);
   void on_reader_finding(Finding&& f);
+  std::vector<Finding> reader_findings(std::size_t row);  // the reader's findings of this record
   void header(const CsvRecord& rec);
   void fail(std::string error);
   void file_finding(Finding f);

@@ -107,6 +107,16 @@ bool starts_with_ascii_ci(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+bool equals_ascii_ci(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && starts_with_ascii_ci(a, b);
+}
+
+std::string_view trim_ascii_space(std::string_view s) {
+  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 // ---------------------------------------------------------------- character classes
 
 bool is_space_cp(char32_t cp) {

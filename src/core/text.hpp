@@ -36,9 +36,15 @@ std::string valid_utf8(std::string_view s);
 // ---- ASCII case
 
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+// Space, TAB, CR, LF, FF, VT.
+inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 // Lower-cases ASCII letters only (e-mail keys, hosts); other bytes are kept as they are.
 std::string ascii_lower(std::string_view s);
 bool starts_with_ascii_ci(std::string_view s, std::string_view prefix);
+bool equals_ascii_ci(std::string_view a, std::string_view b);
+// s without ASCII whitespace (is_ascii_space) at either end.
+std::string_view trim_ascii_space(std::string_view s);
 
 // ---- character classes
 

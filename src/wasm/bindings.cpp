@@ -1,63 +1,37 @@
 // The one Embind bindings file: what the page's worker can call. Registration and conversion only:
-// the session lives in src/core/session.hpp, the API policy in src/core/api.hpp. Every entry point
-// runs inside a guard (guard.hpp): a failure, out of memory included, comes back as a sentence,
-// never as a C++ exception crossing into JavaScript.
+// the session lives in src/core/session.hpp, the policy in src/core/send_policy.hpp, the JSON forms
+// in src/core/json_forms.hpp. Every entry point runs inside a guard (guard.hpp): a failure, out of
+// memory included, comes back as a sentence, never as a C++ exception crossing into JavaScript.
+// Answers go through legacy_page_keys() (legacy_page_keys.hpp), the temporary adapter to the keys
+// the page reads today.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <nlohmann/json.hpp>
 #include <string>
 
-#include "api.hpp"
+#include "constants.hpp"
 #include "fetch_client.hpp"
 #include "guard.hpp"
+#include "json_forms.hpp"
+#include "legacy_page_keys.hpp"
+#include "requests.hpp"
 #include "session.hpp"
 
 using emscripten::optional_override;
 using emscripten::val;
-using json = nlohmann::ordered_json;
 using pe::wasm::json_or;
 using pe::wasm::json_or_error;
+using pe::wasm::legacy_page_keys;
 using pe::wasm::value_or_js_error;
 
 namespace {
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // Options of a load, as a plain JS object: {encoding: "auto", delimiter: "auto", batchSize: 50}.
 struct LoadOptionsJs {
   std::string encoding = "auto";
   std::string delimiter = "auto";
-  int batchSize = 50;
+  int batchSize = static_cast<int>(pe::kDefaultBatchSize);
 };
-
-// ---- API helpers -------------------------------------------------------------------------------
-
-json queue_json(const pe::QueueResponse& q) {
-  json j = json::object();
-  j["ok"] = q.ok;
-  j["uuid"] = q.uuid ? json(*q.uuid) : json(nullptr);
-  j["prospectsCount"] = q.prospects_count;
-  j["totalProspectsCount"] = q.total_prospects_count;
-  j["status"] = q.status;
-  j["error"] = q.error;
-  pe::StatusMeaning m = pe::explain_queue_status(q.status);
-  j["headline"] = m.headline;
-  j["nextStep"] = m.next_step;
-  j["known"] = m.known;
-  return j;
-}
-
-const char* outcome_name(pe::Outcome o) {
-  switch (o) {
-    case pe::Outcome::Sent: return "sent";
-    case pe::Outcome::Retry: return "retry";
-    case pe::Outcome::FailBatch: return "failed";
-    case pe::Outcome::StopAuth: return "stop_auth";
-    case pe::Outcome::StopBlocked: return "stop_blocked";
-  }
-  return "failed";
-}
 
 std::string decide(int status, bool timed_out, const std::string& body, const std::string& retry_after,
                    bool reached_before, int attempt, double jitter, double now_seconds) {
@@ -69,62 +43,33 @@ std::string decide(int status, bool timed_out, const std::string& body, const st
         r.body = body;
         r.retry_after = retry_after;
         r.reached_before = reached_before;
-        pe::Decision d = pe::decide(r, attempt, pe::RetryPolicy{}, jitter, static_cast<std::time_t>(now_seconds));
-        json j = json::object();
-        j["outcome"] = outcome_name(d.outcome);
-        j["delayMs"] = d.delay_ms;
-        j["message"] = d.message;
-        j["stopSending"] = d.stop_sending;
-        j["response"] = queue_json(d.response);
-        return dump(j);
+        return legacy_page_keys(pe::to_json(
+            pe::decide(r, attempt, pe::RetryPolicy{}, jitter, static_cast<std::time_t>(now_seconds))));
       },
       [](const std::string& message) {
-        // The batch is not confirmed: the same shape as a failed batch.
-        json j = json::object();
-        j["outcome"] = "failed";
-        j["delayMs"] = 0;
-        j["message"] = message;
-        j["stopSending"] = false;
-        j["response"] = json{{"ok", false}, {"error", message}};
-        return dump(j);
+        // The batch is not confirmed: a failed batch.
+        pe::Decision d;
+        d.message = message;
+        d.response.error = message;
+        return legacy_page_keys(pe::to_json(d));
       });
 }
 
 std::string parse_status(const std::string& body) {
-  return json_or(
-      [&] {
-        pe::StatusReport rep = pe::parse_status_response(body);
-        json j = json::object();
-        j["ok"] = rep.ok;
-        j["error"] = rep.error;
-        json batches = json::array();
-        for (const pe::BatchState& b : rep.batches) {
-          json o = json::object();
-          o["uuid"] = b.uuid;
-          o["created"] = b.created;
-          o["status"] = b.status;
-          o["allFinal"] = b.all_final;
-          json ps = json::array();
-          for (const pe::ProspectState& p : b.prospects)
-            ps.push_back(json{{"email", p.email}, {"status", p.status}, {"result", p.processing_result}, {"final", p.final_state}});
-          o["prospects"] = std::move(ps);
-          batches.push_back(std::move(o));
-        }
-        j["batches"] = std::move(batches);
-        return dump(j);
-      },
-      [](const std::string& message) { return dump(json{{"ok", false}, {"error", message}, {"batches", json::array()}}); });
+  return json_or([&] { return legacy_page_keys(pe::to_json(pe::parse_status_response(body))); },
+                 [](const std::string& message) {
+                   pe::StatusReport r;
+                   r.error = message;
+                   return legacy_page_keys(pe::to_json(r));
+                 });
 }
 
 std::string status_query(const std::string& emails_json) {
-  return value_or_js_error([&] {
-    json in = json::parse(emails_json, nullptr, false);
-    std::vector<std::string> emails;
-    if (in.is_array())
-      for (const json& e : in)
-        if (e.is_string()) emails.push_back(e.get<std::string>());
-    return pe::build_status_query(emails);
-  });
+  return value_or_js_error([&] { return pe::build_status_query(pe::emails_from_json(emails_json)); });
+}
+
+std::string constants() {
+  return value_or_js_error([] { return pe::constants_json(); });
 }
 
 // callback({status, body, retryAfter, timedOut}) is called once, later; {status: 0, error} when the
@@ -174,48 +119,59 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   emscripten::class_<Session>("Session")
       .constructor<>()
       .function("load", optional_override([](Session& s, const std::string& bytes, const LoadOptionsJs& o) {
-                  return pe::wasm::load_or_explain(s, bytes, o.encoding, o.delimiter, o.batchSize);
+                  return pe::wasm::load_or_explain(s, bytes, o.encoding, o.delimiter, o.batchSize, legacy_page_keys);
                 }))
-      .function("state", optional_override([](const Session& s) { return json_or_error([&] { return s.state(); }); }))
+      .function("state", optional_override([](const Session& s) {
+                  return json_or_error([&] { return legacy_page_keys(pe::to_json(s.state())); });
+                }))
       .function("remap", optional_override([](Session& s, const std::string& overrides) {
-                  return json_or([&] { return s.remap(overrides); },
+                  return json_or([&] { return legacy_page_keys(pe::to_json(s.remap(pe::overrides_from_json(overrides)))); },
                                  [&](const std::string& message) {
                                    s.clear();
-                                   return s.state_with_error(message);
+                                   return legacy_page_keys(pe::to_json(s.state_with_error(message)));
                                  });
                 }))
       .function("setBatchSize",
                 optional_override([](Session& s, int n) { value_or_js_error([&] { s.set_batch_size(n); }); }))
       .function("setCell", optional_override([](Session& s, int row, int col, const std::string& value) {
-                  return json_or_error([&] { return s.set_cell(row, col, value); });
+                  return json_or_error([&] { return legacy_page_keys(pe::to_json(s.set_cell(row, col, value))); });
                 }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
-                  return json_or([&] { return s.rows(filter, start, count); },
+                  return json_or([&] { return legacy_page_keys(pe::to_json(s.rows(pe::row_filter(filter), start, count))); },
                                  [](const std::string& message) {
-                                   return dump(json{{"ok", false}, {"error", message}, {"total", 0}, {"rows", json::array()}});
+                                   std::string out;
+                                   pe::JsonWriter(out).begin_object().field("ok", false).field("error", message)
+                                       .field("total", std::size_t{0}).key("rows").begin_array().end_array().end_object();
+                                   return out;
                                  });
                 }))
       .function("refresh", optional_override([](Session& s) { value_or_js_error([&] { s.refresh(); }); }))
       .function("batchPlan", optional_override([](const Session& s, bool with_emails) {
-                  return value_or_js_error([&] { return s.batch_plan(with_emails); });
+                  return value_or_js_error(
+                      [&] { return legacy_page_keys(pe::to_json(s.batch_plan(with_emails), with_emails)); });
                 }))
       .function("batchBody",
                 optional_override([](const Session& s, int index) { return value_or_js_error([&] { return s.batch_body(index); }); }))
       .function("batchRows", optional_override([](const Session& s, int index) {
-                  return value_or_js_error([&] { return s.batch_rows_json(index); });
+                  return value_or_js_error([&] { return pe::to_json(s.batch_rows(index)); });
                 }))
-      .function("problems", optional_override([](const Session& s) { return value_or_js_error([&] { return s.problems(); }); }))
+      .function("problems", optional_override([](const Session& s) {
+                  return value_or_js_error([&] { return legacy_page_keys(pe::to_json(s.problems())); });
+                }))
       .function("cleanedCsv",
                 optional_override([](const Session& s) { return value_or_js_error([&] { return s.cleaned_csv(); }); }))
       .function("reportCsv", optional_override([](const Session& s, const std::string& outcomes) {
-                  return value_or_js_error([&] { return s.report_csv(outcomes); });
+                  return value_or_js_error([&] {
+                    return s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(outcomes)));
+                  });
                 }));
 
   emscripten::function("decide", &decide);
   emscripten::function("parseStatus", &parse_status);
   emscripten::function("statusQuery", &status_query);
   emscripten::function("httpRequest", &http_request);
+  emscripten::function("constants", &constants);
+  // Kept until the page reads constants().
   emscripten::constant("queuePath", std::string(pe::kQueuePath));
   emscripten::constant("statusQueryPath", std::string(pe::kStatusQueryPath));
-  emscripten::constant("defaultBaseUrl", std::string(pe::kDefaultBaseUrl));
 }

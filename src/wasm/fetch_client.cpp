@@ -1,3 +1,4 @@
+// HTTP for the page on emscripten_fetch (see fetch_client.hpp): one request, its answer handed to a callback.
 #include "fetch_client.hpp"
 
 #include <emscripten/emscripten.h>

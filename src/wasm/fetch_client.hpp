@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "api.hpp"
+#include "send_policy.hpp"
 
 namespace pe {
 

@@ -155,6 +155,14 @@ class CliTest(unittest.TestCase):
             self.assertEqual(code, 1, args)
             self.assertTrue(err.startswith("enrich: "), err)
 
+    def test_batch_size_is_at_most_the_cores_maximum_as_on_the_page(self):
+        code, _, err = run("batches", "-", "--batch-size", "1001", stdin=b"email\na@example.com\n")
+        self.assertEqual(code, 1)
+        self.assertEqual(err, "enrich: --batch-size takes a whole number from 1 to 1000\n")
+        code, out, err = run("validate", "-", "--batch-size", "1000", stdin=b"email\na@example.com\n")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["summary"]["batch_size"], 1000)
+
     def test_file_argument_and_fixture(self):
         code, out, _ = run("validate", os.path.join(FIX, "exports", "apollo.csv"))
         self.assertEqual(code, 2)

@@ -28,7 +28,7 @@ struct Result {
   std::vector<std::string> codes() const {
     std::vector<std::string> v;
     for (const Finding& f : findings)
-      v.push_back(f.code + "@" + std::to_string(f.row) + ":" + std::to_string(f.line));
+      v.push_back(std::string(pe::code_name(f.code)) + "@" + std::to_string(f.row) + ":" + std::to_string(f.line));
     return v;
   }
 };
@@ -73,7 +73,7 @@ void expect_same(const Result& a, const Result& b, const std::string& what) {
   ASSERT_EQ(a.codes(), b.codes()) << what;
   for (std::size_t k = 0; k < a.findings.size(); ++k) {
     ASSERT_EQ(a.findings[k].message, b.findings[k].message) << what;
-    ASSERT_EQ(a.findings[k].severity, b.findings[k].severity) << what;
+    ASSERT_EQ(a.findings[k].severity(), b.findings[k].severity()) << what;
   }
   ASSERT_EQ(a.blank, b.blank) << what;
   ASSERT_EQ(a.lines_seen, b.lines_seen) << what;
@@ -403,7 +403,7 @@ TEST(CsvRagged, FewerAndMoreFieldsAreReportedAndStillEmitted) {
   EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2"}, {"1", "2", "3"}, {"1", "2", "3", "4"}}));
   EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@1:2", "csv_ragged_row@3:4"}));
   for (const Finding& f : r.findings) {
-    EXPECT_EQ(f.severity, Severity::Warning);
+    EXPECT_EQ(f.severity(), Severity::Warning);
     EXPECT_TRUE(f.field.empty());
   }
   EXPECT_NE(r.findings[0].message.find("Expected 3 fields"), std::string::npos) << r.findings[0].message;
@@ -432,7 +432,7 @@ TEST(CsvUnclosedQuote, ReportedAtFinishWithTheOpeningLineAndRecordKept) {
   const Result r = read("a,b\n1,2\n3,\"abc\n4,5\n6,7\n");
   EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}, {"3", "abc\n4,5\n6,7\n"}}));
   ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_unclosed_quote@2:3"}));
-  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_EQ(r.findings[0].severity(), Severity::Error);
   EXPECT_NE(r.findings[0].message.find("line 3"), std::string::npos) << r.findings[0].message;
   EXPECT_FALSE(r.fatal);
   EXPECT_EQ(r.lines_seen, 5u);
@@ -463,7 +463,7 @@ TEST(CsvStrayQuote, KeptLiterallyWithOneWarningPerRecord) {
   const Result r = read("size,name\n5\" pipe,10\" pipe\n6,ok\n");
   EXPECT_EQ(r.rows, (Rows{{"size", "name"}, {"5\" pipe", "10\" pipe"}, {"6", "ok"}}));
   ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_stray_quote@1:2"}));
-  EXPECT_EQ(r.findings[0].severity, Severity::Warning);
+  EXPECT_EQ(r.findings[0].severity(), Severity::Warning);
 }
 
 TEST(CsvStrayQuote, QuoteAfterLeadingSpaceDoesNotOpenAQuotedField) {
@@ -504,7 +504,7 @@ TEST(CsvGuards, FieldAtTheLimitIsReadAndOneByteMoreIsFatal) {
   EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}}));
   EXPECT_TRUE(r.fatal);
   ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_field_too_large@2:3"}));
-  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_EQ(r.findings[0].severity(), Severity::Error);
 
   r = read("a,b\n1,\"012345\"\"789\"\n", o);  // 11 bytes in the file, 10 once unescaped: fine
   EXPECT_FALSE(r.fatal);
@@ -535,7 +535,7 @@ TEST(CsvGuards, UnclosedQuoteOnHugeInputHitsTheFieldGuardEarly) {
   reader.finish();
   EXPECT_EQ(records, 1u);  // the header only
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].code, "csv_field_too_large");
+  EXPECT_EQ(findings[0].code, pe::Code::CsvFieldTooLarge);
   EXPECT_EQ(findings[0].row, 1u);
   EXPECT_EQ(findings[0].line, 2u);
   EXPECT_NE(findings[0].message.find("line 2"), std::string::npos) << findings[0].message;
@@ -555,7 +555,7 @@ TEST(CsvGuards, EndlessUnquotedFieldHitsTheFieldGuard) {
   EXPECT_LE(fed, 4096u + chunk.size());
   reader.finish();
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].code, "csv_field_too_large");
+  EXPECT_EQ(findings[0].code, pe::Code::CsvFieldTooLarge);
   EXPECT_EQ(findings[0].row, 0u);
 }
 
@@ -579,7 +579,7 @@ TEST(CsvGuards, TooManyColumnsIsFatal) {
   EXPECT_TRUE(r.fatal);
   EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "2", "3"}}));
   ASSERT_EQ(r.codes(), (std::vector<std::string>{"csv_too_many_columns@2:3"}));
-  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_EQ(r.findings[0].severity(), Severity::Error);
   EXPECT_NE(r.findings[0].message.find("3 columns"), std::string::npos) << r.findings[0].message;
 
   r = read("a,b,c,\n", o);  // trailing delimiter: a fourth (empty) column
@@ -801,7 +801,7 @@ TEST(CsvChunking, GeneratedFilesRoundTripAtManyChunkSizes) {
       const Result r = read(g.text, CsvOptions(), chunk);
       ASSERT_EQ(r.rows, g.rows) << "seed " << seed << " chunk " << chunk;
       ASSERT_EQ(r.lines, g.lines) << "seed " << seed << " chunk " << chunk;
-      ASSERT_TRUE(r.findings.empty()) << r.findings[0].code << " " << r.findings[0].message;
+      ASSERT_TRUE(r.findings.empty()) << pe::code_name(r.findings[0].code) << " " << r.findings[0].message;
       ASSERT_EQ(r.blank, 0u);
     }
   }

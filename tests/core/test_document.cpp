@@ -9,6 +9,8 @@
 #include <string>
 
 #include "document.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
 
 using pe::Document;
 using pe::Field;
@@ -23,7 +25,7 @@ std::string fixture(const std::string& name) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-bool has_code(const std::vector<pe::Finding>& fs, const std::string& code) {
+bool has_code(const std::vector<pe::Finding>& fs, pe::Code code) {
   for (const auto& f : fs)
     if (f.code == code) return true;
   return false;
@@ -31,7 +33,7 @@ bool has_code(const std::vector<pe::Finding>& fs, const std::string& code) {
 
 std::vector<std::string> bodies(const Document& d, std::size_t n) {
   std::vector<std::string> out;
-  for (const auto& rows : d.batch_rows(n)) out.push_back(d.batch_body(rows));
+  for (const auto& rows : pe::batch_rows(d, n)) out.push_back(pe::batch_body(d, rows));
   return out;
 }
 
@@ -120,9 +122,9 @@ TEST(Document, DuplicateIsCaseInsensitiveAndPointsToTheFirst) {
   EXPECT_EQ(d.status(2), RowStatus::Duplicate);
   EXPECT_EQ(d.duplicate_of(2), 0u);
   auto fs = d.row_findings(2);
-  ASSERT_TRUE(has_code(fs, "duplicate_email"));
+  ASSERT_TRUE(has_code(fs, pe::Code::DuplicateEmail));
   for (const auto& f : fs)
-    if (f.code == "duplicate_email") {
+    if (f.code == pe::Code::DuplicateEmail) {
       EXPECT_EQ(f.row, 3u);
       EXPECT_EQ(f.line, 4u);
       EXPECT_NE(f.message.find("row 1"), std::string::npos) << f.message;
@@ -138,7 +140,7 @@ TEST(Document, InvalidEmailFindingCarriesRowLineFieldAndSeverity) {
   ASSERT_FALSE(fs.empty());
   bool found = false;
   for (const auto& f : fs)
-    if (f.field == "email" && f.severity == pe::Severity::Error) {
+    if (f.field == "email" && f.severity() == pe::Severity::Error) {
       found = true;
       EXPECT_EQ(f.row, 2u);
       EXPECT_EQ(f.line, 4u);  // the first record spans lines 2-3
@@ -151,8 +153,8 @@ TEST(Document, BadOptionalFieldNeverDropsTheRow) {
   ASSERT_TRUE(d.load("email,linkedin,website\na@example.com,https://www.linkedin.com/company/acme,not a site\n", {}));
   EXPECT_EQ(d.status(0), RowStatus::Valid);
   auto fs = d.row_findings(0);
-  EXPECT_TRUE(has_code(fs, "linkedin_company_page"));
-  EXPECT_TRUE(has_code(fs, "website_invalid"));
+  EXPECT_TRUE(has_code(fs, pe::Code::LinkedinCompanyPage));
+  EXPECT_TRUE(has_code(fs, pe::Code::WebsiteInvalid));
   EXPECT_EQ(bodies(d, 50)[0], R"({"prospects":[{"email":"a@example.com"}]})");
 }
 
@@ -163,9 +165,9 @@ TEST(Document, SignalsWarningWhenEnrichmentLacksContext) {
                      "b@example.com,Bob,,example.com,\n"
                      "c@example.com,,,,linkedin.com/in/c\n",
                      {}));
-  EXPECT_FALSE(has_code(d.row_findings(0), "enrichment_signals_missing"));
-  EXPECT_TRUE(has_code(d.row_findings(1), "enrichment_signals_missing"));
-  EXPECT_FALSE(has_code(d.row_findings(2), "enrichment_signals_missing"));
+  EXPECT_FALSE(has_code(d.row_findings(0), pe::Code::EnrichmentSignalsMissing));
+  EXPECT_TRUE(has_code(d.row_findings(1), pe::Code::EnrichmentSignalsMissing));
+  EXPECT_FALSE(has_code(d.row_findings(2), pe::Code::EnrichmentSignalsMissing));
   EXPECT_EQ(d.summary(50).rows_with_warnings, 1u);
 }
 
@@ -173,17 +175,17 @@ TEST(Document, MissingSignalColumnsAreOneFileFindingNotOnePerRow) {
   Document d;
   ASSERT_TRUE(d.load("email,first_name\na@example.com,Ada\nb@example.com,Bob\n", {}));
   EXPECT_EQ(d.summary(50).rows_with_warnings, 0u);
-  EXPECT_FALSE(has_code(d.row_findings(0), "enrichment_signals_missing"));
-  ASSERT_TRUE(has_code(d.file_findings(), "enrichment_columns_missing"));
+  EXPECT_FALSE(has_code(d.row_findings(0), pe::Code::EnrichmentSignalsMissing));
+  ASSERT_TRUE(has_code(d.file_findings(), pe::Code::EnrichmentColumnsMissing));
   for (const auto& f : d.file_findings())
-    if (f.code == "enrichment_columns_missing") {
+    if (f.code == pe::Code::EnrichmentColumnsMissing) {
       EXPECT_NE(f.message.find("no last_name, company_website column"), std::string::npos) << f.message;
       EXPECT_EQ(f.row, 0u);
     }
   // Mapping a LinkedIn column removes the file finding; its empty cells are then warned per row.
   ASSERT_TRUE(d.remap({{"first_name", Field::LinkedinUrl}}));
-  EXPECT_FALSE(has_code(d.file_findings(), "enrichment_columns_missing"));
-  EXPECT_TRUE(has_code(d.row_findings(0), "enrichment_signals_missing"));
+  EXPECT_FALSE(has_code(d.file_findings(), pe::Code::EnrichmentColumnsMissing));
+  EXPECT_TRUE(has_code(d.row_findings(0), pe::Code::EnrichmentSignalsMissing));
 }
 
 TEST(Document, FullNameIsSplitWhenThereIsNoFirstOrLastColumn) {
@@ -200,7 +202,7 @@ TEST(Document, BatchesSplitValidRowsInOrder) {
   csv += "broken\n";
   Document d;
   ASSERT_TRUE(d.load(csv, {}));
-  auto rows = d.batch_rows(3);
+  auto rows = pe::batch_rows(d, 3);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::vector<std::size_t>{0, 1, 2}));
   EXPECT_EQ(rows[2], (std::vector<std::size_t>{6}));
@@ -252,8 +254,8 @@ TEST(Document, RaggedRowIsReportedAndStillValidated) {
   Document d;
   ASSERT_TRUE(d.load("email,first_name\na@example.com\nb@example.com,B,extra\n", {}));
   EXPECT_EQ(d.row_count(), 2u);
-  EXPECT_TRUE(has_code(d.row_findings(0), "csv_ragged_row"));
-  EXPECT_TRUE(has_code(d.row_findings(1), "csv_ragged_row"));
+  EXPECT_TRUE(has_code(d.row_findings(0), pe::Code::CsvRaggedRow));
+  EXPECT_TRUE(has_code(d.row_findings(1), pe::Code::CsvRaggedRow));
   EXPECT_EQ(d.summary(50).valid, 2u);
 }
 
@@ -263,7 +265,7 @@ TEST(Document, UnclosedQuoteMakesItsRowInvalidNotSilentlyDropped) {
   auto s = d.summary(50);
   EXPECT_EQ(s.rows, 2u);
   EXPECT_EQ(s.invalid, 1u);
-  EXPECT_TRUE(has_code(d.row_findings(1), "csv_unclosed_quote"));
+  EXPECT_TRUE(has_code(d.row_findings(1), pe::Code::CsvUnclosedQuote));
 }
 
 TEST(Document, Utf8WithOneStrayByteKeepsCorrectNamesAndWarns) {
@@ -275,10 +277,10 @@ TEST(Document, Utf8WithOneStrayByteKeepsCorrectNamesAndWarns) {
   EXPECT_EQ(d.cell(1, 1), "Ren\xEF\xBF\xBD");
   std::vector<pe::Finding> enc;
   for (const auto& x : d.file_findings())
-    if (x.code == "encoding_invalid_bytes") enc.push_back(x);
+    if (x.code == pe::Code::EncodingInvalidBytes) enc.push_back(x);
   ASSERT_EQ(enc.size(), 1u);
   const pe::Finding& f = enc[0];
-  EXPECT_EQ(f.severity, pe::Severity::Warning);
+  EXPECT_EQ(f.severity(), pe::Severity::Warning);
   EXPECT_NE(f.message.find("1 byte sequence(s)"), std::string::npos) << f.message;
   EXPECT_NE(f.message.find("utf-8"), std::string::npos) << f.message;
   EXPECT_NE(f.message.find("first at byte 50"), std::string::npos) << f.message;
@@ -292,14 +294,14 @@ TEST(Document, UnclosedQuoteInTheHeaderFailsWithTheReadersMessage) {
   EXPECT_NE(d.error().find("line 1"), std::string::npos) << d.error();
   EXPECT_NE(d.error().find("never closed"), std::string::npos) << d.error();
   EXPECT_NE(d.error().find("stray quote"), std::string::npos) << d.error();
-  EXPECT_TRUE(has_code(d.file_findings(), "csv_unclosed_quote"));
+  EXPECT_TRUE(has_code(d.file_findings(), pe::Code::CsvUnclosedQuote));
 
   // The open quote is in a later column: the email column is found, but every line after the
   // header was swallowed into a column name. That must not load as a file with no rows.
   EXPECT_FALSE(d.load("email,\"name\na@b.co,x\nc@d.co,y\n", {}));
   EXPECT_NE(d.error().find("header"), std::string::npos) << d.error();
   EXPECT_NE(d.error().find("column 2"), std::string::npos) << d.error();
-  EXPECT_TRUE(has_code(d.file_findings(), "csv_unclosed_quote"));
+  EXPECT_TRUE(has_code(d.file_findings(), pe::Code::CsvUnclosedQuote));
   EXPECT_TRUE(d.headers().empty());
   EXPECT_FALSE(d.remap({})) << "a broken header must not be mapped later";
 
@@ -318,7 +320,7 @@ TEST(Document, ReadingStoppedByAReaderErrorCannotBeRemappedIntoUse) {
   EXPECT_FALSE(d.load(csv, {}));
   EXPECT_NE(d.error().find("line 3"), std::string::npos) << d.error();
   EXPECT_NE(d.error().find("reading stopped"), std::string::npos) << d.error();
-  EXPECT_TRUE(has_code(d.file_findings(), "csv_too_many_columns"));
+  EXPECT_TRUE(has_code(d.file_findings(), pe::Code::CsvTooManyColumns));
   EXPECT_TRUE(d.headers().empty()) << "no columns to offer for mapping: the file must be fixed first";
   EXPECT_FALSE(d.remap({})) << "rows after the broken record would be dropped without a word";
   EXPECT_FALSE(d.remap({{"#1", Field::Email}}));
@@ -333,10 +335,10 @@ TEST(Document, OverrideThatMatchesNoColumnIsAWarning) {
   ASSERT_TRUE(d.load(csv, opt)) << d.error();
   std::vector<pe::Finding> unknown;
   for (const auto& f : d.file_findings())
-    if (f.code == "mapping_unknown_column") unknown.push_back(f);
+    if (f.code == pe::Code::MappingUnknownColumn) unknown.push_back(f);
   ASSERT_EQ(unknown.size(), 2u);
   for (const auto& f : unknown) {
-    EXPECT_EQ(f.severity, pe::Severity::Warning);
+    EXPECT_EQ(f.severity(), pe::Severity::Warning);
     EXPECT_EQ(f.row, 0u);
     EXPECT_NE(f.message.find("“email”, “First Name”"), std::string::npos) << f.message;
   }
@@ -346,15 +348,15 @@ TEST(Document, OverrideThatMatchesNoColumnIsAWarning) {
 
   // remap replaces the findings of the previous mapping.
   ASSERT_TRUE(d.remap({{"First Name", Field::FirstName}}));
-  EXPECT_FALSE(has_code(d.file_findings(), "mapping_unknown_column"));
+  EXPECT_FALSE(has_code(d.file_findings(), pe::Code::MappingUnknownColumn));
   ASSERT_TRUE(d.remap({{"#0", Field::Ignore}}));
   EXPECT_EQ(std::count_if(d.file_findings().begin(), d.file_findings().end(),
-                          [](const pe::Finding& x) { return x.code == "mapping_unknown_column"; }),
+                          [](const pe::Finding& x) { return x.code == pe::Code::MappingUnknownColumn; }),
             1);
 
   // Also when the mapping then finds no email column: the typo is the likely cause.
   EXPECT_FALSE(d.load("Contact\nx@example.com\n", LoadOptions{pe::Encoding::Auto, 0, {{"Contacts", Field::Email}}}));
-  EXPECT_TRUE(has_code(d.file_findings(), "mapping_unknown_column"));
+  EXPECT_TRUE(has_code(d.file_findings(), pe::Code::MappingUnknownColumn));
 }
 
 TEST(Document, ValidationReportHasTheDocumentedShape) {
@@ -427,8 +429,8 @@ TEST(Document, SalesforceExportRoundTrip) {
   EXPECT_EQ(s.rows, 3u);
   EXPECT_EQ(s.valid, 3u);
   EXPECT_EQ(s.invalid, 0u);
-  EXPECT_TRUE(has_code(d.row_findings(1), "linkedin_sales_navigator"));
-  EXPECT_TRUE(has_code(d.row_findings(2), "website_path_dropped"));
+  EXPECT_TRUE(has_code(d.row_findings(1), pe::Code::LinkedinSalesNavigator));
+  EXPECT_TRUE(has_code(d.row_findings(2), pe::Code::WebsitePathDropped));
   auto b = bodies(d, 50);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0],
@@ -444,9 +446,9 @@ TEST(Document, EvabootSalesNavigatorExportRoundTrip) {
   EXPECT_EQ(s.rows, 3u);
   EXPECT_EQ(s.valid, 2u);
   EXPECT_EQ(s.invalid, 1u);
-  EXPECT_TRUE(has_code(d.row_findings(2), "email_missing"));
-  EXPECT_TRUE(has_code(d.row_findings(2), "linkedin_company_page"));
-  EXPECT_TRUE(has_code(d.row_findings(2), "website_webmail"));
+  EXPECT_TRUE(has_code(d.row_findings(2), pe::Code::EmailMissing));
+  EXPECT_TRUE(has_code(d.row_findings(2), pe::Code::LinkedinCompanyPage));
+  EXPECT_TRUE(has_code(d.row_findings(2), pe::Code::WebsiteWebmail));
   auto b = bodies(d, 50);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0],
@@ -461,9 +463,9 @@ TEST(Document, GoogleSheetsFullNameExportRoundTrip) {
   EXPECT_EQ(s.rows, 4u);
   EXPECT_EQ(s.valid, 4u);
   EXPECT_EQ(s.invalid, 0u);
-  EXPECT_TRUE(has_code(d.row_findings(1), "email_unwrapped"));
-  EXPECT_TRUE(has_code(d.row_findings(2), "email_unwrapped"));
-  EXPECT_TRUE(has_code(d.row_findings(3), "name_not_split"));
+  EXPECT_TRUE(has_code(d.row_findings(1), pe::Code::EmailUnwrapped));
+  EXPECT_TRUE(has_code(d.row_findings(2), pe::Code::EmailUnwrapped));
+  EXPECT_TRUE(has_code(d.row_findings(3), pe::Code::NameNotSplit));
   auto b = bodies(d, 50);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0],

@@ -1,3 +1,4 @@
+// Exports (src/core/export.hpp): the spreadsheet-safe CSV cell, the report of a run and the cleaned CSV.
 #include <gtest/gtest.h>
 
 #include "export.hpp"
@@ -39,8 +40,8 @@ TEST(Export, ReportHasOneLinePerInputRowWithItsOutcome) {
   ASSERT_TRUE(d.load("email\na@example.com\nbad\nb@example.com\na@example.com\nc@example.com\n", {}));
   // batch size 2: batch 0 = rows 1,3 (a, b); batch 1 = row 5 (c)
   std::vector<BatchOutcome> outcomes = {
-      {0, "sent", "11111111-2222-3333-4444-555555555555", "ENQUEUED", ""},
-      {1, "failed", "", "", "The API rejected this batch (400): bad"},
+      {0, pe::BatchState::Sent, "11111111-2222-3333-4444-555555555555", "ENQUEUED", ""},
+      {1, pe::BatchState::Failed, "", "", "The API rejected this batch (400): bad"},
   };
   std::string rep = pe::report_csv(d, 2, outcomes);
   std::vector<std::string> lines;

@@ -9,7 +9,10 @@
 #include <string>
 
 #include "document.hpp"
+#include "../../src/wasm/legacy_page_keys.hpp"
 #include "failure.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
 #include "session.hpp"
 
 // ---- allocation failure injection --------------------------------------------------------------
@@ -64,6 +67,18 @@ std::string big_file(int rows) {
   return s;
 }
 
+// The session's answers as the page reads them (json_forms.hpp, then the module's adapter).
+std::string page(const std::string& json) { return pe::wasm::legacy_page_keys(json); }
+std::string load_json(pe::Session& s, const std::string& bytes, const std::string& encoding, int batch_size) {
+  return page(pe::to_json(s.load(bytes, encoding, "auto", batch_size)));
+}
+std::string rows_json(pe::Session& s, int start, int count) {
+  return page(pe::to_json(s.rows(pe::RowFilter::All, start, count)));
+}
+std::string plan_json(const pe::Session& s, bool with_emails) {
+  return page(pe::to_json(s.batch_plan(with_emails), with_emails));
+}
+
 const char* const kGood = "email,first_name\na@acme.com,Ada\nb@acme.com,Bo\nc@acme.com,Cy\n";
 
 void expect_empty(const pe::Document& d, const std::string& when) {
@@ -73,19 +88,19 @@ void expect_empty(const pe::Document& d, const std::string& when) {
   EXPECT_EQ(s.valid, 0u) << when;
   EXPECT_EQ(s.batches, 0u) << when;
   EXPECT_EQ(s.warnings, 0u) << when;
-  EXPECT_TRUE(d.batch_rows(50).empty()) << when;
+  EXPECT_TRUE(pe::batch_rows(d, 50).empty()) << when;
   EXPECT_TRUE(d.all_findings().empty() || d.row_count() == 0) << when;
 }
 
 void expect_empty(pe::Session& s, const std::string& when) {
   EXPECT_FALSE(s.loaded()) << when;
-  EXPECT_EQ(s.rows("all", 0, 10), R"({"total":0,"rows":[]})") << when;
-  EXPECT_EQ(s.batch_plan(false), "[]") << when;
-  EXPECT_EQ(s.batch_plan(true), "[]") << when;
-  EXPECT_EQ(s.problems(), "[]") << when;
+  EXPECT_EQ(rows_json(s, 0, 10), R"({"total":0,"rows":[]})") << when;
+  EXPECT_EQ(plan_json(s, false), "[]") << when;
+  EXPECT_EQ(plan_json(s, true), "[]") << when;
+  EXPECT_EQ(page(pe::to_json(s.problems())), "[]") << when;
   EXPECT_EQ(s.batch_body(0), "") << when;
   EXPECT_EQ(s.cleaned_csv(), "") << when;
-  const std::string state = s.state();
+  const std::string state = page(pe::to_json(s.state()));
   EXPECT_NE(state.find(R"("summary":{"rows":0,"valid":0,"invalid":0,"duplicates":0,"rowsWithWarnings":0,)"),
             std::string::npos)
       << when << ": " << state;
@@ -163,7 +178,7 @@ TEST(FailedLoad, NoEmailColumnKeepsRowsForRemapButNoneCanBeSent) {
   EXPECT_EQ(s.valid, 0u);
   EXPECT_EQ(s.invalid, 2u);
   EXPECT_EQ(s.batches, 0u);
-  EXPECT_TRUE(d.batch_rows(50).empty());
+  EXPECT_TRUE(pe::batch_rows(d, 50).empty());
   // Mapping a column to email then validates the rows.
   EXPECT_TRUE(d.remap({{"name", pe::Field::Email}}));
   EXPECT_EQ(d.summary(50).invalid, 2u);  // "Ada" is no email, but the rows are checked now
@@ -224,15 +239,15 @@ TEST(FailedLoad, SessionAfterAnAllocationFailureIsEmptyAndStillWorks) {
   ASSERT_GT(needed, 50);
   for (long k = 0; k < needed; ++k) {
     pe::Session s;
-    s.load(big_file(120), "auto", "auto", 2);
-    ASSERT_EQ(s.batch_plan(false).substr(0, 2), "[{");
-    ASSERT_EQ(s.rows("all", 0, 0), R"({"total":121,"rows":[]})");
+    load_json(s, big_file(120), "auto", 2);
+    ASSERT_EQ(plan_json(s, false).substr(0, 2), "[{");
+    ASSERT_EQ(rows_json(s, 0, 0), R"({"total":121,"rows":[]})");
     std::string answer;
     bool threw = false;
     {
       FailAfter arm(k);
       try {
-        answer = s.load(good, "auto", "auto", 2);
+        answer = load_json(s, good, "auto", 2);
       } catch (const std::bad_alloc&) {
         threw = true;
       }
@@ -241,27 +256,27 @@ TEST(FailedLoad, SessionAfterAnAllocationFailureIsEmptyAndStillWorks) {
     const std::string when = "allocation " + std::to_string(k) + " failed";
     expect_empty(s, when);
     // What the bindings answer for it: the state with the sentence.
-    const std::string failed = s.state_with_error(pe::describe_failure(std::make_exception_ptr(std::bad_alloc()), 1u << 30));
+    const std::string failed = page(pe::to_json(s.state_with_error(pe::describe_failure(std::make_exception_ptr(std::bad_alloc()), 1u << 30))));
     EXPECT_NE(failed.find(R"("ok":false,"error":"This file needs more memory than the page can use (about 1024 MB were in use).)"),
               std::string::npos)
         << failed;
     // It still works.
-    const std::string again = s.load(kGood, "auto", "auto", 2);
+    const std::string again = load_json(s, kGood, "auto", 2);
     EXPECT_NE(again.find(R"("ok":true)"), std::string::npos) << when;
-    EXPECT_EQ(s.batch_plan(false), R"([{"index":0,"count":2,"firstRow":1,"lastRow":2},{"index":1,"count":1,"firstRow":3,"lastRow":3}])");
+    EXPECT_EQ(plan_json(s, false), R"([{"index":0,"count":2,"firstRow":1,"lastRow":2},{"index":1,"count":1,"firstRow":3,"lastRow":3}])");
     if (HasFailure()) break;
   }
 }
 
 TEST(FailedLoad, SessionNormalFailureAfterAGoodLoad) {
   pe::Session s;
-  s.load(big_file(120), "auto", "auto", 2);
+  load_json(s, big_file(120), "auto", 2);
   ASSERT_TRUE(s.loaded());
-  const std::string state = s.load("", "auto", "auto", 2);
+  const std::string state = load_json(s, "", "auto", 2);
   EXPECT_NE(state.find(R"("ok":false,"error":"The file is empty.)"), std::string::npos) << state;
   expect_empty(s, "empty file after a good one");
-  s.load(big_file(120), "auto", "auto", 2);
-  const std::string unknown = s.load(kGood, "klingon", "auto", 2);
+  load_json(s, big_file(120), "auto", 2);
+  const std::string unknown = load_json(s, kGood, "klingon", 2);
   EXPECT_EQ(unknown, R"({"ok":false,"error":"Unknown encoding “klingon”."})");
   expect_empty(s, "unknown encoding after a good one");
 }

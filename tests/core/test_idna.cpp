@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "fields.hpp"
+#include "checks.hpp"
 #include "idna.hpp"
 
 namespace {
 
 std::string codes(const pe::FieldResult& r) {
   std::string out;
-  for (const pe::Note& n : r.notes) out += (out.empty() ? "" : ",") + n.code;
+  for (const pe::Note& n : r.notes) out += std::string(out.empty() ? "" : ",") + pe::code_name(n.code);
   return out;
 }
 

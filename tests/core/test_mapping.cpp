@@ -81,24 +81,24 @@ TEST(FieldName, RoundTrips) {
   }
 }
 
-// ------------------------------------------------------------------ normalize_header
+// ------------------------------------------------------------------ normalise_header
 
-TEST(NormalizeHeader, KeepsLowerCaseAsciiLettersAndDigits) {
-  EXPECT_EQ(pe::normalize_header("E-mail Address"), "emailaddress");
-  EXPECT_EQ(pe::normalize_header("  First_Name* "), "firstname");
-  EXPECT_EQ(pe::normalize_header("E-mail 1 - Value"), "email1value");
-  EXPECT_EQ(pe::normalize_header("# Employees"), "employees");
-  EXPECT_EQ(pe::normalize_header("linkedInProfileUrl"), "linkedinprofileurl");
-  EXPECT_EQ(pe::normalize_header(""), "");
-  EXPECT_EQ(pe::normalize_header("---"), "");
+TEST(NormaliseHeader, KeepsLowerCaseAsciiLettersAndDigits) {
+  EXPECT_EQ(pe::normalise_header("E-mail Address"), "emailaddress");
+  EXPECT_EQ(pe::normalise_header("  First_Name* "), "firstname");
+  EXPECT_EQ(pe::normalise_header("E-mail 1 - Value"), "email1value");
+  EXPECT_EQ(pe::normalise_header("# Employees"), "employees");
+  EXPECT_EQ(pe::normalise_header("linkedInProfileUrl"), "linkedinprofileurl");
+  EXPECT_EQ(pe::normalise_header(""), "");
+  EXPECT_EQ(pe::normalise_header("---"), "");
 }
 
-TEST(NormalizeHeader, DropsNonAsciiBytes) {
-  EXPECT_EQ(pe::normalize_header("Prénom"), "prnom");
-  EXPECT_EQ(pe::normalize_header("Correo electrónico"), "correoelectrnico");
-  EXPECT_EQ(pe::normalize_header("Société"), "socit");
-  EXPECT_EQ(pe::normalize_header("\xEF\xBB\xBF" "Email"), "email");
-  EXPECT_EQ(pe::normalize_header("\xFF\xFE" "E\x80mail"), "email");
+TEST(NormaliseHeader, DropsNonAsciiBytes) {
+  EXPECT_EQ(pe::normalise_header("Prénom"), "prnom");
+  EXPECT_EQ(pe::normalise_header("Correo electrónico"), "correoelectrnico");
+  EXPECT_EQ(pe::normalise_header("Société"), "socit");
+  EXPECT_EQ(pe::normalise_header("\xEF\xBB\xBF" "Email"), "email");
+  EXPECT_EQ(pe::normalise_header("\xFF\xFE" "E\x80mail"), "email");
 }
 
 // ------------------------------------------------------------------ single aliases

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "api.hpp"
+#include "requests.hpp"
+#include "send_policy.hpp"
 #include "document.hpp"
-#include "fields.hpp"
+#include "checks.hpp"
 #include "mapping.hpp"
 
 namespace {
@@ -194,7 +195,7 @@ TEST(SafeMessages, HeadersQuotedByMappingAndLoadMessages) {
     ASSERT_TRUE(e.load("email,fir" + h.bytes + "st\na@acme.com,Ada\n", opt));
     bool seen = false;
     for (const pe::Finding& f : e.file_findings())
-      if (f.code == "mapping_unknown_column") {
+      if (f.code == pe::Code::MappingUnknownColumn) {
         seen = true;
         expect_safe(f.message, h, "unknown override");
       }

@@ -20,7 +20,8 @@
 #include "csv_stream.hpp"
 #include "document.hpp"
 #include "encoding.hpp"
-#include "json_out.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
 #include "stream_check.hpp"
 
 using namespace pe;
@@ -51,8 +52,8 @@ void list_files(const std::string& dir, std::vector<std::string>& out) {
 }
 
 std::string show(const Finding& f) {
-  return f.code + " row=" + std::to_string(f.row) + " line=" + std::to_string(f.line) + " field=" + f.field +
-         " " + severity_name(f.severity) + ": " + f.message;
+  return std::string(pe::code_name(f.code)) + " row=" + std::to_string(f.row) + " line=" + std::to_string(f.line) + " field=" + f.field +
+         " " + severity_name(f.severity()) + ": " + f.message;
 }
 
 std::string show(const Summary& s) {
@@ -66,7 +67,7 @@ std::string show(const Summary& s) {
 // What a check gives, in a form both sides can be compared in. File findings are compared as a
 // sorted list: the stream reports the count of undecodable bytes last (known only at the end), the
 // Document first.
-struct Outcome {
+struct CheckResult {
   bool ok = false;
   std::string error;
   bool unknown_mapping = false;
@@ -76,7 +77,7 @@ struct Outcome {
   std::string summary;
 };
 
-void expect_same(const Outcome& doc, const Outcome& st, const std::string& what) {
+void expect_same(const CheckResult& doc, const CheckResult& st, const std::string& what) {
   SCOPED_TRACE(what);
   ASSERT_EQ(doc.ok, st.ok) << "document error: " << doc.error << "\nstream error: " << st.error;
   EXPECT_EQ(doc.error, st.error);
@@ -102,14 +103,14 @@ std::vector<std::string> show_columns(const std::vector<ColumnMap>& cols) {
   return v;
 }
 
-Outcome run_document(std::string_view bytes, const LoadOptions& opt, std::size_t batch) {
-  Outcome o;
+CheckResult run_document(std::string_view bytes, const LoadOptions& opt, std::size_t batch) {
+  CheckResult o;
   Document d;
   o.ok = d.load(bytes, opt);
   o.error = d.error();
   for (const Finding& f : d.file_findings()) {
     o.file.push_back(show(f));
-    if (f.code == "mapping_unknown_column") o.unknown_mapping = true;
+    if (f.code == pe::Code::MappingUnknownColumn) o.unknown_mapping = true;
   }
   std::sort(o.file.begin(), o.file.end());
   if (!o.ok) return o;
@@ -123,15 +124,15 @@ Outcome run_document(std::string_view bytes, const LoadOptions& opt, std::size_t
                          ":" + (d.has_warning(r) ? "w" : "-"));
   }
   o.summary = show(d.summary(batch));
-  for (const auto& rows : d.batch_rows(batch)) o.bodies.push_back(d.batch_body(rows));
+  for (const auto& rows : batch_rows(d, batch)) o.bodies.push_back(batch_body(d, rows));
   return o;
 }
 
 // Feeds `bytes` in chunks: chunk 0 = all at once; chunk 1 = byte by byte; otherwise random sizes
 // from 1 to `chunk` drawn with `seed`.
-Outcome run_stream(std::string_view bytes, const LoadOptions& opt, std::size_t batch, std::size_t chunk,
+CheckResult run_stream(std::string_view bytes, const LoadOptions& opt, std::size_t batch, std::size_t chunk,
                    unsigned seed = 1) {
-  Outcome o;
+  CheckResult o;
   bool started = false, finding_before_start = false;
   StreamChecker::Callbacks cb;
   cb.on_start = [&] { started = true; };
@@ -164,7 +165,7 @@ Outcome run_stream(std::string_view bytes, const LoadOptions& opt, std::size_t b
   std::vector<std::string> file;
   for (const Finding& f : c.file_findings()) {
     file.push_back(show(f));
-    if (f.code == "mapping_unknown_column") o.unknown_mapping = true;
+    if (f.code == pe::Code::MappingUnknownColumn) o.unknown_mapping = true;
   }
   std::sort(file.begin(), file.end());
   std::sort(o.file.begin(), o.file.end());
@@ -182,7 +183,7 @@ Outcome run_stream(std::string_view bytes, const LoadOptions& opt, std::size_t b
 // The Document and the stream fed whole, byte by byte and in random pieces all agree.
 void check_all_ways(const std::string& bytes, const LoadOptions& opt, std::size_t batch, const std::string& what,
                     bool byte_by_byte = true) {
-  const Outcome doc = run_document(bytes, opt, batch);
+  const CheckResult doc = run_document(bytes, opt, batch);
   expect_same(doc, run_stream(bytes, opt, batch, 0), what + " (one feed)");
   if (byte_by_byte) expect_same(doc, run_stream(bytes, opt, batch, 1), what + " (1-byte feeds)");
   for (unsigned seed = 1; seed <= 3; ++seed)
@@ -412,7 +413,7 @@ TEST(StreamCheck, InputsThatCannotBeReadFailWithTheDocumentsMessage) {
       {big_field, "a field over the size limit"},
   };
   for (const auto& [bytes, what] : cases) {
-    const Outcome doc = run_document(bytes, {}, 50);
+    const CheckResult doc = run_document(bytes, {}, 50);
     EXPECT_FALSE(doc.ok) << what;
     expect_same(doc, run_stream(bytes, {}, 50, 0), what);
     expect_same(doc, run_stream(bytes, {}, 50, 4096, 7), what + " (random feeds)");
@@ -435,7 +436,7 @@ TEST(StreamCheck, AFatalReaderErrorAfterRowsReportsTheRowsReadAndTheError) {
   EXPECT_TRUE(c.started());
   EXPECT_EQ(rows, 100u);
   ASSERT_FALSE(found.empty());
-  EXPECT_EQ(found.back().code, "csv_field_too_large");
+  EXPECT_EQ(found.back().code, pe::Code::CsvFieldTooLarge);
   EXPECT_EQ(c.error(), found.back().message);
   Document d;
   EXPECT_FALSE(d.load(csv, {}));
@@ -463,7 +464,7 @@ TEST(StreamCheck, AStreamDetectsTheEncodingOnItsFirstMegabyteAndAGivenEncodingMa
   Document d;
   ASSERT_TRUE(d.load(csv, {}));
   EXPECT_EQ(d.encoding(), Encoding::Windows1252);
-  const Outcome auto_stream = run_stream(csv, {}, 50, 0);
+  const CheckResult auto_stream = run_stream(csv, {}, 50, 0);
   EXPECT_EQ(auto_stream.encoding, "utf-8");
   EXPECT_NE(std::find_if(auto_stream.file.begin(), auto_stream.file.end(),
                          [](const std::string& s) { return s.rfind("encoding_invalid_bytes", 0) == 0; }),
@@ -501,7 +502,7 @@ TEST(StreamCheck, FindingsRowsAndFullBatchesArriveBeforeTheEndOfTheInput) {
   EXPECT_EQ(c.summary().rows, 400u);
   EXPECT_EQ(c.summary().invalid, 40u);
   EXPECT_EQ(bodies.size(), 120u);  // 360 valid rows, 3 per batch
-  EXPECT_EQ(std::count_if(found.begin(), found.end(), [](const Finding& f) { return f.code == "email_invalid"; }), 40);
+  EXPECT_EQ(std::count_if(found.begin(), found.end(), [](const Finding& f) { return f.code == pe::Code::EmailInvalid; }), 40);
   c.feed("last@example.com,Bo");  // a record without its line break yet
   EXPECT_EQ(rows, 400u);
   EXPECT_TRUE(c.finish());
@@ -623,100 +624,5 @@ TEST(EncodingSniffer, GivesDetectEncodingsAnswerWhereverTheInputIsCut) {
     EncodingSniffer one_by_one;
     for (char ch : g.bytes) one_by_one.feed(std::string_view(&ch, 1));
     EXPECT_EQ(one_by_one.result(), detect_encoding(g.bytes)) << g.what;
-  }
-}
-
-// ---- JSON written piece by piece ------------------------------------------------------------------
-
-TEST(JsonOut, StringsAreWrittenAsNlohmannWritesThem) {
-  auto nl = [](const std::string& s) {
-    return nlohmann::ordered_json(s).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  };
-  for (int c = 0; c < 128; ++c) {
-    const std::string s = "a" + std::string(1, static_cast<char>(c)) + "b";
-    std::string out;
-    append_json_string(out, s);
-    EXPECT_EQ(out, nl(s)) << c;
-  }
-  std::mt19937 rng(7);
-  static const char* const kPieces[] = {"a", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC",
-                                        "\xF0\x9F\x98\x80", " ", "/", "\t", "\r"};
-  for (int k = 0; k < 2000; ++k) {
-    std::string s;
-    const int n = static_cast<int>(rng() % 12);
-    for (int i = 0; i < n; ++i) s += kPieces[rng() % std::size(kPieces)];
-    std::string out;
-    append_json_string(out, s);
-    ASSERT_EQ(out, nl(s)) << s;
-  }
-  std::string out;
-  append_json_string(out, "bad \xFF byte");  // never in decoded text; still valid JSON
-  EXPECT_EQ(out, "\"bad \xEF\xBF\xBD byte\"");
-}
-
-TEST(JsonOut, FindingsAndTheReportMatchTheDocumentedShape) {
-  std::string out;
-  append_finding_json(out, Finding{0, 0, "", Severity::Warning, "enrichment_columns_missing", "say \"what\""});
-  EXPECT_EQ(out, R"({"row":null,"line":null,"field":null,"severity":"warning","code":"enrichment_columns_missing","message":"say \"what\""})");
-  out.clear();
-  append_finding_json(out, Finding{3, 7, "email", Severity::Error, "email_invalid", "x"});
-  EXPECT_EQ(out, R"({"row":3,"line":7,"field":"email","severity":"error","code":"email_invalid","message":"x"})");
-
-  Document d;
-  ASSERT_TRUE(d.load("Email,Email Status\na@example.com,verified\nbad,unknown\n", {}));
-  const std::string report = validation_report_json(d, 50);
-  auto j = nlohmann::ordered_json::parse(report);
-  std::vector<std::string> keys;
-  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"encoding", "delimiter", "columns", "issues", "summary"}));
-  EXPECT_EQ(j["columns"][1].dump(), R"({"header":"Email Status","field":null,"note":"a status column, not an address"})");
-  EXPECT_EQ(j["summary"].dump(),
-            R"({"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"batches":1,"credits_max":1.5})");
-}
-
-// `enrich parse`: one key per distinct header, the last column's value, built from a plan made once.
-TEST(RecordJson, OneKeyPerHeaderAtItsFirstPlaceWithItsLastValue) {
-  RecordJson rj({"a", "b", "a", "b", "a", "c"});
-  ASSERT_EQ(rj.plan().size(), 3u);
-  EXPECT_EQ(rj.plan()[0].json, "\"a\":");
-  EXPECT_EQ(rj.plan()[0].column, 4u);
-  EXPECT_EQ(rj.plan()[1].column, 3u);
-  EXPECT_EQ(rj.plan()[2].column, 5u);
-  std::string out;
-  const std::vector<std::string_view> rec = {"1", "2", "3", "4", "5", "6"};
-  rj.append(out, rec);
-  EXPECT_EQ(out, R"({"a":"5","b":"4","c":"6"})");
-  out.clear();
-  const std::vector<std::string_view> short_rec = {"1", "2", "3", "4"};
-  rj.append(out, short_rec);  // the last "a" column is missing in this record: ""
-  EXPECT_EQ(out, R"({"a":"","b":"4","c":""})");
-}
-
-// The writer gives what assigning each column to an ordered_json object gives (the old way, which
-// searched the keys for every cell), on random headers with repeats and records of any length. The
-// plan has one entry per distinct header, so writing a record is one pass over at most its columns.
-TEST(RecordJson, MatchesAnOrderedObjectBuiltCellByCell) {
-  std::mt19937 rng(11);
-  for (int k = 0; k < 300; ++k) {
-    const std::size_t ncols = k == 0 ? 4000 : 1 + rng() % 30;
-    std::vector<std::string> headers;
-    for (std::size_t c = 0; c < ncols; ++c)
-      headers.push_back(k == 0 ? "col" + std::to_string(c) : "h" + std::to_string(rng() % (ncols / 2 + 1)) + (rng() % 5 ? "" : "\t\"x\""));
-    RecordJson rj(headers);
-    std::vector<std::string> distinct = headers;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    EXPECT_EQ(rj.plan().size(), distinct.size());
-    for (int r = 0; r < 3; ++r) {
-      const std::size_t n = static_cast<std::size_t>(std::max<long>(0, static_cast<long>(ncols) + 2 - static_cast<long>(rng() % 5)));
-      std::vector<std::string> values;
-      for (std::size_t c = 0; c < n; ++c) values.push_back("v" + std::to_string(rng() % 1000) + (rng() % 7 ? "" : "\n\xC3\xA9"));
-      const std::vector<std::string_view> fields(values.begin(), values.end());
-      nlohmann::ordered_json o = nlohmann::ordered_json::object();
-      for (std::size_t i = 0; i < headers.size(); ++i) o[headers[i]] = i < values.size() ? values[i] : std::string();
-      std::string out;
-      rj.append(out, fields);
-      ASSERT_EQ(out, o.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) << k << " " << r;
-    }
   }
 }

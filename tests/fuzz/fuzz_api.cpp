@@ -15,7 +15,10 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "api.hpp"
+#include "http_date.hpp"
+#include "requests.hpp"
+#include "responses.hpp"
+#include "send_policy.hpp"
 #include "fuzz_util.hpp"
 
 using pe::Outcome;
@@ -77,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // ---- parsers on their own
   const pe::QueueResponse q = pe::parse_queue_response(r.body);
   FUZZ_CHECK(q.ok == q.error.empty(), "queue response: an error exactly when not ok");
-  if (q.ok) FUZZ_CHECK(!q.status.empty(), "queue response: ok means a status");
+  if (q.ok) FUZZ_CHECK(!q.queue_status.empty(), "queue response: ok means a status");
   FUZZ_CHECK(fuzz::safe_message(q.error), "queue response error is safe text: " + fuzz::show(q.error));
 
   const pe::StatusMeaning m = pe::explain_queue_status(r.body);
@@ -93,10 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(rep.ok == rep.error.empty(), "status report: an error exactly when not ok");
   if (!rep.ok) FUZZ_CHECK(rep.batches.empty(), "status report: no batches when not ok");
   std::vector<std::string> emails;
-  for (const pe::BatchState& b : rep.batches) {
+  for (const pe::TrackedBatch& b : rep.batches) {
     FUZZ_CHECK(!b.uuid.empty(), "a batch has a uuid");
     bool all = true;
-    for (const pe::ProspectState& ps : b.prospects) {
+    for (const pe::TrackedProspect& ps : b.prospects) {
       FUZZ_CHECK(!ps.email.empty() && ps.email.front() != ' ' && ps.email.back() != ' ', "prospect email trimmed, non-empty");
       FUZZ_CHECK(ps.final_state == (!ps.status.empty() && !pe::is_pending_status(ps.status)), "final_state follows status");
       all = all && ps.final_state;
@@ -136,8 +139,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case Outcome::Sent:
       FUZZ_CHECK(!r.timed_out && code >= 200 && code <= 299, "Sent only for a 2xx answer: " + what);
-      FUZZ_CHECK(d.response.ok && !d.response.status.empty(), "Sent carries the parsed response: " + what);
-      FUZZ_CHECK(d.stop_sending == pe::explain_queue_status(d.response.status).stop_sending, "stop_sending follows the status");
+      FUZZ_CHECK(d.response.ok && !d.response.queue_status.empty(), "Sent carries the parsed response: " + what);
+      FUZZ_CHECK(d.stop_sending == pe::explain_queue_status(d.response.queue_status).stop_sending, "stop_sending follows the status");
       break;
     case Outcome::StopAuth:
       FUZZ_CHECK(!r.timed_out && (code == 401 || code == 403), "StopAuth exactly for 401/403: " + what);

@@ -14,8 +14,11 @@
 
 #include <set>
 
+#include "checks.hpp"
+#include "constants.hpp"
 #include "document.hpp"
-#include "fields.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
 #include "fuzz_util.hpp"
 
 using nlohmann::json;
@@ -28,8 +31,8 @@ std::string where(const pe::Document& d, std::size_t r) {
 }
 
 void check_message(const pe::Finding& f, bool /*keys_utf8*/) {
-  FUZZ_CHECK(!f.code.empty() && !f.message.empty(), "finding without code or message");
-  FUZZ_CHECK(fuzz::safe_message(f.message), f.code + " message is not safe text: " + fuzz::show(f.message));
+  FUZZ_CHECK(!f.message.empty(), "finding without a message");
+  FUZZ_CHECK(fuzz::safe_message(f.message), std::string(pe::code_name(f.code)) + " message is not safe text: " + fuzz::show(f.message));
 }
 
 void check_document(const pe::Document& d, std::size_t batch_size, bool keys_utf8) {
@@ -50,10 +53,10 @@ void check_document(const pe::Document& d, std::size_t batch_size, bool keys_utf
     findings += fs.size();
     bool error = false, warning = false;
     for (const pe::Finding& f : fs) {
-      FUZZ_CHECK(f.row == r + 1 && f.line == d.line_of(r), where(d, r) + ": finding " + f.code + " names row " +
+      FUZZ_CHECK(f.row == r + 1 && f.line == d.line_of(r), where(d, r) + ": finding " + std::string(pe::code_name(f.code)) + " names row " +
                                                                 std::to_string(f.row) + " line " + std::to_string(f.line));
       check_message(f, keys_utf8);
-      (f.severity == pe::Severity::Error ? error : warning) = true;
+      (f.severity() == pe::Severity::Error ? error : warning) = true;
     }
     FUZZ_CHECK(d.has_warning(r) == warning, where(d, r) + ": has_warning() agrees with the findings");
     const std::string email = d.email(r);
@@ -89,7 +92,7 @@ void check_document(const pe::Document& d, std::size_t batch_size, bool keys_utf
 
   // Batches: the valid rows in order, batch_size per batch.
   const std::size_t bs = batch_size == 0 ? pe::kDefaultBatchSize : batch_size;
-  const auto batches = d.batch_rows(batch_size);
+  const auto batches = pe::batch_rows(d, batch_size);
   FUZZ_CHECK(batches.size() == s.batches, "summary.batches == batch_rows().size()");
   std::vector<std::size_t> flat;
   for (std::size_t b = 0; b < batches.size(); ++b) {
@@ -97,7 +100,7 @@ void check_document(const pe::Document& d, std::size_t batch_size, bool keys_utf
     if (b + 1 < batches.size()) FUZZ_CHECK(batches[b].size() == bs, "only the last batch is short");
     flat.insert(flat.end(), batches[b].begin(), batches[b].end());
 
-    const std::string body = d.batch_body(batches[b]);
+    const std::string body = pe::batch_body(d, batches[b]);
     const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
     FUZZ_CHECK(!j.is_discarded(), "batch body is not JSON: " + fuzz::show(body));
     FUZZ_CHECK(j.is_object() && j.size() == 1 && j.contains("prospects") && j["prospects"].is_array(),
@@ -171,7 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool stopped = false;
   if (!usable) {
     FUZZ_CHECK(!d.error().empty() && fuzz::valid_utf8(d.error()), "a failed load says why, in UTF-8: " + fuzz::show(d.error()));
-    for (const pe::Finding& f : d.file_findings()) stopped |= f.severity == pe::Severity::Error;
+    for (const pe::Finding& f : d.file_findings()) stopped |= f.severity() == pe::Severity::Error;
     if (d.headers().empty()) return 0;  // nothing to remap: the page asks for another file
   } else {
     check_document(d, batch_size, keys_utf8);

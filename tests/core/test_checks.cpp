@@ -1,10 +1,10 @@
-// Field checks: email, LinkedIn, website, names, full-name split, whitespace, punycode.
+// The checks (src/core/checks.hpp): email, LinkedIn, website, names, full-name split, whitespace, punycode.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 
-#include "fields.hpp"
+#include "checks.hpp"
 
 using pe::FieldResult;
 using pe::Severity;
@@ -14,7 +14,7 @@ namespace {
 // The codes of the notes, in order, joined by ",".
 std::string codes(const FieldResult& r) {
   std::string out;
-  for (const pe::Note& n : r.notes) out += (out.empty() ? "" : ",") + n.code;
+  for (const pe::Note& n : r.notes) out += std::string(out.empty() ? "" : ",") + pe::code_name(n.code);
   return out;
 }
 
@@ -42,8 +42,8 @@ std::string email_error(const std::string& raw) {
   EXPECT_EQ(r.value, "") << raw;
   EXPECT_EQ(r.notes.size(), 1u) << raw;
   if (r.notes.empty()) return {};
-  EXPECT_EQ(r.notes[0].severity, Severity::Error) << raw;
-  return r.notes[0].code + ": " + r.notes[0].message;
+  EXPECT_EQ(r.notes[0].severity(), Severity::Error) << raw;
+  return std::string(pe::code_name(r.notes[0].code)) + ": " + r.notes[0].message;
 }
 
 }  // namespace
@@ -177,7 +177,7 @@ TEST(CheckEmail, UnwrapsDisplayNameForm) {
   EXPECT_TRUE(r.valid);
   EXPECT_EQ(r.value, "John@acme.com");
   EXPECT_EQ(codes(r), "email_unwrapped");
-  EXPECT_EQ(r.notes[0].severity, Severity::Warning);
+  EXPECT_EQ(r.notes[0].severity(), Severity::Warning);
   EXPECT_EQ(r.notes[0].message, "“John Doe <John@Acme.COM>” was reduced to the address “John@acme.com”.");
 
   FieldResult q = pe::check_email("\"Doe, John\" <j@acme.com>");
@@ -201,7 +201,7 @@ TEST(CheckEmail, ConvertsInternationalDomainWithWarning) {
   EXPECT_TRUE(r.valid);
   EXPECT_EQ(r.value, "jurgen@xn--bcher-kva.de");
   EXPECT_EQ(codes(r), "email_idn_converted");
-  EXPECT_EQ(r.notes[0].severity, Severity::Warning);
+  EXPECT_EQ(r.notes[0].severity(), Severity::Warning);
   EXPECT_TRUE(contains(r.notes[0].message, "“jurgen@xn--bcher-kva.de”")) << r.notes[0].message;
 }
 
@@ -229,7 +229,7 @@ TEST(CheckEmail, EmptyIsMissing) {
     EXPECT_FALSE(r.valid);
     EXPECT_EQ(r.value, "");
     EXPECT_EQ(codes(r), "email_missing");
-    EXPECT_EQ(r.notes[0].severity, Severity::Error);
+    EXPECT_EQ(r.notes[0].severity(), Severity::Error);
   }
 }
 
@@ -400,7 +400,7 @@ TEST(CheckLinkedin, CompanyAndSchoolPages) {
   EXPECT_EQ(r.value, "");
   EXPECT_TRUE(r.valid);
   EXPECT_EQ(codes(r), "linkedin_company_page");
-  EXPECT_EQ(r.notes[0].severity, Severity::Warning);
+  EXPECT_EQ(r.notes[0].severity(), Severity::Warning);
   EXPECT_TRUE(contains(r.notes[0].message, "is a company page, not a person's profile")) << r.notes[0].message;
   EXPECT_EQ(codes(pe::check_linkedin("linkedin.com/showcase/acme-labs")), "linkedin_company_page");
   FieldResult s = pe::check_linkedin("https://www.linkedin.com/school/mit/");
@@ -471,7 +471,7 @@ TEST(CheckWebsite, DropsPathWithWarning) {
   FieldResult r = pe::check_website("http://Acme.com/about?x");
   EXPECT_EQ(r.value, "https://acme.com");
   EXPECT_EQ(codes(r), "website_path_dropped");
-  EXPECT_EQ(r.notes[0].severity, Severity::Warning);
+  EXPECT_EQ(r.notes[0].severity(), Severity::Warning);
   EXPECT_EQ(r.notes[0].message, "The path “/about?x” was dropped; the API takes the site's address only: https://acme.com.");
   EXPECT_EQ(codes(pe::check_website("acme.com?utm_source=x")), "website_path_dropped");
   EXPECT_EQ(codes(pe::check_website("acme.com#contact")), "website_path_dropped");
@@ -556,7 +556,7 @@ TEST(CheckName, LooksLikeEmail) {
   FieldResult r = pe::check_name("ada@acme.com");
   EXPECT_EQ(r.value, "ada@acme.com");
   EXPECT_EQ(codes(r), "name_looks_like_email");
-  EXPECT_EQ(r.notes[0].severity, Severity::Warning);
+  EXPECT_EQ(r.notes[0].severity(), Severity::Warning);
   EXPECT_TRUE(pe::check_name("Ada @ Acme").notes.empty());  // no dot after @
   EXPECT_TRUE(pe::check_name("A.T. & T@work").notes.empty());
 }

@@ -1,9 +1,9 @@
-// Checks and normalisation of one value of each API field. See fields.hpp.
+// The checks of one value of each API field (see checks.hpp).
 //
 // Every function here takes arbitrary bytes: invalid UTF-8 never crashes, and every string that
 // leaves this file (values and messages) is valid UTF-8 (collapse_whitespace replaces invalid
 // bytes with U+FFFD). Work is linear in the input size; punycode work is bounded per label.
-#include "fields.hpp"
+#include "checks.hpp"
 
 #include "idna.hpp"
 #include "text.hpp"
@@ -66,12 +66,7 @@ std::string char_at(std::string_view s, std::size_t i) {
   return "“" + std::string(s.substr(i, len)) + "”";
 }
 
-Note warning(std::string code, std::string message) {
-  return Note{Severity::Warning, std::move(code), std::move(message)};
-}
-Note error(std::string code, std::string message) {
-  return Note{Severity::Error, std::move(code), std::move(message)};
-}
+Note note(Code code, std::string message) { return Note{code, std::move(message)}; }
 
 // ---------------------------------------------------------------- domains
 
@@ -95,6 +90,13 @@ bool only_removed(std::string_view typed, std::string_view sent, const DomainChe
     i += len;
   }
   return ascii_lower(visible) == sent;
+}
+
+// "an invisible character (U+00AD), which was" / "invisible characters (U+00AD, U+200B), which were".
+std::string removed_characters(const DomainCheck& dc) {
+  const bool one = dc.removed.size() == 1;
+  return std::string(one ? "an invisible character (" : "invisible characters (") + code_point_list(dc.removed) +
+         "), which " + (one ? "was" : "were");
 }
 
 const char* const kUseCompanyDomain =
@@ -177,25 +179,20 @@ std::string_view strip_scheme(std::string_view s, bool& other_scheme) {
 
 }  // namespace
 
-// ---------------------------------------------------------------- public: email
+namespace {
 
-FieldResult check_email(std::string_view raw) {
-  FieldResult r;
-  const std::string s = collapse_whitespace(raw);
-  auto fail = [&](const char* code, const std::string& msg) {
-    r.value.clear();
-    r.valid = false;
-    r.notes.push_back(error(code, msg));
-    return r;
-  };
-  if (s.empty())
-    return fail("email_missing",
-                "The email is empty. Every prospect needs the address it has in your Woodpecker account: "
-                "fill it in or remove the row.");
-  const Quoted q{s};
+// ---------------------------------------------------------------- email, step by step
 
-  // Unwrap "Name <a@b.co>", "<a@b.co>" and "mailto:a@b.co?subject=...".
-  std::string addr = s;
+// What is wrong with a value, for the note that says so; an empty message is no problem.
+struct Problem {
+  Code code = Code::EmailInvalid;
+  std::string message;
+  explicit operator bool() const { return !message.empty(); }
+};
+Problem invalid_email(std::string message) { return Problem{Code::EmailInvalid, std::move(message)}; }
+
+// "Name <a@b.co>", "<a@b.co>" and "mailto:a@b.co?subject=..." -> the address; true when it was wrapped.
+bool unwrap_address(std::string& addr) {
   bool unwrapped = false;
   if (addr.back() == '>') {
     std::size_t lt = addr.rfind('<');
@@ -214,114 +211,265 @@ FieldResult check_email(std::string_view raw) {
     addr = collapse_whitespace(addr);
     unwrapped = true;
   }
-  if (addr.empty()) return fail("email_invalid", q + " has no address in it; expected name@company.com.");
+  return unwrapped;
+}
 
-  // Several addresses in one cell.
-  {
-    std::size_t with_at = 0;
-    bool in_token = false, token_has_at = false;
-    for (std::size_t i = 0; i <= addr.size(); ++i) {
-      const bool sep = i == addr.size() || addr[i] == ',' || addr[i] == ';' || addr[i] == ' ';
-      if (sep) {
-        if (in_token && token_has_at) ++with_at;
-        in_token = token_has_at = false;
-      } else {
-        in_token = true;
-        if (addr[i] == '@') token_has_at = true;
-      }
+// Tokens separated by , ; or space that hold an @.
+std::size_t addresses_in(const std::string& addr) {
+  std::size_t with_at = 0;
+  bool in_token = false, token_has_at = false;
+  for (std::size_t i = 0; i <= addr.size(); ++i) {
+    const bool sep = i == addr.size() || addr[i] == ',' || addr[i] == ';' || addr[i] == ' ';
+    if (sep) {
+      if (in_token && token_has_at) ++with_at;
+      in_token = token_has_at = false;
+    } else {
+      in_token = true;
+      if (addr[i] == '@') token_has_at = true;
     }
-    if (with_at >= 2)
-      return fail("email_invalid",
-                  q + " holds more than one address; keep only the one the prospect has in Woodpecker.");
   }
+  return with_at;
+}
+
+// One address with one @ and something on both sides.
+Problem address_shape(const std::string& addr, const Quoted& q) {
+  if (addr.empty()) return invalid_email(q + " has no address in it; expected name@company.com.");
+  if (addresses_in(addr) >= 2)
+    return invalid_email(q + " holds more than one address; keep only the one the prospect has in Woodpecker.");
   if (addr.find(' ') != std::string::npos)
-    return fail("email_invalid", q + " contains a space; remove it (an address has no spaces).");
-
+    return invalid_email(q + " contains a space; remove it (an address has no spaces).");
   const std::size_t ats = static_cast<std::size_t>(std::count(addr.begin(), addr.end(), '@'));
-  if (ats == 0)
-    return fail("email_invalid", q + " has no @ sign; an email looks like name@company.com.");
-  if (ats > 1)
-    return fail("email_invalid", q + " has " + std::to_string(ats) + " @ signs; an address has exactly one.");
+  if (ats == 0) return invalid_email(q + " has no @ sign; an email looks like name@company.com.");
+  if (ats > 1) return invalid_email(q + " has " + std::to_string(ats) + " @ signs; an address has exactly one.");
   const std::size_t at = addr.find('@');
-  std::string local = addr.substr(0, at);
-  std::string dom = addr.substr(at + 1);
-  const std::string dom_typed = dom;
-  if (local.empty()) return fail("email_invalid", q + " has nothing before the @.");
-  if (dom.empty()) return fail("email_invalid", q + " has nothing after the @; add the domain, e.g. acme.com.");
+  if (at == 0) return invalid_email(q + " has nothing before the @.");
+  if (at + 1 == addr.size()) return invalid_email(q + " has nothing after the @; add the domain, e.g. acme.com.");
+  return {};
+}
 
+// The part before @: ASCII atext and dots, no dot at either end or twice in a row.
+Problem local_part(const std::string& local, const Quoted& q) {
   for (std::size_t i = 0; i < local.size(); ++i)
     if (static_cast<unsigned char>(local[i]) >= 0x80)
-      return fail("email_invalid", q + ": the part before @ has non-ASCII characters (" + char_at(local, i) +
-                                       "), which the API does not accept. Check the spelling or use the "
-                                       "plain-ASCII address.");
-  if (local.front() == '.') return fail("email_invalid", q + ": the part before @ starts with a dot.");
-  if (local.back() == '.') return fail("email_invalid", q + ": the part before @ ends with a dot.");
-  if (local.find("..") != std::string::npos)
-    return fail("email_invalid", q + ": the part before @ has two dots in a row.");
+      return invalid_email(q + ": the part before @ has non-ASCII characters (" + char_at(local, i) +
+                           "), which the API does not accept. Check the spelling or use the plain-ASCII address.");
+  if (local.front() == '.') return invalid_email(q + ": the part before @ starts with a dot.");
+  if (local.back() == '.') return invalid_email(q + ": the part before @ ends with a dot.");
+  if (local.find("..") != std::string::npos) return invalid_email(q + ": the part before @ has two dots in a row.");
   for (std::size_t i = 0; i < local.size(); ++i)
     if (!is_atext(local[i]) && local[i] != '.')
-      return fail("email_invalid",
-                  q + ": the part before @ contains " + char_at(local, i) + ", which an address cannot have.");
+      return invalid_email(q + ": the part before @ contains " + char_at(local, i) + ", which an address cannot have.");
+  return {};
+}
 
-  // The domain: IDNA conversion (idna.hpp) and the host rules. A character or IDNA problem is
-  // reported first; the lengths are those of the address as sent; then the structure (dots,
-  // hyphens, numbers).
-  const DomainCheck dc = check_domain(dom);
-  if (dc.problem == DomainProblem::TooLongInput)
-    return fail("email_too_long", q + " is " + std::to_string(local.size() + 1 + dom.size()) +
-                                      " characters; the limit is 254.");
-  if (dc.ascii.empty()) {
-    if (dc.problem == DomainProblem::IpAddress)
-      return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
-    return fail("email_invalid", q + ": the domain " + dc.message + ".");
-  }
-  dom = dc.ascii;
-  const std::size_t total = local.size() + 1 + dom.size();  // as sent (after IDN conversion)
-  if (total > 254)
-    return fail("email_too_long", q + " is " + std::to_string(total) + " characters; the limit is 254.");
+// The domain (idna.hpp: IDNA conversion and the host rules) and the lengths of the address as
+// sent. A character or IDNA problem is reported first; then the lengths; then the structure (dots,
+// hyphens, numbers).
+Problem email_domain(const std::string& local, const std::string& dom, const DomainCheck& dc, const Quoted& q) {
+  auto too_long = [&](std::size_t total) {
+    return Problem{Code::EmailTooLong, q + " is " + std::to_string(total) + " characters; the limit is 254."};
+  };
+  if (dc.problem == DomainProblem::TooLongInput) return too_long(local.size() + 1 + dom.size());
+  const bool number = dc.problem == DomainProblem::IpAddress || dc.problem == DomainProblem::NumericTld;
+  if (dc.ascii.empty()) return invalid_email(q + ": the domain " + dc.message + (number ? kUseCompanyDomain : "."));
+  const std::size_t total = local.size() + 1 + dc.ascii.size();  // as sent (after IDN conversion)
+  if (total > 254) return too_long(total);
   if (local.size() > 64)
-    return fail("email_too_long", q + ": the part before @ is " + std::to_string(local.size()) +
-                                      " characters; the limit is 64.");
+    return Problem{Code::EmailTooLong,
+                   q + ": the part before @ is " + std::to_string(local.size()) + " characters; the limit is 64."};
   if (dc.problem == DomainProblem::NoDot)
-    return fail("email_invalid", q + " has no dot in the domain — check for a missing “.com”.");
-  if (dc.problem == DomainProblem::IpAddress || dc.problem == DomainProblem::NumericTld)
-    return fail("email_invalid", q + ": the domain " + dc.message + kUseCompanyDomain);
-  if (!dc.ok) return fail("email_invalid", q + ": the domain " + dc.message + ".");
+    return invalid_email(q + " has no dot in the domain — check for a missing “.com”.");
+  if (!dc.ok) return invalid_email(q + ": the domain " + dc.message + (number ? kUseCompanyDomain : "."));
+  return {};
+}
 
-  r.value = local + "@" + dom;
-  if (unwrapped)
-    r.notes.push_back(warning("email_unwrapped", q + " was reduced to the address " + show(r.value) + "."));
+// The warnings of a valid address: unwrapped, invisible characters removed, domain converted, typo.
+void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, const std::string& local,
+                    const std::string& dom_typed, const DomainCheck& dc) {
+  const std::string& dom = dc.ascii;
+  if (unwrapped) r.notes.push_back(note(Code::EmailUnwrapped, q + " was reduced to the address " + show(r.value) + "."));
   if (!dc.removed.empty())
-    r.notes.push_back(warning("email_invisible_removed",
-                              q + ": the domain contained " +
-                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
-                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
-                                  " removed as browsers and mail systems do; the address is sent as " + show(r.value) +
-                                  ". Check that this is the address you meant."));
+    r.notes.push_back(note(Code::EmailInvisibleRemoved,
+                           q + ": the domain contained " + removed_characters(dc) +
+                               " removed as browsers and mail systems do; the address is sent as " + show(r.value) +
+                               ". Check that this is the address you meant."));
   if (dc.international)
-    r.notes.push_back(warning("email_idn_converted", "The international domain in " + q +
-                                                        " was converted for sending: " + show(r.value) + "."));
+    r.notes.push_back(note(Code::EmailIdnConverted,
+                           "The international domain in " + q + " was converted for sending: " + show(r.value) + "."));
   else if (dc.converted && !only_removed(dom_typed, dom, dc))
-    r.notes.push_back(warning("email_idn_converted", "The domain in " + q +
+    r.notes.push_back(note(Code::EmailIdnConverted, "The domain in " + q +
                                                         " was written with full-width or other variant characters; "
                                                         "it is sent as " + show(r.value) + "."));
+  std::string fixed;
   if (const char* fix = domain_typo(dom)) {
-    r.notes.push_back(warning("email_domain_typo", show(r.value) + ": did you mean “" + local + "@" + fix +
-                                                      "”? The address is kept as written; correct it if it "
-                                                      "is a typo."));
+    fixed = fix;
   } else {
     static const char* const kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
     for (const char* t : kBadTld)
       if (ends_with(dom, t)) {
-        std::string fixed = dom.substr(0, dom.size() - std::string_view(t).size()) + ".com";
-        r.notes.push_back(warning("email_domain_typo", show(r.value) + ": did you mean “" + local + "@" + fixed +
-                                                          "”? The address is kept as written; correct it if "
-                                                          "it is a typo."));
+        fixed = dom.substr(0, dom.size() - std::string_view(t).size()) + ".com";
         break;
       }
   }
+  if (!fixed.empty())
+    r.notes.push_back(note(Code::EmailDomainTypo, show(r.value) + ": did you mean “" + local + "@" + fixed +
+                                                      "”? The address is kept as written; correct it if it is a typo."));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- public: email
+
+FieldResult check_email(std::string_view raw) {
+  FieldResult r;
+  const std::string s = collapse_whitespace(raw);
+  auto fail = [&](Problem p) {
+    r.value.clear();
+    r.valid = false;
+    r.notes.push_back(note(p.code, std::move(p.message)));
+    return r;
+  };
+  if (s.empty())
+    return fail(Problem{Code::EmailMissing,
+                        "The email is empty. Every prospect needs the address it has in your Woodpecker account: "
+                        "fill it in or remove the row."});
+  const Quoted q{s};
+  std::string addr = s;
+  const bool unwrapped = unwrap_address(addr);
+  if (Problem p = address_shape(addr, q)) return fail(std::move(p));
+  const std::size_t at = addr.find('@');
+  const std::string local = addr.substr(0, at);
+  const std::string dom_typed = addr.substr(at + 1);
+  if (Problem p = local_part(local, q)) return fail(std::move(p));
+  const DomainCheck dc = check_domain(dom_typed);
+  if (Problem p = email_domain(local, dom_typed, dc, q)) return fail(std::move(p));
+  r.value = local + "@" + dc.ascii;
+  email_warnings(r, q, unwrapped, local, dom_typed, dc);
   return r;
 }
+
+namespace {
+
+// ---------------------------------------------------------------- LinkedIn, step by step
+
+const char* const kExpectProfile =
+    " Expected a profile URL like https://www.linkedin.com/in/jane-doe; the field is left out.";
+
+Problem not_profile(std::string message) { return Problem{Code::LinkedinNotProfile, std::move(message)}; }
+Problem not_linkedin(std::string message) { return Problem{Code::LinkedinNotLinkedin, std::move(message)}; }
+
+// The host of a LinkedIn value must be linkedin.com or a profile host under it (www., m., mobile.,
+// a two-letter country); `path` is set to what follows the host.
+Problem linkedin_host(const std::string& s, const Quoted& q, std::string_view& path) {
+  bool other_scheme = false;
+  std::string_view rest = strip_scheme(s, other_scheme);
+  std::size_t host_end = rest.find_first_of("/?#\\");
+  if (host_end == std::string_view::npos) host_end = rest.size();
+  std::string host = lower(rest.substr(0, host_end));
+  path = rest.substr(host_end);
+
+  if (host.find('@') != std::string::npos && lower(s).find("linkedin.com/") == std::string::npos)
+    return not_linkedin(q + " looks like an email address, not a LinkedIn URL." + kExpectProfile);
+  std::size_t colon = host.find(':');
+  if (colon != std::string::npos) host.resize(colon);
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  if (has_non_ascii(host) || host.find("xn--") != std::string::npos) {
+    // An international or variant host ("ｗｗｗ.ｌｉｎｋｅｄｉｎ.ｃｏｍ"): compare its ASCII form. Look-alikes
+    // ("lіnkedin.com" with a Cyrillic і) convert to "xn--" names and are not LinkedIn.
+    const DomainCheck dc = check_domain(host);
+    if (!dc.ok) return not_linkedin(q + " is not a LinkedIn address." + kExpectProfile);
+    host = dc.ascii;
+  }
+  const bool is_linkedin = host == "linkedin.com" || ends_with(host, ".linkedin.com");
+  if (other_scheme) return not_linkedin(q + " is not an http or https link." + kExpectProfile);
+  if (!is_linkedin) {
+    if (host == "lnkd.in")
+      return not_profile(q + " is a shortened lnkd.in link; open it and paste the profile address it leads to." +
+                         kExpectProfile);
+    if (host.find('.') == std::string::npos || host.find(' ') != std::string::npos)
+      return not_linkedin(q + " is not a web address." + kExpectProfile);
+    return not_linkedin(q + " is not a LinkedIn address." + kExpectProfile);
+  }
+  bool profile_host = host == "linkedin.com";
+  if (!profile_host) {
+    std::string sub = host.substr(0, host.size() - std::string_view(".linkedin.com").size());
+    profile_host = sub == "www" || sub == "m" || sub == "mobile" ||
+                   (sub.size() == 2 && is_alpha(sub[0]) && is_alpha(sub[1]));
+  }
+  if (!profile_host) return not_profile(q + " is a LinkedIn page but not a person's profile." + kExpectProfile);
+  return {};
+}
+
+// The path's segments without query and fragment (`query` gets those), invisible characters at the
+// ends of each dropped as at the ends of a value, a LinkedIn Lite "mwlite" prefix skipped.
+std::vector<std::string_view> path_segments(std::string_view path, std::string_view& query) {
+  std::size_t cut = path.find_first_of("?#");
+  query = cut == std::string_view::npos ? std::string_view() : path.substr(cut);
+  if (cut != std::string_view::npos) path = path.substr(0, cut);
+  std::vector<std::string_view> seg;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    std::size_t j = path.find_first_of("/\\", i);
+    if (j == std::string_view::npos) j = path.size();
+    const std::string_view part = trim_invisible(path.substr(i, j - i));
+    if (!part.empty()) seg.push_back(part);
+    i = j + 1;
+  }
+  if (!seg.empty() && lower(seg[0]) == "mwlite") seg.erase(seg.begin());
+  return seg;
+}
+
+// The first character a profile name cannot have (a URL would not carry it), or npos.
+std::size_t bad_slug_char(std::string_view slug) {
+  for (std::size_t k = 0; k < slug.size(); ++k) {
+    const unsigned char c = static_cast<unsigned char>(slug[k]);
+    if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '^' || c == '`' || c == '{' || c == '|' ||
+        c == '}')
+      return k;
+    if (slug.substr(k, 3) == "\xEF\xBF\xBD") return k;
+  }
+  return std::string_view::npos;
+}
+
+// /in/<slug> or /pub/<name>/a/b/c -> the profile URL in `value`; any other page -> what it is.
+Problem profile_path(const std::vector<std::string_view>& seg, std::string_view query, const Quoted& q,
+                     std::string& value) {
+  const std::string first = seg.empty() ? std::string() : lower(seg[0]);
+  if (first == "in" || first == "pub") {
+    if (seg.size() < 2 || (first == "pub" && lower(seg[1]) == "dir"))
+      return not_profile(q + " has no profile name after /" + first + "/." + kExpectProfile);
+    std::string out = "https://www.linkedin.com/" + first + "/";
+    const std::size_t keep = first == "in" ? 2 : std::min<std::size_t>(seg.size(), 5);
+    for (std::size_t k = 1; k < keep; ++k) {
+      std::size_t bad = bad_slug_char(seg[k]);
+      if (bad != std::string_view::npos)
+        return not_profile(q + ": the profile name contains " + char_at(seg[k], bad) +
+                           ", which a LinkedIn URL cannot have." + kExpectProfile);
+      if (k > 1) out += '/';
+      out += seg[k];
+    }
+    value = out;
+    return {};
+  }
+  if (first == "company" || first == "showcase")
+    return Problem{Code::LinkedinCompanyPage, q + " is a company page, not a person's profile; use the prospect's "
+                                                  "own profile (linkedin.com/in/…). The field is left out."};
+  if (first == "school" || first == "edu")
+    return Problem{Code::LinkedinCompanyPage, q + " is a school page, not a person's profile; use the prospect's "
+                                                  "own profile (linkedin.com/in/…). The field is left out."};
+  if (first == "sales")
+    return Problem{Code::LinkedinSalesNavigator,
+                   q + " is a Sales Navigator link, which only opens with a Sales Navigator login; use the public "
+                       "profile URL (linkedin.com/in/…). The field is left out."};
+  if (first == "talent" || first == "recruiter")
+    return not_profile(q + " is a LinkedIn Recruiter link, not a public profile." + kExpectProfile);
+  if (first == "profile" && query.find("id=") != std::string_view::npos)
+    return not_profile(q + " is an old numeric profile link; open it and copy the linkedin.com/in/… address." +
+                       kExpectProfile);
+  return not_profile(q + " is a LinkedIn page but not a person's profile." + kExpectProfile);
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------- public: LinkedIn
 
@@ -335,114 +483,75 @@ FieldResult check_linkedin(std::string_view raw) {
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
   const Quoted q{s};
-  auto warn = [&](const char* code, const std::string& msg) {
+  std::string_view path, query;
+  Problem p = linkedin_host(s, q, path);
+  if (!p) p = profile_path(path_segments(path, query), query, q, r.value);
+  if (p) {
     r.value.clear();
-    r.notes.push_back(warning(code, msg));
-    return r;
-  };
-  const char* kExpect = " Expected a profile URL like https://www.linkedin.com/in/jane-doe; the field is left out.";
+    r.notes.push_back(note(p.code, std::move(p.message)));
+  }
+  return r;
+}
 
+// ---------------------------------------------------------------- website, step by step
+
+namespace {
+
+const char* const kExpectSite = " Expected the company's domain, like acme.com or https://acme.com.";
+
+// The host of a website value ("https://www.acme.com:8080/about" -> "www.acme.com", `tail` "/about"),
+// or why it is not a web address ("" when it is one).
+std::string website_host(const std::string& s, const Quoted& q, std::string& host, std::string_view& tail) {
   bool other_scheme = false;
   std::string_view rest = strip_scheme(s, other_scheme);
+  if (other_scheme) return q + " is not a web address (only http and https links can be used)." + kExpectSite;
+  if (starts_with_ci(rest, "mailto:")) return q + " looks like an email address, not a website." + kExpectSite;
   std::size_t host_end = rest.find_first_of("/?#\\");
   if (host_end == std::string_view::npos) host_end = rest.size();
-  std::string host = lower(rest.substr(0, host_end));
-  std::string_view path = rest.substr(host_end);
-
-  if (host.find('@') != std::string::npos && lower(s).find("linkedin.com/") == std::string::npos)
-    return warn("linkedin_not_linkedin", q + " looks like an email address, not a LinkedIn URL." + kExpect);
+  std::string_view authority = rest.substr(0, host_end);
+  tail = rest.substr(host_end);
+  std::size_t at = authority.find('@');
+  if (at != std::string_view::npos) {
+    const DomainCheck site = check_domain(authority.substr(at + 1));
+    return q + " looks like an email address, not a website." +
+           (site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : std::string(kExpectSite));
+  }
+  host = std::string(authority);
+  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
+    return q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpectSite;
   std::size_t colon = host.find(':');
-  if (colon != std::string::npos) host.resize(colon);
+  if (colon != std::string::npos) {
+    if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
+      return q + " is not a valid web address." + kExpectSite;
+    host.resize(colon);
+  }
   if (!host.empty() && host.back() == '.') host.pop_back();
-  if (has_non_ascii(host) || host.find("xn--") != std::string::npos) {
-    // An international or variant host ("ｗｗｗ.ｌｉｎｋｅｄｉｎ.ｃｏｍ"): compare its ASCII form. Look-alikes
-    // ("lіnkedin.com" with a Cyrillic і) convert to "xn--" names and are not LinkedIn.
-    const DomainCheck dc = check_domain(host);
-    if (!dc.ok) return warn("linkedin_not_linkedin", q + " is not a LinkedIn address." + kExpect);
-    host = dc.ascii;
-  }
-
-  const bool is_linkedin = host == "linkedin.com" || ends_with(host, ".linkedin.com");
-  if (other_scheme) return warn("linkedin_not_linkedin", q + " is not an http or https link." + kExpect);
-  if (!is_linkedin) {
-    if (host == "lnkd.in")
-      return warn("linkedin_not_profile",
-                  q + " is a shortened lnkd.in link; open it and paste the profile address it leads to." + kExpect);
-    if (host.find('.') == std::string::npos || host.find(' ') != std::string::npos)
-      return warn("linkedin_not_linkedin", q + " is not a web address." + kExpect);
-    return warn("linkedin_not_linkedin", q + " is not a LinkedIn address." + kExpect);
-  }
-  bool profile_host = host == "linkedin.com";
-  if (!profile_host) {
-    std::string sub = host.substr(0, host.size() - std::string_view(".linkedin.com").size());
-    profile_host = sub == "www" || sub == "m" || sub == "mobile" ||
-                   (sub.size() == 2 && is_alpha(sub[0]) && is_alpha(sub[1]));
-  }
-  if (!profile_host)
-    return warn("linkedin_not_profile", q + " is a LinkedIn page but not a person's profile." + kExpect);
-
-  // Path segments, without query and fragment.
-  std::size_t cut = path.find_first_of("?#");
-  std::string_view query = cut == std::string_view::npos ? std::string_view() : path.substr(cut);
-  if (cut != std::string_view::npos) path = path.substr(0, cut);
-  std::vector<std::string_view> seg;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    std::size_t j = path.find_first_of("/\\", i);
-    if (j == std::string_view::npos) j = path.size();
-    // Invisible characters pasted at the ends of a segment are dropped, as at the ends of a value.
-    const std::string_view part = trim_invisible(path.substr(i, j - i));
-    if (!part.empty()) seg.push_back(part);
-    i = j + 1;
-  }
-  if (!seg.empty() && lower(seg[0]) == "mwlite") seg.erase(seg.begin());  // LinkedIn Lite links
-  const std::string first = seg.empty() ? std::string() : lower(seg[0]);
-
-  auto bad_slug_char = [](std::string_view slug) -> std::size_t {
-    for (std::size_t k = 0; k < slug.size(); ++k) {
-      const unsigned char c = static_cast<unsigned char>(slug[k]);
-      if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '^' || c == '`' || c == '{' ||
-          c == '|' || c == '}')
-        return k;
-      if (slug.substr(k, 3) == "\xEF\xBF\xBD") return k;
-    }
-    return std::string_view::npos;
-  };
-
-  if (first == "in" || first == "pub") {
-    if (seg.size() < 2 || (first == "pub" && lower(seg[1]) == "dir"))
-      return warn("linkedin_not_profile", q + " has no profile name after /" + first + "/." + kExpect);
-    std::string out = "https://www.linkedin.com/" + first + "/";
-    const std::size_t keep = first == "in" ? 2 : std::min<std::size_t>(seg.size(), 5);
-    for (std::size_t k = 1; k < keep; ++k) {
-      std::size_t bad = bad_slug_char(seg[k]);
-      if (bad != std::string_view::npos)
-        return warn("linkedin_not_profile",
-                    q + ": the profile name contains " + char_at(seg[k], bad) + ", which a LinkedIn URL cannot have." +
-                        kExpect);
-      if (k > 1) out += '/';
-      out += seg[k];
-    }
-    r.value = out;
-    return r;
-  }
-  if (first == "company" || first == "showcase")
-    return warn("linkedin_company_page", q + " is a company page, not a person's profile; use the prospect's own "
-                                             "profile (linkedin.com/in/…). The field is left out.");
-  if (first == "school" || first == "edu")
-    return warn("linkedin_company_page", q + " is a school page, not a person's profile; use the prospect's own "
-                                             "profile (linkedin.com/in/…). The field is left out.");
-  if (first == "sales")
-    return warn("linkedin_sales_navigator",
-                q + " is a Sales Navigator link, which only opens with a Sales Navigator login; use the public "
-                    "profile URL (linkedin.com/in/…). The field is left out.");
-  if (first == "talent" || first == "recruiter")
-    return warn("linkedin_not_profile", q + " is a LinkedIn Recruiter link, not a public profile." + kExpect);
-  if (first == "profile" && query.find("id=") != std::string_view::npos)
-    return warn("linkedin_not_profile", q + " is an old numeric profile link; open it and copy the "
-                                            "linkedin.com/in/… address." + kExpect);
-  return warn("linkedin_not_profile", q + " is a LinkedIn page but not a person's profile." + kExpect);
+  if (host.find(' ') != std::string::npos) return q + " is not a web address." + kExpectSite;
+  return {};
 }
+
+// The warnings of a usable site: an email provider, invisible characters removed, a path dropped.
+void website_warnings(FieldResult& r, const Quoted& q, const DomainCheck& dc, std::string_view tail) {
+  const std::string& host = dc.ascii;
+  const std::string_view base = host.compare(0, 4, "www.") == 0 ? std::string_view(host).substr(4) : host;
+  for (const char* w : kWebmail)
+    if (base == w) {
+      r.notes.push_back(note(Code::WebsiteWebmail,
+                             show(base) + " is an email provider, not the company's website; enrichment may "
+                                          "match the wrong company. Use the company's own domain if you know it."));
+      break;
+    }
+  if (!dc.removed.empty())
+    r.notes.push_back(note(Code::WebsiteInvisibleRemoved, q + ": the domain contained " + removed_characters(dc) +
+                                                              " removed as browsers do; the site is sent as " +
+                                                              r.value + "."));
+  if (!tail.empty() && tail != "/")
+    r.notes.push_back(note(Code::WebsitePathDropped, "The path " + show(tail) +
+                                                         " was dropped; the API takes the site's address only: " +
+                                                         r.value + "."));
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------- public: website
 
@@ -453,67 +562,21 @@ FieldResult check_website(std::string_view raw) {
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
   const Quoted q{s};
-  auto invalid = [&](const std::string& msg) {
-    r.value.clear();
-    r.notes.push_back(warning("website_invalid", msg + " The field is left out."));
+  std::string host;
+  std::string_view tail;
+  std::string problem = website_host(s, q, host, tail);
+  const DomainCheck dc = problem.empty() ? check_domain(host) : DomainCheck{};
+  if (problem.empty() && !dc.ok)
+    problem = dc.problem == DomainProblem::NoDot ? q + " has no dot, so it is not a domain." + kExpectSite
+                                                 : q + ": the domain " + dc.message + "." + kExpectSite;
+  if (problem.empty())
+    if (const char* what = social_site(dc.ascii)) problem = q + " is " + what + ", not the company's own website." + kExpectSite;
+  if (!problem.empty()) {
+    r.notes.push_back(note(Code::WebsiteInvalid, problem + " The field is left out."));
     return r;
-  };
-  const std::string kExpect = " Expected the company's domain, like acme.com or https://acme.com.";
-
-  bool other_scheme = false;
-  std::string_view rest = strip_scheme(s, other_scheme);
-  if (other_scheme) return invalid(q + " is not a web address (only http and https links can be used)." + kExpect);
-  if (starts_with_ci(rest, "mailto:")) return invalid(q + " looks like an email address, not a website." + kExpect);
-  std::size_t host_end = rest.find_first_of("/?#\\");
-  if (host_end == std::string_view::npos) host_end = rest.size();
-  std::string_view authority = rest.substr(0, host_end);
-  std::string_view tail = rest.substr(host_end);
-
-  std::size_t at = authority.find('@');
-  if (at != std::string_view::npos) {
-    const DomainCheck site = check_domain(authority.substr(at + 1));
-    std::string hint = site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : "";
-    return invalid(q + " looks like an email address, not a website." + (hint.empty() ? kExpect : hint));
   }
-  std::string host(authority);
-  if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
-    return invalid(q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpect);
-  std::size_t colon = host.find(':');
-  if (colon != std::string::npos) {
-    if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
-      return invalid(q + " is not a valid web address." + kExpect);
-    host.resize(colon);
-  }
-  if (!host.empty() && host.back() == '.') host.pop_back();
-  if (host.find(' ') != std::string::npos) return invalid(q + " is not a web address." + kExpect);
-  const DomainCheck dc = check_domain(host);
-  if (!dc.ok) {
-    if (dc.problem == DomainProblem::NoDot) return invalid(q + " has no dot, so it is not a domain." + kExpect);
-    return invalid(q + ": the domain " + dc.message + "." + kExpect);
-  }
-  host = dc.ascii;
-  if (const char* what = social_site(host))
-    return invalid(q + " is " + what + ", not the company's own website." + kExpect);
-
-  r.value = "https://" + host;
-  const std::string_view base = host.compare(0, 4, "www.") == 0 ? std::string_view(host).substr(4) : host;
-  for (const char* w : kWebmail)
-    if (base == w) {
-      r.notes.push_back(warning("website_webmail",
-                                show(base) + " is an email provider, not the company's website; enrichment may "
-                                             "match the wrong company. Use the company's own domain if you know it."));
-      break;
-    }
-  if (!dc.removed.empty())
-    r.notes.push_back(warning("website_invisible_removed",
-                              q + ": the domain contained " +
-                                  (dc.removed.size() == 1 ? "an invisible character (" : "invisible characters (") +
-                                  code_point_list(dc.removed) + "), which " + (dc.removed.size() == 1 ? "was" : "were") +
-                                  " removed as browsers do; the site is sent as " + r.value + "."));
-  if (!tail.empty() && tail != "/")
-    r.notes.push_back(warning("website_path_dropped", "The path " + show(tail) +
-                                                          " was dropped; the API takes the site's address only: " +
-                                                          r.value + "."));
+  r.value = "https://" + dc.ascii;
+  website_warnings(r, q, dc, tail);
   return r;
 }
 
@@ -526,15 +589,15 @@ FieldResult check_name(std::string_view raw) {
   const std::string& v = r.value;
   const std::size_t n = code_points(v);
   if (n > 100)
-    r.notes.push_back(warning("name_too_long", show(v) + " is " + std::to_string(n) +
+    r.notes.push_back(note(Code::NameTooLong, show(v) + " is " + std::to_string(n) +
                                                    " characters long; a name has at most 100. Check that two "
                                                    "columns did not run together."));
   const std::size_t at = v.find('@');
   if (at != std::string::npos && v.find('.', at + 1) != std::string::npos)
-    r.notes.push_back(warning("name_looks_like_email",
+    r.notes.push_back(note(Code::NameLooksLikeEmail,
                               show(v) + " looks like an email address, not a name. Check the column mapping."));
   else if (starts_with_ci(v, "http://") || starts_with_ci(v, "https://") || starts_with_ci(v, "www."))
-    r.notes.push_back(warning("name_looks_like_url",
+    r.notes.push_back(note(Code::NameLooksLikeUrl,
                               show(v) + " looks like a web address, not a name. Check the column mapping."));
   return r;
 }

@@ -1,11 +1,12 @@
-// Checks and normalisation of one value of each API field.
+// The checks: one value of each API field checked and normalised (email, LinkedIn profile, company
+// website, names), each with the notes (findings.hpp codes) that say what was changed or is wrong.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "finding.hpp"
+#include "findings.hpp"
 #include "idna.hpp"  // domain_to_ascii, check_domain (declared there)
 #include "text.hpp"  // collapse_whitespace, ascii_lower (declared there)
 
@@ -14,7 +15,7 @@ namespace pe {
 struct FieldResult {
   std::string value;        // normalised value to send; empty = leave the field out of the request
   bool valid = true;        // false only for a required field (email) that cannot be used
-  std::vector<Note> notes;  // what was changed or is wrong (severity, code, message)
+  std::vector<Note> notes;  // what was changed or is wrong (code, message)
 };
 
 // Email (required, the enrichment identity). Trims; unwraps "Name <a@b.co>" and "mailto:"

@@ -1,0 +1,311 @@
+// The JSON form of every struct that leaves the core (see json_forms.hpp).
+#include "json_forms.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "constants.hpp"
+#include "csv.hpp"
+#include "requests.hpp"
+
+namespace pe {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+template <class Write>
+std::string written(Write&& write) {
+  std::string out;
+  JsonWriter w(out);
+  write(w);
+  return out;
+}
+
+void write_findings(JsonWriter& w, const std::vector<Finding>& findings) {
+  w.begin_array();
+  for (const Finding& f : findings) write_json(w, f);
+  w.end_array();
+}
+
+void write_row(JsonWriter& w, const RowView& r) {
+  w.begin_object().field("index", r.index).field("row", r.index + 1).field("line", r.line);
+  w.field("status", row_status_name(r.status));
+  if (r.status == RowStatus::Duplicate) w.field("duplicate_of", r.duplicate_of + 1);
+  w.key("cells").begin_array();
+  for (std::string_view c : r.cells) w.value(c);
+  w.end_array();
+  w.key("findings");
+  write_findings(w, r.findings);
+  w.end_object();
+}
+
+ojson parse(std::string_view json) { return ojson::parse(json.begin(), json.end(), nullptr, false); }
+
+std::string string_at(const ojson& o, const char* k) {
+  auto it = o.find(k);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+// ---- the core's structs ------------------------------------------------------------------------
+
+void write_json(JsonWriter& w, const Finding& f) {
+  w.begin_object();
+  w.key("row").number_or_null(f.row);
+  w.key("line").number_or_null(f.line);
+  w.key("field").string_or_null(f.field);
+  w.field("severity", severity_name(f.severity())).field("code", code_name(f.code)).field("message", f.message);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const ColumnMap& c) {
+  w.begin_object().field("header", c.header);
+  w.key("field");
+  if (c.field == Field::Ignore) w.null();
+  else w.value(field_name(c.field));
+  if (c.overridden) w.field("overridden", true);
+  if (!c.note.empty()) w.field("note", c.note);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const std::vector<ColumnMap>& columns) {
+  w.begin_array();
+  for (const ColumnMap& c : columns) write_json(w, c);
+  w.end_array();
+}
+
+void write_json(JsonWriter& w, const Summary& s) {
+  w.begin_object().field("rows", s.rows).field("valid", s.valid).field("invalid", s.invalid);
+  w.field("duplicates", s.duplicates).field("rows_with_warnings", s.rows_with_warnings);
+  w.field("blank_lines", s.blank_lines).field("errors", s.errors).field("warnings", s.warnings);
+  w.field("batches", s.batches).field("batch_size", s.batch_size).field("credits_max", s.credits_max);
+  w.end_object();
+}
+
+void write_report_head(JsonWriter& w, Encoding encoding, char delimiter, const std::vector<ColumnMap>& columns) {
+  w.field("encoding", encoding_name(encoding)).field("delimiter", std::string(1, delimiter)).key("columns");
+  write_json(w, columns);
+}
+
+std::string validation_report_json(const Document& d, std::size_t batch_size) {
+  return written([&](JsonWriter& w) {
+    w.begin_object();
+    write_report_head(w, d.encoding(), d.delimiter(), d.columns());
+    w.key("issues");
+    write_findings(w, d.all_findings());
+    w.key("summary");
+    write_json(w, d.summary(batch_size));
+    w.end_object();
+  });
+}
+
+RecordJson::RecordJson(const std::vector<std::string>& headers) {
+  std::unordered_map<std::string_view, std::size_t> key_of;  // header -> index in plan_
+  key_of.reserve(headers.size());
+  for (std::size_t c = 0; c < headers.size(); ++c) {
+    auto [it, inserted] = key_of.emplace(headers[c], plan_.size());
+    if (inserted) {
+      Key k;
+      append_json_string(k.json, headers[c]);
+      k.json.push_back(':');
+      k.column = c;
+      plan_.push_back(std::move(k));
+    } else {
+      plan_[it->second].column = c;  // the last column with this header gives the value
+    }
+  }
+}
+
+void RecordJson::append(std::string& out, const std::vector<std::string_view>& fields) const {
+  out.push_back('{');
+  for (std::size_t k = 0; k < plan_.size(); ++k) {
+    if (k > 0) out.push_back(',');
+    out += plan_[k].json;
+    const std::size_t c = plan_[k].column;
+    append_json_string(out, c < fields.size() ? fields[c] : std::string_view());
+  }
+  out.push_back('}');
+}
+
+
+// ---- the session's answers ---------------------------------------------------------------------
+
+std::string to_json(const SessionState& s) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("ok", s.ok).field("error", s.error);
+    if (s.refused) {
+      w.end_object();
+      return;
+    }
+    w.field("encoding", encoding_name(s.encoding)).field("delimiter", std::string(1, s.delimiter));
+    w.field("delimiter_name", delimiter_name(s.delimiter)).field("delimiter_detected", s.delimiter_detected);
+    w.key("columns");
+    write_json(w, s.columns);
+    w.key("file_findings");
+    write_findings(w, s.file_findings);
+    w.key("summary");
+    write_json(w, s.summary);
+    w.end_object();
+  });
+}
+
+std::string to_json(const RowPage& page) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("total", page.total).key("rows").begin_array();
+    for (const RowView& r : page.rows) write_row(w, r);
+    w.end_array().end_object();
+  });
+}
+
+std::string to_json(const CellEdit& e) {
+  return written([&](JsonWriter& w) {
+    w.begin_object();
+    if (!e.ok) {
+      w.field("ok", false).field("error", e.error).end_object();
+      return;
+    }
+    w.key("row");
+    write_row(w, e.row);
+    w.key("summary");
+    write_json(w, e.summary);
+    w.end_object();
+  });
+}
+
+std::string to_json(const std::vector<PlannedBatch>& plan, bool with_emails) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const PlannedBatch& b : plan) {
+      w.begin_object().field("index", b.index).field("count", b.count);
+      w.field("first_row", b.first_row).field("last_row", b.last_row);
+      if (with_emails) {
+        w.field("key", b.key).key("emails").begin_array();
+        for (const std::string& e : b.emails) w.value(e);
+        w.end_array();
+      }
+      w.end_object();
+    }
+    w.end_array();
+  });
+}
+
+std::string to_json(const std::vector<RowRef>& rows) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const RowRef& r : rows) w.begin_object().field("row", r.row).field("line", r.line).end_object();
+    w.end_array();
+  });
+}
+
+std::string to_json(const std::vector<ProblemGroup>& groups) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const ProblemGroup& g : groups) {
+      w.begin_object().field("code", code_name(g.code)).field("severity", severity_name(severity_of(g.code)));
+      w.key("field").string_or_null(g.field);
+      w.field("count", g.count).key("rows").begin_array();
+      for (std::size_t r : g.rows) w.value(r);
+      w.end_array().field("message", g.message).end_object();
+    }
+    w.end_array();
+  });
+}
+
+// ---- the API's answers and the policy ---------------------------------------------------------
+
+void write_json(JsonWriter& w, const QueueResponse& q) {
+  const StatusMeaning m = explain_queue_status(q.queue_status);
+  w.begin_object().field("ok", q.ok);
+  w.key("uuid");
+  if (q.uuid) w.value(*q.uuid);
+  else w.null();
+  w.field("prospects_count", q.prospects_count).field("total_prospects_count", q.total_prospects_count);
+  w.field("queue_status", q.queue_status).field("error", q.error);
+  w.field("headline", m.headline).field("next_step", m.next_step).field("known", m.known);
+  w.end_object();
+}
+
+std::string to_json(const Decision& d) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("outcome", outcome_name(d.outcome)).field("delay_ms", d.delay_ms);
+    w.field("message", d.message).field("stop_sending", d.stop_sending).key("response");
+    write_json(w, d.response);
+    w.end_object();
+  });
+}
+
+std::string to_json(const StatusReport& r) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("ok", r.ok).field("error", r.error).key("batches").begin_array();
+    for (const TrackedBatch& b : r.batches) {
+      w.begin_object().field("uuid", b.uuid).field("created", b.created).field("status", b.status);
+      w.field("all_final", b.all_final).key("prospects").begin_array();
+      for (const TrackedProspect& p : b.prospects)
+        w.begin_object()
+            .field("email", p.email)
+            .field("status", p.status)
+            .field("processing_result", p.processing_result)
+            .field("final", p.final_state)
+            .end_object();
+      w.end_array().end_object();
+    }
+    w.end_array().end_object();
+  });
+}
+
+std::string constants_json() {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("queue_path", kQueuePath).field("status_query_path", kStatusQueryPath);
+    w.field("default_base_url", kDefaultBaseUrl).field("credits_per_prospect", kCreditsPerProspect);
+    w.field("default_batch_size", kDefaultBatchSize).field("max_batch_size", kMaxBatchSize);
+    w.key("batch_states").begin_array();
+    for (const BatchStateInfo& s : kBatchStates)
+      w.begin_object().field("name", s.name).field("final", s.final).field("resendable", s.resendable).end_object();
+    w.end_array().end_object();
+  });
+}
+
+// ---- what the page sends ---------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, Field>> overrides_from_json(std::string_view json) {
+  std::vector<std::pair<std::string, Field>> out;
+  const ojson in = parse(json);
+  if (!in.is_array()) return out;
+  for (const ojson& o : in) {
+    Field f;
+    if (o.is_object() && o.value("header", ojson()).is_string() && o.value("field", ojson()).is_string() &&
+        parse_field_name(o["field"].get<std::string>(), f))
+      out.emplace_back(o["header"].get<std::string>(), f);
+  }
+  return out;
+}
+
+std::vector<BatchOutcome> outcomes_from_json(std::string_view json) {
+  std::vector<BatchOutcome> out;
+  const ojson in = parse(json);
+  if (!in.is_array()) return out;
+  for (const ojson& o : in) {
+    if (!o.is_object() || !o.contains("index") || !o["index"].is_number_unsigned()) continue;
+    BatchOutcome b;
+    if (!parse_batch_state(string_at(o, "state"), b.state)) continue;
+    b.index = o["index"].get<std::size_t>();
+    b.uuid = string_at(o, "uuid");
+    b.queue_status = string_at(o, "queue_status");
+    b.message = string_at(o, "message");
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<std::string> emails_from_json(std::string_view json) {
+  std::vector<std::string> out;
+  const ojson in = parse(json);
+  if (in.is_array())
+    for (const ojson& e : in)
+      if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
+}  // namespace pe

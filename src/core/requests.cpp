@@ -1,0 +1,80 @@
+// What is sent (see requests.hpp).
+#include "requests.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "constants.hpp"
+
+namespace pe {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+
+}  // namespace
+
+std::vector<std::vector<std::size_t>> batch_rows(const Document& d, std::size_t batch_size) {
+  if (batch_size == 0) batch_size = kDefaultBatchSize;
+  std::vector<std::vector<std::size_t>> out;
+  for (std::size_t r = 0; r < d.row_count(); ++r) {
+    if (d.status(r) != RowStatus::Valid) continue;
+    if (out.empty() || out.back().size() == batch_size) out.emplace_back();
+    out.back().push_back(r);
+  }
+  return out;
+}
+
+std::string batch_body(const Document& d, const std::vector<std::size_t>& rows) {
+  std::vector<Prospect> list;
+  list.reserve(rows.size());
+  for (std::size_t r : rows) list.push_back(d.prospect(r));
+  return batch_body_json(list);
+}
+
+std::string batch_body_json(const std::vector<Prospect>& prospects) {
+  ojson list = ojson::array();
+  for (const Prospect& p : prospects) {
+    ojson o = ojson::object();
+    o["email"] = p.email;
+    auto put = [&](const char* k, const std::string& v) {
+      if (!v.empty()) o[k] = v;
+    };
+    put("first_name", p.first_name);
+    put("last_name", p.last_name);
+    put("linkedin_url", p.linkedin_url);
+    put("company_name", p.company_name);
+    put("company_website", p.company_website);
+    list.push_back(std::move(o));
+  }
+  ojson body = ojson::object();
+  body["prospects"] = std::move(list);
+  return dump(body);
+}
+
+std::string batch_key(const std::vector<std::string>& emails) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64 offset basis
+  for (const std::string& e : emails) {
+    for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ '\n') * 1099511628211ull;
+  }
+  char key[17];
+  std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(key) + "-" + std::to_string(emails.size());
+}
+
+std::string build_status_query(const std::vector<std::string>& emails) {
+  if (emails.empty()) return "{}";
+  try {
+    ojson j = ojson::object();
+    j["emails"] = emails;
+    return dump(j);
+  } catch (...) {
+    return "{}";
+  }
+}
+
+}  // namespace pe

@@ -1,0 +1,30 @@
+// What is sent: the batches of a document (its valid rows in input order, batch_size a batch), the
+// exact request body of each, the batch key that recognises a batch again, and the body of a status
+// query. The paths they go to are in constants.hpp.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "document.hpp"
+
+namespace pe {
+
+// Rows (0-based) of each batch: the valid rows in input order, batch_size per batch (0 = the default).
+std::vector<std::vector<std::size_t>> batch_rows(const Document& d, std::size_t batch_size);
+// The exact request body of a batch of the document's rows.
+std::string batch_body(const Document& d, const std::vector<std::size_t>& rows);
+// The exact request body of a batch: {"prospects":[...]} with empty optional fields omitted.
+std::string batch_body_json(const std::vector<Prospect>& prospects);
+
+// The key of a batch: FNV-1a 64 over its normalised emails, each followed by "\n", as 16 lower-case
+// hex digits, then "-" and the number of emails ("4c8be06df7d22aec-2"). The page's run ledger
+// recognises a batch already sent by it, also in a file loaded again, without storing the emails.
+// Stored ledgers depend on these exact strings (tests/core/test_requests.cpp pins some).
+std::string batch_key(const std::vector<std::string>& emails);
+
+// The body of a status query, {"emails":[...]}; "{}" for no email.
+std::string build_status_query(const std::vector<std::string>& emails);
+
+}  // namespace pe

@@ -1,0 +1,208 @@
+// The rules of a header and of a row (see row_rules.hpp).
+#include "row_rules.hpp"
+
+#include "checks.hpp"
+#include "constants.hpp"
+#include "text.hpp"
+
+namespace pe {
+
+namespace {
+
+void add_notes(std::vector<Finding>& out, std::size_t row, std::size_t line, const char* field,
+               const FieldResult& r) {
+  for (const Note& n : r.notes) out.push_back(Finding{row, line, field, n.code, n.message});
+}
+
+}  // namespace
+
+const char* row_status_name(RowStatus s) {
+  switch (s) {
+    case RowStatus::Valid: return "valid";
+    case RowStatus::Invalid: return "invalid";
+    case RowStatus::Duplicate: return "duplicate";
+  }
+  return "invalid";
+}
+
+const char* const kEmptyInputError =
+    "The file is empty. Export the prospects again, or paste CSV text with a header row.";
+const char* const kNoHeaderError =
+    "No header row was found. The first line must name the columns, e.g. email,first_name,last_name.";
+
+std::string fatal_read_error(const std::vector<Finding>& file_findings) {
+  std::string error;
+  for (const Finding& f : file_findings)
+    if (f.severity() == Severity::Error) error = f.message;
+  if (error.empty()) error = "The file could not be read as CSV.";
+  return error;
+}
+
+std::string header_read_error(const std::vector<Finding>& file_findings) {
+  // A reader error in the header record (an unclosed quote) means the column names, and usually
+  // every line after them, are wrong: mapping them would only report a confusing "no email column"
+  // or load a file without rows.
+  for (const Finding& f : file_findings) {
+    if (f.row != 0 || f.severity() != Severity::Error || code_info(f.code).source != Source::Reader) continue;
+    std::string error = "The header row (line " + std::to_string(f.line) + ") cannot be read: " + f.message;
+    if (f.code == Code::CsvUnclosedQuote)
+      error += " In a header a quote is usually a stray character: if so, remove the stray quote "
+               "character instead of closing it.";
+    return error;
+  }
+  return std::string();
+}
+
+Finding invalid_bytes_finding(Encoding e, std::size_t invalid_sequences, std::size_t first_invalid_offset) {
+  return Finding{0, 0, "", Code::EncodingInvalidBytes,
+                 std::to_string(invalid_sequences) + " byte sequence(s) are not valid " + encoding_name(e) +
+                     " (first at byte " + std::to_string(first_invalid_offset) +
+                     ") and were replaced by \xEF\xBF\xBD. If names look garbled, "
+                     "choose the file's encoding by hand."};
+}
+
+ColumnPlan plan_columns(const std::vector<std::string>& headers,
+                        const std::vector<std::pair<std::string, Field>>& overrides) {
+  ColumnPlan plan;
+  std::string seen;  // “a”, “b”, ...
+  for (const std::string& h : headers) seen += (seen.empty() ? "" : ", ") + quoted(h, 80);
+  // Overrides that name no column: one warning each.
+  for (const auto& ov : overrides) {
+    if (override_column(headers, ov.first) >= 0) continue;
+    plan.findings.push_back(Finding{
+        0, 0, "", Code::MappingUnknownColumn,
+        "No column matches " + quoted(ov.first, 80) + " (mapped to " + field_name(ov.second) +
+            "), so that choice was not applied. Headers seen: " + seen +
+            ". Use one of these header names exactly, or #N for the N-th column (1 to " +
+            std::to_string(headers.size()) + ")."});
+  }
+  plan.columns = map_columns(headers, overrides);
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    const std::size_t f = static_cast<std::size_t>(plan.columns[c].field);
+    if (plan.columns[c].field != Field::Ignore && plan.col[f] < 0) plan.col[f] = static_cast<int>(c);
+  }
+  // Enrichment signals: when the file lacks the columns altogether, say it once for the file instead
+  // of on every row; when the columns exist, rows whose values are empty are warned one by one.
+  const bool li = plan.column(Field::LinkedinUrl) >= 0;
+  const bool first = plan.column(Field::FirstName) >= 0 || plan.column(Field::FullName) >= 0;
+  const bool last = plan.column(Field::LastName) >= 0 || plan.column(Field::FullName) >= 0;
+  const bool site = plan.column(Field::CompanyWebsite) >= 0;
+  plan.signals_by_row = li || (first && last && site);
+  if (!plan.signals_by_row && plan.column(Field::Email) >= 0) {
+    std::string missing;
+    for (auto [have, name] : {std::pair<bool, const char*>{first, "first_name"}, {last, "last_name"}, {site, "company_website"}})
+      if (!have) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    plan.findings.push_back(Finding{
+        0, 0, "", Code::EnrichmentColumnsMissing,
+        "The file has no LinkedIn column and no " + missing +
+            " column: enrichment usually needs linkedin_url, or first_name and last_name with company_website. "
+            "The rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
+            "map an existing column to them."});
+  }
+  if (plan.column(Field::Email) < 0)
+    plan.error = "No email column was found. Headers seen: " + seen +
+                 ". Name the column “email”, or map one of these columns to email.";
+  return plan;
+}
+
+RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                   std::vector<Finding>* findings) {
+  RowCheck rc;
+  Prospect& p = rc.prospect;
+  const std::size_t rn = row;
+  auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
+  auto notes = [&](const char* field, const FieldResult& r) {
+    if (findings) add_notes(*findings, rn, line, field, r);
+  };
+  // One field's check: its notes recorded, its value returned.
+  auto take = [&](FieldResult (*check)(std::string_view), Field f, const char* field) {
+    FieldResult r = check(get(f));
+    notes(field, r);
+    return std::move(r.value);
+  };
+
+  FieldResult email = check_email(get(Field::Email));
+  notes("email", email);
+  rc.email_valid = email.valid;
+  rc.email_key = email.valid ? ascii_lower(email.value) : std::string();
+  p.email = std::move(email.value);
+
+  if (plan.column(Field::FirstName) >= 0 || plan.column(Field::LastName) >= 0) {
+    p.first_name = take(check_name, Field::FirstName, "first_name");
+    p.last_name = take(check_name, Field::LastName, "last_name");
+  } else if (plan.column(Field::FullName) >= 0) {
+    std::string_view full = get(Field::FullName);
+    if (!split_full_name(full, p.first_name, p.last_name)) {
+      p.first_name = take(check_name, Field::FullName, "first_name");
+      p.last_name.clear();
+      if (findings && !p.first_name.empty())
+        findings->push_back(Finding{rn, line, "first_name", Code::NameNotSplit,
+                                    quoted(p.first_name, 80) + " could not be split into first and last name; it is "
+                                    "sent as first_name only. Add a last name if you know it."});
+    }
+  }
+  p.linkedin_url = take(check_linkedin, Field::LinkedinUrl, "linkedin_url");
+  p.company_name = take(check_name, Field::CompanyName, "company_name");
+  p.company_website = take(check_website, Field::CompanyWebsite, "company_website");
+
+  if (findings && plan.signals_by_row && rc.email_valid && p.linkedin_url.empty() &&
+      (p.first_name.empty() || p.last_name.empty() || p.company_website.empty())) {
+    std::string missing;
+    auto need = [&](bool empty, const char* name) {
+      if (empty) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    };
+    need(p.first_name.empty(), "first_name");
+    need(p.last_name.empty(), "last_name");
+    need(p.company_website.empty(), "company_website");
+    findings->push_back(Finding{rn, line, "", Code::EnrichmentSignalsMissing,
+                                "No LinkedIn profile and no " + missing +
+                                    ": enrichment usually needs linkedin_url, or first_name and last_name with "
+                                    "company_website. The row is sent, but may not be enriched."});
+  }
+  return rc;
+}
+
+RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings) {
+  bool error = !email_valid;
+  for (const Finding& f : csv_findings)
+    if (f.severity() == Severity::Error) error = true;
+  return error ? RowStatus::Invalid : RowStatus::Valid;
+}
+
+Finding duplicate_finding(std::size_t row, std::size_t line, std::size_t first_row, std::size_t first_line,
+                          const std::string& email_key) {
+  return Finding{row, line, "email", Code::DuplicateEmail,
+                 "Duplicate of row " + std::to_string(first_row) + " (line " + std::to_string(first_line) +
+                     "), same email " + email_key + ". Only the first is sent."};
+}
+
+void count_row(Summary& s, RowStatus status, const std::vector<Finding>& csv_findings,
+               const std::vector<Finding>& check_findings) {
+  ++s.rows;
+  switch (status) {
+    case RowStatus::Valid: ++s.valid; break;
+    case RowStatus::Invalid: ++s.invalid; break;
+    case RowStatus::Duplicate: ++s.duplicates; break;
+  }
+  bool warned = false;
+  for (const auto* list : {&csv_findings, &check_findings})
+    for (const Finding& f : *list) {
+      if (f.severity() == Severity::Warning) {
+        ++s.warnings;
+        warned = true;
+      } else {
+        ++s.errors;
+      }
+    }
+  if (status == RowStatus::Duplicate) ++s.errors;
+  if (warned) ++s.rows_with_warnings;
+}
+
+void close_summary(Summary& s, std::size_t batch_size) {
+  if (batch_size == 0) batch_size = kDefaultBatchSize;
+  s.batch_size = batch_size;
+  s.batches = (s.valid + batch_size - 1) / batch_size;
+  s.credits_max = kCreditsPerProspect * static_cast<double>(s.valid);
+}
+
+}  // namespace pe

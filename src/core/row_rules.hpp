@@ -1,0 +1,89 @@
+// The rules of a header and of a row, shared by Document (the whole file in memory) and
+// StreamChecker (stream_check.hpp: chunk by chunk, in bounded memory): one copy of each rule, so
+// that both give the same findings, summary and batches for the same input.
+//   header -> plan_columns (the mapping and its file findings)
+//   row    -> check_row (the checks of each field, the prospect to send), row_status, and a
+//             duplicate_finding when its email repeats an earlier row's
+//   all    -> count_row / close_summary (the summary)
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "encoding.hpp"
+#include "findings.hpp"
+#include "mapping.hpp"
+
+namespace pe {
+
+enum class RowStatus : std::uint8_t { Valid, Invalid, Duplicate };
+const char* row_status_name(RowStatus s);  // "valid", "invalid", "duplicate"
+
+// The request fields of one row after normalisation (empty = left out of the request).
+struct Prospect {
+  std::string email, first_name, last_name, linkedin_url, company_name, company_website;
+};
+
+struct Summary {
+  std::size_t rows = 0, valid = 0, invalid = 0, duplicates = 0;
+  std::size_t rows_with_warnings = 0, blank_lines = 0, errors = 0, warnings = 0;
+  std::size_t batches = 0;
+  std::size_t batch_size = 0;  // prospects per batch the batches were counted with
+  double credits_max = 0;      // kCreditsPerProspect x valid prospects: the most a run can cost
+};
+
+// What the mapping of a header row decides: the column of each field, and what to tell the user.
+struct ColumnPlan {
+  std::vector<ColumnMap> columns;
+  std::array<int, kFieldCount> col;  // Field -> 0-based column; -1 = not mapped
+  bool signals_by_row = true;  // false: the file lacks the signal columns (one file finding instead)
+  // File findings of the mapping: mapping_unknown_column for each override key that names no
+  // column, then enrichment_columns_missing when the file lacks the enrichment signal columns.
+  std::vector<Finding> findings;
+  std::string error;  // set when no column is mapped to email (names the headers seen)
+  ColumnPlan() { col.fill(-1); }
+  int column(Field f) const { return col[static_cast<std::size_t>(f)]; }
+};
+ColumnPlan plan_columns(const std::vector<std::string>& headers,
+                        const std::vector<std::pair<std::string, Field>>& overrides);
+
+// The cells of one row that feed a field, indexed by Field (empty when the field has no column).
+using FieldCells = std::array<std::string_view, kFieldCount>;
+
+struct RowCheck {
+  Prospect prospect;        // the normalised values (email empty when it is invalid)
+  bool email_valid = false;
+  std::string email_key;    // what duplicates are found by: the email, lower-cased; "" when invalid
+};
+// Checks one data row (row: 1-based; line: where the record starts). Appends its validation
+// findings, in field order, to *findings unless that is null.
+RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                   std::vector<Finding>* findings);
+// Valid or Invalid (before duplicates): invalid when the email is, or a reader finding is an error.
+RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings);
+// The error of a row that repeats the email of an earlier valid row (1-based rows).
+Finding duplicate_finding(std::size_t row, std::size_t line, std::size_t first_row, std::size_t first_line,
+                          const std::string& email_key);
+// Adds one row to a summary: its status and the findings the reader and the checks gave it.
+void count_row(Summary& s, RowStatus status, const std::vector<Finding>& csv_findings,
+               const std::vector<Finding>& check_findings);
+// Fills in batch_size (0 = the default), batches and credits_max from the valid count.
+void close_summary(Summary& s, std::size_t batch_size);
+
+// Why an export cannot be read, in words (what to do included).
+extern const char* const kEmptyInputError;
+extern const char* const kNoHeaderError;
+// After the reader stopped on a fatal error: its message, from the file findings.
+std::string fatal_read_error(const std::vector<Finding>& file_findings);
+// A reader error in the header record (an unclosed quote) makes the column names unusable: the
+// message for the first such finding among the file findings; "" when there is none.
+std::string header_read_error(const std::vector<Finding>& file_findings);
+// The warning for bytes that are not valid in the encoding (count and offset from the Decoder).
+Finding invalid_bytes_finding(Encoding e, std::size_t invalid_sequences, std::size_t first_invalid_offset);
+
+}  // namespace pe

@@ -1,0 +1,77 @@
+// Requests (src/core/requests.hpp): the batches and their bodies, the batch key, the status query,
+// and the addresses they go to (constants.hpp). Stored ledgers in users' browsers recognise a batch
+// already sent by its key, so the exact key strings are pinned here: a change would make every
+// stored ledger forget what it sent.
+#include "requests.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "constants.hpp"
+#include "session.hpp"
+
+namespace {
+
+using namespace pe;
+
+// The keys of a file's batches, as the page gets them with the batch plan.
+std::vector<std::string> keys_of(const std::string& csv, int batch_size) {
+  Session s;
+  s.load(csv, "auto", "auto", batch_size);
+  std::vector<std::string> keys;
+  for (const PlannedBatch& b : s.batch_plan(true)) keys.push_back(b.key);
+  return keys;
+}
+
+TEST(BatchKey, PinnedForStoredLedgers) {
+  EXPECT_EQ(batch_key({"A@example.com", "b@example.com"}), "4c8be06df7d22aec-2");
+  EXPECT_EQ(batch_key({"c@example.com"}), "facb4dc7c2d6b2e5-1");
+  EXPECT_EQ(batch_key({"ada@acme.com", "bob@gmial.com"}), "9b2c453d338a77ec-2");
+  EXPECT_EQ(batch_key({"dee@delta.com", "eve@xn--psilon-9ua.com"}), "82d4c61d63048c02-2");
+  EXPECT_EQ(batch_key({"x@y.co"}), "5a153d913801cec8-1");
+}
+
+// The same keys through a loaded file: the normalised emails (case kept, the domain converted) of
+// the valid rows, in batches.
+TEST(BatchKey, OfTheBatchesOfAFile) {
+  EXPECT_EQ(keys_of("email\nA@Example.com\nb@example.com\nc@example.com\n", 2),
+            (std::vector<std::string>{"4c8be06df7d22aec-2", "facb4dc7c2d6b2e5-1"}));
+  EXPECT_EQ(keys_of("email\nada@acme.com\nbob@gmial.com\n", 50), (std::vector<std::string>{"9b2c453d338a77ec-2"}));
+  EXPECT_EQ(keys_of("email\ndee@delta.com\neve@\xC3\xA9psilon.com\n", 50),
+            (std::vector<std::string>{"82d4c61d63048c02-2"}));
+  // Invalid rows are in no batch, so not in any key.
+  EXPECT_EQ(keys_of("email\nj\xC3\xBCrgen@m\xC3\xBCnchen.de\nx@y.co\n", 50), (std::vector<std::string>{"5a153d913801cec8-1"}));
+}
+
+TEST(BatchRows, ValidRowsInOrderBatchSizeEach) {
+  Document d;
+  ASSERT_TRUE(d.load("email\na@x.co\nbad\nb@x.co\na@x.co\nc@x.co\n", {}));
+  EXPECT_EQ(batch_rows(d, 2), (std::vector<std::vector<std::size_t>>{{0, 2}, {4}}));
+  EXPECT_EQ(batch_rows(d, 0), (std::vector<std::vector<std::size_t>>{{0, 2, 4}}));  // 0: the default
+  EXPECT_EQ(batch_body(d, {0, 4}), R"({"prospects":[{"email":"a@x.co"},{"email":"c@x.co"}]})");
+}
+
+// ---- constants ----------------------------------------------------------------------------------
+TEST(ApiConstants, EndpointsAndBatchSizes) {
+  EXPECT_STREQ(kDefaultBaseUrl, "https://api.woodpecker.co");
+  EXPECT_STREQ(kQueuePath, "/rest/v2/lead_finder/prospects/enrichments");
+  EXPECT_STREQ(kStatusQueryPath, "/rest/v2/lead_finder/prospects/enrichments/statuses/query");
+  EXPECT_EQ(kCreditsPerProspect, 1.5);
+  EXPECT_EQ(kDefaultBatchSize, 50u);
+  EXPECT_EQ(kMaxBatchSize, 1000u);
+}
+
+// ---- build_status_query ---------------------------------------------------------------------------
+TEST(BuildStatusQuery, CompactAndEscaped) {
+  EXPECT_EQ(build_status_query({}), "{}");
+  EXPECT_EQ(build_status_query({"a@b.com"}), R"({"emails":["a@b.com"]})");
+  EXPECT_EQ(build_status_query({"a@b.com", "q\"uote@x.com", "back\\slash@x.com"}),
+            R"({"emails":["a@b.com","q\"uote@x.com","back\\slash@x.com"]})");
+  EXPECT_EQ(build_status_query({"tab\t@x.com"}), R"({"emails":["tab\t@x.com"]})");
+  EXPECT_EQ(build_status_query({"\xC3\xA9@x.com"}), "{\"emails\":[\"\xC3\xA9@x.com\"]}");
+  EXPECT_EQ(build_status_query({"bad\xFF@x.com"}), "{\"emails\":[\"bad\xEF\xBF\xBD@x.com\"]}");
+}
+
+}  // namespace

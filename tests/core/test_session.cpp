@@ -1,0 +1,417 @@
+// The page's session (session.hpp) and the JSON the page reads of it. The core writes one snake_case
+// form (json_forms.hpp); the module turns it into the keys the page reads today with the temporary
+// adapter src/wasm/legacy_page_keys.hpp. The expected strings below are the exact answers of the
+// module before the core was reshaped (one export taken through load, the row filters, the problem
+// groups, the batch plan, an edit, a remap, the report and the cleaned CSV, two loads that fail, and
+// decide() and parseStatus() for a set of HTTP results): any change to a key, a value or an order
+// here is a change the page sees.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "../../src/wasm/legacy_page_keys.hpp"
+#include "json_forms.hpp"
+#include "requests.hpp"
+#include "session.hpp"
+
+namespace {
+
+// Valid rows, a warning per kind of field, an invalid email, a duplicate (by case), a quoted value,
+// a blank line, a ragged row and an international domain; batches of 2.
+const char* const kExport =
+    "Work Email,First Name,Last Name,Company,Website,LinkedIn,Email Status,Notes\n"
+    "ada@acme.com,Ada,Lovelace,Acme,acme.com/about,linkedin.com/in/ada,valid,x\n"
+    "bob@gmial.com,Bob,,Beta,https://beta.io,,valid,\n"
+    "not-an-email,Cy,Z,Gamma,gamma.com,,invalid,\n"
+    "ADA@acme.com,Ada,L,Acme,acme.com,,valid,\n"
+    "\"Dee <dee@delta.com>\",Dee,D,Delta,delta.com,linkedin.com/company/delta,valid,\"a \"\"quoted\"\" value\"\n"
+    "\n"
+    "eve@\xC3\xA9psilon.com,Eve,E,Eps,\xC3\xA9psilon.com,,valid,extra,field\n";
+
+const char* const kRemap =
+    R"([{"header":"Nope","field":"email"},{"header":"Website","field":"ignore"},{"header":"#8","field":"company_name"}])";
+const char* const kOutcomes =
+    R"([{"index":0,"state":"sent","uuid":"u-1","status":"ENQUEUED","message":"m0"},)"
+    R"({"index":1,"state":"partial","uuid":"u-2","status":"PARTIALLY_ENQUEUED","message":"m1"},)"
+    R"({"index":2,"state":"unconfirmed","message":"m2"}])";
+const char* const kOutcomes2 =
+    R"([{"index":0,"state":"failed","message":"boom"},{"index":1,"state":"not_sent","message":"x"},{"index":2,"state":"waiting"}])";
+
+const char* const k_load =
+    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiterName":"comma","delimiterDetected":true,)J"
+    R"J("columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},{"header":"First Name",)J"
+    R"J("field":"first_name","overridden":false,"note":""},{"header":"Last Name","field":"last_name",)J"
+    R"J("overridden":false,"note":""},{"header":"Company","field":"company_name","overridden":false,"note":""},)J"
+    R"J({"header":"Website","field":"company_website","overridden":false,"note":""},{"header":"LinkedIn",)J"
+    R"J("field":"linkedin_url","overridden":false,"note":""},{"header":"Email Status","field":"ignore",)J"
+    R"J("overridden":false,"note":"a status column, not an address"},{"header":"Notes","field":"ignore",)J"
+    R"J("overridden":false,"note":"not a field the API uses"}],"fileFindings":[],"summary":{"rows":6,"valid":4,)J"
+    R"J("invalid":1,"duplicates":1,"rowsWithWarnings":4,"blankLines":1,"errors":2,"warnings":7,"batches":2,)J"
+    R"J("batchSize":2,"creditsMax":6.0}})J";
+
+const char* const k_rows_all =
+    R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace",)J"
+    R"J("Acme","acme.com/about","linkedin.com/in/ada","valid","x"],"findings":[{"row":1,"line":2,)J"
+    R"J("field":"company_website","severity":"warning","code":"website_path_dropped",)J"
+    R"J("message":"The path “/about” was dropped; the API takes the site's address only: https://acme.com."}]},)J"
+    R"J({"index":1,"row":2,"line":3,"status":"valid","cells":["bob@gmial.com","Bob","","Beta","https://beta.io","",)J"
+    R"J("valid",""],"findings":[{"row":2,"line":3,"field":"email","severity":"warning","code":"email_domain_typo",)J"
+    R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
+    R"J( typo."},{"row":2,"line":3,"field":"","severity":"warning","code":"enrichment_signals_missing",)J"
+    R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
+    R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."}]},{"index":2,)J"
+    R"J("row":3,"line":4,"status":"invalid","cells":["not-an-email","Cy","Z","Gamma","gamma.com","","invalid",""],)J"
+    R"J("findings":[{"row":3,"line":4,"field":"email","severity":"error","code":"email_invalid",)J"
+    R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."}]},{"index":3,"row":4,)J"
+    R"J("line":5,"status":"duplicate","duplicateOf":1,"cells":["ADA@acme.com","Ada","L","Acme","acme.com","","valid",)J"
+    R"J(""],"findings":[{"row":4,"line":5,"field":"email","severity":"error","code":"duplicate_email",)J"
+    R"J("message":"Duplicate of row 1 (line 2), same email ada@acme.com. Only the first is sent."}]},{"index":4,)J"
+    R"J("row":5,"line":6,"status":"valid","cells":["Dee <dee@delta.com>","Dee","D","Delta","delta.com",)J"
+    R"J("linkedin.com/company/delta","valid","a \"quoted\" value"],"findings":[{"row":5,"line":6,"field":"email",)J"
+    R"J("severity":"warning","code":"email_unwrapped",)J"
+    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},{"row":5,"line":6,)J"
+    R"J("field":"linkedin_url","severity":"warning","code":"linkedin_company_page",)J"
+    R"J("message":"“linkedin.com/company/delta” is a company page,)J"
+    R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."}]},)J"
+    R"J({"index":5,"row":6,"line":8,"status":"valid","cells":["eve@épsilon.com","Eve","E","Eps","épsilon.com","",)J"
+    R"J("valid","extra"],"findings":[{"row":6,"line":8,"field":"","severity":"warning","code":"csv_ragged_row",)J"
+    R"J("message":"Expected 8 fields (the header has 8 columns),)J"
+    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is no)J"
+    R"J(t in quotes."},{"row":6,"line":8,"field":"email","severity":"warning","code":"email_idn_converted",)J"
+    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."})J"
+    R"J(]}]})J";
+
+const char* const k_rows_errors =
+    R"J({"total":2,"rows":[{"index":2,"row":3,"line":4,"status":"invalid","cells":["not-an-email","Cy","Z","Gamma",)J"
+    R"J("gamma.com","","invalid",""],"findings":[{"row":3,"line":4,"field":"email","severity":"error",)J"
+    R"J("code":"email_invalid","message":"“not-an-email” has no @ sign; an email looks like name@company.com."}]},)J"
+    R"J({"index":3,"row":4,"line":5,"status":"duplicate","duplicateOf":1,"cells":["ADA@acme.com","Ada","L","Acme",)J"
+    R"J("acme.com","","valid",""],"findings":[{"row":4,"line":5,"field":"email","severity":"error",)J"
+    R"J("code":"duplicate_email","message":"Duplicate of row 1 (line 2),)J"
+    R"J( same email ada@acme.com. Only the first is sent."}]}]})J";
+
+const char* const k_rows_warnings_1_1 =
+    R"J({"total":4,"rows":[{"index":1,"row":2,"line":3,"status":"valid","cells":["bob@gmial.com","Bob","","Beta",)J"
+    R"J("https://beta.io","","valid",""],"findings":[{"row":2,"line":3,"field":"email","severity":"warning",)J"
+    R"J("code":"email_domain_typo",)J"
+    R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
+    R"J( typo."},{"row":2,"line":3,"field":"","severity":"warning","code":"enrichment_signals_missing",)J"
+    R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
+    R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."}]}]})J";
+
+const char* const k_problems =
+    R"J([{"code":"email_invalid","severity":"error","field":"email","count":1,"rows":[3],)J"
+    R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."},{"code":"duplicate_email",)J"
+    R"J("severity":"error","field":"email","count":1,"rows":[4],"message":"Duplicate of row 1 (line 2),)J"
+    R"J( same email ada@acme.com. Only the first is sent."},{"code":"website_path_dropped","severity":"warning",)J"
+    R"J("field":"company_website","count":1,"rows":[1],)J"
+    R"J("message":"The path “/about” was dropped; the API takes the site's address only: https://acme.com."},)J"
+    R"J({"code":"email_domain_typo","severity":"warning","field":"email","count":1,"rows":[2],)J"
+    R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
+    R"J( typo."},{"code":"enrichment_signals_missing","severity":"warning","field":"","count":1,"rows":[2],)J"
+    R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
+    R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."},)J"
+    R"J({"code":"email_unwrapped","severity":"warning","field":"email","count":1,"rows":[5],)J"
+    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},)J"
+    R"J({"code":"linkedin_company_page","severity":"warning","field":"linkedin_url","count":1,"rows":[5],)J"
+    R"J("message":"“linkedin.com/company/delta” is a company page,)J"
+    R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."},)J"
+    R"J({"code":"csv_ragged_row","severity":"warning","field":"","count":1,"rows":[6],)J"
+    R"J("message":"Expected 8 fields (the header has 8 columns),)J"
+    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is no)J"
+    R"J(t in quotes."},{"code":"email_idn_converted","severity":"warning","field":"email","count":1,"rows":[6],)J"
+    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."})J"
+    R"J(])J";
+
+const char* const k_plan =
+    R"J([{"index":0,"count":2,"firstRow":1,"lastRow":2},{"index":1,"count":2,"firstRow":5,"lastRow":6}])J";
+
+const char* const k_plan_emails =
+    R"J([{"index":0,"count":2,"firstRow":1,"lastRow":2,"key":"9b2c453d338a77ec-2","emails":["ada@acme.com",)J"
+    R"J("bob@gmial.com"]},{"index":1,"count":2,"firstRow":5,"lastRow":6,"key":"82d4c61d63048c02-2",)J"
+    R"J("emails":["dee@delta.com","eve@xn--psilon-9ua.com"]}])J";
+
+const char* const k_batch_rows_1 =
+    R"J([{"row":5,"line":6},{"row":6,"line":8}])J";
+
+const char* const k_body_0 =
+    R"J({"prospects":[{"email":"ada@acme.com","first_name":"Ada","last_name":"Lovelace",)J"
+    R"J("linkedin_url":"https://www.linkedin.com/in/ada","company_name":"Acme","company_website":"https://acme.com"},)J"
+    R"J({"email":"bob@gmial.com","first_name":"Bob","company_name":"Beta","company_website":"https://beta.io"}]})J";
+
+const char* const k_set_cell =
+    R"J({"row":{"index":2,"row":3,"line":4,"status":"valid","cells":["cy@gamma.com","Cy","Z","Gamma","gamma.com","",)J"
+    R"J("invalid",""],"findings":[]},"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,"rowsWithWarnings":4,)J"
+    R"J("blankLines":1,"errors":1,"warnings":7,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+
+const char* const k_bad_cell =
+    R"J({"ok":false,"error":"That cell does not exist."})J";
+
+const char* const k_remap =
+    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiterName":"comma","delimiterDetected":true,)J"
+    R"J("columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},{"header":"First Name",)J"
+    R"J("field":"first_name","overridden":false,"note":""},{"header":"Last Name","field":"last_name",)J"
+    R"J("overridden":false,"note":""},{"header":"Company","field":"ignore","overridden":false,)J"
+    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":"ignore",)J"
+    R"J("overridden":true,"note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url",)J"
+    R"J("overridden":false,"note":""},{"header":"Email Status","field":"ignore","overridden":false,)J"
+    R"J("note":"a status column, not an address"},{"header":"Notes","field":"company_name","overridden":true,)J"
+    R"J("note":""}],"fileFindings":[{"row":0,"line":0,"field":"","severity":"warning","code":"mapping_unknown_column",)J"
+    R"J("message":"No column matches “Nope” (mapped to email),)J"
+    R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
+    R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
+    R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
+    R"J("rowsWithWarnings":5,"blankLines":1,"errors":1,"warnings":10,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+
+const char* const k_report =
+      "row,line,email,status,outcome,details\r\n"
+      "1,2,ada@acme.com,valid,sent in batch u-1 (ENQUEUED),\r\n"
+      "2,3,bob@gmial.com,valid,sent in batch u-1 (ENQUEUED),\"warning email: “bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a typo.; warning No LinkedIn profile and no last_name,"
+      " company_website: enrichment usually needs linkedin_url, or first_name and last_name with company_website. The row is sent,"
+      " but may not be enriched.\"\r\n"
+      "3,4,cy@gamma.com,valid,partial: m1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      "4,5,ADA@acme.com,duplicate,duplicate of row 1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.; error email: Duplicate of row 1 (line 2),"
+      " same email ada@acme.com. Only the first is sent.\"\r\n"
+      "5,6,dee@delta.com,valid,partial: m1,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
+      " not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      "6,8,eve@xn--psilon-9ua.com,valid,unconfirmed: m2,\"warning Expected 8 fields (the header has 8 columns),"
+      " got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is not in quotes.; warning email: The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n";
+
+const char* const k_report2 =
+      "row,line,email,status,outcome,details\r\n"
+      "1,2,ada@acme.com,valid,failed: boom,\r\n"
+      "2,3,bob@gmial.com,valid,failed: boom,\"warning email: “bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a typo.; warning No LinkedIn profile and no last_name,"
+      " company_website: enrichment usually needs linkedin_url, or first_name and last_name with company_website. The row is sent,"
+      " but may not be enriched.\"\r\n"
+      "3,4,cy@gamma.com,valid,not sent,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      "4,5,ADA@acme.com,duplicate,duplicate of row 1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.; error email: Duplicate of row 1 (line 2),"
+      " same email ada@acme.com. Only the first is sent.\"\r\n"
+      "5,6,dee@delta.com,valid,not sent,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
+      " not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      "6,8,eve@xn--psilon-9ua.com,valid,not sent,\"warning Expected 8 fields (the header has 8 columns), got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is not in quotes.; warning email: The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n";
+
+const char* const k_cleaned =
+      "email,first_name,last_name,linkedin_url,company_name,company_website\r\n"
+      "ada@acme.com,Ada,Lovelace,https://www.linkedin.com/in/ada,x,\r\n"
+      "bob@gmial.com,Bob,,,,\r\n"
+      "cy@gamma.com,Cy,Z,,,\r\n"
+      "dee@delta.com,Dee,D,,\"a \"\"quoted\"\" value\",\r\n"
+      "eve@xn--psilon-9ua.com,Eve,E,,extra,\r\n";
+
+const char* const k_state_with_error =
+    R"J({"ok":false,"error":"Oops.","encoding":"utf-8","delimiter":",","delimiterName":"comma",)J"
+    R"J("delimiterDetected":true,"columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},)J"
+    R"J({"header":"First Name","field":"first_name","overridden":false,"note":""},{"header":"Last Name",)J"
+    R"J("field":"last_name","overridden":false,"note":""},{"header":"Company","field":"ignore","overridden":false,)J"
+    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":"ignore",)J"
+    R"J("overridden":true,"note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url",)J"
+    R"J("overridden":false,"note":""},{"header":"Email Status","field":"ignore","overridden":false,)J"
+    R"J("note":"a status column, not an address"},{"header":"Notes","field":"company_name","overridden":true,)J"
+    R"J("note":""}],"fileFindings":[{"row":0,"line":0,"field":"","severity":"warning","code":"mapping_unknown_column",)J"
+    R"J("message":"No column matches “Nope” (mapped to email),)J"
+    R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
+    R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
+    R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
+    R"J("rowsWithWarnings":5,"blankLines":1,"errors":1,"warnings":10,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+
+const char* const k_no_email =
+    R"J({"ok":false,"error":"No email column was found. Headers seen: “name,company”. Name the column “email”,)J"
+    R"J( or map one of these columns to email.","encoding":"utf-8","delimiter":";","delimiterName":"semicolon",)J"
+    R"J("delimiterDetected":false,"columns":[{"header":"name,company","field":"company_name","overridden":false,)J"
+    R"J("note":""}],"fileFindings":[],"summary":{"rows":1,"valid":0,"invalid":1,"duplicates":0,"rowsWithWarnings":0,)J"
+    R"J("blankLines":0,"errors":0,"warnings":0,"batches":0,"batchSize":50,"creditsMax":0.0}})J";
+
+const char* const k_no_email_rows =
+    R"J({"total":0,"rows":[]})J";
+
+const char* const k_klingon =
+    R"J({"ok":false,"error":"Unknown encoding “klingon”."})J";
+
+const char* const k_d_sent =
+    R"J({"outcome":"sent","delayMs":0.0,)J"
+    R"J("message":"All eligible prospects in this batch were queued for enrichment. 2 of 3 prospects queued. Track the )J"
+    R"J(batch; credits are charged only for prospects enrichment finds data for.","stopSending":false,)J"
+    R"J("response":{"ok":true,"uuid":"u-1","prospectsCount":2,"totalProspectsCount":3,"status":"ENQUEUED","error":"",)J"
+    R"J("headline":"All eligible prospects in this batch were queued for enrichment.",)J"
+    R"J("nextStep":"Track the batch; credits are charged only for prospects enrichment finds data for.","known":true}})J";
+
+const char* const k_d_partial =
+    R"J({"outcome":"sent","delayMs":0.0,"message":"Only some prospects in this batch were queued,)J"
+    R"J( usually because the account's credits do not cover all of them. 0 of 2 prospects queued. Add credits in Woodpe)J"
+    R"J(cker's billing section (an account admin can do this), then send the remaining batches.","stopSending":true,)J"
+    R"J("response":{"ok":true,"uuid":null,"prospectsCount":0,"totalProspectsCount":2,"status":"PARTIALLY_ENQUEUED",)J"
+    R"J("error":"","headline":"Only some prospects in this batch were queued,)J"
+    R"J( usually because the account's credits do not cover all of them.",)J"
+    R"J("nextStep":"Add credits in Woodpecker's billing section (an account admin can do this),)J"
+    R"J( then send the remaining batches.","known":true}})J";
+
+const char* const k_d_bad2xx =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"The API answered 200 but the body is not JSON: nope. The batch may have been queued anyway: check th)J"
+    R"J(e enrichment status before sending it again.","stopSending":false,"response":{"ok":false,"uuid":null,)J"
+    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"The API answered 200 but the body is not JSON: nope","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_d_429 =
+    R"J({"outcome":"retry","delayMs":7000.0,"message":"Rate limited by the API (429); waiting 7s before retrying.",)J"
+    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_503 =
+    R"J({"outcome":"retry","delayMs":3333.2,)J"
+    R"J("message":"The API had a server error (503: maintenance); waiting 3.3s before retrying.","stopSending":false,)J"
+    R"J("response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_401 =
+    R"J({"outcome":"stop_auth","delayMs":0.0,)J"
+    R"J("message":"The API key was refused (401). Check the key in Settings; nothing more will be sent.",)J"
+    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_0 =
+    R"J({"outcome":"stop_blocked","delayMs":0.0,)J"
+    R"J("message":"No response from the API: the browser blocked the request or the network is down. If the page is ope)J"
+    R"J(ned from disk or another site,)J"
+    R"J( the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh) which p)J"
+    R"J(roxies the API, or use the curl command from the dry run.","stopSending":false,"response":{"ok":false,)J"
+    R"J("uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+
+const char* const k_d_413 =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"The request was too large for the API (413). Every later batch has the same size,)J"
+    R"J( so nothing more is sent: lower the batch size in Settings (or --batch-size in the command-line tool) and send )J"
+    R"J(this batch and the rest again.","stopSending":true,"response":{"ok":false,"uuid":null,"prospectsCount":0,)J"
+    R"J("totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_d_timeout =
+    R"J({"outcome":"failed","delayMs":0.0,)J"
+    R"J("message":"Gave up after 6 attempts: the request timed out. The batch was not confirmed; send it again later (a)J"
+    R"J(lready-queued emails are not charged twice).","stopSending":false,"response":{"ok":false,"uuid":null,)J"
+    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
+
+const char* const k_status =
+    R"J({"ok":true,"error":"","batches":[{"uuid":"u-1","created":"2026-01-02","status":"DONE","allFinal":false,)J"
+    R"J("prospects":[{"email":"a@b.co","status":"PROCESSED","result":"ENRICHED","final":true},{"email":"c@d.co",)J"
+    R"J("status":"PENDING","result":"","final":false}]},{"uuid":"u-2","created":"","status":"QUEUED","allFinal":false,)J"
+    R"J("prospects":[]}]})J";
+
+const char* const k_status_bad =
+    R"J({"ok":false,"error":"The status answer is not JSON: <html>","batches":[]})J";
+
+
+std::string page(const std::string& core_json) { return pe::wasm::legacy_page_keys(core_json); }
+
+}  // namespace
+
+TEST(SessionPageJson, LoadRowsProblemsAndBatchPlan) {
+  pe::Session s;
+  EXPECT_EQ(page(pe::to_json(s.load(kExport, "auto", "auto", 2))), k_load);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 10))), k_rows_all);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("errors"), 0, 10))), k_rows_errors);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("warnings"), 1, 1))), k_rows_warnings_1_1);
+  EXPECT_EQ(page(pe::to_json(s.problems())), k_problems);
+  EXPECT_EQ(page(pe::to_json(s.batch_plan(false), false)), k_plan);
+  EXPECT_EQ(page(pe::to_json(s.batch_plan(true), true)), k_plan_emails);
+  EXPECT_EQ(pe::to_json(s.batch_rows(1)), k_batch_rows_1);
+  EXPECT_EQ(s.batch_body(0), k_body_0);
+}
+
+TEST(SessionPageJson, EditRemapAndExports) {
+  pe::Session s;
+  s.load(kExport, "auto", "auto", 2);
+  EXPECT_EQ(page(pe::to_json(s.set_cell(2, 0, "cy@gamma.com"))), k_set_cell);
+  EXPECT_EQ(page(pe::to_json(s.set_cell(99, 0, "x"))), k_bad_cell);
+  EXPECT_EQ(page(pe::to_json(s.remap(pe::overrides_from_json(kRemap)))), k_remap);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes))), k_report);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes2))), k_report2);
+  EXPECT_EQ(s.cleaned_csv(), k_cleaned);
+  EXPECT_EQ(page(pe::to_json(s.state_with_error("Oops."))), k_state_with_error);
+}
+
+TEST(SessionPageJson, FailedLoads) {
+  pe::Session s;
+  EXPECT_EQ(page(pe::to_json(s.load("name,company\nAda,X\n", "auto", "semicolon", 0))), k_no_email);
+  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 5))), k_no_email_rows);
+  EXPECT_EQ(page(pe::to_json(s.load("email\na@b.co\n", "klingon", "auto", 50))), k_klingon);
+}
+
+TEST(SessionPageJson, DecideAndParseStatus) {
+  auto decide = [](int status, const std::string& body, const std::string& retry_after, bool reached_before,
+                   int attempt, double jitter, bool timed_out = false) {
+    pe::HttpResult r;
+    r.status = status;
+    r.timed_out = timed_out;
+    r.body = body;
+    r.retry_after = retry_after;
+    r.reached_before = reached_before;
+    return page(pe::to_json(pe::decide(r, attempt, pe::RetryPolicy{}, jitter, 1700000000)));
+  };
+  EXPECT_EQ(decide(200, R"({"uuid":"u-1","prospects_count":2,"total_prospects_count":3,"status":"ENQUEUED"})", "", true, 1, 0.5), k_d_sent);
+  EXPECT_EQ(decide(201, R"({"uuid":null,"prospects_count":"0","total_prospects_count":2,"status":"PARTIALLY_ENQUEUED"})", "", true, 1, 0.5), k_d_partial);
+  EXPECT_EQ(decide(200, "nope", "", true, 1, 0.5), k_d_bad2xx);
+  EXPECT_EQ(decide(429, "", "7", true, 2, 0.25), k_d_429);
+  EXPECT_EQ(decide(503, R"({"title":"Down","detail":"maintenance."})", "", true, 3, 0.3333), k_d_503);
+  EXPECT_EQ(decide(401, "", "", true, 1, 0.5), k_d_401);
+  EXPECT_EQ(decide(0, "", "", false, 2, 0.5), k_d_0);
+  EXPECT_EQ(decide(413, "", "", true, 1, 0.5), k_d_413);
+  EXPECT_EQ(decide(0, "", "", true, 6, 0.5, true), k_d_timeout);
+  EXPECT_EQ(page(pe::to_json(pe::parse_status_response(
+                R"({"prospect_enrichments":[{"uuid":"u-1","created_at":"2026-01-02","status":"DONE","prospects":[{"email":"a@b.co","status":"PROCESSED","processing_result":"ENRICHED"},{"email":"c@d.co","state":"PENDING"}]},{"uuid":"u-2","status":"QUEUED"}]})"))),
+            k_status);
+  EXPECT_EQ(page(pe::to_json(pe::parse_status_response("<html>"))), k_status_bad);
+}
+
+// The core's own form, which the CLI writes too: snake_case, null where a value is not there.
+TEST(SessionJson, OneSnakeCaseForm) {
+  pe::Session s;
+  const std::string state = pe::to_json(s.load("email,Notes\na@b.co,x\nnope,y\n", "auto", "auto", 0));
+  EXPECT_EQ(state,
+            R"({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiter_name":"comma","delimiter_detected":true,)"
+            R"("columns":[{"header":"email","field":"email"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)"
+            R"("file_findings":[{"row":null,"line":null,"field":null,"severity":"warning","code":"enrichment_columns_missing",)"
+            R"("message":"The file has no LinkedIn column and no first_name, last_name, company_website column: enrichment usually )"
+            R"(needs linkedin_url, or first_name and last_name with company_website. The rows are sent, but many may not be )"
+            R"(enriched. Add those columns if your CRM exports them, or map an existing column to them."}],)"
+            R"("summary":{"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":1,)"
+            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5}})");
+  const std::string remapped = pe::to_json(s.remap({{"Notes", pe::Field::CompanyName}}));
+  EXPECT_NE(remapped.find(R"({"header":"Notes","field":"company_name","overridden":true})"), std::string::npos) << remapped;
+  EXPECT_EQ(pe::to_json(s.batch_plan(true), true),
+            R"([{"index":0,"count":1,"first_row":1,"last_row":1,"key":")" + pe::batch_key({"a@b.co"}) +
+                R"(","emails":["a@b.co"]}])");
+}
+
+TEST(SessionJson, WhatThePageSendsIsReadLeniently) {
+  EXPECT_TRUE(pe::overrides_from_json("not json").empty());
+  const auto ov = pe::overrides_from_json(R"([{"header":"A","field":"email"},{"header":"B","field":"nonsense"},7,{"field":"email"}])");
+  ASSERT_EQ(ov.size(), 1u);
+  EXPECT_EQ(ov[0].first, "A");
+  EXPECT_EQ(ov[0].second, pe::Field::Email);
+  // An outcome with a state that is none of the batch states is skipped, as is one without an index.
+  const auto out = pe::outcomes_from_json(
+      R"([{"index":0,"state":"partial","queue_status":"PARTIALLY_ENQUEUED"},{"index":1,"state":"lost"},{"state":"sent"}])");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].state, pe::BatchState::Partial);
+  EXPECT_EQ(out[0].queue_status, "PARTIALLY_ENQUEUED");
+  EXPECT_EQ(pe::emails_from_json(R"(["a@b.co",3,null,"c@d.co"])"), (std::vector<std::string>{"a@b.co", "c@d.co"}));
+}
