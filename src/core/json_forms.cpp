@@ -264,6 +264,9 @@ std::string constants_json() {
     for (const BatchStateInfo& s : kBatchStates)
       w.begin_object().field("name", s.name).field("words", s.words).field("final", s.final)
           .field("resendable", s.resendable).end_object();
+    w.end_array().key("decision_outcomes").begin_array();
+    for (Outcome o : kOutcomes)
+      w.value(outcome_name(o));
     w.end_array().end_object();
   });
 }

@@ -42,6 +42,10 @@ enum class Outcome {
   StopBlocked,  // status 0 twice in a row from an API that never answered: likely a CORS/network
                 // block; stop and explain (the first one is retried once: it may be a dropped connection)
 };
+// Every outcome, in the enum's order: the page gets their names through constants().
+inline constexpr Outcome kOutcomes[] = {Outcome::Sent, Outcome::Retry, Outcome::FailBatch, Outcome::StopAuth,
+                                        Outcome::StopBlocked};
+static_assert(std::size(kOutcomes) == static_cast<std::size_t>(Outcome::StopBlocked) + 1, "every Outcome is in kOutcomes");
 // "sent", "retry", "failed", "stop_auth", "stop_blocked".
 const char* outcome_name(Outcome o);
 

@@ -141,13 +141,14 @@ TEST(JsonForms, ConstantsForThePage) {
             R"({"name":"partial","words":"partly queued","final":true,"resendable":true},)"
             R"({"name":"failed","words":"failed","final":true,"resendable":true},)"
             R"({"name":"unconfirmed","words":"unconfirmed","final":true,"resendable":true},)"
-            R"({"name":"not_sent","words":"not sent","final":true,"resendable":true}]})");
+            R"({"name":"not_sent","words":"not sent","final":true,"resendable":true}],)"
+            R"("decision_outcomes":["sent","retry","failed","stop_auth","stop_blocked"]})");
 }
 
 // The page takes every name, word and flag of a batch state from constants() (scripts/bundle_web.js
 // writes it into constants.js): each BatchState is there, in the enum's order, as kBatchStates says,
 // with words of its own.
-TEST(JsonForms, ConstantsListEveryBatchStateWithItsWords) {
+TEST(JsonForms, ConstantsListEveryBatchStateWithItsWordsAndEveryOutcome) {
   const nlohmann::json c = nlohmann::json::parse(constants_json());
   const nlohmann::json& states = c.at("batch_states");
   const auto last = static_cast<std::size_t>(BatchState::NotSent);
@@ -169,6 +170,10 @@ TEST(JsonForms, ConstantsListEveryBatchStateWithItsWords) {
   }
   std::sort(words.begin(), words.end());
   EXPECT_EQ(std::adjacent_find(words.begin(), words.end()), words.end()) << "two states share their words";
+  // The names of decide()'s outcomes, which the worker compares a decision's "outcome" with.
+  const nlohmann::json& outcomes = c.at("decision_outcomes");
+  ASSERT_EQ(outcomes.size(), std::size(kOutcomes));
+  for (std::size_t i = 0; i < std::size(kOutcomes); ++i) EXPECT_EQ(outcomes.at(i), outcome_name(kOutcomes[i]));
 }
 
 }  // namespace
