@@ -1,37 +1,23 @@
 // The page's Web Worker: loads the wasm module once and answers the page's requests, one handler
 // per name of PE.protocol.REQUEST; runs the queue (one request at a time, retried as the core's
 // policy says) and reports it by events. Concatenated after the Emscripten module (createEnricher),
-// web/js/protocol.js (PE.protocol) and web/js/policy.js (PE.policy) by scripts/bundle_web.js. The
-// messages are described in web/js/protocol.js. A reply with fatal: the module is unusable (it
-// aborted, or a C++ exception escaped it): the page replaces this worker with a fresh one.
+// the module's constants (PE.constants, js/constants.js, generated at build time), web/js/protocol.js
+// (PE.protocol) and web/js/policy.js (PE.policy) by scripts/bundle_web.js. The messages are
+// described in web/js/protocol.js. The module's answers are the core's JSON (snake_case) and are
+// handed to the page as they are. A reply with fatal: the module is unusable (it aborted, or a C++
+// exception escaped it): the page replaces this worker with a fresh one.
 /* global createEnricher, PE */
 'use strict';
 
-const { REQUEST, MESSAGE, EVENT, STOP, STATE } = PE.protocol;
+const { REQUEST, MESSAGE, EVENT, STOP, STATE, OUTCOME } = PE.protocol;
 let M = null;
 let session = null;
-let constants = null;
 let aborted = null;   // what the module said when it aborted: nothing may run in it afterwards
-
-// The constants the page needs, in one object, sent with MESSAGE.ready. The paths are the module's;
-// the values marked "literal" are not exported by the module yet: when it exports them, each
-// becomes mod.<name> here and nothing else changes.
-function constantsOf(mod) {
-  return Object.freeze({
-    queuePath: mod.queuePath,
-    statusPath: mod.statusQueryPath,
-    defaultBaseUrl: 'https://api.woodpecker.co',   // literal
-    creditsPerProspect: 1.5,                        // literal
-    defaultBatchSize: 50,                           // literal (pe::kDefaultBatchSize in the core)
-    maxBatchSize: 1000,                             // literal
-  });
-}
 
 const ready = createEnricher({ onAbort: (what) => { aborted = String(what == null ? '' : what); } }).then((mod) => {
   M = mod;
   session = new M.Session();
-  constants = constantsOf(M);
-  self.postMessage({ type: MESSAGE.ready, constants });
+  self.postMessage({ type: MESSAGE.ready });
 });
 // A module that cannot start is said at once, and again to each request (startFailed).
 const START_FAILED = (f) => 'The validation engine could not start in this browser (' + f.message + '). Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.';
@@ -141,13 +127,13 @@ async function sendBatch(id, index, body, to) {
     const r = await pending;
     // "No response" from an API that has answered this page before is a dropped connection, not a
     // browser block: the policy (pe::decide) retries it.
-    const d = JSON.parse(M.decide(r.status, r.timedOut, r.body, r.retryAfter, reached, attempt, Math.random(), Date.now() / 1000));
+    const d = JSON.parse(M.decide(r.status, r.timed_out, r.body, r.retry_after, reached, attempt, Math.random(), Date.now() / 1000));
     if (r.status === 0) a.unanswered = true;
-    if (d.outcome !== 'retry') return settled(a, index, attempt, r, d, maybeQueued);
+    if (d.outcome !== OUTCOME.retry) return settled(a, index, attempt, r, d, maybeQueued);
     a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
     if (run.cancelled) return cancelled('Cancelled while retrying: ' + d.message + maybeQueued(), { httpStatus: r.status });
-    post({ kind: EVENT.retry, id, attempt, delayMs: d.delayMs, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
-    await sleep(d.delayMs);
+    post({ kind: EVENT.retry, id, attempt, delayMs: d.delay_ms, httpStatus: r.status, rateLimited: r.status === 429, message: d.message });
+    await sleep(d.delay_ms);
     if (run.cancelled) return cancelled('Cancelled while waiting to retry; this batch was not confirmed by the API.' + maybeQueued());
   }
 }
@@ -155,19 +141,19 @@ async function sendBatch(id, index, body, to) {
 function settled(a, index, attempt, r, d, maybeQueued) {
   const { id } = a;
   let stop = null;
-  if (d.outcome === 'sent') {
-    post({ kind: EVENT.batch, id, state: STATE.sent, attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stopSending, unanswered: a.unanswered });
-    if (d.stopSending) stop = STOP.credits;
-  } else if (d.outcome === 'failed') {
-    post({ kind: EVENT.batch, id, state: a.unanswered ? STATE.unconfirmed : STATE.failed, attempt, httpStatus: r.status, message: withFileRows(d.message, index) + maybeQueued(), raw: r.body.slice(0, 2000), stopSending: d.stopSending });
+  if (d.outcome === OUTCOME.sent) {
+    post({ kind: EVENT.batch, id, state: STATE.sent, attempt, httpStatus: r.status, response: d.response, message: d.message, stopSending: d.stop_sending, unanswered: a.unanswered });
+    if (d.stop_sending) stop = STOP.credits;
+  } else if (d.outcome === OUTCOME.failed) {
+    post({ kind: EVENT.batch, id, state: a.unanswered ? STATE.unconfirmed : STATE.failed, attempt, httpStatus: r.status, message: withFileRows(d.message, index) + maybeQueued(), raw: r.body.slice(0, 2000), stopSending: d.stop_sending });
     // 413: every later batch is as large, so the rest are not sent (the policy says stop).
-    if (d.stopSending) stop = STOP.too_large;
+    if (d.stop_sending) stop = STOP.too_large;
   } else {
     // stop_auth / stop_blocked: this batch was not accepted; nothing more is sent. A block means no
     // attempt reached the API (it never answered this page), so the batch was not sent.
-    const blocked = d.outcome === 'stop_blocked';
+    const blocked = d.outcome === OUTCOME.stop_blocked;
     post({ kind: EVENT.batch, id, state: blocked || !a.unanswered ? STATE.not_sent : STATE.unconfirmed, attempt, httpStatus: r.status, message: d.message + (blocked ? '' : maybeQueued()) });
-    stop = d.outcome === 'stop_auth' ? STOP.auth : STOP.blocked;
+    stop = d.outcome === OUTCOME.stop_auth ? STOP.auth : STOP.blocked;
   }
   run.active = null;
   return stop;
@@ -184,7 +170,7 @@ async function sendBatches(msg) {
   let failure = null;
   try {
     const baseUrl = checkedBase(msg.baseUrl);
-    const to = { baseUrl, url: joinUrl(baseUrl, constants.queuePath), apiKey: checkedKey(msg.apiKey), timeoutMs: msg.timeoutMs || 30000 };
+    const to = { baseUrl, url: joinUrl(baseUrl, PE.constants.queue_path), apiKey: checkedKey(msg.apiKey), timeoutMs: msg.timeoutMs || 30000 };
     const { batches } = msg;
     if (!Array.isArray(batches)) throw new Error('Nothing was sent: the page asked for a run without a list of batches.');
     const bodies = batches.map((b) => session.batchBody(b.index));
@@ -218,14 +204,14 @@ async function statusCall(msg) {
   const timeoutMs = msg.timeoutMs || 20000;
   let r;
   if (msg.uuid) {
-    r = await httpOnce('GET', joinUrl(baseUrl, constants.queuePath + '/' + encodeURIComponent(msg.uuid)), apiKey, '', timeoutMs, baseUrl);
+    r = await httpOnce('GET', joinUrl(baseUrl, PE.constants.queue_path + '/' + encodeURIComponent(msg.uuid)), apiKey, '', timeoutMs, baseUrl);
   } else {
-    r = await httpOnce('POST', joinUrl(baseUrl, constants.statusPath), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), timeoutMs, baseUrl);
+    r = await httpOnce('POST', joinUrl(baseUrl, PE.constants.status_query_path), apiKey, M.statusQuery(JSON.stringify(msg.emails || [])), timeoutMs, baseUrl);
   }
   const parsed = r.status >= 200 && r.status < 300 ? JSON.parse(M.parseStatus(r.body)) : null;
   let message = '';
   if (r.status === 0) {
-    message = r.timedOut ? 'The request timed out; try again, or raise the request timeout in Settings.'
+    message = r.timed_out ? 'The request timed out; try again, or raise the request timeout in Settings.'
       : 'No response: the browser blocked the request or the network is down. If the page is opened from disk or another site, ' +
         'the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh), which proxies the API.';
   }

@@ -1,6 +1,7 @@
 // The numbers and addresses of the API contract, in one place: where requests go, what a prospect
-// may cost, and how many prospects one request carries. The page reads them through the module's
-// constants() (src/wasm/bindings.cpp), the CLI and the core from here.
+// may cost, and how many prospects one request carries. The CLI and the core read them from here;
+// the page from its constants.js, which scripts/bundle_web.js writes at build time from the module's
+// constants() (constants_json() in json_forms.hpp).
 #pragma once
 
 #include <cstddef>

@@ -63,23 +63,23 @@ void line(std::string& out, std::initializer_list<std::string_view> cells) {
   out += "\r\n";
 }
 
-// The outcome column of a valid row in a batch with this outcome.
+// The outcome column of a valid row in a batch with this outcome, in the words of the batch states
+// (kBatchStates: the words the page shows in its batches table).
 std::string outcome_text(const BatchOutcome& o) {
   switch (o.state) {
-    case BatchState::Waiting:
+    case BatchState::Waiting:  // never sent: the run ended, or has not reached it yet
     case BatchState::NotSent:
-      return "not sent";
+      return batch_state_words(BatchState::NotSent);
     case BatchState::Sent:
       return o.uuid.empty() ? "sent, nothing queued (" + o.queue_status + ")"
                             : "sent in batch " + o.uuid + " (" + o.queue_status + ")";
-    case BatchState::Failed:
-      return "failed: " + o.message;
     case BatchState::Sending:
     case BatchState::Partial:
+    case BatchState::Failed:
     case BatchState::Unconfirmed:
       break;
   }
-  return std::string(batch_state_name(o.state)) + ": " + o.message;
+  return std::string(batch_state_words(o.state)) + ": " + o.message;
 }
 
 }  // namespace
@@ -106,7 +106,7 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
       case RowStatus::Duplicate: outcome = "duplicate of row " + std::to_string(d.duplicate_of(r) + 1); break;
       case RowStatus::Valid: {
         const BatchOutcome* o = of_row[r];
-        outcome = o ? outcome_text(*o) : "not sent";
+        outcome = o ? outcome_text(*o) : batch_state_words(BatchState::NotSent);
         break;
       }
     }

@@ -262,7 +262,11 @@ std::string constants_json() {
     w.field("default_batch_size", kDefaultBatchSize).field("max_batch_size", kMaxBatchSize);
     w.key("batch_states").begin_array();
     for (const BatchStateInfo& s : kBatchStates)
-      w.begin_object().field("name", s.name).field("final", s.final).field("resendable", s.resendable).end_object();
+      w.begin_object().field("name", s.name).field("words", s.words).field("final", s.final)
+          .field("resendable", s.resendable).end_object();
+    w.end_array().key("decision_outcomes").begin_array();
+    for (Outcome o : kOutcomes)
+      w.value(outcome_name(o));
     w.end_array().end_object();
   });
 }

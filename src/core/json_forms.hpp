@@ -76,7 +76,9 @@ std::string to_json(const Decision& d);
 std::string to_json(const StatusReport& r);
 
 // {"queue_path","status_query_path","default_base_url","credits_per_prospect","default_batch_size",
-//  "max_batch_size","batch_states":[{"name","final","resendable"}]}
+//  "max_batch_size","batch_states":[{"name","words","final","resendable"}],"decision_outcomes":["sent",...]}
+// (the names of decide()'s outcomes, outcome_name()): what the page's
+// constants.js holds (scripts/bundle_web.js writes it at build time from the module's constants()).
 std::string constants_json();
 
 // ---- what the page sends ---------------------------------------------------------------------------

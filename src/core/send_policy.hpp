@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ enum class Outcome {
   StopBlocked,  // status 0 twice in a row from an API that never answered: likely a CORS/network
                 // block; stop and explain (the first one is retried once: it may be a dropped connection)
 };
+// Every outcome, in the enum's order: the page gets their names through constants().
+inline constexpr Outcome kOutcomes[] = {Outcome::Sent, Outcome::Retry, Outcome::FailBatch, Outcome::StopAuth,
+                                        Outcome::StopBlocked};
+static_assert(std::size(kOutcomes) == static_cast<std::size_t>(Outcome::StopBlocked) + 1, "every Outcome is in kOutcomes");
 // "sent", "retry", "failed", "stop_auth", "stop_blocked".
 const char* outcome_name(Outcome o);
 
@@ -74,23 +79,34 @@ enum class BatchState : std::uint8_t {
 struct BatchStateInfo {
   BatchState state;
   const char* name;     // as stored in ledgers and exchanged with the page: "not_sent"
+  const char* words;    // as the user reads it (the page's batches table, the report): "not sent"
   bool final;           // the run is over for this batch
   bool resendable;      // the page offers to send it again
   const char* meaning;  // one line, for docs and tests
 };
 
+// The one table of batch states: the page gets it through the module's constants()
+// (constants_json(), written into the page's constants.js at build time).
 inline constexpr BatchStateInfo kBatchStates[] = {
-    {BatchState::Waiting, "waiting", false, false, "in the run, not sent yet"},
-    {BatchState::Sending, "sending", false, false, "its request is out, or it waits to be sent again"},
-    {BatchState::Sent, "sent", true, false, "the API queued it"},
-    {BatchState::Partial, "partial", true, true, "the API queued part of it (partly queued)"},
-    {BatchState::Failed, "failed", true, true, "the API refused it, or every attempt failed"},
-    {BatchState::Unconfirmed, "unconfirmed", true, true, "it may have reached the API; no answer confirmed it"},
-    {BatchState::NotSent, "not_sent", true, true, "the run ended before it was sent"},
+    {BatchState::Waiting, "waiting", "waiting", false, false, "in the run, not sent yet"},
+    {BatchState::Sending, "sending", "sending…", false, false, "its request is out, or it waits to be sent again"},
+    {BatchState::Sent, "sent", "sent", true, false, "the API queued it"},
+    {BatchState::Partial, "partial", "partly queued", true, true, "the API queued part of it"},
+    {BatchState::Failed, "failed", "failed", true, true, "the API refused it, or every attempt failed"},
+    {BatchState::Unconfirmed, "unconfirmed", "unconfirmed", true, true, "it may have reached the API; no answer confirmed it"},
+    {BatchState::NotSent, "not_sent", "not sent", true, true, "the run ended before it was sent"},
 };
+// Every state is in the table once, in the order of the enum (kBatchStates[s] describes s).
+constexpr bool batch_states_in_enum_order() {
+  for (std::size_t i = 0; i < std::size(kBatchStates); ++i)
+    if (static_cast<std::size_t>(kBatchStates[i].state) != i) return false;
+  return std::size(kBatchStates) == static_cast<std::size_t>(BatchState::NotSent) + 1;
+}
+static_assert(batch_states_in_enum_order(), "every BatchState has its row in kBatchStates, in the enum's order");
 
 const BatchStateInfo& batch_state_info(BatchState s);
 inline const char* batch_state_name(BatchState s) { return batch_state_info(s).name; }
+inline const char* batch_state_words(BatchState s) { return batch_state_info(s).words; }
 // The state a name stands for; false for a name that is none of kBatchStates.
 bool parse_batch_state(std::string_view name, BatchState& out);
 

@@ -2,8 +2,8 @@
 // the session lives in src/core/session.hpp, the policy in src/core/send_policy.hpp, the JSON forms
 // in src/core/json_forms.hpp. Every entry point runs inside a guard (guard.hpp): a failure, out of
 // memory included, comes back as a sentence, never as a C++ exception crossing into JavaScript.
-// Answers go through legacy_page_keys() (legacy_page_keys.hpp), the temporary adapter to the keys
-// the page reads today.
+// Answers are the core's one JSON form (snake_case, null where a value is not there), as they are;
+// the few plain objects made here (load options in, HTTP results out) are snake_case too.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -13,7 +13,6 @@
 #include "fetch_client.hpp"
 #include "guard.hpp"
 #include "json_forms.hpp"
-#include "legacy_page_keys.hpp"
 #include "requests.hpp"
 #include "session.hpp"
 
@@ -21,16 +20,15 @@ using emscripten::optional_override;
 using emscripten::val;
 using pe::wasm::json_or;
 using pe::wasm::json_or_error;
-using pe::wasm::legacy_page_keys;
 using pe::wasm::value_or_js_error;
 
 namespace {
 
-// Options of a load, as a plain JS object: {encoding: "auto", delimiter: "auto", batchSize: 50}.
+// Options of a load, as a plain JS object: {encoding: "auto", delimiter: "auto", batch_size: 50}.
 struct LoadOptionsJs {
   std::string encoding = "auto";
   std::string delimiter = "auto";
-  int batchSize = static_cast<int>(pe::kDefaultBatchSize);
+  int batch_size = static_cast<int>(pe::kDefaultBatchSize);
 };
 
 std::string decide(int status, bool timed_out, const std::string& body, const std::string& retry_after,
@@ -43,24 +41,23 @@ std::string decide(int status, bool timed_out, const std::string& body, const st
         r.body = body;
         r.retry_after = retry_after;
         r.reached_before = reached_before;
-        return legacy_page_keys(pe::to_json(
-            pe::decide(r, attempt, pe::RetryPolicy{}, jitter, static_cast<std::time_t>(now_seconds))));
+        return pe::to_json(pe::decide(r, attempt, pe::RetryPolicy{}, jitter, static_cast<std::time_t>(now_seconds)));
       },
       [](const std::string& message) {
         // The batch is not confirmed: a failed batch.
         pe::Decision d;
         d.message = message;
         d.response.error = message;
-        return legacy_page_keys(pe::to_json(d));
+        return pe::to_json(d);
       });
 }
 
 std::string parse_status(const std::string& body) {
-  return json_or([&] { return legacy_page_keys(pe::to_json(pe::parse_status_response(body))); },
+  return json_or([&] { return pe::to_json(pe::parse_status_response(body)); },
                  [](const std::string& message) {
                    pe::StatusReport r;
                    r.error = message;
-                   return legacy_page_keys(pe::to_json(r));
+                   return pe::to_json(r);
                  });
 }
 
@@ -72,8 +69,8 @@ std::string constants() {
   return value_or_js_error([] { return pe::constants_json(); });
 }
 
-// callback({status, body, retryAfter, timedOut}) is called once, later; {status: 0, error} when the
-// answer could not be handed over.
+// callback({status, body, retry_after, timed_out}) is called once, later; {status: 0, error} when
+// the answer could not be handed over.
 void http_request(const std::string& method, const std::string& url, const std::string& api_key,
                   const std::string& body, int timeout_ms, val callback) {
   value_or_js_error([&] {
@@ -89,8 +86,8 @@ void http_request(const std::string& method, const std::string& url, const std::
           [&] {
             o.set("status", r.status);
             o.set("body", r.body);
-            o.set("retryAfter", r.retry_after);
-            o.set("timedOut", r.timed_out);
+            o.set("retry_after", r.retry_after);
+            o.set("timed_out", r.timed_out);
             return std::string();
           },
           [](const std::string& message) { return message; }, pe::wasm::heap_bytes_after_failure, "Out of memory.");
@@ -98,8 +95,8 @@ void http_request(const std::string& method, const std::string& url, const std::
         o = val::object();
         o.set("status", 0);
         o.set("body", std::string());
-        o.set("retryAfter", std::string());
-        o.set("timedOut", false);
+        o.set("retry_after", std::string());
+        o.set("timed_out", false);
         o.set("error", failed);
       }
       callback(o);
@@ -113,31 +110,31 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   emscripten::value_object<LoadOptionsJs>("LoadOptions")
       .field("encoding", &LoadOptionsJs::encoding)
       .field("delimiter", &LoadOptionsJs::delimiter)
-      .field("batchSize", &LoadOptionsJs::batchSize);
+      .field("batch_size", &LoadOptionsJs::batch_size);
 
   using pe::Session;
   emscripten::class_<Session>("Session")
       .constructor<>()
       .function("load", optional_override([](Session& s, const std::string& bytes, const LoadOptionsJs& o) {
-                  return pe::wasm::load_or_explain(s, bytes, o.encoding, o.delimiter, o.batchSize, legacy_page_keys);
+                  return pe::wasm::load_or_explain(s, bytes, o.encoding, o.delimiter, o.batch_size);
                 }))
       .function("state", optional_override([](const Session& s) {
-                  return json_or_error([&] { return legacy_page_keys(pe::to_json(s.state())); });
+                  return json_or_error([&] { return pe::to_json(s.state()); });
                 }))
       .function("remap", optional_override([](Session& s, const std::string& overrides) {
-                  return json_or([&] { return legacy_page_keys(pe::to_json(s.remap(pe::overrides_from_json(overrides)))); },
+                  return json_or([&] { return pe::to_json(s.remap(pe::overrides_from_json(overrides))); },
                                  [&](const std::string& message) {
                                    s.clear();
-                                   return legacy_page_keys(pe::to_json(s.state_with_error(message)));
+                                   return pe::to_json(s.state_with_error(message));
                                  });
                 }))
       .function("setBatchSize",
                 optional_override([](Session& s, int n) { value_or_js_error([&] { s.set_batch_size(n); }); }))
       .function("setCell", optional_override([](Session& s, int row, int col, const std::string& value) {
-                  return json_or_error([&] { return legacy_page_keys(pe::to_json(s.set_cell(row, col, value))); });
+                  return json_or_error([&] { return pe::to_json(s.set_cell(row, col, value)); });
                 }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
-                  return json_or([&] { return legacy_page_keys(pe::to_json(s.rows(pe::row_filter(filter), start, count))); },
+                  return json_or([&] { return pe::to_json(s.rows(pe::row_filter(filter), start, count)); },
                                  [](const std::string& message) {
                                    std::string out;
                                    pe::JsonWriter(out).begin_object().field("ok", false).field("error", message)
@@ -147,8 +144,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 }))
       .function("refresh", optional_override([](Session& s) { value_or_js_error([&] { s.refresh(); }); }))
       .function("batchPlan", optional_override([](const Session& s, bool with_emails) {
-                  return value_or_js_error(
-                      [&] { return legacy_page_keys(pe::to_json(s.batch_plan(with_emails), with_emails)); });
+                  return value_or_js_error([&] { return pe::to_json(s.batch_plan(with_emails), with_emails); });
                 }))
       .function("batchBody",
                 optional_override([](const Session& s, int index) { return value_or_js_error([&] { return s.batch_body(index); }); }))
@@ -156,22 +152,18 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                   return value_or_js_error([&] { return pe::to_json(s.batch_rows(index)); });
                 }))
       .function("problems", optional_override([](const Session& s) {
-                  return value_or_js_error([&] { return legacy_page_keys(pe::to_json(s.problems())); });
+                  return value_or_js_error([&] { return pe::to_json(s.problems()); });
                 }))
       .function("cleanedCsv",
                 optional_override([](const Session& s) { return value_or_js_error([&] { return s.cleaned_csv(); }); }))
       .function("reportCsv", optional_override([](const Session& s, const std::string& outcomes) {
-                  return value_or_js_error([&] {
-                    return s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(outcomes)));
-                  });
+                  return value_or_js_error([&] { return s.report_csv(pe::outcomes_from_json(outcomes)); });
                 }));
 
   emscripten::function("decide", &decide);
   emscripten::function("parseStatus", &parse_status);
   emscripten::function("statusQuery", &status_query);
   emscripten::function("httpRequest", &http_request);
+  // Read once at build time: scripts/bundle_web.js writes it into the page's constants.js.
   emscripten::function("constants", &constants);
-  // Kept until the page reads constants().
-  emscripten::constant("queuePath", std::string(pe::kQueuePath));
-  emscripten::constant("statusQueryPath", std::string(pe::kStatusQueryPath));
 }

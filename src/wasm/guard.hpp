@@ -78,18 +78,13 @@ auto value_or_js_error(Work&& work) -> decltype(work()) {
 }
 
 // Session::load as the page calls it: on failure the previous and the half-read document are gone
-// and the answer is the (empty) session's state with the sentence as its error. present() turns
-// the core's JSON into what the page reads (bindings.cpp: legacy_page_keys), inside the guard.
-struct AsIs {
-  std::string operator()(std::string json) const { return json; }
-};
-template <class Present = AsIs>
-std::string load_or_explain(Session& s, std::string_view bytes, const std::string& encoding,
-                            const std::string& delimiter, int batch_size, Present present = {}) {
-  return json_or([&] { return present(to_json(s.load(bytes, encoding, delimiter, batch_size))); },
+// and the answer is the (empty) session's state with the sentence as its error.
+inline std::string load_or_explain(Session& s, std::string_view bytes, const std::string& encoding,
+                                   const std::string& delimiter, int batch_size) {
+  return json_or([&] { return to_json(s.load(bytes, encoding, delimiter, batch_size)); },
                  [&](const std::string& message) {
                    s.clear();
-                   return present(to_json(s.state_with_error(message)));
+                   return to_json(s.state_with_error(message));
                  });
 }
 

@@ -111,10 +111,11 @@ async function openPage(browser, url, opts = {}) {
   return page;
 }
 
-// The page has started: Settings have the module's constants (the endpoint and the batch size stay
-// disabled until the worker has sent them).
+// The page has started: Settings are filled (at once, from the core's constants.js) and the
+// validation engine's module has started, so the notes of the start (a refused ?api=) are shown.
 async function started(page) {
   await page.locator('#base-url:enabled').waitFor();
+  await page.evaluate(() => window.PE.engine.ready);
 }
 
 // Stops the page's installed clock at about "now". Playwright's pauseAt() takes an absolute time

@@ -396,6 +396,24 @@ test('a link cannot point the API key at another host: ?api= takes only the buil
   await page.context().close();
 });
 
+test('Settings and the credit note come from the core\'s constants at once, before the validation engine has started', async () => {
+  const { constants } = require('./page_constants.js');
+  const context = await browser.newContext();
+  // A worker that never starts: nothing may wait for it.
+  await context.addInitScript(() => { window.Worker = class { postMessage() {} terminate() {} }; });
+  const page = await context.newPage();
+  await page.goto(h.FILE_URL);
+  assert.equal(await page.evaluate(() => Promise.race([window.PE.engine.ready.then(() => 'started'), new Promise((r) => setTimeout(r, 0, 'not started'))])),
+    'not started');
+  for (const label of ['API endpoint', 'API base URL', 'Batch size']) assert.equal(await page.getByLabel(label).isEnabled(), true, label);
+  assert.equal(await page.getByLabel('API base URL').inputValue(), constants.default_base_url);
+  assert.equal(await page.getByLabel('Batch size').inputValue(), String(constants.default_batch_size));
+  assert.equal(await page.getByLabel('Batch size').getAttribute('max'), String(constants.max_batch_size));
+  assert.equal(await page.locator('#credit-note').textContent(),
+    'Each prospect enrichment that finds data costs ' + constants.credits_per_prospect + ' credits.');
+  await context.close();
+});
+
 test('column choices belong to their file: a new file starts from the detected mapping', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await paste(page, 'Email,Company\na@example.com,Acme\n');

@@ -13,6 +13,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+require('./page_constants.js');   // PE.constants first, as the page loads them (stored.js reads the batch states)
 const policy = require(path.join(ROOT, 'web', 'js', 'policy.js'));
 const stored = require(path.join(ROOT, 'web', 'js', 'stored.js'));
 

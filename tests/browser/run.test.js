@@ -8,6 +8,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+require('./page_constants.js');   // PE.constants first, as the page loads them
 const R = require(path.join(ROOT, 'web', 'js', 'run.js'));
 const { EVENT, STOP, STATE } = require(path.join(ROOT, 'web', 'js', 'protocol.js'));
 
@@ -27,7 +28,8 @@ function started(picks) {
 }
 // Applies events one after the other, each to a frozen run.
 const apply = (run, ...events) => events.reduce((r, ev) => deepFreeze(R.reduce(r, ev)), run);
-const response = (status, n, total) => ({ uuid: 'u-' + status, status, prospectsCount: n, totalProspectsCount: total, headline: 'H.', nextStep: 'N.' });
+// A queue response in the module's form (json_forms.hpp).
+const response = (status, n, total) => ({ ok: true, uuid: 'u-' + status, prospects_count: n, total_prospects_count: total, queue_status: status, error: '', headline: 'H.', next_step: 'N.', known: true });
 const sent = (id, r, more) => Object.assign({ kind: EVENT.batch, id, state: STATE.sent, attempt: 1, response: r, message: '' }, more);
 
 test('a new run: each batch of the plan waits, with its first and last email; nothing stored of the others', () => {

@@ -1,7 +1,8 @@
 // Unit tests (no browser) of how the page's scripts fit together: the page's classic scripts load
-// in index.html's order (each uses at load only what the ones above it define), every name of the
-// protocol they use exists, and the worker (web/worker.js, with a stand-in for the wasm module)
-// answers exactly the protocol's requests and sends the module's constants in one object.
+// in index.html's order, after the generated js/constants.js (each uses at load only what the ones
+// above it define); the protocol's batch states and outcomes are the core's (PE.constants), and no
+// script spells one by a string; every name of the protocol they use exists; and the worker
+// (web/worker.js, with a stand-in for the wasm module) answers exactly the protocol's requests.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -11,6 +12,7 @@ const vm = require('node:vm');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WEB = path.join(ROOT, 'web');
+const { FILE: CONSTANTS_FILE, constants } = require('./page_constants.js');   // PE.constants first, as the page loads them
 const protocol = require(path.join(WEB, 'js', 'protocol.js'));
 const policy = require(path.join(WEB, 'js', 'policy.js'));
 
@@ -28,11 +30,17 @@ function storage() {
   const m = new Map();
   return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k) };
 }
-const pageScripts = () => [...fs.readFileSync(path.join(WEB, 'index.html'), 'utf8').matchAll(/<script src="js\/([^"]+)"><\/script>/g)].map((m) => m[1]);
+const scriptTags = () => [...fs.readFileSync(path.join(WEB, 'index.html'), 'utf8').matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+const pageScripts = () => scriptTags().filter((s) => s.startsWith('js/')).map((s) => s.slice(3));
+// Where a script of the page is: the generated constants.js in build/web/js, the others in web/js.
+const scriptFile = (name) => (name === 'constants.js' ? CONSTANTS_FILE : path.join(WEB, 'js', name));
 
 test('the page\'s scripts start in index.html\'s order from a bare page; each defines its part of PE', () => {
+  assert.equal(scriptTags()[0], 'js/constants.js', 'the core\'s constants are loaded first');
   const scripts = pageScripts();
-  assert.deepEqual([...scripts].sort(), fs.readdirSync(path.join(WEB, 'js')).sort(), 'index.html loads every file of web/js/, once');
+  assert.deepEqual([...scripts].sort(), fs.readdirSync(path.join(WEB, 'js')).concat('constants.js').sort(),
+    'index.html loads every file of web/js/ and the generated constants.js, once');
+  assert.ok(!fs.existsSync(path.join(WEB, 'js', 'constants.js')), 'constants.js is generated, not a file of web/js/');
   assert.equal(scripts[scripts.length - 1], 'app.js');
   const started = [];
   const window = {
@@ -48,7 +56,7 @@ test('the page\'s scripts start in index.html\'s order from a bare page; each de
   const defined = [];
   for (const name of scripts) {
     const before = new Set(Object.keys(window.PE));
-    assert.doesNotThrow(() => vm.runInContext(fs.readFileSync(path.join(WEB, 'js', name), 'utf8'), ctx, { filename: name }), name);
+    assert.doesNotThrow(() => vm.runInContext(fs.readFileSync(scriptFile(name), 'utf8'), ctx, { filename: name }), name);
     defined.push([name, Object.keys(window.PE).filter((k) => !before.has(k))]);
   }
   for (const [name, keys] of defined) {
@@ -58,20 +66,90 @@ test('the page\'s scripts start in index.html\'s order from a bare page; each de
   assert.equal(started.length, 1, 'app.js starts one worker');
 });
 
+const sourceFiles = () => fs.readdirSync(path.join(WEB, 'js')).map((f) => path.join(WEB, 'js', f)).concat(path.join(WEB, 'worker.js'));
+
 test('the page and the worker use only names the protocol declares, and never a request as a string', () => {
-  const files = fs.readdirSync(path.join(WEB, 'js')).map((f) => path.join(WEB, 'js', f)).concat(path.join(WEB, 'worker.js'));
-  for (const file of files) {
+  for (const file of sourceFiles()) {
     const src = fs.readFileSync(file, 'utf8');
-    for (const [, table, name] of src.matchAll(/\b(REQUEST|MESSAGE|EVENT|STOP|STATE)\.([A-Za-z_]+)/g)) {
+    for (const [, table, name] of src.matchAll(/\b(REQUEST|MESSAGE|EVENT|STOP|STATE|OUTCOME)\.([A-Za-z_]+)/g)) {
       assert.ok(Object.prototype.hasOwnProperty.call(protocol[table], name), path.basename(file) + ': ' + table + '.' + name + ' is not in web/js/protocol.js');
     }
     assert.doesNotMatch(src, /\bcall\(\s*['"`]/, path.basename(file) + ' names a request by a string');
-    assert.doesNotMatch(src, /(state|kind|type)\s*(===|!==|:)\s*'(waiting|sending|sent|partial|failed|unconfirmed|not_sent|batch|retry|finished|ready|event)'/,
-      path.basename(file) + ' spells a state, event or message by a string');
+    assert.doesNotMatch(src, /\b(state|kind|outcome)\s*(===|!==|:)\s*['"`]|\btype\s*(===|!==)\s*['"`]/,
+      path.basename(file) + ' compares a state, event, message or outcome with a string');
   }
 });
 
-// web/worker.js after the protocol and the policy, as scripts/bundle_web.js puts them, with
+// The string literals of a script (their text, escapes left as written), skipping comments and
+// regular expression literals.
+function stringLiterals(src) {
+  const out = [];
+  let i = 0, prev = '';   // prev: the last significant character of code (decides whether / starts a regex)
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '/' && src[i + 1] === '/') { i = src.indexOf('\n', i); if (i < 0) break; continue; }
+    if (c === '/' && src[i + 1] === '*') { i = src.indexOf('*/', i) + 2; continue; }
+    if (c === '\'' || c === '"' || c === '`') {
+      let j = i + 1, text = '';
+      while (j < src.length && src[j] !== c) { if (src[j] === '\\') { text += src[j]; j++; } text += src[j]; j++; }
+      out.push(text);
+      i = j + 1; prev = c; continue;
+    }
+    if (c === '/' && (prev === '' || '(,=:[!&|?{};+'.includes(prev))) {
+      let j = i + 1, cls = false;
+      while (j < src.length && (cls || src[j] !== '/')) { if (src[j] === '\\') j++; else if (src[j] === '[') cls = true; else if (src[j] === ']') cls = false; j++; }
+      i = j + 1; prev = '/'; continue;
+    }
+    if (!/\s/.test(c)) prev = c;
+    i++;
+  }
+  return out;
+}
+
+test('the batch states and decide()\'s outcomes are the core\'s: protocol.js derives its tables from PE.constants', () => {
+  // The build's constants: the tables hold exactly the core's states, words, flags and outcomes.
+  const states = constants.batch_states;
+  assert.ok(states.length > 0);
+  assert.deepEqual(Object.keys(protocol.STATE), states.map((s) => s.name));
+  assert.deepEqual(Object.values(protocol.STATE), states.map((s) => s.name));
+  assert.deepEqual(protocol.STATE_TEXT, Object.fromEntries(states.map((s) => [s.name, s.words])));
+  assert.deepEqual(protocol.RESENDABLE, states.filter((s) => s.resendable).map((s) => s.name));
+  assert.deepEqual(protocol.IN_FLIGHT, states.filter((s) => !s.final).map((s) => s.name));
+  assert.deepEqual(Object.keys(protocol.OUTCOME), constants.decision_outcomes);
+  // Other constants give other tables: nothing of them is spelled in protocol.js.
+  const other = { batch_states: [{ name: 'alpha', words: 'first words', final: false, resendable: false },
+    { name: 'beta', words: 'second words', final: true, resendable: true }], decision_outcomes: ['go', 'stop'] };
+  const ctx = vm.createContext({ PE: { constants: other } });
+  ctx.self = ctx;
+  vm.runInContext(fs.readFileSync(path.join(WEB, 'js', 'protocol.js'), 'utf8'), ctx, { filename: 'protocol.js' });
+  const p = plain(vm.runInContext('PE.protocol', ctx));
+  assert.deepEqual(p.STATE, { alpha: 'alpha', beta: 'beta' });
+  assert.deepEqual(p.STATE_TEXT, { alpha: 'first words', beta: 'second words' });
+  assert.deepEqual([p.RESENDABLE, p.IN_FLIGHT], [['beta'], ['alpha']]);
+  assert.deepEqual(p.OUTCOME, { go: 'go', stop: 'stop' });
+  // Without the constants, protocol.js says what is missing instead of making up tables.
+  const bare = vm.createContext({});
+  bare.self = bare;
+  assert.throws(() => vm.runInContext(fs.readFileSync(path.join(WEB, 'js', 'protocol.js'), 'utf8'), bare), /needs PE\.constants/);
+});
+
+test('no script of the page or the worker spells a batch state (its name or its words) or an outcome of decide()', () => {
+  // The protocol's own names (REQUEST, MESSAGE, EVENT, STOP) are spelled in protocol.js; EVENT.retry
+  // is also the name of an outcome, so outcomes are checked where they are compared (above).
+  const own = new Set([protocol.REQUEST, protocol.MESSAGE, protocol.EVENT, protocol.STOP].flatMap((t) => Object.values(t)));
+  const core = new Set(constants.batch_states.flatMap((s) => [s.name, s.words]).concat(constants.decision_outcomes));
+  const spelled = [];
+  for (const file of sourceFiles()) {
+    for (const text of stringLiterals(fs.readFileSync(file, 'utf8'))) {
+      if (core.has(text) && !own.has(text)) spelled.push(path.basename(file) + ': \'' + text + '\'');
+    }
+  }
+  assert.deepEqual(spelled, [], 'use PE.protocol (STATE, STATE_TEXT, OUTCOME) instead');
+  // The check sees what it looks for.
+  assert.deepEqual(stringLiterals("// 'sent'\nconst a = /'x'/, b = 'partly queued', c = \"not_sent\"; /* 'failed' */"), ['partly queued', 'not_sent']);
+});
+
+// web/worker.js after the constants, the protocol and the policy, as scripts/bundle_web.js puts them, with
 // createEnricher standing in for the module: {posted, ctx, ask}. ask(type, fields) sends a request
 // and resolves with what the worker posted in answer.
 function loadWorker(createEnricher) {
@@ -80,7 +158,9 @@ function loadWorker(createEnricher) {
     setTimeout, clearTimeout, Promise, JSON, Math, Date, Error, WebAssembly, RangeError, Object, Array, Number, String, Uint8Array, Set };
   ctx.self = ctx;
   vm.createContext(ctx);
-  for (const f of ['js/protocol.js', 'js/policy.js', 'worker.js']) vm.runInContext(fs.readFileSync(path.join(WEB, f), 'utf8'), ctx, { filename: f });
+  for (const f of [CONSTANTS_FILE, path.join(WEB, 'js', 'protocol.js'), path.join(WEB, 'js', 'policy.js'), path.join(WEB, 'worker.js')]) {
+    vm.runInContext(fs.readFileSync(f, 'utf8'), ctx, { filename: path.basename(f) });
+  }
   const ask = async (type, fields) => {
     const n = posted.length;
     await ctx.onmessage({ data: Object.assign({ id: 7, type }, fields) });
@@ -94,7 +174,7 @@ async function startWorker() {
     load() { return '{"ok":true}'; }
     problems() { return '[]'; }
   }
-  const w = loadWorker(() => Promise.resolve({ queuePath: '/queue/path', statusQueryPath: '/status/path', Session }));
+  const w = loadWorker(() => Promise.resolve({ Session }));
   await vm.runInContext('ready', w.ctx);
   return w;
 }
@@ -111,17 +191,19 @@ test('the worker answers exactly the protocol\'s requests, keyed by its table, a
   }
 });
 
-test('the worker sends the module\'s constants in one object once its module has started', async () => {
-  const posted = plain((await startWorker()).posted);
-  const ready = posted.filter((m) => m.type === protocol.MESSAGE.ready);
-  assert.equal(ready.length, 1);
-  const c = ready[0].constants;
-  assert.deepEqual(Object.keys(c).sort(), ['creditsPerProspect', 'defaultBaseUrl', 'defaultBatchSize', 'maxBatchSize', 'queuePath', 'statusPath']);
-  assert.equal(c.queuePath, '/queue/path', 'the module\'s path');
-  assert.equal(c.statusPath, '/status/path', 'the module\'s path');
-  assert.equal(c.creditsPerProspect, 1.5);
-  assert.ok(c.defaultBatchSize >= 1 && c.defaultBatchSize <= c.maxBatchSize);
-  assert.equal(policy.checkBaseUrl(c.defaultBaseUrl, null).ok, true, 'the default endpoint is one the key may be sent to');
+test('the worker says once that its module has started; the constants are the build\'s, the same in the page and the worker', async () => {
+  const w = await startWorker();
+  assert.deepEqual(plain(w.posted), [{ type: protocol.MESSAGE.ready }]);
+  assert.deepEqual(plain(vm.runInContext('PE.constants', w.ctx)), plain(constants));
+  assert.ok(Object.isFrozen(constants) && Object.isFrozen(constants.batch_states[0]), 'deep-frozen');
+  assert.equal(constants.credits_per_prospect, 1.5);
+  assert.ok(constants.default_batch_size >= 1 && constants.default_batch_size <= constants.max_batch_size);
+  assert.equal(policy.checkBaseUrl(constants.default_base_url, null).ok, true, 'the default endpoint is one the key may be sent to');
+  // The built worker source carries the same constants.js, before the protocol.
+  const built = fs.readFileSync(path.join(ROOT, 'build', 'web', 'enricher-worker.js'), 'utf8');
+  const source = JSON.parse(built.slice(built.indexOf('.workerSource = ') + 16, built.lastIndexOf(';')));
+  const at = source.indexOf(fs.readFileSync(CONSTANTS_FILE, 'utf8'));
+  assert.ok(at > 0 && at < source.indexOf('.protocol = api;'), 'constants.js is in the worker, before protocol.js');
 });
 
 test('a worker whose module cannot start says so at once, and to each request', async () => {

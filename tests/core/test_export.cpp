@@ -70,6 +70,25 @@ TEST(Export, RowsOfUnsentBatchesSayNotSent) {
   EXPECT_NE(rep.find("1,2,a@example.com,valid,not sent,"), std::string::npos) << rep;
 }
 
+// The outcome of a batch is said in the words of its state, as the page's batches table says it
+// (kBatchStates: "partly queued", not the name "partial").
+TEST(Export, OutcomesUseTheWordsOfTheBatchStates) {
+  Document d;
+  ASSERT_TRUE(d.load("email\na@example.com\nb@example.com\nc@example.com\nd@example.com\ne@example.com\n", {}));
+  const std::vector<BatchOutcome> outcomes = {
+      {0, pe::BatchState::Partial, "u-1", "PARTIALLY_ENQUEUED", "m0"},
+      {1, pe::BatchState::Unconfirmed, "", "", "m1"},
+      {2, pe::BatchState::Sending, "", "", "m2"},
+      {3, pe::BatchState::Waiting, "", "", "m3"},
+      {4, pe::BatchState::NotSent, "", "", "m4"},
+  };
+  const std::string rep = pe::report_csv(d, 1, outcomes);
+  for (const char* want : {"1,2,a@example.com,valid,partly queued: m0,", "2,3,b@example.com,valid,unconfirmed: m1,",
+                           "3,4,c@example.com,valid,sending…: m2,", "4,5,d@example.com,valid,not sent,",
+                           "5,6,e@example.com,valid,not sent,"})
+    EXPECT_NE(rep.find(want), std::string::npos) << want << " in\n" << rep;
+}
+
 // ---- formula neutralisation after leading whitespace of any kind (OWASP "CSV Injection") --------
 
 namespace {

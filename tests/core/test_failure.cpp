@@ -9,7 +9,6 @@
 #include <string>
 
 #include "document.hpp"
-#include "../../src/wasm/legacy_page_keys.hpp"
 #include "failure.hpp"
 #include "json_forms.hpp"
 #include "requests.hpp"
@@ -67,16 +66,15 @@ std::string big_file(int rows) {
   return s;
 }
 
-// The session's answers as the page reads them (json_forms.hpp, then the module's adapter).
-std::string page(const std::string& json) { return pe::wasm::legacy_page_keys(json); }
+// The session's answers as the page reads them (json_forms.hpp; the module hands them on as they are).
 std::string load_json(pe::Session& s, const std::string& bytes, const std::string& encoding, int batch_size) {
-  return page(pe::to_json(s.load(bytes, encoding, "auto", batch_size)));
+  return pe::to_json(s.load(bytes, encoding, "auto", batch_size));
 }
 std::string rows_json(pe::Session& s, int start, int count) {
-  return page(pe::to_json(s.rows(pe::RowFilter::All, start, count)));
+  return pe::to_json(s.rows(pe::RowFilter::All, start, count));
 }
 std::string plan_json(const pe::Session& s, bool with_emails) {
-  return page(pe::to_json(s.batch_plan(with_emails), with_emails));
+  return pe::to_json(s.batch_plan(with_emails), with_emails);
 }
 
 const char* const kGood = "email,first_name\na@acme.com,Ada\nb@acme.com,Bo\nc@acme.com,Cy\n";
@@ -97,11 +95,11 @@ void expect_empty(pe::Session& s, const std::string& when) {
   EXPECT_EQ(rows_json(s, 0, 10), R"({"total":0,"rows":[]})") << when;
   EXPECT_EQ(plan_json(s, false), "[]") << when;
   EXPECT_EQ(plan_json(s, true), "[]") << when;
-  EXPECT_EQ(page(pe::to_json(s.problems())), "[]") << when;
+  EXPECT_EQ(pe::to_json(s.problems()), "[]") << when;
   EXPECT_EQ(s.batch_body(0), "") << when;
   EXPECT_EQ(s.cleaned_csv(), "") << when;
-  const std::string state = page(pe::to_json(s.state()));
-  EXPECT_NE(state.find(R"("summary":{"rows":0,"valid":0,"invalid":0,"duplicates":0,"rowsWithWarnings":0,)"),
+  const std::string state = pe::to_json(s.state());
+  EXPECT_NE(state.find(R"("summary":{"rows":0,"valid":0,"invalid":0,"duplicates":0,"rows_with_warnings":0,)"),
             std::string::npos)
       << when << ": " << state;
   EXPECT_NE(state.find(R"("batches":0,)"), std::string::npos) << when << ": " << state;
@@ -256,14 +254,14 @@ TEST(FailedLoad, SessionAfterAnAllocationFailureIsEmptyAndStillWorks) {
     const std::string when = "allocation " + std::to_string(k) + " failed";
     expect_empty(s, when);
     // What the bindings answer for it: the state with the sentence.
-    const std::string failed = page(pe::to_json(s.state_with_error(pe::describe_failure(std::make_exception_ptr(std::bad_alloc()), 1u << 30))));
+    const std::string failed = pe::to_json(s.state_with_error(pe::describe_failure(std::make_exception_ptr(std::bad_alloc()), 1u << 30)));
     EXPECT_NE(failed.find(R"("ok":false,"error":"This file needs more memory than the page can use (about 1024 MB were in use).)"),
               std::string::npos)
         << failed;
     // It still works.
     const std::string again = load_json(s, kGood, "auto", 2);
     EXPECT_NE(again.find(R"("ok":true)"), std::string::npos) << when;
-    EXPECT_EQ(plan_json(s, false), R"([{"index":0,"count":2,"firstRow":1,"lastRow":2},{"index":1,"count":1,"firstRow":3,"lastRow":3}])");
+    EXPECT_EQ(plan_json(s, false), R"([{"index":0,"count":2,"first_row":1,"last_row":2},{"index":1,"count":1,"first_row":3,"last_row":3}])");
     if (HasFailure()) break;
   }
 }

@@ -2,6 +2,7 @@
 // strings as nlohmann::json writes them, commas in the right places, the documented shapes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -134,10 +135,45 @@ TEST(JsonForms, ConstantsForThePage) {
             R"({"queue_path":"/rest/v2/lead_finder/prospects/enrichments",)"
             R"("status_query_path":"/rest/v2/lead_finder/prospects/enrichments/statuses/query",)"
             R"("default_base_url":"https://api.woodpecker.co","credits_per_prospect":1.5,"default_batch_size":50,)"
-            R"("max_batch_size":1000,"batch_states":[{"name":"waiting","final":false,"resendable":false},)"
-            R"({"name":"sending","final":false,"resendable":false},{"name":"sent","final":true,"resendable":false},)"
-            R"({"name":"partial","final":true,"resendable":true},{"name":"failed","final":true,"resendable":true},)"
-            R"({"name":"unconfirmed","final":true,"resendable":true},{"name":"not_sent","final":true,"resendable":true}]})");
+            R"("max_batch_size":1000,"batch_states":[{"name":"waiting","words":"waiting","final":false,"resendable":false},)"
+            R"({"name":"sending","words":"sending…","final":false,"resendable":false},)"
+            R"({"name":"sent","words":"sent","final":true,"resendable":false},)"
+            R"({"name":"partial","words":"partly queued","final":true,"resendable":true},)"
+            R"({"name":"failed","words":"failed","final":true,"resendable":true},)"
+            R"({"name":"unconfirmed","words":"unconfirmed","final":true,"resendable":true},)"
+            R"({"name":"not_sent","words":"not sent","final":true,"resendable":true}],)"
+            R"("decision_outcomes":["sent","retry","failed","stop_auth","stop_blocked"]})");
+}
+
+// The page takes every name, word and flag of a batch state from constants() (scripts/bundle_web.js
+// writes it into constants.js): each BatchState is there, in the enum's order, as kBatchStates says,
+// with words of its own.
+TEST(JsonForms, ConstantsListEveryBatchStateWithItsWordsAndEveryOutcome) {
+  const nlohmann::json c = nlohmann::json::parse(constants_json());
+  const nlohmann::json& states = c.at("batch_states");
+  const auto last = static_cast<std::size_t>(BatchState::NotSent);
+  ASSERT_EQ(states.size(), last + 1);
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i <= last; ++i) {
+    const BatchState s = static_cast<BatchState>(i);
+    const BatchStateInfo& info = batch_state_info(s);
+    ASSERT_EQ(info.state, s) << "no row in kBatchStates for state " << i;
+    const nlohmann::json& j = states.at(i);
+    EXPECT_EQ(j.size(), 4u) << j;
+    EXPECT_EQ(j.at("name"), info.name);
+    EXPECT_EQ(j.at("words"), info.words);
+    EXPECT_EQ(j.at("final"), info.final);
+    EXPECT_EQ(j.at("resendable"), info.resendable);
+    EXPECT_FALSE(j.at("words").get<std::string>().empty()) << info.name;
+    EXPECT_TRUE(info.final || !info.resendable) << info.name << ": only a final state may be sent again";
+    words.push_back(j.at("words"));
+  }
+  std::sort(words.begin(), words.end());
+  EXPECT_EQ(std::adjacent_find(words.begin(), words.end()), words.end()) << "two states share their words";
+  // The names of decide()'s outcomes, which the worker compares a decision's "outcome" with.
+  const nlohmann::json& outcomes = c.at("decision_outcomes");
+  ASSERT_EQ(outcomes.size(), std::size(kOutcomes));
+  for (std::size_t i = 0; i < std::size(kOutcomes); ++i) EXPECT_EQ(outcomes.at(i), outcome_name(kOutcomes[i]));
 }
 
 }  // namespace

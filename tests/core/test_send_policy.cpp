@@ -405,13 +405,14 @@ TEST(Decide, AttemptBelowOneIsTreatedAsFirst) {
 // ---- batch states ---------------------------------------------------------------------------------
 namespace {
 
-TEST(BatchStates, TheSevenStatesWithTheirNamesFinalAndResendable) {
+TEST(BatchStates, TheSevenStatesWithTheirNamesWordsFinalAndResendable) {
   std::string listed;
   for (const pe::BatchStateInfo& s : pe::kBatchStates)
-    listed += std::string(s.name) + (s.final ? " final" : "") + (s.resendable ? " resendable" : "") + "; ";
+    listed += std::string(s.name) + " (" + s.words + ")" + (s.final ? " final" : "") + (s.resendable ? " resendable" : "") + "; ";
   EXPECT_EQ(listed,
-            "waiting; sending; sent final; partial final resendable; failed final resendable; "
-            "unconfirmed final resendable; not_sent final resendable; ");
+            "waiting (waiting); sending (sending…); sent (sent) final; partial (partly queued) final resendable; "
+            "failed (failed) final resendable; unconfirmed (unconfirmed) final resendable; "
+            "not_sent (not sent) final resendable; ");
 }
 
 TEST(BatchStates, NamesRoundTripAndUnknownNamesAreRefused) {
@@ -420,6 +421,7 @@ TEST(BatchStates, NamesRoundTripAndUnknownNamesAreRefused) {
     ASSERT_TRUE(pe::parse_batch_state(s.name, back)) << s.name;
     EXPECT_EQ(back, s.state);
     EXPECT_STREQ(pe::batch_state_name(s.state), s.name);
+    EXPECT_STREQ(pe::batch_state_words(s.state), s.words);
   }
   pe::BatchState st = pe::BatchState::Sent;
   EXPECT_FALSE(pe::parse_batch_state("Sent", st));

@@ -1,15 +1,13 @@
-// The page's session (session.hpp) and the JSON the page reads of it. The core writes one snake_case
-// form (json_forms.hpp); the module turns it into the keys the page reads today with the temporary
-// adapter src/wasm/legacy_page_keys.hpp. The expected strings below are the exact answers of the
-// module before the core was reshaped (one export taken through load, the row filters, the problem
+// The page's session (session.hpp) and the JSON the page reads of it: the core's one snake_case
+// form (json_forms.hpp), which the module hands to the page as it is. The expected strings below
+// are the exact answers the page reads (one export taken through load, the row filters, the problem
 // groups, the batch plan, an edit, a remap, the report and the cleaned CSV, two loads that fail, and
 // decide() and parseStatus() for a set of HTTP results): any change to a key, a value or an order
-// here is a change the page sees.
+// here is a change the page sees (web/js/*.js and web/worker.js read these keys).
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "../../src/wasm/legacy_page_keys.hpp"
 #include "json_forms.hpp"
 #include "requests.hpp"
 #include "session.hpp"
@@ -31,61 +29,56 @@ const char* const kExport =
 const char* const kRemap =
     R"([{"header":"Nope","field":"email"},{"header":"Website","field":"ignore"},{"header":"#8","field":"company_name"}])";
 const char* const kOutcomes =
-    R"([{"index":0,"state":"sent","uuid":"u-1","status":"ENQUEUED","message":"m0"},)"
-    R"({"index":1,"state":"partial","uuid":"u-2","status":"PARTIALLY_ENQUEUED","message":"m1"},)"
+    R"([{"index":0,"state":"sent","uuid":"u-1","queue_status":"ENQUEUED","message":"m0"},)"
+    R"({"index":1,"state":"partial","uuid":"u-2","queue_status":"PARTIALLY_ENQUEUED","message":"m1"},)"
     R"({"index":2,"state":"unconfirmed","message":"m2"}])";
 const char* const kOutcomes2 =
     R"([{"index":0,"state":"failed","message":"boom"},{"index":1,"state":"not_sent","message":"x"},{"index":2,"state":"waiting"}])";
 
 const char* const k_load =
-    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiterName":"comma","delimiterDetected":true,)J"
-    R"J("columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},{"header":"First Name",)J"
-    R"J("field":"first_name","overridden":false,"note":""},{"header":"Last Name","field":"last_name",)J"
-    R"J("overridden":false,"note":""},{"header":"Company","field":"company_name","overridden":false,"note":""},)J"
-    R"J({"header":"Website","field":"company_website","overridden":false,"note":""},{"header":"LinkedIn",)J"
-    R"J("field":"linkedin_url","overridden":false,"note":""},{"header":"Email Status","field":"ignore",)J"
-    R"J("overridden":false,"note":"a status column, not an address"},{"header":"Notes","field":"ignore",)J"
-    R"J("overridden":false,"note":"not a field the API uses"}],"fileFindings":[],"summary":{"rows":6,"valid":4,)J"
-    R"J("invalid":1,"duplicates":1,"rowsWithWarnings":4,"blankLines":1,"errors":2,"warnings":7,"batches":2,)J"
-    R"J("batchSize":2,"creditsMax":6.0}})J";
+    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiter_name":"comma","delimiter_detected":true,)J"
+    R"J("columns":[{"header":"Work Email","field":"email"},{"header":"First Name","field":"first_name"},)J"
+    R"J({"header":"Last Name","field":"last_name"},{"header":"Company","field":"company_name"},{"header":"Website",)J"
+    R"J("field":"company_website"},{"header":"LinkedIn","field":"linkedin_url"},{"header":"Email Status","field":null,)J"
+    R"J("note":"a status column, not an address"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)J"
+    R"J("file_findings":[],"summary":{"rows":6,"valid":4,"invalid":1,"duplicates":1,"rows_with_warnings":4,)J"
+    R"J("blank_lines":1,"errors":2,"warnings":7,"batches":2,"batch_size":2,"credits_max":6.0}})J";
 
 const char* const k_rows_all =
-    R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace",)J"
-    R"J("Acme","acme.com/about","linkedin.com/in/ada","valid","x"],"findings":[{"row":1,"line":2,)J"
-    R"J("field":"company_website","severity":"warning","code":"website_path_dropped",)J"
-    R"J("message":"The path “/about” was dropped; the API takes the site's address only: https://acme.com."}]},)J"
-    R"J({"index":1,"row":2,"line":3,"status":"valid","cells":["bob@gmial.com","Bob","","Beta","https://beta.io","",)J"
-    R"J("valid",""],"findings":[{"row":2,"line":3,"field":"email","severity":"warning","code":"email_domain_typo",)J"
+    R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace","Acme",)J"
+    R"J("acme.com/about","linkedin.com/in/ada","valid","x"],"findings":[{"row":1,"line":2,"field":"company_website",)J"
+    R"J("severity":"warning","code":"website_path_dropped","message":"The path “/about” was dropped; the API takes the)J"
+    R"J( site's address only: https://acme.com."}]},{"index":1,"row":2,"line":3,"status":"valid",)J"
+    R"J("cells":["bob@gmial.com","Bob","","Beta","https://beta.io","","valid",""],"findings":[{"row":2,"line":3,)J"
+    R"J("field":"email","severity":"warning","code":"email_domain_typo",)J"
     R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
-    R"J( typo."},{"row":2,"line":3,"field":"","severity":"warning","code":"enrichment_signals_missing",)J"
+    R"J( typo."},{"row":2,"line":3,"field":null,"severity":"warning","code":"enrichment_signals_missing",)J"
     R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
     R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."}]},{"index":2,)J"
     R"J("row":3,"line":4,"status":"invalid","cells":["not-an-email","Cy","Z","Gamma","gamma.com","","invalid",""],)J"
     R"J("findings":[{"row":3,"line":4,"field":"email","severity":"error","code":"email_invalid",)J"
-    R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."}]},{"index":3,"row":4,)J"
-    R"J("line":5,"status":"duplicate","duplicateOf":1,"cells":["ADA@acme.com","Ada","L","Acme","acme.com","","valid",)J"
-    R"J(""],"findings":[{"row":4,"line":5,"field":"email","severity":"error","code":"duplicate_email",)J"
-    R"J("message":"Duplicate of row 1 (line 2), same email ada@acme.com. Only the first is sent."}]},{"index":4,)J"
-    R"J("row":5,"line":6,"status":"valid","cells":["Dee <dee@delta.com>","Dee","D","Delta","delta.com",)J"
+    R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."}]},{"index":3,"row":4,"line":5,)J"
+    R"J("status":"duplicate","duplicate_of":1,"cells":["ADA@acme.com","Ada","L","Acme","acme.com","","valid",""],)J"
+    R"J("findings":[{"row":4,"line":5,"field":"email","severity":"error","code":"duplicate_email",)J"
+    R"J("message":"Duplicate of row 1 (line 2), same email ada@acme.com. Only the first is sent."}]},{"index":4,"row":5,)J"
+    R"J("line":6,"status":"valid","cells":["Dee <dee@delta.com>","Dee","D","Delta","delta.com",)J"
     R"J("linkedin.com/company/delta","valid","a \"quoted\" value"],"findings":[{"row":5,"line":6,"field":"email",)J"
-    R"J("severity":"warning","code":"email_unwrapped",)J"
-    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},{"row":5,"line":6,)J"
-    R"J("field":"linkedin_url","severity":"warning","code":"linkedin_company_page",)J"
-    R"J("message":"“linkedin.com/company/delta” is a company page,)J"
+    R"J("severity":"warning","code":"email_unwrapped","message":"“Dee <dee@delta.com>” was reduced to the address)J"
+    R"J( “dee@delta.com”."},{"row":5,"line":6,"field":"linkedin_url","severity":"warning",)J"
+    R"J("code":"linkedin_company_page","message":"“linkedin.com/company/delta” is a company page,)J"
     R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."}]},)J"
     R"J({"index":5,"row":6,"line":8,"status":"valid","cells":["eve@épsilon.com","Eve","E","Eps","épsilon.com","",)J"
-    R"J("valid","extra"],"findings":[{"row":6,"line":8,"field":"","severity":"warning","code":"csv_ragged_row",)J"
-    R"J("message":"Expected 8 fields (the header has 8 columns),)J"
-    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is no)J"
-    R"J(t in quotes."},{"row":6,"line":8,"field":"email","severity":"warning","code":"email_idn_converted",)J"
-    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."})J"
-    R"J(]}]})J";
+    R"J("valid","extra"],"findings":[{"row":6,"line":8,"field":null,"severity":"warning","code":"csv_ragged_row",)J"
+    R"J("message":"Expected 8 fields (the header has 8 columns), got 9. Values in this row may be in the wrong columns:)J"
+    R"J( check for a value that contains the delimiter but is not in quotes."},{"row":6,"line":8,"field":"email",)J"
+    R"J("severity":"warning","code":"email_idn_converted","message":"The international domain in “eve@épsilon.com” was)J"
+    R"J( converted for sending: “eve@xn--psilon-9ua.com”."}]}]})J";
 
 const char* const k_rows_errors =
     R"J({"total":2,"rows":[{"index":2,"row":3,"line":4,"status":"invalid","cells":["not-an-email","Cy","Z","Gamma",)J"
     R"J("gamma.com","","invalid",""],"findings":[{"row":3,"line":4,"field":"email","severity":"error",)J"
     R"J("code":"email_invalid","message":"“not-an-email” has no @ sign; an email looks like name@company.com."}]},)J"
-    R"J({"index":3,"row":4,"line":5,"status":"duplicate","duplicateOf":1,"cells":["ADA@acme.com","Ada","L","Acme",)J"
+    R"J({"index":3,"row":4,"line":5,"status":"duplicate","duplicate_of":1,"cells":["ADA@acme.com","Ada","L","Acme",)J"
     R"J("acme.com","","valid",""],"findings":[{"row":4,"line":5,"field":"email","severity":"error",)J"
     R"J("code":"duplicate_email","message":"Duplicate of row 1 (line 2),)J"
     R"J( same email ada@acme.com. Only the first is sent."}]}]})J";
@@ -93,42 +86,38 @@ const char* const k_rows_errors =
 const char* const k_rows_warnings_1_1 =
     R"J({"total":4,"rows":[{"index":1,"row":2,"line":3,"status":"valid","cells":["bob@gmial.com","Bob","","Beta",)J"
     R"J("https://beta.io","","valid",""],"findings":[{"row":2,"line":3,"field":"email","severity":"warning",)J"
-    R"J("code":"email_domain_typo",)J"
-    R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
-    R"J( typo."},{"row":2,"line":3,"field":"","severity":"warning","code":"enrichment_signals_missing",)J"
-    R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
-    R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."}]}]})J";
+    R"J("code":"email_domain_typo","message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as)J"
+    R"J( written; correct it if it is a typo."},{"row":2,"line":3,"field":null,"severity":"warning",)J"
+    R"J("code":"enrichment_signals_missing","message":"No LinkedIn profile and no last_name: enrichment usually needs)J"
+    R"J( linkedin_url, or first_name and last_name with company_website. The row is sent, but may not be enriched."}]}]})J";
 
 const char* const k_problems =
     R"J([{"code":"email_invalid","severity":"error","field":"email","count":1,"rows":[3],)J"
     R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."},{"code":"duplicate_email",)J"
     R"J("severity":"error","field":"email","count":1,"rows":[4],"message":"Duplicate of row 1 (line 2),)J"
     R"J( same email ada@acme.com. Only the first is sent."},{"code":"website_path_dropped","severity":"warning",)J"
-    R"J("field":"company_website","count":1,"rows":[1],)J"
-    R"J("message":"The path “/about” was dropped; the API takes the site's address only: https://acme.com."},)J"
-    R"J({"code":"email_domain_typo","severity":"warning","field":"email","count":1,"rows":[2],)J"
-    R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
-    R"J( typo."},{"code":"enrichment_signals_missing","severity":"warning","field":"","count":1,"rows":[2],)J"
-    R"J("message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
+    R"J("field":"company_website","count":1,"rows":[1],"message":"The path “/about” was dropped; the API takes the)J"
+    R"J( site's address only: https://acme.com."},{"code":"email_domain_typo","severity":"warning","field":"email",)J"
+    R"J("count":1,"rows":[2],"message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written;)J"
+    R"J( correct it if it is a typo."},{"code":"enrichment_signals_missing","severity":"warning","field":null,"count":1,)J"
+    R"J("rows":[2],"message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
     R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."},)J"
     R"J({"code":"email_unwrapped","severity":"warning","field":"email","count":1,"rows":[5],)J"
-    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},)J"
-    R"J({"code":"linkedin_company_page","severity":"warning","field":"linkedin_url","count":1,"rows":[5],)J"
-    R"J("message":"“linkedin.com/company/delta” is a company page,)J"
-    R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."},)J"
-    R"J({"code":"csv_ragged_row","severity":"warning","field":"","count":1,"rows":[6],)J"
-    R"J("message":"Expected 8 fields (the header has 8 columns),)J"
-    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is no)J"
-    R"J(t in quotes."},{"code":"email_idn_converted","severity":"warning","field":"email","count":1,"rows":[6],)J"
-    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."})J"
-    R"J(])J";
+    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},{"code":"linkedin_company_page",)J"
+    R"J("severity":"warning","field":"linkedin_url","count":1,"rows":[5],)J"
+    R"J("message":"“linkedin.com/company/delta” is a company page, not a person's profile; use the prospect's own)J"
+    R"J( profile (linkedin.com/in/…). The field is left out."},{"code":"csv_ragged_row","severity":"warning",)J"
+    R"J("field":null,"count":1,"rows":[6],"message":"Expected 8 fields (the header has 8 columns),)J"
+    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is)J"
+    R"J( not in quotes."},{"code":"email_idn_converted","severity":"warning","field":"email","count":1,"rows":[6],)J"
+    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."}])J";
 
 const char* const k_plan =
-    R"J([{"index":0,"count":2,"firstRow":1,"lastRow":2},{"index":1,"count":2,"firstRow":5,"lastRow":6}])J";
+    R"J([{"index":0,"count":2,"first_row":1,"last_row":2},{"index":1,"count":2,"first_row":5,"last_row":6}])J";
 
 const char* const k_plan_emails =
-    R"J([{"index":0,"count":2,"firstRow":1,"lastRow":2,"key":"9b2c453d338a77ec-2","emails":["ada@acme.com",)J"
-    R"J("bob@gmial.com"]},{"index":1,"count":2,"firstRow":5,"lastRow":6,"key":"82d4c61d63048c02-2",)J"
+    R"J([{"index":0,"count":2,"first_row":1,"last_row":2,"key":"9b2c453d338a77ec-2","emails":["ada@acme.com",)J"
+    R"J("bob@gmial.com"]},{"index":1,"count":2,"first_row":5,"last_row":6,"key":"82d4c61d63048c02-2",)J"
     R"J("emails":["dee@delta.com","eve@xn--psilon-9ua.com"]}])J";
 
 const char* const k_batch_rows_1 =
@@ -141,27 +130,25 @@ const char* const k_body_0 =
 
 const char* const k_set_cell =
     R"J({"row":{"index":2,"row":3,"line":4,"status":"valid","cells":["cy@gamma.com","Cy","Z","Gamma","gamma.com","",)J"
-    R"J("invalid",""],"findings":[]},"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,"rowsWithWarnings":4,)J"
-    R"J("blankLines":1,"errors":1,"warnings":7,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+    R"J("invalid",""],"findings":[]},"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,"rows_with_warnings":4,)J"
+    R"J("blank_lines":1,"errors":1,"warnings":7,"batches":3,"batch_size":2,"credits_max":7.5}})J";
 
 const char* const k_bad_cell =
     R"J({"ok":false,"error":"That cell does not exist."})J";
 
 const char* const k_remap =
-    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiterName":"comma","delimiterDetected":true,)J"
-    R"J("columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},{"header":"First Name",)J"
-    R"J("field":"first_name","overridden":false,"note":""},{"header":"Last Name","field":"last_name",)J"
-    R"J("overridden":false,"note":""},{"header":"Company","field":"ignore","overridden":false,)J"
-    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":"ignore",)J"
-    R"J("overridden":true,"note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url",)J"
-    R"J("overridden":false,"note":""},{"header":"Email Status","field":"ignore","overridden":false,)J"
-    R"J("note":"a status column, not an address"},{"header":"Notes","field":"company_name","overridden":true,)J"
-    R"J("note":""}],"fileFindings":[{"row":0,"line":0,"field":"","severity":"warning","code":"mapping_unknown_column",)J"
-    R"J("message":"No column matches “Nope” (mapped to email),)J"
+    R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiter_name":"comma","delimiter_detected":true,)J"
+    R"J("columns":[{"header":"Work Email","field":"email"},{"header":"First Name","field":"first_name"},)J"
+    R"J({"header":"Last Name","field":"last_name"},{"header":"Company","field":null,)J"
+    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":null,"overridden":true,)J"
+    R"J("note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url"},{"header":"Email Status",)J"
+    R"J("field":null,"note":"a status column, not an address"},{"header":"Notes","field":"company_name",)J"
+    R"J("overridden":true}],"file_findings":[{"row":null,"line":null,"field":null,"severity":"warning",)J"
+    R"J("code":"mapping_unknown_column","message":"No column matches “Nope” (mapped to email),)J"
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rowsWithWarnings":5,"blankLines":1,"errors":1,"warnings":10,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5}})J";
 
 const char* const k_report =
       "row,line,email,status,outcome,details\r\n"
@@ -169,12 +156,12 @@ const char* const k_report =
       "2,3,bob@gmial.com,valid,sent in batch u-1 (ENQUEUED),\"warning email: “bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a typo.; warning No LinkedIn profile and no last_name,"
       " company_website: enrichment usually needs linkedin_url, or first_name and last_name with company_website. The row is sent,"
       " but may not be enriched.\"\r\n"
-      "3,4,cy@gamma.com,valid,partial: m1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
+      "3,4,cy@gamma.com,valid,partly queued: m1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
       "4,5,ADA@acme.com,duplicate,duplicate of row 1,\"warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.; error email: Duplicate of row 1 (line 2),"
       " same email ada@acme.com. Only the first is sent.\"\r\n"
-      "5,6,dee@delta.com,valid,partial: m1,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
+      "5,6,dee@delta.com,valid,partly queued: m1,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
       " not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
       "6,8,eve@xn--psilon-9ua.com,valid,unconfirmed: m2,\"warning Expected 8 fields (the header has 8 columns),"
@@ -207,27 +194,25 @@ const char* const k_cleaned =
       "eve@xn--psilon-9ua.com,Eve,E,,extra,\r\n";
 
 const char* const k_state_with_error =
-    R"J({"ok":false,"error":"Oops.","encoding":"utf-8","delimiter":",","delimiterName":"comma",)J"
-    R"J("delimiterDetected":true,"columns":[{"header":"Work Email","field":"email","overridden":false,"note":""},)J"
-    R"J({"header":"First Name","field":"first_name","overridden":false,"note":""},{"header":"Last Name",)J"
-    R"J("field":"last_name","overridden":false,"note":""},{"header":"Company","field":"ignore","overridden":false,)J"
-    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":"ignore",)J"
-    R"J("overridden":true,"note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url",)J"
-    R"J("overridden":false,"note":""},{"header":"Email Status","field":"ignore","overridden":false,)J"
-    R"J("note":"a status column, not an address"},{"header":"Notes","field":"company_name","overridden":true,)J"
-    R"J("note":""}],"fileFindings":[{"row":0,"line":0,"field":"","severity":"warning","code":"mapping_unknown_column",)J"
-    R"J("message":"No column matches “Nope” (mapped to email),)J"
+    R"J({"ok":false,"error":"Oops.","encoding":"utf-8","delimiter":",","delimiter_name":"comma",)J"
+    R"J("delimiter_detected":true,"columns":[{"header":"Work Email","field":"email"},{"header":"First Name",)J"
+    R"J("field":"first_name"},{"header":"Last Name","field":"last_name"},{"header":"Company","field":null,)J"
+    R"J("note":"you chose column 8 (“Notes”) for company name"},{"header":"Website","field":null,"overridden":true,)J"
+    R"J("note":"ignored by your choice"},{"header":"LinkedIn","field":"linkedin_url"},{"header":"Email Status",)J"
+    R"J("field":null,"note":"a status column, not an address"},{"header":"Notes","field":"company_name",)J"
+    R"J("overridden":true}],"file_findings":[{"row":null,"line":null,"field":null,"severity":"warning",)J"
+    R"J("code":"mapping_unknown_column","message":"No column matches “Nope” (mapped to email),)J"
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rowsWithWarnings":5,"blankLines":1,"errors":1,"warnings":10,"batches":3,"batchSize":2,"creditsMax":7.5}})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5}})J";
 
 const char* const k_no_email =
     R"J({"ok":false,"error":"No email column was found. Headers seen: “name,company”. Name the column “email”,)J"
-    R"J( or map one of these columns to email.","encoding":"utf-8","delimiter":";","delimiterName":"semicolon",)J"
-    R"J("delimiterDetected":false,"columns":[{"header":"name,company","field":"company_name","overridden":false,)J"
-    R"J("note":""}],"fileFindings":[],"summary":{"rows":1,"valid":0,"invalid":1,"duplicates":0,"rowsWithWarnings":0,)J"
-    R"J("blankLines":0,"errors":0,"warnings":0,"batches":0,"batchSize":50,"creditsMax":0.0}})J";
+    R"J( or map one of these columns to email.","encoding":"utf-8","delimiter":";","delimiter_name":"semicolon",)J"
+    R"J("delimiter_detected":false,"columns":[{"header":"name,company","field":"company_name"}],"file_findings":[],)J"
+    R"J("summary":{"rows":1,"valid":0,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":0,)J"
+    R"J("warnings":0,"batches":0,"batch_size":50,"credits_max":0.0}})J";
 
 const char* const k_no_email_rows =
     R"J({"total":0,"rows":[]})J";
@@ -236,102 +221,95 @@ const char* const k_klingon =
     R"J({"ok":false,"error":"Unknown encoding “klingon”."})J";
 
 const char* const k_d_sent =
-    R"J({"outcome":"sent","delayMs":0.0,)J"
-    R"J("message":"All eligible prospects in this batch were queued for enrichment. 2 of 3 prospects queued. Track the )J"
-    R"J(batch; credits are charged only for prospects enrichment finds data for.","stopSending":false,)J"
-    R"J("response":{"ok":true,"uuid":"u-1","prospectsCount":2,"totalProspectsCount":3,"status":"ENQUEUED","error":"",)J"
-    R"J("headline":"All eligible prospects in this batch were queued for enrichment.",)J"
-    R"J("nextStep":"Track the batch; credits are charged only for prospects enrichment finds data for.","known":true}})J";
+    R"J({"outcome":"sent","delay_ms":0.0,"message":"All eligible prospects in this batch were queued for enrichment. 2)J"
+    R"J( of 3 prospects queued. Track the batch; credits are charged only for prospects enrichment finds data for.",)J"
+    R"J("stop_sending":false,"response":{"ok":true,"uuid":"u-1","prospects_count":2,"total_prospects_count":3,)J"
+    R"J("queue_status":"ENQUEUED","error":"","headline":"All eligible prospects in this batch were queued for)J"
+    R"J( enrichment.","next_step":"Track the batch; credits are charged only for prospects enrichment finds data for.",)J"
+    R"J("known":true}})J";
 
 const char* const k_d_partial =
-    R"J({"outcome":"sent","delayMs":0.0,"message":"Only some prospects in this batch were queued,)J"
-    R"J( usually because the account's credits do not cover all of them. 0 of 2 prospects queued. Add credits in Woodpe)J"
-    R"J(cker's billing section (an account admin can do this), then send the remaining batches.","stopSending":true,)J"
-    R"J("response":{"ok":true,"uuid":null,"prospectsCount":0,"totalProspectsCount":2,"status":"PARTIALLY_ENQUEUED",)J"
-    R"J("error":"","headline":"Only some prospects in this batch were queued,)J"
+    R"J({"outcome":"sent","delay_ms":0.0,"message":"Only some prospects in this batch were queued,)J"
+    R"J( usually because the account's credits do not cover all of them. 0 of 2 prospects queued. Add credits in)J"
+    R"J( Woodpecker's billing section (an account admin can do this), then send the remaining batches.",)J"
+    R"J("stop_sending":true,"response":{"ok":true,"uuid":null,"prospects_count":0,"total_prospects_count":2,)J"
+    R"J("queue_status":"PARTIALLY_ENQUEUED","error":"","headline":"Only some prospects in this batch were queued,)J"
     R"J( usually because the account's credits do not cover all of them.",)J"
-    R"J("nextStep":"Add credits in Woodpecker's billing section (an account admin can do this),)J"
+    R"J("next_step":"Add credits in Woodpecker's billing section (an account admin can do this),)J"
     R"J( then send the remaining batches.","known":true}})J";
 
 const char* const k_d_bad2xx =
-    R"J({"outcome":"failed","delayMs":0.0,)J"
-    R"J("message":"The API answered 200 but the body is not JSON: nope. The batch may have been queued anyway: check th)J"
-    R"J(e enrichment status before sending it again.","stopSending":false,"response":{"ok":false,"uuid":null,)J"
-    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
+    R"J({"outcome":"failed","delay_ms":0.0,"message":"The API answered 200 but the body is not JSON: nope. The batch)J"
+    R"J( may have been queued anyway: check the enrichment status before sending it again.","stop_sending":false,)J"
+    R"J("response":{"ok":false,"uuid":null,"prospects_count":0,"total_prospects_count":0,"queue_status":"",)J"
     R"J("error":"The API answered 200 but the body is not JSON: nope","headline":"The API answered with status “”,)J"
-    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
+    R"J( which this tool does not know.","next_step":"Check the batch in Woodpecker before sending again.",)J"
     R"J("known":false}})J";
 
 const char* const k_d_429 =
-    R"J({"outcome":"retry","delayMs":7000.0,"message":"Rate limited by the API (429); waiting 7s before retrying.",)J"
-    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
-    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
-    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+    R"J({"outcome":"retry","delay_ms":7000.0,"message":"Rate limited by the API (429); waiting 7s before retrying.",)J"
+    R"J("stop_sending":false,"response":{"ok":false,"uuid":null,"prospects_count":0,"total_prospects_count":0,)J"
+    R"J("queue_status":"","error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("next_step":"Check the batch in Woodpecker before sending again.","known":false}})J";
 
 const char* const k_d_503 =
-    R"J({"outcome":"retry","delayMs":3333.2,)J"
-    R"J("message":"The API had a server error (503: maintenance); waiting 3.3s before retrying.","stopSending":false,)J"
-    R"J("response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
-    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
-    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+    R"J({"outcome":"retry","delay_ms":3333.2,"message":"The API had a server error (503: maintenance); waiting 3.3s)J"
+    R"J( before retrying.","stop_sending":false,"response":{"ok":false,"uuid":null,"prospects_count":0,)J"
+    R"J("total_prospects_count":0,"queue_status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","next_step":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
 
 const char* const k_d_401 =
-    R"J({"outcome":"stop_auth","delayMs":0.0,)J"
-    R"J("message":"The API key was refused (401). Check the key in Settings; nothing more will be sent.",)J"
-    R"J("stopSending":false,"response":{"ok":false,"uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"",)J"
-    R"J("error":"","headline":"The API answered with status “”, which this tool does not know.",)J"
-    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+    R"J({"outcome":"stop_auth","delay_ms":0.0,"message":"The API key was refused (401). Check the key in Settings;)J"
+    R"J( nothing more will be sent.","stop_sending":false,"response":{"ok":false,"uuid":null,"prospects_count":0,)J"
+    R"J("total_prospects_count":0,"queue_status":"","error":"","headline":"The API answered with status “”,)J"
+    R"J( which this tool does not know.","next_step":"Check the batch in Woodpecker before sending again.",)J"
+    R"J("known":false}})J";
 
 const char* const k_d_0 =
-    R"J({"outcome":"stop_blocked","delayMs":0.0,)J"
-    R"J("message":"No response from the API: the browser blocked the request or the network is down. If the page is ope)J"
-    R"J(ned from disk or another site,)J"
-    R"J( the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh) which p)J"
-    R"J(roxies the API, or use the curl command from the dry run.","stopSending":false,"response":{"ok":false,)J"
-    R"J("uuid":null,"prospectsCount":0,"totalProspectsCount":0,"status":"","error":"",)J"
+    R"J({"outcome":"stop_blocked","delay_ms":0.0,"message":"No response from the API: the browser blocked the request)J"
+    R"J( or the network is down. If the page is opened from disk or another site,)J"
+    R"J( the API may refuse browser calls (CORS): open the page through the bundled web server (scripts/run.sh) which)J"
+    R"J( proxies the API, or use the curl command from the dry run.","stop_sending":false,"response":{"ok":false,)J"
+    R"J("uuid":null,"prospects_count":0,"total_prospects_count":0,"queue_status":"","error":"",)J"
     R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
-    R"J("nextStep":"Check the batch in Woodpecker before sending again.","known":false}})J";
+    R"J("next_step":"Check the batch in Woodpecker before sending again.","known":false}})J";
 
 const char* const k_d_413 =
-    R"J({"outcome":"failed","delayMs":0.0,)J"
-    R"J("message":"The request was too large for the API (413). Every later batch has the same size,)J"
-    R"J( so nothing more is sent: lower the batch size in Settings (or --batch-size in the command-line tool) and send )J"
-    R"J(this batch and the rest again.","stopSending":true,"response":{"ok":false,"uuid":null,"prospectsCount":0,)J"
-    R"J("totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
-    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
-    R"J("known":false}})J";
+    R"J({"outcome":"failed","delay_ms":0.0,"message":"The request was too large for the API (413). Every later batch)J"
+    R"J( has the same size, so nothing more is sent: lower the batch size in Settings (or --batch-size in the)J"
+    R"J( command-line tool) and send this batch and the rest again.","stop_sending":true,"response":{"ok":false,)J"
+    R"J("uuid":null,"prospects_count":0,"total_prospects_count":0,"queue_status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("next_step":"Check the batch in Woodpecker before sending again.","known":false}})J";
 
 const char* const k_d_timeout =
-    R"J({"outcome":"failed","delayMs":0.0,)J"
-    R"J("message":"Gave up after 6 attempts: the request timed out. The batch was not confirmed; send it again later (a)J"
-    R"J(lready-queued emails are not charged twice).","stopSending":false,"response":{"ok":false,"uuid":null,)J"
-    R"J("prospectsCount":0,"totalProspectsCount":0,"status":"","error":"","headline":"The API answered with status “”,)J"
-    R"J( which this tool does not know.","nextStep":"Check the batch in Woodpecker before sending again.",)J"
-    R"J("known":false}})J";
+    R"J({"outcome":"failed","delay_ms":0.0,"message":"Gave up after 6 attempts: the request timed out. The batch was)J"
+    R"J( not confirmed; send it again later (already-queued emails are not charged twice).","stop_sending":false,)J"
+    R"J("response":{"ok":false,"uuid":null,"prospects_count":0,"total_prospects_count":0,"queue_status":"","error":"",)J"
+    R"J("headline":"The API answered with status “”, which this tool does not know.",)J"
+    R"J("next_step":"Check the batch in Woodpecker before sending again.","known":false}})J";
 
 const char* const k_status =
-    R"J({"ok":true,"error":"","batches":[{"uuid":"u-1","created":"2026-01-02","status":"DONE","allFinal":false,)J"
-    R"J("prospects":[{"email":"a@b.co","status":"PROCESSED","result":"ENRICHED","final":true},{"email":"c@d.co",)J"
-    R"J("status":"PENDING","result":"","final":false}]},{"uuid":"u-2","created":"","status":"QUEUED","allFinal":false,)J"
-    R"J("prospects":[]}]})J";
+    R"J({"ok":true,"error":"","batches":[{"uuid":"u-1","created":"2026-01-02","status":"DONE","all_final":false,)J"
+    R"J("prospects":[{"email":"a@b.co","status":"PROCESSED","processing_result":"ENRICHED","final":true},)J"
+    R"J({"email":"c@d.co","status":"PENDING","processing_result":"","final":false}]},{"uuid":"u-2","created":"",)J"
+    R"J("status":"QUEUED","all_final":false,"prospects":[]}]})J";
 
 const char* const k_status_bad =
     R"J({"ok":false,"error":"The status answer is not JSON: <html>","batches":[]})J";
-
-
-std::string page(const std::string& core_json) { return pe::wasm::legacy_page_keys(core_json); }
 
 }  // namespace
 
 TEST(SessionPageJson, LoadRowsProblemsAndBatchPlan) {
   pe::Session s;
-  EXPECT_EQ(page(pe::to_json(s.load(kExport, "auto", "auto", 2))), k_load);
-  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 10))), k_rows_all);
-  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("errors"), 0, 10))), k_rows_errors);
-  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("warnings"), 1, 1))), k_rows_warnings_1_1);
-  EXPECT_EQ(page(pe::to_json(s.problems())), k_problems);
-  EXPECT_EQ(page(pe::to_json(s.batch_plan(false), false)), k_plan);
-  EXPECT_EQ(page(pe::to_json(s.batch_plan(true), true)), k_plan_emails);
+  EXPECT_EQ(pe::to_json(s.load(kExport, "auto", "auto", 2)), k_load);
+  EXPECT_EQ(pe::to_json(s.rows(pe::row_filter("all"), 0, 10)), k_rows_all);
+  EXPECT_EQ(pe::to_json(s.rows(pe::row_filter("errors"), 0, 10)), k_rows_errors);
+  EXPECT_EQ(pe::to_json(s.rows(pe::row_filter("warnings"), 1, 1)), k_rows_warnings_1_1);
+  EXPECT_EQ(pe::to_json(s.problems()), k_problems);
+  EXPECT_EQ(pe::to_json(s.batch_plan(false), false), k_plan);
+  EXPECT_EQ(pe::to_json(s.batch_plan(true), true), k_plan_emails);
   EXPECT_EQ(pe::to_json(s.batch_rows(1)), k_batch_rows_1);
   EXPECT_EQ(s.batch_body(0), k_body_0);
 }
@@ -339,20 +317,20 @@ TEST(SessionPageJson, LoadRowsProblemsAndBatchPlan) {
 TEST(SessionPageJson, EditRemapAndExports) {
   pe::Session s;
   s.load(kExport, "auto", "auto", 2);
-  EXPECT_EQ(page(pe::to_json(s.set_cell(2, 0, "cy@gamma.com"))), k_set_cell);
-  EXPECT_EQ(page(pe::to_json(s.set_cell(99, 0, "x"))), k_bad_cell);
-  EXPECT_EQ(page(pe::to_json(s.remap(pe::overrides_from_json(kRemap)))), k_remap);
-  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes))), k_report);
-  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(pe::wasm::outcomes_from_legacy_page(kOutcomes2))), k_report2);
+  EXPECT_EQ(pe::to_json(s.set_cell(2, 0, "cy@gamma.com")), k_set_cell);
+  EXPECT_EQ(pe::to_json(s.set_cell(99, 0, "x")), k_bad_cell);
+  EXPECT_EQ(pe::to_json(s.remap(pe::overrides_from_json(kRemap))), k_remap);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(kOutcomes)), k_report);
+  EXPECT_EQ(s.report_csv(pe::outcomes_from_json(kOutcomes2)), k_report2);
   EXPECT_EQ(s.cleaned_csv(), k_cleaned);
-  EXPECT_EQ(page(pe::to_json(s.state_with_error("Oops."))), k_state_with_error);
+  EXPECT_EQ(pe::to_json(s.state_with_error("Oops.")), k_state_with_error);
 }
 
 TEST(SessionPageJson, FailedLoads) {
   pe::Session s;
-  EXPECT_EQ(page(pe::to_json(s.load("name,company\nAda,X\n", "auto", "semicolon", 0))), k_no_email);
-  EXPECT_EQ(page(pe::to_json(s.rows(pe::row_filter("all"), 0, 5))), k_no_email_rows);
-  EXPECT_EQ(page(pe::to_json(s.load("email\na@b.co\n", "klingon", "auto", 50))), k_klingon);
+  EXPECT_EQ(pe::to_json(s.load("name,company\nAda,X\n", "auto", "semicolon", 0)), k_no_email);
+  EXPECT_EQ(pe::to_json(s.rows(pe::row_filter("all"), 0, 5)), k_no_email_rows);
+  EXPECT_EQ(pe::to_json(s.load("email\na@b.co\n", "klingon", "auto", 50)), k_klingon);
 }
 
 TEST(SessionPageJson, DecideAndParseStatus) {
@@ -364,7 +342,7 @@ TEST(SessionPageJson, DecideAndParseStatus) {
     r.body = body;
     r.retry_after = retry_after;
     r.reached_before = reached_before;
-    return page(pe::to_json(pe::decide(r, attempt, pe::RetryPolicy{}, jitter, 1700000000)));
+    return pe::to_json(pe::decide(r, attempt, pe::RetryPolicy{}, jitter, 1700000000));
   };
   EXPECT_EQ(decide(200, R"({"uuid":"u-1","prospects_count":2,"total_prospects_count":3,"status":"ENQUEUED"})", "", true, 1, 0.5), k_d_sent);
   EXPECT_EQ(decide(201, R"({"uuid":null,"prospects_count":"0","total_prospects_count":2,"status":"PARTIALLY_ENQUEUED"})", "", true, 1, 0.5), k_d_partial);
@@ -375,10 +353,10 @@ TEST(SessionPageJson, DecideAndParseStatus) {
   EXPECT_EQ(decide(0, "", "", false, 2, 0.5), k_d_0);
   EXPECT_EQ(decide(413, "", "", true, 1, 0.5), k_d_413);
   EXPECT_EQ(decide(0, "", "", true, 6, 0.5, true), k_d_timeout);
-  EXPECT_EQ(page(pe::to_json(pe::parse_status_response(
-                R"({"prospect_enrichments":[{"uuid":"u-1","created_at":"2026-01-02","status":"DONE","prospects":[{"email":"a@b.co","status":"PROCESSED","processing_result":"ENRICHED"},{"email":"c@d.co","state":"PENDING"}]},{"uuid":"u-2","status":"QUEUED"}]})"))),
+  EXPECT_EQ(pe::to_json(pe::parse_status_response(
+                R"({"prospect_enrichments":[{"uuid":"u-1","created_at":"2026-01-02","status":"DONE","prospects":[{"email":"a@b.co","status":"PROCESSED","processing_result":"ENRICHED"},{"email":"c@d.co","state":"PENDING"}]},{"uuid":"u-2","status":"QUEUED"}]})")),
             k_status);
-  EXPECT_EQ(page(pe::to_json(pe::parse_status_response("<html>"))), k_status_bad);
+  EXPECT_EQ(pe::to_json(pe::parse_status_response("<html>")), k_status_bad);
 }
 
 // The core's own form, which the CLI writes too: snake_case, null where a value is not there.

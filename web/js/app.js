@@ -1,7 +1,7 @@
 // Starts the page and wires what crosses from one script to another: the engine's run events and
 // failures, the two Settings fields whose changes reach other sections, a last-resort message for
-// failures nobody caught, and the start-up (the ledger, the last run, the history, then the
-// module's constants for Settings). The last script of the page.
+// failures nobody caught, and the start-up (Settings and the credit note from the core's constants,
+// the ledger, the last run, the history). The last script of the page.
 'use strict';
 (function (PE) {
   const { $, showAlert } = PE.util;
@@ -26,16 +26,15 @@
   $('batch-size').addEventListener('change', () => PE.check.batchSizeChanged());
   $('base-url').addEventListener('change', () => PE.dryrun.showBatch());
 
+  // Settings first: the history names the endpoints other than the one in Settings.
+  const refused = PE.settings.init();
+  $('credit-note').textContent = 'Each prospect enrichment that finds data costs ' + PE.words.credits(PE.constants.credits_per_prospect) + ' credits.';
   PE.engine.start();
   PE.ledger.init();
   PE.track.init();
   PE.queue.restore();
-  // Settings wait for the module's constants; the notes gathered meanwhile are shown then, or after
-  // the engine's own message when it cannot start.
-  PE.engine.ready.then((constants) => {
-    const refused = PE.settings.init(constants);
-    $('credit-note').textContent = 'Each prospect enrichment that finds data costs ' + PE.words.credits(constants.creditsPerProspect) + ' credits.';
-    PE.track.renderHistory();   // it names the endpoints other than the one in Settings
-    PE.util.startupDone(refused);
-  }, () => PE.util.startupDone(''));
+  // The notes gathered while the page starts (a refused ?api=, damaged storage) are shown once the
+  // module has started, or after the engine's own message when it cannot start.
+  const done = () => PE.util.startupDone(refused);
+  PE.engine.ready.then(done, done);
 })(window.PE);

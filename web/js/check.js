@@ -8,7 +8,10 @@
   const { fmt, credits, counted } = PE.words;
   const { REQUEST } = PE.protocol;
   const call = PE.engine.call;
-  const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', 'ignore'];
+  // The choices of a column: a field of the API, or IGNORE (an ignored column's field is null in the
+  // module's answers; the core reads "ignore" in a column choice).
+  const IGNORE = 'ignore';
+  const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', IGNORE];
   let doc = null;       // the last state from the worker; null: no file loaded
   let overrides = [];   // the user's column choices: [{header: '#N', field}]
 
@@ -48,7 +51,7 @@
     }
     $('empty-state').hidden = true;
     $('results').hidden = $('dryrun').hidden = $('queue').hidden = $('export').hidden = false;
-    $('detected').textContent = 'Read as ' + doc.encoding + ', ' + doc.delimiterName + '-separated' + (doc.delimiterDetected ? ' (detected)' : '');
+    $('detected').textContent = 'Read as ' + doc.encoding + ', ' + doc.delimiter_name + '-separated' + (doc.delimiter_detected ? ' (detected)' : '');
     renderSummary();
     renderColumns();
     await PE.grid.refresh(resetView);
@@ -70,16 +73,16 @@
     const s = doc.summary;
     const items = [
       ['Rows read', fmt(s.rows)], ['Valid', fmt(s.valid)], ['Invalid', fmt(s.invalid)], ['Duplicates', fmt(s.duplicates)],
-      ['Rows with warnings', fmt(s.rowsWithWarnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batchSize],
-      ['Credit ceiling', credits(s.creditsMax)],
+      ['Rows with warnings', fmt(s.rows_with_warnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batch_size],
+      ['Credit ceiling', credits(s.credits_max)],
     ];
     const dl = $('summary');
     dl.replaceChildren();
     for (const [k, v] of items) dl.append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
     const ff = $('file-findings');
     ff.replaceChildren();
-    for (const f of doc.fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
-    if (s.blankLines) ff.append(el('li', { class: 'info', text: counted(s.blankLines, 'blank line') + (s.blankLines === 1 ? ' was' : ' were') + ' skipped.' }));
+    for (const f of doc.file_findings || []) ff.append(el('li', { class: f.severity, text: f.message }));
+    if (s.blank_lines) ff.append(el('li', { class: 'info', text: counted(s.blank_lines, 'blank line') + (s.blank_lines === 1 ? ' was' : ' were') + ' skipped.' }));
     PE.queue.showFile(s);
   }
 
@@ -88,17 +91,17 @@
     tb.replaceChildren();
     doc.columns.forEach((c, i) => {
       const sel = el('select', { 'aria-label': 'Field for column ' + (c.header || '#' + (i + 1)), 'data-col': String(i) });
-      for (const f of FIELDS) sel.append(el('option', { value: f, text: f === 'ignore' ? 'ignored' : f }));
-      sel.value = c.field;
+      for (const f of FIELDS) sel.append(el('option', { value: f, text: f === IGNORE ? 'ignored' : f }));
+      sel.value = c.field === null ? IGNORE : c.field;
       sel.addEventListener('change', async () => {
         const key = '#' + (i + 1);
         overrides = overrides.filter((o) => o.header !== key);
         overrides.push({ header: key, field: sel.value });
         doc = await call(REQUEST.remap, { overrides });
         await show(false);
-        announce('Column “' + c.header + '” is now ' + (sel.value === 'ignore' ? 'ignored' : 'sent as ' + sel.value) + '.');
+        announce('Column “' + c.header + '” is now ' + (sel.value === IGNORE ? 'ignored' : 'sent as ' + sel.value) + '.');
       });
-      tb.append(el('tr', { class: c.field === 'ignore' ? 'ignored' : '' },
+      tb.append(el('tr', { class: c.field === null ? 'ignored' : '' },
         el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: c.note || '' })));
     });
   }

@@ -7,7 +7,7 @@
   const { counted } = PE.words;
   const { REQUEST } = PE.protocol;
   const call = PE.engine.call;
-  let plan = [];   // [{index, count, firstRow, lastRow}] of the loaded file
+  let plan = [];   // [{index, count, first_row, last_row}] of the loaded file
 
   function clear() {
     plan = [];
@@ -20,7 +20,7 @@
     const pick = $('batch-pick');
     const prev = pick.value;
     pick.replaceChildren();
-    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + counted(b.count, 'prospect') + ', ' + (b.firstRow === b.lastRow ? 'row ' + b.firstRow : 'rows ' + b.firstRow + '–' + b.lastRow) + ')' })));
+    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + counted(b.count, 'prospect') + ', ' + (b.first_row === b.last_row ? 'row ' + b.first_row : 'rows ' + b.first_row + '–' + b.last_row) + ')' })));
     if (prev && +prev < plan.length) pick.value = prev;
     await showBatch();
   }
@@ -29,9 +29,8 @@
     const body = await call(REQUEST.batchBody, { index: +$('batch-pick').value || 0 });
     $('batch-body').value = JSON.stringify(JSON.parse(body), null, 2);
     // A base URL outside the policy is not put in the command at all.
-    const { queuePath, defaultBaseUrl } = PE.engine.constants();
-    const c = PE.settings.checkBase(PE.settings.baseUrl() || defaultBaseUrl);
-    $('batch-curl').value = c.ok ? PE.policy.curlCommand(c.url + queuePath, body)
+    const c = PE.settings.checkBase(PE.settings.baseUrl() || PE.constants.default_base_url);
+    $('batch-curl').value = c.ok ? PE.policy.curlCommand(c.url + PE.constants.queue_path, body)
       : 'No curl command: the API base URL in Settings is refused. ' + c.message;
   }
   $('batch-pick').addEventListener('change', showBatch);

@@ -1,7 +1,7 @@
 // The bridge to the worker that runs the wasm module: creates the worker from its source
 // (PE.workerSource, made by scripts/bundle_web.js), carries the page's requests (call) and the
-// worker's run events, and holds the module's constants, which arrive with the first "ready"
-// (PE.engine.ready resolves with them). When the module fails for good (it aborted, ran out of
+// worker's run events, and says when the first module has started (PE.engine.ready resolves; it
+// rejects when the module cannot start). When the module fails for good (it aborted, ran out of
 // memory, or a C++ exception escaped it) the worker says so ("fatal"), or dies: it is replaced by a
 // fresh one, every request waiting on it fails with the reason in words, and the page is told
 // (onFailure) so that a run in progress ends and the loaded file, which lived in the old worker, is
@@ -14,7 +14,6 @@
   let workerReady = false;   // the module of this worker has started (so a fresh one can start too)
   let nextId = 1;
   const pending = new Map();
-  let constants = null;
   let startup = null;        // {resolve, reject} of ready, until the first module has started
   const ready = new Promise((resolve, reject) => { startup = { resolve, reject }; });
   ready.catch(() => {});     // a module that cannot start is said by onFailure, or by each request
@@ -27,7 +26,7 @@
     w.onmessage = (e) => {
       if (w !== worker) return;
       const m = e.data || {};
-      if (m.type === MESSAGE.ready) { workerReady = true; started(m.constants); return; }
+      if (m.type === MESSAGE.ready) { workerReady = true; started(); return; }
       if (m.type === MESSAGE.startFailed) { notStarted(new Error(wordsOf(m.error))); return; }
       if (m.type === MESSAGE.event) { hooks.event(m.event); return; }
       const p = pending.get(m.id);
@@ -49,11 +48,10 @@
         : 'The validation engine failed to start' + said + '. Reload the page; if it keeps failing, use a current Chrome, Edge or Firefox.');
     };
   }
-  // The constants are the module's: the same for every worker, so the first ones are kept.
-  function started(c) {
+  // The first module has started (a fresh worker's start resolves nothing more).
+  function started() {
     if (!startup) return;
-    constants = Object.freeze(Object.assign({}, c));
-    startup.resolve(constants);
+    startup.resolve();
     startup = null;
   }
   function notStarted(err) {
@@ -99,7 +97,6 @@
 
   PE.engine = {
     start, call, fail, wordsOf, ready,
-    constants: () => constants,   // null until the first module has started
     onRunEvent: (fn) => { hooks.event = fn; },
     onFailure: (fn) => { hooks.failure = fn; },
   };

@@ -22,7 +22,7 @@
     const outcomes = [];
     for (const p of byKey.size ? await PE.queue.keyedPlan() : []) {
       const b = byKey.get(p.key);
-      if (b) outcomes.push({ index: p.index, state: b.state, uuid: b.uuid || '', status: b.status || '', message: b.message || '' });
+      if (b) outcomes.push({ index: p.index, state: b.state, uuid: b.uuid || '', queue_status: b.status || '', message: b.message || '' });
     }
     download(stem() + '-report.csv', '\uFEFF' + await call(REQUEST.reportCsv, { outcomes }));
     announce('Report downloaded.');

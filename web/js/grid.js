@@ -50,7 +50,7 @@
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
       el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }),
       el('div', { class: 'cell problems', role: 'columnheader', text: 'Problems' }));
-    columns().forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header, title: c.header + (c.field === 'ignore' ? ' (ignored)' : ' → ' + c.field) })));
+    columns().forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header, title: c.header + (c.field === null ? ' (ignored)' : ' → ' + c.field) })));
     $('grid').setAttribute('aria-colcount', String(columns().length + 3));
   }
   function viewRange() {
@@ -94,10 +94,11 @@
   function renderRow(row, pos) {
     const byCol = {};
     for (const f of row.findings) {
+      if (f.field === null) continue;   // not tied to a field: shown under Problems only
       const col = columns().findIndex((c) => c.field === f.field || (f.field === 'first_name' && c.field === 'full_name'));
-      if (f.field && col >= 0) (byCol[col] = byCol[col] || []).push(f);
+      if (col >= 0) (byCol[col] = byCol[col] || []).push(f);
     }
-    const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicateOf : row.status;
+    const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicate_of : row.status;
     const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + (pos * ROW_H) + 'px' },
       el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'row ' + row.row + ', line ' + row.line }),
       el('div', { class: 'cell status ' + row.status, role: 'gridcell', text: statusText }));

@@ -32,8 +32,9 @@
     $('validate-btn').disabled = true;
     loading = (async () => {
       try {
-        await PE.engine.ready;   // the batch size's limits are the module's
-        const options = Object.assign({ batchSize: PE.settings.batchSize() }, choices);
+        await PE.engine.ready;   // a module that could not start says why, here
+        // The module's LoadOptions, as it reads them (snake_case).
+        const options = Object.assign({ batch_size: PE.settings.batchSize() }, choices);
         await PE.check.take(await call(REQUEST.load, { bytes: copy, options }, [copy]), reread);
         // A new file is shown whole: the row filter goes back to "All rows" (a re-read keeps it).
         if (!reread && PE.check.usable() && $('row-filter').value !== 'all') {

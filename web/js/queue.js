@@ -21,7 +21,7 @@
   const resendable = (run) => run.batches.filter((b) => RESENDABLE.includes(b.state));
   const prospectsOf = (batches) => batches.reduce((n, b) => n + b.count, 0);
   // "up to 3 credits (1.5 per prospect, charged only when enrichment finds data)."
-  const rate = () => PE.engine.constants().creditsPerProspect;
+  const rate = () => PE.constants.credits_per_prospect;
   const ceiling = (prospects) => credits(rate() * prospects) + ' credits';
   const charged = () => ' (' + credits(rate()) + ' per prospect, charged only when enrichment finds data).';
 
@@ -71,7 +71,7 @@
     setNote('');
     if (!s) { $('queue-cost').textContent = ''; $('queue-btn').disabled = true; return; }
     $('queue-cost').textContent = counted(s.valid, 'valid prospect') + ' in ' + counted(s.batches, 'batch', 'batches') + '. At most ' +
-      credits(s.creditsMax) + ' credits' + charged();
+      credits(s.credits_max) + ' credits' + charged();
     $('queue-btn').textContent = 'Queue ' + counted(s.valid, 'prospect');
     $('queue-btn').disabled = s.valid === 0 || running;
   }

@@ -4,8 +4,9 @@
 // storage. queue.js keeps the run being shown and hands it to these; ledger.js stores it; the unit
 // tests (tests/browser/run.test.js) call them under Node.
 // A run: {id, owner, heartbeat, created, baseUrl, file, batches, progress}; a batch: {index,
-// count, key, first, last, state, uuid, message, status?, counts?}, and while this page has it in
-// memory: emails, planIndex (its batch in the loaded file), queuedBefore and wasUnconfirmed.
+// count, key, first, last, state, uuid, message, status? (the queue response's queue_status),
+// counts?}, and while this page has it in memory: emails, planIndex (its batch in the loaded file),
+// queuedBefore and wasUnconfirmed.
 // progress: {total, done, retries, stopMessage} of the current send. Only the stored fields are
 // written to the ledger (ledger.js leaves out the in-memory ones).
 // A classic script that defines PE.run, or module.exports under Node.
@@ -51,20 +52,20 @@
   function takeResponse(b, ev) {
     const r = ev.response;
     b.uuid = r.uuid;
-    b.status = r.status;
-    b.counts = { queued: (b.queuedBefore || 0) + r.prospectsCount, submitted: r.totalProspectsCount };
-    b.message = r.status + ': ' + r.prospectsCount + ' of ' + r.totalProspectsCount + ' queued. ' + r.headline + ' ' + r.nextStep;
+    b.status = r.queue_status;
+    b.counts = { queued: (b.queuedBefore || 0) + r.prospects_count, submitted: r.total_prospects_count };
+    b.message = r.queue_status + ': ' + r.prospects_count + ' of ' + r.total_prospects_count + ' queued. ' + r.headline + ' ' + r.next_step;
     // NOT_ENQUEUED after an attempt whose answer was lost (in this run, or an unconfirmed batch sent
     // again): that attempt most likely queued them, so they count as queued.
-    if (r.status === 'NOT_ENQUEUED' && (ev.unanswered || b.wasUnconfirmed)) {
-      const n = r.totalProspectsCount || b.count;
+    if (r.queue_status === 'NOT_ENQUEUED' && (ev.unanswered || b.wasUnconfirmed)) {
+      const n = r.total_prospects_count || b.count;
       b.counts.queued = Math.max(b.counts.queued, n);
       b.message += (ev.unanswered ? ' An earlier attempt of this batch got no answer' : ' This batch was sent before and its answer was lost') +
         '; that attempt most likely queued ' + (n === 1 ? 'its prospect' : 'its ' + fmt(n) + ' prospects') +
         ', so ' + (n === 1 ? 'it is' : 'they are') + ' counted as queued, and nothing is charged twice. Use “Look up” to see their status.';
     }
-    if (r.status === 'CREDITS_EXHAUSTED') b.state = STATE.failed;
-    else if (r.status === 'PARTIALLY_ENQUEUED') b.state = STATE.partial;
+    if (r.queue_status === 'CREDITS_EXHAUSTED') b.state = STATE.failed;
+    else if (r.queue_status === 'PARTIALLY_ENQUEUED') b.state = STATE.partial;
     if (ev.attempt > 1) b.message += ' (Sent on attempt ' + ev.attempt + '.)';
   }
 
@@ -153,12 +154,13 @@
 
   // The summary of a finished send, and the alert it raises (null: none).
   function outcome(run, stopReason, message) {
-    const c = { sent: 0, failed: 0, notSent: 0 };
-    for (const b of run.batches) c[b.state === STATE.sent || b.state === STATE.partial ? 'sent' : b.state === STATE.failed ? 'failed' : 'notSent']++;
+    const sent = run.batches.filter((b) => b.state === STATE.sent || b.state === STATE.partial).length;
+    const failed = run.batches.filter((b) => b.state === STATE.failed).length;
+    const notSent = run.batches.length - sent - failed;
     const queued = run.batches.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
     const prospects = run.batches.reduce((n, b) => n + b.count, 0);
     const p = run.progress || { retries: 0, stopMessage: '' };
-    const text = 'Finished: ' + c.sent + ' sent, ' + c.failed + ' failed, ' + c.notSent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
+    const text = 'Finished: ' + sent + ' sent, ' + failed + ' failed, ' + notSent + ' not sent; ' + fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued' +
       (p.retries ? ' (' + counted(p.retries, 'retry', 'retries') + ')' : '') + '.' + (stopReason ? ' ' + stopText(stopReason) : '');
     let alert = null;
     if (stopReason === STOP.error) alert = 'Sending stopped: ' + (message || 'an unexpected error.') + ' ' + stopText(stopReason);

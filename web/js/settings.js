@@ -1,8 +1,8 @@
 // Settings: the API key (in memory, or in this tab's sessionStorage when "Remember in this tab" is
 // ticked; never logged or exported), the endpoint (its choices, ?api=, the field, and the base URL
-// policy of web/js/policy.js), the batch size and the request timeout. The endpoint and the batch
-// size depend on the module's constants: their fields stay disabled until init(constants).
-// Defines PE.settings.
+// policy of web/js/policy.js), the batch size and the request timeout. The default endpoint and the
+// batch size's default and limit are the core's (PE.constants, loaded before this script): init()
+// fills the fields at start-up, without waiting for the module. Defines PE.settings.
 'use strict';
 (function (PE) {
   const { $, el, showAlert } = PE.util;
@@ -13,8 +13,8 @@
   const pageOrigin = served ? location.origin : null;
   const checkBase = (url) => PE.policy.checkBaseUrl(url, pageOrigin);
   const TIMEOUT_S = { min: 1, max: 600, default: 30 };
+  const BATCH = { default: PE.constants.default_batch_size, max: PE.constants.max_batch_size };
   const choices = [];     // the endpoints offered, once init has run
-  let batchLimits = null; // {default, max}, once init has run
 
   function setBase(id, url) {
     $('base-choice').value = id;
@@ -86,16 +86,16 @@
 
   // The batch size used is always the one shown: a value out of range is corrected in the field,
   // and its hint says why.
-  const batchHint = () => 'Prospects per request. ' + batchLimits.default + ' is a safe default.';
+  const batchHint = () => 'Prospects per request. ' + BATCH.default + ' is a safe default.';
   function batchSize() {
     const field = $('batch-size');
     const raw = field.value.trim();
     const n = parseInt(raw, 10);
-    const { max } = batchLimits;
-    const size = Number.isNaN(n) ? batchLimits.default : Math.max(1, Math.min(max, n));
+    const { max } = BATCH;
+    const size = Number.isNaN(n) ? BATCH.default : Math.max(1, Math.min(max, n));
     if (raw !== String(size)) {
       field.value = String(size);
-      $('batch-hint').textContent = Number.isNaN(n) ? (raw ? '“' + raw + '” is not a number' : 'No batch size given') + ': the default of ' + batchLimits.default + ' is used.'
+      $('batch-hint').textContent = Number.isNaN(n) ? (raw ? '“' + raw + '” is not a number' : 'No batch size given') + ': the default of ' + BATCH.default + ' is used.'
         : n > max ? 'At most ' + max + ' prospects per request: ' + raw + ' was changed to ' + max + '.'
         : n < 1 ? 'At least 1 prospect per request: ' + raw + ' was changed to 1.'
         : raw + ' was rounded to ' + size + ' (a whole number of prospects).';
@@ -105,21 +105,19 @@
   $('batch-size').addEventListener('change', batchSize);   // corrects the field and its hint at once, with or without a file
   const timeoutMs = () => Math.round(Math.max(TIMEOUT_S.min, Math.min(TIMEOUT_S.max, parseFloat($('request-timeout').value) || TIMEOUT_S.default)) * 1000);
 
-  // Once the module's constants are known: the endpoint choices (this server's proxy first when the
-  // page is served), ?api=, and the batch size's limits. ?api= presets the endpoint (used for a local
-  // sandbox). A link must not be able to send the key elsewhere, nor put anything but a URL into the
-  // curl command: anything else is refused, visibly. Returns that refusal in words, or ''.
-  function init(constants) {
+  // At start-up: the endpoint choices (this server's proxy first when the page is served), ?api=,
+  // and the batch size's default and limit. ?api= presets the endpoint (used for a local sandbox). A
+  // link must not be able to send the key elsewhere, nor put anything but a URL into the curl
+  // command: anything else is refused, visibly. Returns that refusal in words, or ''.
+  function init() {
     if (served) choices.push({ id: 'proxy', label: 'Woodpecker API through this server (recommended)', url: location.origin + '/woodpecker' });
-    choices.push({ id: 'direct', label: 'Woodpecker API, direct', url: constants.defaultBaseUrl });
+    choices.push({ id: 'direct', label: 'Woodpecker API, direct', url: PE.constants.default_base_url });
     choices.push({ id: 'sandbox', label: 'Local sandbox — no account, no credits', url: served ? location.origin + '/sandbox' : 'http://127.0.0.1:8090' });
     choices.push({ id: 'custom', label: 'Custom…', url: '' });
     for (const c of choices) $('base-choice').append(el('option', { value: c.id, text: c.label }));
-    batchLimits = { default: constants.defaultBatchSize, max: constants.maxBatchSize };
-    $('batch-size').max = String(batchLimits.max);
-    $('batch-size').value = String(batchLimits.default);
+    $('batch-size').max = String(BATCH.max);
+    $('batch-size').value = String(BATCH.default);
     $('batch-hint').textContent = batchHint();
-    for (const id of ['base-choice', 'base-url', 'batch-size']) $(id).disabled = false;
     const apiParam = new URLSearchParams(location.search).get('api');
     const apiChecked = apiParam ? checkBase(apiParam) : null;
     if (apiChecked && apiChecked.ok) {

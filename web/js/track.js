@@ -106,7 +106,7 @@
     if (!got) return;
     const { r, seq, target } = got;
     const batch = r.parsed && r.parsed.batches.find((b) => b.uuid === uuid);
-    if ($('auto-refresh').checked && r.httpStatus >= 200 && r.httpStatus < 300 && !(batch && batch.allFinal)) {
+    if ($('auto-refresh').checked && r.httpStatus >= 200 && r.httpStatus < 300 && !(batch && batch.all_final)) {
       pollTimer = setTimeout(() => { if (seq === trackSeq) trackUuid(target); }, POLL_MS);
     }
   }
@@ -133,12 +133,12 @@
         const tb = el('tbody');
         for (const p of b.prospects) {
           totalCount++; if (p.final) finalCount++;
-          tb.append(el('tr', {}, el('td', { text: p.email }), el('td', { text: p.status }), el('td', { text: p.result || '—' })));
+          tb.append(el('tr', {}, el('td', { text: p.email }), el('td', { text: p.status }), el('td', { text: p.processing_result || '—' })));
         }
         table.append(tb);
-        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + localTime(b.created) : '') + (b.status ? ', ' + b.status : '') + (b.allFinal ? ' — finished.' : ' — in progress.') }), el('div', { class: 'table-wrap' }, table));
+        box.append(el('p', { text: 'Batch ' + b.uuid + (b.created ? ', created ' + localTime(b.created) : '') + (b.status ? ', ' + b.status : '') + (b.all_final ? ' — finished.' : ' — in progress.') }), el('div', { class: 'table-wrap' }, table));
       }
-      markFinished(r.parsed.batches.filter((b) => b.allFinal && b.uuid).map((b) => b.uuid));
+      markFinished(r.parsed.batches.filter((b) => b.all_final && b.uuid).map((b) => b.uuid));
       announce(title + ': ' + finalCount + ' of ' + totalCount + ' prospects finished.');
     }
     const details = el('details', {}, el('summary', { text: 'Raw answer (HTTP ' + r.httpStatus + ')' }), el('pre', { class: 'raw', text: r.raw || '(empty)' }));
@@ -151,5 +151,5 @@
     renderHistory();
   }
 
-  PE.track = { init, trackUuid, lookupEmails, addHistory, renderHistory };
+  PE.track = { init, trackUuid, lookupEmails, addHistory };
 })(window.PE);
