@@ -216,6 +216,25 @@ std::string collapse_whitespace(std::string_view s) {
   return out;
 }
 
+bool is_blank_cp(char32_t cp) { return is_space_cp(cp) || is_edge_invisible(cp); }
+
+bool is_blank(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {  // ASCII: the common case, one byte at a time
+      if (!is_space_cp(c)) return false;
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t len = decode_utf8(s, i, cp);
+    if (len == 0 || !is_blank_cp(cp)) return false;
+    i += len;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------- safe snippets
 
 std::string safe_snippet(std::string_view s, std::size_t max_chars) {

@@ -72,6 +72,17 @@ std::string_view trim_invisible(std::string_view s);
 // result is valid UTF-8.
 std::string collapse_whitespace(std::string_view s);
 
+// ---- blank values: the one definition
+//
+// A character a blank value may hold: whitespace (is_space_cp: space, TAB, NBSP, the Unicode space
+// separators, ...) and the invisible characters copy-paste leaves at the ends of values (U+200B,
+// U+2060, U+FEFF): exactly what collapse_whitespace() trims away.
+bool is_blank_cp(char32_t cp);
+// True when s is empty or holds only is_blank_cp characters (invalid UTF-8 is not blank): exactly
+// when collapse_whitespace(s) is empty. Used for a blank cell, a blank line (a record whose every
+// cell is blank), a header-less column, and the padding between a closing quote and the delimiter.
+bool is_blank(std::string_view s);
+
 // ---- safe snippets for messages (see the top of this file)
 
 // At most max_chars characters of s made safe to show, "…" appended when something was cut.

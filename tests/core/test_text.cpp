@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "text.hpp"
 
@@ -121,4 +122,38 @@ TEST(AsciiCase, LowerAndPrefix) {
   EXPECT_EQ(pe::ascii_lower("AbC-ÄÖ"), "abc-ÄÖ");
   EXPECT_TRUE(pe::starts_with_ascii_ci("MAILTO:x", "mailto:"));
   EXPECT_FALSE(pe::starts_with_ascii_ci("mail", "mailto:"));
+}
+
+// ---- blank values: the one definition (issue 13) ---------------------------------------------
+
+TEST(IsBlank, WhitespaceAndEdgeInvisiblesOnly) {
+  for (const char* blank : {"", " ", "\t", " \t ", "\r\n", "\f\v", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x83\xE2\x80\xAF",
+                            "\xE2\x80\x8B", "\xEF\xBB\xBF", "\xE2\x81\xA0", " \xC2\xA0\t\xE2\x80\x8B ", "\xC2\x85"})
+    EXPECT_TRUE(pe::is_blank(blank)) << ::testing::PrintToString(std::string(blank));
+  for (const char* not_blank : {"x", " x ", "\"", "-", "\xC2\xAD", "\xE2\x80\x8C", "\xE2\x80\xAE", "\xFF", "\xC2",
+                                " \xC2", "\xEF\xBF\xBD", "\x01", "\xC2\xA0" "a"})
+    EXPECT_FALSE(pe::is_blank(not_blank)) << ::testing::PrintToString(std::string(not_blank));
+}
+
+TEST(IsBlank, IsExactlyWhenCollapseWhitespaceGivesNothing) {
+  // The property that makes it one definition: blank <=> collapse_whitespace() is empty. Checked on
+  // every string of up to three pieces from a set of blank and non-blank characters and broken bytes.
+  const std::vector<std::string> pieces = {"", " ", "\t", "\n", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B",
+                                           "\xEF\xBB\xBF", "a", "\xC2\xAD", "\xFF", "\xC2", "\x80", "\xE2\x80"};
+  std::size_t checked = 0;
+  for (const std::string& a : pieces)
+    for (const std::string& b : pieces)
+      for (const std::string& c : pieces) {
+        const std::string s = a + b + c;
+        ASSERT_EQ(pe::is_blank(s), pe::collapse_whitespace(s).empty()) << ::testing::PrintToString(s);
+        ++checked;
+      }
+  EXPECT_EQ(checked, pieces.size() * pieces.size() * pieces.size());
+  for (char32_t cp = 0; cp < 0x3100; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    std::string s;
+    pe::append_utf8(s, cp);
+    ASSERT_EQ(pe::is_blank_cp(cp), pe::collapse_whitespace(s).empty()) << std::hex << static_cast<unsigned>(cp);
+    ASSERT_EQ(pe::is_blank(s), pe::is_blank_cp(cp)) << std::hex << static_cast<unsigned>(cp);
+  }
 }
