@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "text.hpp"
+
 namespace pe {
 
 namespace {
@@ -48,9 +50,11 @@ inline std::size_t scan4(const char* s, std::size_t i, std::size_t n, char a, ch
   return n;
 }
 
-bool is_blank(std::string_view f) {
-  for (char c : f)
-    if (c != ' ' && c != '\t') return false;
+// Every field blank (is_blank): a blank line. The first non-blank field ends the look, so a usual
+// record costs a byte or two.
+bool all_blank(const std::vector<std::string_view>& fields) {
+  for (std::string_view f : fields)
+    if (!f.empty() && !is_blank(f)) return false;
   return true;
 }
 
@@ -58,8 +62,8 @@ std::string num(std::size_t v) { return std::to_string(v); }
 
 }  // namespace
 
-CsvReader::CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding)
-    : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)) {}
+CsvReader::CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding, BlankFn on_blank)
+    : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)), on_blank_(std::move(on_blank)) {}
 
 void CsvReader::report(Code code, std::string message) {
   if (!on_finding_) return;
@@ -111,8 +115,9 @@ bool CsvReader::append_quoted(Scan& s, std::size_t j) {
 }
 
 void CsvReader::end_record() {
-  if (fields_.size() == 1 && !rec_quoted_ && is_blank(fields_[0])) {
-    ++blank_lines_;  // empty or whitespace-only line without a delimiter
+  if (!unclosed_ && all_blank(fields_)) {
+    ++blank_lines_;  // a blank line: an empty line, or nothing but delimiters and whitespace
+    if (on_blank_) on_blank_(rec_line_);
     fields_.clear();
     return;
   }
@@ -159,14 +164,13 @@ bool CsvReader::record_start(Scan& s) {
   }
   rec_start_ = s.i;
   rec_line_ = cur_line_;
-  rec_quoted_ = warned_stray_ = warned_after_ = false;
+  unclosed_ = warned_stray_ = warned_after_ = false;
   state_ = State::FieldStart;
   return true;
 }
 
 bool CsvReader::field_start(Scan& s) {
   if (s.b[s.i] == '"') {
-    rec_quoted_ = true;
     quote_line_ = cur_line_;
     field_start_ = write_ = ++s.i;
     state_ = State::Quoted;
@@ -241,6 +245,19 @@ bool CsvReader::quote_in_quoted(Scan& s) {
     state_ = State::FieldStart;
     return true;
   }
+  // Text after the closing quote: padding or not is known when the field ends (end_after_text).
+  quote_end_ = write_;
+  state_ = State::AfterText;
+  return true;  // the byte is read again as text
+}
+
+void CsvReader::end_after_text(char* b) {
+  // Called before the field ends: no line break has been read since the closing quote, so the line
+  // and column are those of the text.
+  if (is_blank(std::string_view(b + quote_end_, write_ - quote_end_))) {
+    write_ = quote_end_;  // padding: "G"  , reads G
+    return;
+  }
   if (!warned_after_) {
     warned_after_ = true;
     report(Code::CsvTextAfterQuote,
@@ -248,8 +265,6 @@ bool CsvReader::quote_in_quoted(Scan& s) {
                ") has text after its closing quote; the text was kept as part of the value. "
                "Quotes inside a quoted value must be doubled (\"\").");
   }
-  state_ = State::AfterText;
-  return true;  // the byte is read again as text
 }
 
 bool CsvReader::after_text(Scan& s) {
@@ -259,6 +274,7 @@ bool CsvReader::after_text(Scan& s) {
     s.i = s.n;
     return true;
   }
+  end_after_text(s.b);
   if (!end_field(field_start_, write_ - field_start_)) return false;
   if (s.b[j] != s.d) return end_line(s, j);
   s.i = j + 1;
@@ -277,6 +293,7 @@ void CsvReader::end_of_input(std::size_t n) {
       if (!end_field(field_start_, n - field_start_)) return;
       break;
     case State::Quoted:
+      unclosed_ = true;
       report(Code::CsvUnclosedQuote,
              "The quote that opens column " + num(fields_.size() + 1) + " on line " + num(quote_line_) +
                  " is never closed, so everything after it was read into that one value. Add the "
@@ -284,7 +301,10 @@ void CsvReader::end_of_input(std::size_t n) {
                  " (or double a quote meant as text) and load the file again.");
       [[fallthrough]];
     case State::QuoteInQuoted:
+      if (!end_field(field_start_, write_ - field_start_)) return;
+      break;
     case State::AfterText:
+      end_after_text(&buf_[0]);
       if (!end_field(field_start_, write_ - field_start_)) return;
       break;
   }
@@ -351,6 +371,7 @@ void CsvReader::feed_slice(std::string_view chunk) {
     rec_start_ = rec_start_ >= keep ? rec_start_ - keep : 0;
     field_start_ = field_start_ >= keep ? field_start_ - keep : 0;
     write_ = write_ >= keep ? write_ - keep : 0;
+    quote_end_ = quote_end_ >= keep ? quote_end_ - keep : 0;
   }
   buf_.append(chunk.data(), chunk.size());
   if (rebase) {
@@ -382,7 +403,8 @@ void CsvReader::finish() {
 
 namespace {
 
-// Field counts of the first non-blank records of `s` read with delimiter d (quote-aware).
+// Field counts of the first non-blank records of `s` read with delimiter d (quote-aware). A record
+// whose every field is blank is a blank line for the reader (csv.hpp), so it is skipped here too.
 // A record cut by the end of the sample goes to `last` (0 when the sample ends on a line break).
 void field_counts(std::string_view s, char d, std::size_t max_records, std::vector<std::size_t>& counts,
                   std::size_t& last) {
@@ -393,12 +415,15 @@ void field_counts(std::string_view s, char d, std::size_t max_records, std::vect
   while (i < n && counts.size() < max_records) {
     std::size_t fields = 1;
     bool content = false, complete = false, field_start = true;
+    std::size_t begin = i;  // where the field's unquoted text (or the text after its closing quote) starts
+    auto text_ends = [&](std::size_t end) {
+      if (!content && !is_blank(s.substr(begin, end - begin))) content = true;
+    };
     while (i < n) {
       const char c = s[i];
       if (field_start && c == '"') {
-        content = true;
         field_start = false;
-        ++i;
+        const std::size_t open = ++i;
         bool closed = false;
         while (i < n) {
           if (s[i] == '"') {
@@ -412,25 +437,32 @@ void field_counts(std::string_view s, char d, std::size_t max_records, std::vect
           }
           ++i;
         }
-        if (!closed) break;  // cut inside quotes
+        if (!closed) {  // cut inside quotes: counted as content
+          content = true;
+          begin = i;
+          break;
+        }
+        if (!content && !is_blank(s.substr(open, i - 1 - open))) content = true;  // a doubled quote is content
+        begin = i;
         continue;
       }
       field_start = false;
       if (c == d) {
+        text_ends(i);
         ++fields;
-        content = true;
         field_start = true;
-        ++i;
+        begin = ++i;
         continue;
       }
       if (c == '\n' || c == '\r') {
+        text_ends(i);
         complete = true;
         i += (c == '\r' && i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
         break;
       }
-      if (c != ' ' && c != '\t') content = true;
       ++i;
     }
+    if (!complete) text_ends(i);
     if (!content) continue;  // blank line
     if (complete)
       counts.push_back(fields);

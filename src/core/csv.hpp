@@ -4,6 +4,18 @@
 // point into the reader's own buffer (valid only during the callback). Unquoted fields are not
 // copied; a quoted field is unescaped in place. No allocation per cell on the hot path: the
 // field vector and the buffer are reused.
+//
+// Blank lines: a record whose every field is blank after unquoting (is_blank, text.hpp: empty, or
+// only spaces, TABs, NBSP and the other Unicode spaces) is a blank line, not a record: an empty
+// line, `,,,,`, ` , `, `\t,\t`, `"",""`, `" "," "`. It is counted (blank_lines()), its line handed
+// to the optional blank callback, and it takes no row number; the header is the first record that
+// is not blank. A line break inside a quoted value is part of that value, so a blank line inside a
+// quoted multi-line value is content. A record with an unclosed quote is never blank (its error is
+// reported on it). Lines stay physical lines of the input: blank lines count.
+//
+// Padding: whitespace (is_blank) between a closing quote and the next delimiter or line end is
+// dropped without a warning (`"G"  ,H` reads `G`, as Papa Parse and spreadsheets read it); other
+// text there is kept as part of the value with a csv_text_after_quote warning.
 #pragma once
 
 #include <cstddef>
@@ -36,8 +48,9 @@ class CsvReader {
  public:
   using RecordFn = std::function<void(const CsvRecord&)>;
   using FindingFn = std::function<void(Finding&&)>;
+  using BlankFn = std::function<void(std::size_t line)>;  // a blank line: where it starts
 
-  CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding);
+  CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding, BlankFn on_blank = nullptr);
 
   // Feeds the next chunk of UTF-8 text. Does nothing after a fatal error.
   void feed(std::string_view chunk);
@@ -45,7 +58,8 @@ class CsvReader {
   void finish();
 
   bool fatal() const { return fatal_; }
-  std::size_t blank_lines() const { return blank_lines_; }   // blank lines skipped (outside quotes)
+  // Blank lines skipped (see above; a blank record spanning lines inside quotes counts once).
+  std::size_t blank_lines() const { return blank_lines_; }
   // Physical lines seen ("a\nb" and "a\nb\n": 2); after a fatal error, the line where reading stopped.
   std::size_t lines() const { return line_; }
   std::size_t records() const { return records_; }           // records emitted, header included
@@ -61,7 +75,7 @@ class CsvReader {
     Unquoted,       // inside an unquoted field
     Quoted,         // inside a quoted field
     QuoteInQuoted,  // a quote inside a quoted field; the next byte decides (doubled or closing)
-    AfterText,      // text after a closing quote, kept literally up to the delimiter
+    AfterText,      // text after a closing quote up to the delimiter: padding, or kept literally
   };
 
   // The buffer being scanned: parse() hands it to the handler of the current state, which reads
@@ -84,6 +98,8 @@ class CsvReader {
   bool after_text(Scan& s);
   void end_of_input(std::size_t n);
   bool end_field(std::size_t begin, std::size_t len);  // false after a fatal error
+  // The text after a closing quote ended: dropped when it is blank (padding), else kept and warned.
+  void end_after_text(char* b);
   // The one field-size guard: true (and reading stopped) when the value being read has len bytes,
   // more than max_field_bytes.
   bool too_large(std::size_t len);
@@ -100,6 +116,7 @@ class CsvReader {
   CsvOptions opt_;
   RecordFn on_record_;
   FindingFn on_finding_;
+  BlankFn on_blank_;
   std::string buf_;              // unconsumed tail of the input (the record being read) + new chunk
   std::size_t pos_ = 0;          // next byte of buf_ to scan
   std::vector<std::string_view> fields_;
@@ -120,8 +137,9 @@ class CsvReader {
   std::size_t rec_line_ = 1;     // line where the current record starts
   std::size_t field_start_ = 0;  // buf_ offset of the current field's value
   std::size_t write_ = 0;        // quoted field: end of the unescaped value written so far
+  std::size_t quote_end_ = 0;    // AfterText: buf_ offset where the value ended at its closing quote
   std::size_t quote_line_ = 0;   // line where the current quoted field opened
-  bool rec_quoted_ = false;      // the current record has a quoted field
+  bool unclosed_ = false;        // the current record has a quote never closed (never blank)
   bool warned_stray_ = false;    // one csv_stray_quote per record
   bool warned_after_ = false;    // one csv_text_after_quote per record
 };

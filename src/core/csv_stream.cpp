@@ -27,8 +27,9 @@ const char* binary_kind(std::string_view b) {
   return nullptr;
 }
 
-CsvStream::CsvStream(const Options& opt, CsvReader::RecordFn on_record, CsvReader::FindingFn on_finding)
-    : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)) {}
+CsvStream::CsvStream(const Options& opt, CsvReader::RecordFn on_record, CsvReader::FindingFn on_finding,
+                     CsvReader::BlankFn on_blank)
+    : opt_(opt), on_record_(std::move(on_record)), on_finding_(std::move(on_finding)), on_blank_(std::move(on_blank)) {}
 
 CsvStream::~CsvStream() = default;
 
@@ -92,7 +93,7 @@ void CsvStream::start_reading() {
   }
   CsvOptions copt;
   copt.delimiter = delimiter_;
-  reader_ = std::make_unique<CsvReader>(copt, on_record_, on_finding_);
+  reader_ = std::make_unique<CsvReader>(copt, on_record_, on_finding_, on_blank_);
   reader_->feed(text_);
   text_.clear();
   if (text_.capacity() > (4u << 20)) std::string().swap(text_);

@@ -40,7 +40,9 @@ class CsvStream {
     bool refuse_binary = true;  // stop with error() when the input is not text
   };
 
-  CsvStream(const Options& opt, CsvReader::RecordFn on_record, CsvReader::FindingFn on_finding);
+  // on_blank (optional): the line of each blank line the reader skips (csv.hpp).
+  CsvStream(const Options& opt, CsvReader::RecordFn on_record, CsvReader::FindingFn on_finding,
+            CsvReader::BlankFn on_blank = nullptr);
   ~CsvStream();
 
   // Feeds the next bytes. Does nothing after finish(), a fatal reader error or a refused input.
@@ -68,6 +70,7 @@ class CsvStream {
   Options opt_;
   CsvReader::RecordFn on_record_;
   CsvReader::FindingFn on_finding_;
+  CsvReader::BlankFn on_blank_;
   std::string error_;
   std::size_t bytes_ = 0;
   bool finished_ = false;

@@ -10,6 +10,7 @@
 
 #include "csv.hpp"
 #include "encoding.hpp"
+#include "text.hpp"
 
 using namespace pe;
 
@@ -21,6 +22,7 @@ struct Result {
   Rows rows;
   std::vector<std::size_t> lines;    // Record.line per record
   std::vector<std::size_t> rownums;  // Record.row per record
+  std::vector<std::size_t> blank_at; // the line of each blank line (the blank callback)
   std::vector<Finding> findings;
   std::size_t blank = 0, lines_seen = 0, records = 0, header_cols = 0;
   bool fatal = false;
@@ -45,7 +47,8 @@ Result read(std::string_view in, CsvOptions opt = CsvOptions(), std::size_t chun
         r.lines.push_back(rec.line);
         r.rownums.push_back(rec.row);
       },
-      [&](Finding&& f) { r.findings.push_back(std::move(f)); });
+      [&](Finding&& f) { r.findings.push_back(std::move(f)); },
+      [&](std::size_t line) { r.blank_at.push_back(line); });
   if (chunk == 0 || in.empty()) {
     reader.feed(in);
   } else {
@@ -76,6 +79,7 @@ void expect_same(const Result& a, const Result& b, const std::string& what) {
     ASSERT_EQ(a.findings[k].severity(), b.findings[k].severity()) << what;
   }
   ASSERT_EQ(a.blank, b.blank) << what;
+  ASSERT_EQ(a.blank_at, b.blank_at) << what;
   ASSERT_EQ(a.lines_seen, b.lines_seen) << what;
   ASSERT_EQ(a.records, b.records) << what;
   ASSERT_EQ(a.header_cols, b.header_cols) << what;
@@ -101,7 +105,8 @@ void expect_chunk_invariant(std::string_view in, CsvOptions opt = CsvOptions()) 
           r.lines.push_back(rec.line);
           r.rownums.push_back(rec.row);
         },
-        [&](Finding&& f) { r.findings.push_back(std::move(f)); });
+        [&](Finding&& f) { r.findings.push_back(std::move(f)); },
+        [&](std::size_t line) { r.blank_at.push_back(line); });
     for (std::size_t i = 0; i < in.size();) {
       seed = seed * 1103515245u + 12345u;
       const std::size_t len = 1 + (seed >> 16) % 9;
@@ -186,9 +191,12 @@ TEST(CsvSpectrum, EmptyCrlf) {
 }
 
 TEST(CsvSpectrum, EmptyField) {
+  // csv-spectrum reads the last line as a record of three empty fields; here a line of nothing but
+  // delimiters is a blank line (issue 13), counted and not handed out.
   const Result r = read("a,b,c\n1,,3\n,,\n");
-  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "", "3"}, {"", "", ""}}));
-  EXPECT_EQ(r.blank, 0u);
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"1", "", "3"}}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{3}));
 }
 
 TEST(CsvSpectrum, EscapedQuotes) {
@@ -305,17 +313,21 @@ TEST(CsvBlankLines, WhitespaceOnlyLineWithoutDelimiterIsBlank) {
   EXPECT_TRUE(r.findings.empty());
 }
 
-TEST(CsvBlankLines, WhitespaceLineWithDelimiterIsARecord) {
+TEST(CsvBlankLines, WhitespaceLineWithDelimiterIsBlank) {
   const Result r = read("a,b\n  ,  \n,\n");
-  EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"  ", "  "}, {"", ""}}));
-  EXPECT_EQ(r.blank, 0u);
+  EXPECT_EQ(r.rows, (Rows{{"a", "b"}}));
+  EXPECT_EQ(r.blank, 2u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{2, 3}));
+  EXPECT_TRUE(r.findings.empty());
 }
 
-TEST(CsvBlankLines, QuotedEmptyFieldIsARecord) {
-  const Result r = read_no_header("\"\"\n\n\"  \"\n");
-  EXPECT_EQ(r.rows, (Rows{{""}, {"  "}}));
-  EXPECT_EQ(r.blank, 1u);
-  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 3}));
+TEST(CsvBlankLines, QuotedEmptyOrBlankFieldsAreBlank) {
+  const Result r = read_no_header("\"\"\n\n\"  \"\nx\n");
+  EXPECT_EQ(r.rows, (Rows{{"x"}}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(r.blank, 3u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{4}));
 }
 
 TEST(CsvBlankLines, BlankLinesInsideQuotesAreData) {
@@ -335,13 +347,161 @@ TEST(CsvBlankLines, EmptyInputAndOnlyBlankLines) {
   EXPECT_EQ(r.records, 0u);
 }
 
+// ---- blank lines of delimiters and whitespace (issue 13) ----------------------------------------
+
+// Every shape of a blank line: each is skipped, counted, handed to the blank callback with its line,
+// takes no row number, and raises no finding (no ragged row either, whatever its width).
+TEST(CsvBlankRecords, EveryShapeIsABlankLine) {
+  const std::string nbsp = "\xC2\xA0", ideographic = "\xE3\x80\x80", zwsp = "\xE2\x80\x8B", bom = "\xEF\xBB\xBF";
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {",,,,", "delimiters only"},
+      {" , ", "spaces around a delimiter"},
+      {"\t,\t", "tabs around a delimiter"},
+      {"\"\",\"\"", "quoted empty values"},
+      {"\" \",\" \"", "quoted spaces"},
+      {"\"\"", "one quoted empty value"},
+      {nbsp + "," + nbsp, "no-break spaces"},
+      {ideographic + ",\t" + nbsp + " ,", "Unicode spaces"},
+      {zwsp + "," + bom, "zero-width space and BOM"},
+      {",,,,,,,,,,,,", "wider than the header"},
+      {",", "narrower than the header"},
+      {"\" \" ,\"\"\t", "quoted values with padding"},
+      {"\f,\v", "form feed and vertical tab"},
+  };
+  for (const auto& [shape, what] : shapes) {
+    const Result r = read("email,name,,,\n" + shape + "\na@b.co,Ann,,,\n" + shape + "\n");
+    EXPECT_EQ(r.rows, (Rows{{"email", "name", "", "", ""}, {"a@b.co", "Ann", "", "", ""}})) << what;
+    EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1})) << what;
+    EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 3})) << what;
+    EXPECT_EQ(r.blank, 2u) << what;
+    EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{2, 4})) << what;
+    EXPECT_TRUE(r.findings.empty()) << what << ": " << (r.findings.empty() ? "" : r.findings[0].message);
+    EXPECT_EQ(r.lines_seen, 4u) << what;
+  }
+}
+
+TEST(CsvBlankRecords, TheIssueExample) {
+  const Result r = read("email,name,,,\na@b.com,x,,,\nc@d.com,y,,,\n,,,,\n,,,,\n");
+  EXPECT_EQ(r.rows, (Rows{{"email", "name", "", "", ""}, {"a@b.com", "x", "", "", ""}, {"c@d.com", "y", "", "", ""}}));
+  EXPECT_EQ(r.blank, 2u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{4, 5}));
+  EXPECT_EQ(r.records, 3u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvBlankRecords, AnyNonBlankCellMakesARecord) {
+  // One value, wherever it is, makes the line a record (with its ragged-row warning when narrow).
+  const Result r = read("a,b,c\n,,x\n,\"y\",\n\xC2\xAD,,\n,\xFF,\n, \"\" ,\n");
+  EXPECT_EQ(r.rows, (Rows{{"a", "b", "c"}, {"", "", "x"}, {"", "y", ""}, {"\xC2\xAD", "", ""}, {"", "\xFF", ""},
+                          {"", " \"\" ", ""}}));  // a soft hyphen and an invalid byte are not blank
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(r.blank, 0u);
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_stray_quote@5:6"}));  // a quote after a space is text
+}
+
+TEST(CsvBlankRecords, BeforeTheHeaderTheyAreSkippedAndTheHeaderIsTheFirstNonBlankRecord) {
+  const Result r = read(",,\n\"\",\" \"\n\t\nemail,name\n,\nann@x.io,Ann\n");
+  EXPECT_EQ(r.rows, (Rows{{"email", "name"}, {"ann@x.io", "Ann"}}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{4, 6}));
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{1, 2, 3, 5}));
+  EXPECT_EQ(r.header_cols, 2u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(CsvBlankRecords, LineEndingsCrlfAndCrOnly) {
+  for (const char* eol : {"\r\n", "\r", "\n"}) {
+    const std::string e = eol;
+    const Result r = read("a,b" + e + ",," + e + "1,2" + e + " , " + e + e + "3,4" + e + "\"\",\"\"" + e);
+    EXPECT_EQ(r.rows, (Rows{{"a", "b"}, {"1", "2"}, {"3", "4"}})) << ::testing::PrintToString(e);
+    EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 3, 6})) << ::testing::PrintToString(e);
+    EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{2, 4, 5, 7})) << ::testing::PrintToString(e);
+    EXPECT_EQ(r.lines_seen, 7u);
+    EXPECT_TRUE(r.findings.empty());
+  }
+}
+
+TEST(CsvBlankRecords, OtherDelimiters) {
+  CsvOptions o;
+  o.delimiter = ';';
+  Result r = read("E-Mail;Name;;\r\nanna@example.de;\"M\xC3\xBCller, Anna\";;\r\n;;;\r\n ; ;\"\";\r\n", o);
+  EXPECT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{3, 4}));
+  EXPECT_TRUE(r.findings.empty());
+  // With another delimiter a comma is text: ",,," is a value.
+  r = read("email;name\n,,,\n", o);
+  EXPECT_EQ(r.rows, (Rows{{"email", "name"}, {",,,"}}));
+  o.delimiter = '\t';
+  r = read("email\tname\n\t\n \t \n\t\t\t\nx\t\n", o);
+  EXPECT_EQ(r.rows, (Rows{{"email", "name"}, {"x", ""}}));
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{2, 3, 4}));
+  o.delimiter = '|';
+  r = read("email|name\n|||\n", o);
+  EXPECT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.blank, 1u);
+}
+
+TEST(CsvBlankRecords, ABlankLineInsideAQuotedValueIsContent) {
+  // The line break (and the empty line) inside quotes belong to the value: the record is not blank,
+  // and the next record's line counts the lines of the value.
+  Result r = read("email,notes\na@b.co,\"first\n\n \nfourth\"\n,\nc@d.co,x\n");
+  EXPECT_EQ(r.rows, (Rows{{"email", "notes"}, {"a@b.co", "first\n\n \nfourth"}, {"c@d.co", "x"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 7}));
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{6}));
+  // A quoted value made of nothing but line breaks and spaces is blank: the record is one blank
+  // line (counted once, at the line where it starts), and the lines after it keep their numbers.
+  r = read("email,notes\n\"\",\"\n\n \"\nc@d.co,x\n");
+  EXPECT_EQ(r.rows, (Rows{{"email", "notes"}, {"c@d.co", "x"}}));
+  EXPECT_EQ(r.blank, 1u);
+  EXPECT_EQ(r.blank_at, (std::vector<std::size_t>{2}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 5}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1}));
+}
+
+TEST(CsvBlankRecords, ARecordWithAnUnclosedQuoteIsNeverBlank) {
+  // Its error must be seen on a row, not vanish with a skipped line.
+  const Result r = read("email,name\na@b.co,Ann\n,\"  \n\n");
+  EXPECT_EQ(r.rows, (Rows{{"email", "name"}, {"a@b.co", "Ann"}, {"", "  \n\n"}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_unclosed_quote@2:3"}));
+  EXPECT_EQ(r.blank, 0u);
+}
+
+// ---- whitespace after a closing quote is padding ------------------------------------------------
+
+TEST(CsvQuotePadding, WhitespaceBetweenClosingQuoteAndDelimiterIsDropped) {
+  const Result r = read_no_header(
+      "\"G\"  ,H\n\"a\"\t,\"b\" \n\"c\"\xC2\xA0\xE3\x80\x80,d\r\n\"e, f\" \r\n\"\"\"q\"\"\"  ,\"\" ,x\n\"end\"   ");
+  EXPECT_EQ(r.rows, (Rows{{"G", "H"}, {"a", "b"}, {"c", "d"}, {"e, f"}, {"\"q\"", "", "x"}, {"end"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6}));
+  // Only the ragged rows (1 and 4 fields against 2) are reported: no csv_text_after_quote.
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@4:4", "csv_ragged_row@5:5", "csv_ragged_row@6:6"}));
+}
+
+TEST(CsvQuotePadding, OtherTextAfterTheQuoteKeepsTodaysBehaviourAndWarning) {
+  // Text that is not only whitespace: kept whole, padding included, with the warning.
+  const Result r = read_no_header("\"G\" x ,H\n\"G\"\xC2\xA0x,H\n\"G\"\xC2\xAD,H\n");
+  EXPECT_EQ(r.rows, (Rows{{"G x ", "H"}, {"G\xC2\xA0x", "H"}, {"G\xC2\xAD", "H"}}));
+  EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_text_after_quote@1:1", "csv_text_after_quote@2:2",
+                                                 "csv_text_after_quote@3:3"}));
+  EXPECT_NE(r.findings[0].message.find("Column 1 (line 1)"), std::string::npos) << r.findings[0].message;
+}
+
+TEST(CsvQuotePadding, PaddingCountsTowardsTheFieldSizeGuardAsBefore) {
+  CsvOptions o;
+  o.max_field_bytes = 6;
+  EXPECT_FALSE(read("a\n\"abc\"   \n", o).fatal);
+  EXPECT_TRUE(read("a\n\"abc\"    \n", o).fatal);  // 7 bytes before the padding is known to be padding
+}
+
 // ---- trailing delimiters, single columns ----------------------------------------------------------
 
 TEST(CsvFields, TrailingDelimiterMakesAnEmptyLastField) {
   EXPECT_EQ(read_no_header("a,b,\n").rows, (Rows{{"a", "b", ""}}));
   EXPECT_EQ(read_no_header("a,").rows, (Rows{{"a", ""}}));
-  EXPECT_EQ(read_no_header(",").rows, (Rows{{"", ""}}));
+  EXPECT_EQ(read_no_header(",a").rows, (Rows{{"", "a"}}));
   EXPECT_EQ(read_no_header("\"a\",").rows, (Rows{{"a", ""}}));
+  EXPECT_TRUE(read_no_header(",").rows.empty());  // nothing but a delimiter: a blank line
+  EXPECT_EQ(read_no_header(",").blank, 1u);
 }
 
 TEST(CsvFields, SingleColumnFile) {
@@ -361,13 +521,14 @@ TEST(CsvFields, OtherDelimiters) {
   EXPECT_EQ(read("a|b\n1,2|3\n", o).rows, (Rows{{"a", "b"}, {"1,2", "3"}}));
 }
 
-TEST(CsvFields, TabDelimitedLineOfTabsIsARecord) {
+TEST(CsvFields, TabDelimitedLineOfTabsIsBlank) {
   CsvOptions o;
   o.delimiter = '\t';
   o.has_header = false;
-  const Result r = read("\t\n \n", o);
-  EXPECT_EQ(r.rows, (Rows{{"", ""}}));
-  EXPECT_EQ(r.blank, 1u);
+  const Result r = read("\t\n \n\t\t1\n", o);
+  EXPECT_EQ(r.rows, (Rows{{"", "", "1"}}));
+  EXPECT_EQ(r.blank, 2u);
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{3}));
 }
 
 TEST(CsvFields, LongFieldsAcrossTheWordScanner) {
@@ -479,8 +640,8 @@ TEST(CsvStrayQuote, InHeaderIsRowZero) {
 }
 
 TEST(CsvTextAfterQuote, KeptWithAWarning) {
-  const Result r = read_no_header("\"abc\"def,x\n\"a\"b\"c\",y\n\"ok\" \n");
-  EXPECT_EQ(r.rows, (Rows{{"abcdef", "x"}, {"ab\"c\"", "y"}, {"ok "}}));
+  const Result r = read_no_header("\"abc\"def,x\n\"a\"b\"c\",y\n\"ok\" x\n");
+  EXPECT_EQ(r.rows, (Rows{{"abcdef", "x"}, {"ab\"c\"", "y"}, {"ok x"}}));
   EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_text_after_quote@1:1", "csv_text_after_quote@2:2",
                                                  "csv_text_after_quote@3:3", "csv_ragged_row@3:3"}));
 }
@@ -707,6 +868,17 @@ TEST(CsvChunking, GuardsEveryChunkSize) {
   expect_chunk_invariant("\"abc\"\"\"x", o);
 }
 
+TEST(CsvChunking, BlankLinesAndPaddingEveryChunkSize) {
+  // Blank records of every shape (multi-byte spaces split anywhere, quoted ones spanning lines,
+  // CRLF and CR), padding after closing quotes, and records that are not blank.
+  expect_chunk_invariant(
+      ",,\r\n\"\",\"\"\r\nemail,name,,\r\n\xC2\xA0,\xE3\x80\x80,\xE2\x80\x8B\r\n\"a@b.co\" \xC2\xA0,\"Ann\"\t,,\r\n"
+      "\" \",\"\n\r\n\",,\r\n,,x,\r\n\"G\" y,H,,\r\n \t , ,\r,,,\r\"c@d.co\"\xC2\xA0\r\n,\"  \n");
+  CsvOptions o;
+  o.has_header = false;
+  expect_chunk_invariant("\"\"\xC2\xA0\xC2\xA0,\"\" \n\"x\"\xE3\x80\x80\xE3\x80\x80 ,\"\"\xC2\xAD\n,\n", o);
+}
+
 TEST(CsvChunking, OtherDelimitersAndNoHeader) {
   CsvOptions o;
   o.delimiter = ';';
@@ -751,12 +923,12 @@ struct Generated {
 
 Generated generate(std::size_t nrows, std::size_t ncols, std::uint32_t seed, const char* eol) {
   static const char* kPieces[] = {"a", "Zo\xC3\xAB", "x y", ",", "\"", "\n", "\r\n", "\r", "longer text here ", "",
-                                  "1.5", ";", "\t", "|", "\xE2\x82\xAC"};
+                                  "1.5", ";", "\t", "|", "\xE2\x82\xAC", " ", "\xC2\xA0"};
   Generated g;
   std::size_t line = 1;
   for (std::size_t r = 0; r < nrows; ++r) {
     std::vector<std::string> row;
-    g.lines.push_back(line);
+    bool blank = true;
     for (std::size_t c = 0; c < ncols; ++c) {
       seed = seed * 1664525u + 1013904223u;
       std::size_t parts = (seed >> 24) % 4;
@@ -765,7 +937,14 @@ Generated generate(std::size_t nrows, std::size_t ncols, std::uint32_t seed, con
         seed = seed * 1664525u + 1013904223u;
         v += kPieces[(seed >> 16) % (sizeof(kPieces) / sizeof(kPieces[0]))];
       }
-      if (ncols == 1 && v.find_first_not_of(" \t") == std::string::npos) v = "-";  // no blank lines
+      blank = blank && pe::is_blank(v);
+      row.push_back(v);
+    }
+    if (blank) row[0] += "-";  // no blank lines: every row has a value
+    g.lines.push_back(line);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      const std::string& v = row[c];
+      seed = seed * 1664525u + 1013904223u;
       const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || ((seed >> 8) & 7) == 0;
       if (c) g.text += ',';
       if (quote) {
@@ -781,7 +960,6 @@ Generated generate(std::size_t nrows, std::size_t ncols, std::uint32_t seed, con
       for (std::size_t k = 0; k < v.size(); ++k) {
         if (v[k] == '\n' || (v[k] == '\r' && (k + 1 >= v.size() || v[k + 1] != '\n'))) ++line;
       }
-      row.push_back(v);
     }
     g.rows.push_back(row);
     if (r + 1 < nrows || (seed & 1)) g.text += eol;
@@ -874,6 +1052,21 @@ TEST(DetectDelimiter, BlankLinesAndLinesAfterTheFirstFiftyAreIgnored) {
   for (int k = 0; k < 48; ++k) s += "x;y\n";
   for (int k = 0; k < 200; ++k) s += "p,q,r\n";  // beyond the first 50 records
   EXPECT_EQ(detect_delimiter(s), ';');
+}
+
+TEST(DetectDelimiter, BlankLinesOfDelimitersAreSkippedAsTheReaderSkipsThem) {
+  // A tab export whose notes hold a comma, ending in rows of tabs of two widths (formatted but empty
+  // rows): counted as records, the rows of tabs made the tab look inconsistent and the comma won.
+  std::string s = "Email\tNotes\n";
+  for (int k = 0; k < 3; ++k) s += "p" + std::to_string(k) + "@b.co\tsaid hi, left\n";
+  for (int k = 0; k < 46; ++k) s += k % 2 ? "\t\t\t\n" : "\t\t\t\t\t\t\n";
+  EXPECT_EQ(detect_delimiter(s), '\t');
+  // The same with quoted empty values and spaces between the delimiters.
+  s = "email;amount\na@b.co;1,5\nc@d.co;2,5\n";
+  for (int k = 0; k < 46; ++k) s += k % 2 ? "\"\";\"\"; \n" : " ; ;\"\" ;;;;;\n";
+  EXPECT_EQ(detect_delimiter(s), ';');
+  // Trailing blank lines of the file's own delimiter change nothing.
+  EXPECT_EQ(detect_delimiter("email;name;;;\na@b.co;1,5;;;\n;;;;\n;;;;\n"), ';');
 }
 
 TEST(DelimiterNames, NameAndParse) {
