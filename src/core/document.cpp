@@ -44,11 +44,13 @@ bool Document::load(std::string_view bytes, const LoadOptions& opt) {
         if (code_info(f.code).stops_reading) error_ = "Line " + std::to_string(f.line) + ": " + f.message;
     drop_rows();
     headers_.clear();  // only part of the file was read: remap() must not make that part usable
+    shown_ = 0;
     return false;
   }
   error_ = header_read_error(file_findings_);
   if (!error_.empty()) {
     headers_.clear();  // not column names: remap() must not map them
+    shown_ = 0;
     drop_rows();
     return false;
   }
@@ -78,6 +80,7 @@ void Document::read(std::string_view bytes, const LoadOptions& opt,
           return;
         }
         const std::size_t ncols = headers_.size();
+        note_values_end(values_end_, rec.fields);
         for (std::size_t c = 0; c < ncols; ++c) {
           std::string_view f = c < rec.fields.size() ? rec.fields[c] : std::string_view();
           cells_.emplace_back(static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(f.size()));
@@ -85,7 +88,8 @@ void Document::read(std::string_view bytes, const LoadOptions& opt,
         }
         lines_.push_back(static_cast<std::uint32_t>(rec.line));
       },
-      [&](Finding&& f) { pending.emplace_back(f.row, std::move(f)); });
+      [&](Finding&& f) { pending.emplace_back(f.row, std::move(f)); },
+      [&](std::size_t line) { blank_lines_at_.push_back(static_cast<std::uint32_t>(line)); });
   stream.feed(bytes);
   stream.finish();
   if (!stream.error().empty()) {
@@ -100,11 +104,14 @@ void Document::read(std::string_view bytes, const LoadOptions& opt,
   delimiter_detected_ = stream.delimiter_detected();
   blank_lines_ = stream.blank_lines();
   fatal_ = stream.fatal();
+  shown_ = headers_.size();
 }
 
 bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides) {
   plan_ = plan_columns(headers_, overrides);
-  // The mapping's file findings replace those of the previous mapping.
+  drop_empty_columns(plan_, headers_, overrides, values_end_);
+  shown_ = plan_.columns.size();
+  // The mapping's file findings replace those of the previous mapping (the empty columns' too).
   file_findings_.erase(std::remove_if(file_findings_.begin(), file_findings_.end(),
                                       [](const Finding& f) { return code_info(f.code).source == Source::Mapping; }),
                        file_findings_.end());
@@ -142,13 +149,13 @@ bool Document::remap(const std::vector<std::pair<std::string, Field>>& overrides
 
 std::string_view Document::cell(std::size_t row, std::size_t col) const {
   if (row >= row_count() || col >= column_count()) return {};
-  const auto& [off, len] = cells_[row * column_count() + col];
+  const auto& [off, len] = cells_[row * headers_.size() + col];
   return std::string_view(arena_).substr(off, len);
 }
 
 bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value) {
   if (row >= row_count() || col >= column_count()) return false;
-  cells_[row * column_count() + col] = {static_cast<std::uint32_t>(arena_.size()),
+  cells_[row * headers_.size() + col] = {static_cast<std::uint32_t>(arena_.size()),
                                         static_cast<std::uint32_t>(value.size())};
   arena_.append(value.data(), value.size());
   validate_row(row);

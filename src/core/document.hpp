@@ -42,7 +42,11 @@ class Document {
   bool delimiter_detected() const { return delimiter_detected_; }
   std::size_t invalid_sequences() const { return invalid_sequences_; }
 
+  // The header record's fields, every column of the file (the mapping and overrides use these).
   const std::vector<std::string>& headers() const { return headers_; }
+  // The columns shown and mapped: the headers without the empty columns at the end (no header, no
+  // value in any row, named by no override: drop_empty_columns, row_rules.hpp), which one info
+  // finding, empty_columns_ignored, reports instead.
   const std::vector<ColumnMap>& columns() const { return plan_.columns; }
 
   // Changes the mapping and re-validates every row. False (error() set) if no email column remains.
@@ -50,10 +54,15 @@ class Document {
   // Replaces one cell (0-based data row and column) and re-validates that row and duplicates.
   bool set_cell(std::size_t row, std::size_t col, std::string_view value);
 
+  // Rows: the records after the header, blank lines left out (csv.hpp); a blank line takes no row
+  // number, so row r + 1 is the (r + 1)-th record that is not blank. line_of() is the physical line.
   std::size_t row_count() const { return lines_.size(); }
-  std::size_t column_count() const { return headers_.size(); }
+  std::size_t column_count() const { return shown_; }  // columns().size() once mapped
   std::string_view cell(std::size_t row, std::size_t col) const;
   std::size_t line_of(std::size_t row) const { return lines_[row]; }
+  // Where each blank line skipped by the reader starts, in file order (blank lines before the
+  // header too); summary().blank_lines is their count.
+  const std::vector<std::uint32_t>& blank_lines() const { return blank_lines_at_; }
   RowStatus status(std::size_t row) const { return status_[row]; }
   std::size_t duplicate_of(std::size_t row) const { return dup_of_[row]; }  // 0-based row, valid if Duplicate
   bool has_warning(std::size_t row) const;
@@ -87,10 +96,14 @@ class Document {
   bool fatal_ = false;  // the reader stopped part way
   std::size_t invalid_sequences_ = 0;
   std::size_t blank_lines_ = 0;
+  std::vector<std::uint32_t> blank_lines_at_;
   std::vector<std::string> headers_;
+  std::size_t values_end_ = 0;  // one past the last column with a value in some row (note_values_end)
+  std::size_t shown_ = 0;       // columns shown: headers_.size() less the empty columns at the end
   ColumnPlan plan_;  // columns, the column of each field, signals by row or per file
 
-  // Cells: one arena, (offset, length) per cell, row-major, column_count() cells per row.
+  // Cells: one arena, (offset, length) per cell, row-major, headers_.size() cells per row (the empty
+  // columns at the end included, so that a remap naming one of them shows it again).
   std::string arena_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> cells_;
   std::vector<std::uint32_t> lines_;

@@ -99,7 +99,16 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
       if (d.columns()[c].field == Field::Email) return static_cast<int>(c);
     return -1;
   }();
+  // Blank lines (no row number, nothing sent) are listed in file order among the rows, so that the
+  // report has one line per line of the input that held a record or was blank.
+  const std::vector<std::uint32_t>& blank = d.blank_lines();
+  std::size_t next_blank = 0;
+  auto blank_lines_before = [&](std::size_t before) {
+    for (; next_blank < blank.size() && blank[next_blank] < before; ++next_blank)
+      line(out, {"", std::to_string(blank[next_blank]), "", kReportBlankStatus, kReportBlankOutcome, ""});
+  };
   for (std::size_t r = 0; r < d.row_count(); ++r) {
+    blank_lines_before(d.line_of(r));
     std::string outcome;
     switch (d.status(r)) {
       case RowStatus::Invalid: outcome = "invalid"; break;
@@ -120,6 +129,7 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
                             : d.email(r);
     line(out, {std::to_string(r + 1), std::to_string(d.line_of(r)), email, row_status_name(d.status(r)), outcome, details});
   }
+  blank_lines_before(static_cast<std::size_t>(-1));
   return out;
 }
 

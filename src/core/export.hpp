@@ -28,11 +28,16 @@ struct BatchOutcome {
 // export.
 std::string csv_cell(std::string_view v);
 
-// row,line,email,status,outcome,details — one line per input row, in input order.
+// row,line,email,status,outcome,details — one line per input row, in input order, and one per blank
+// line (csv.hpp: an empty line, or nothing but delimiters and whitespace) among them, in file order:
+// row empty, its line, status kReportBlankStatus, outcome kReportBlankOutcome. So the report has
+// 1 + summary.rows + summary.blank_lines lines.
 // outcome: "sent in batch <uuid> (<QUEUE_STATUS>)" ("sent, nothing queued (...)" without a uuid),
 // "failed: <reason>", "not sent" (waiting, not sent, or in no outcome), "<state>: <message>" for the
 // others (partial, unconfirmed, sending), "invalid", "duplicate of row N"; details: the row's
 // findings, "; "-separated.
+inline constexpr const char* kReportBlankStatus = "blank";
+inline constexpr const char* kReportBlankOutcome = "blank line, skipped";
 std::string report_csv(const Document& d, std::size_t batch_size, const std::vector<BatchOutcome>& outcomes);
 
 // email,first_name,last_name,linkedin_url,company_name,company_website of the valid rows, normalised.

@@ -11,8 +11,13 @@
 
 namespace pe {
 
-enum class Severity : std::uint8_t { Error, Warning };
-inline const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
+// Error: the row is invalid (for the reader: reading stopped or the row is spoilt). Warning: the row
+// is valid, but something was changed or left out. Info: nothing is wrong; what the tool did with
+// the file (file findings only, never a row's).
+enum class Severity : std::uint8_t { Error, Warning, Info };
+inline const char* severity_name(Severity s) {
+  return s == Severity::Error ? "error" : s == Severity::Warning ? "warning" : "info";
+}
 
 // Where a finding comes from: code and meaning depend on it (e.g. only Reader findings make a header
 // unreadable, only Mapping findings are replaced by a remap).
@@ -21,7 +26,7 @@ enum class Source : std::uint8_t { Reader, Encoding, Mapping, Row, Email, Linked
 enum class Code : std::uint8_t {
   CsvRaggedRow, CsvStrayQuote, CsvTextAfterQuote, CsvUnclosedQuote, CsvFieldTooLarge, CsvTooManyColumns,
   EncodingInvalidBytes,
-  MappingUnknownColumn, EnrichmentColumnsMissing,
+  MappingUnknownColumn, EnrichmentColumnsMissing, EmptyColumnsIgnored,
   EnrichmentSignalsMissing, NameNotSplit, DuplicateEmail,
   EmailMissing, EmailInvalid, EmailTooLong, EmailUnwrapped, EmailInvisibleRemoved, EmailIdnConverted,
   EmailDomainTypo,
@@ -69,6 +74,9 @@ inline constexpr CodeInfo kCodes[] = {
   {Code::EnrichmentColumnsMissing, "enrichment_columns_missing", Severity::Warning, Source::Mapping, false,
    "The file has no LinkedIn column and lacks first name, last name or company website columns.",
    "Add linkedin_url, or first_name and last_name with company_website, or map existing columns to them."},
+  {Code::EmptyColumnsIgnored, "empty_columns_ignored", Severity::Info, Source::Mapping, false,
+   "Columns at the end have no header and no value in any row (spreadsheet leftovers); they are left out of the mapping and the rows.",
+   "Nothing. If values were expected there, check the delimiter."},
   {Code::EnrichmentSignalsMissing, "enrichment_signals_missing", Severity::Warning, Source::Row, false,
    "A row has no LinkedIn profile and lacks a first name, last name or company website; it may not be enriched.",
    "Fill in the LinkedIn profile, or first and last name with the company website."},

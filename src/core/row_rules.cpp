@@ -1,6 +1,8 @@
 // The rules of a header and of a row (see row_rules.hpp).
 #include "row_rules.hpp"
 
+#include <algorithm>
+
 #include "checks.hpp"
 #include "constants.hpp"
 #include "text.hpp"
@@ -103,6 +105,40 @@ ColumnPlan plan_columns(const std::vector<std::string>& headers,
     plan.error = "No email column was found. Headers seen: " + seen +
                  ". Name the column “email”, or map one of these columns to email.";
   return plan;
+}
+
+void note_values_end(std::size_t& values_end, const std::vector<std::string_view>& fields) {
+  // From the last field down to the current end: usually nothing to look at once a row with a value
+  // in its last column has been seen.
+  for (std::size_t c = fields.size(); c > values_end; --c)
+    if (!is_blank(fields[c - 1])) {
+      values_end = c;
+      return;
+    }
+}
+
+std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>& headers,
+                               const std::vector<std::pair<std::string, Field>>& overrides, std::size_t values_end) {
+  std::size_t keep = std::min(plan.columns.size(), headers.size());
+  std::size_t floor = values_end;  // columns before this one are kept whatever their header
+  for (const auto& ov : overrides) {
+    const int c = override_column(headers, ov.first);
+    if (c >= 0) floor = std::max(floor, static_cast<std::size_t>(c) + 1);
+  }
+  for (int c : plan.col)
+    if (c >= 0) floor = std::max(floor, static_cast<std::size_t>(c) + 1);  // never expected: a mapped column
+  while (keep > floor && is_blank(headers[keep - 1])) --keep;
+  const std::size_t dropped = plan.columns.size() - keep;
+  if (dropped == 0) return 0;
+  plan.columns.resize(keep);
+  const std::string first = std::to_string(keep + 1), last = std::to_string(keep + dropped);
+  plan.findings.push_back(Finding{
+      0, 0, "", Code::EmptyColumnsIgnored,
+      dropped == 1 ? "1 empty column at the end was ignored (column " + first +
+                         " has no header and no value in any row)."
+                   : std::to_string(dropped) + " empty columns at the end were ignored (columns " + first + " to " +
+                         last + " have no header and no value in any row)."});
+  return dropped;
 }
 
 RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,

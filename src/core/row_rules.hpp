@@ -52,6 +52,20 @@ struct ColumnPlan {
 ColumnPlan plan_columns(const std::vector<std::string>& headers,
                         const std::vector<std::pair<std::string, Field>>& overrides);
 
+// ---- empty columns at the end (spreadsheet leftovers: `email,name,,,` over rows `a@b.co,Ann,,,`)
+//
+// One past the last column that holds a non-blank value (is_blank, text.hpp) in some data row:
+// fed each data row's fields as it is read (start from 0).
+void note_values_end(std::size_t& values_end, const std::vector<std::string_view>& fields);
+// Columns at the end of the header that have no header (blank), no value in any row (they start at
+// or after values_end) and that no override names (override_column): left out of plan.columns, with
+// one file finding, empty_columns_ignored (info), added to plan.findings. They are never mapped (a
+// blank header maps to nothing), so plan.col does not change and the columns before them keep their
+// numbers. Returns how many were left out (0: the plan is unchanged). A header-less column that holds
+// a value, or sits before a column with a header, keeps its "the column has no header" note.
+std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>& headers,
+                               const std::vector<std::pair<std::string, Field>>& overrides, std::size_t values_end);
+
 // The cells of one row that feed a field, indexed by Field (empty when the field has no column).
 using FieldCells = std::array<std::string_view, kFieldCount>;
 

@@ -186,6 +186,7 @@ void StreamChecker::on_record(const CsvRecord& rec) {
     return;
   }
   std::vector<Finding> csv = reader_findings(rec.row);
+  note_values_end(values_end_, rec.fields);
   FieldCells cells;
   for (std::size_t f = 0; f < cells.size(); ++f) {
     const int c = plan_.col[f];
@@ -254,6 +255,7 @@ bool StreamChecker::finish() {
   if (failed()) return false;
   for (Finding& p : pending_) file_finding(std::move(p));  // never expected: a record that was not handed out
   pending_.clear();
+  if (drop_empty_columns(plan_, headers_, opt_.overrides, values_end_) > 0) file_finding(plan_.findings.back());
   if (stream_.invalid_sequences() > 0)
     file_finding(invalid_bytes_finding(stream_.encoding(), stream_.invalid_sequences(), stream_.first_invalid_offset()));
   if (cb_.on_batch && !stopped_) flush_batch();

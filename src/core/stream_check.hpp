@@ -70,9 +70,10 @@ class StreamChecker {
     // Called once, before any other callback; the caller may stop() here (e.g. a mapping it refuses).
     std::function<void()> on_start;
     // Every finding, in the order found: the header's reader findings and the mapping's findings
-    // first, then row by row (the reader's, the checks', a duplicate), and last the count of bytes
-    // that were not valid in the encoding (known only at the end). A fatal reader error is reported
-    // here too, before finish() returns false.
+    // first, then row by row (the reader's, the checks', a duplicate), and last what is known only
+    // at the end: the empty columns at the end (empty_columns_ignored, as Document reports it) and
+    // the count of bytes that were not valid in the encoding. A fatal reader error is reported
+    // here too, before finish() returns false. Blank lines are no rows: counted in the summary.
     std::function<void(const Finding&)> on_finding;
     std::function<void(const StreamRow&)> on_row;  // every data row, after its findings
     // The exact request body of each batch of batch_size valid rows, as soon as it is full; the last,
@@ -99,6 +100,8 @@ class StreamChecker {
   char delimiter() const { return stream_.delimiter(); }
   bool delimiter_detected() const { return stream_.delimiter_detected(); }
   const std::vector<std::string>& headers() const { return headers_; }
+  // The mapping of the header. Whether a header-less column at the end stays empty is known only at
+  // the end: after finish() the empty columns at the end are left out, as in Document::columns().
   const std::vector<ColumnMap>& columns() const { return plan_.columns; }
   // Findings not tied to a row, as in Document::file_findings() (a few: header, mapping, encoding,
   // a fatal reader error). Kept even before on_start, e.g. to explain a refused mapping.
@@ -126,6 +129,7 @@ class StreamChecker {
   bool finished_ = false;
   std::string error_;
   std::vector<std::string> headers_;
+  std::size_t values_end_ = 0;  // one past the last column with a value in some row (note_values_end)
   ColumnPlan plan_;
   std::vector<Finding> file_findings_;
   std::vector<Finding> held_;      // file findings found before on_start (emitted right after it)

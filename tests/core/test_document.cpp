@@ -474,3 +474,214 @@ TEST(Document, GoogleSheetsFullNameExportRoundTrip) {
             R"({"email":"alan@bletchley.example","first_name":"Alan","last_name":"Turing","company_name":"Bletchley Park","company_website":"https://bletchley.example"},)"
             R"({"email":"turing@bletchley.example","first_name":"Turing","company_name":"Bletchley Park","company_website":"https://bletchley.example"}]})");
 }
+
+// ---- blank lines and empty columns (issue 13) ---------------------------------------------------
+
+namespace {
+
+// UTF-8 text (code points up to U+FFFF) as UTF-16, with a BOM.
+std::string utf16(const std::string& utf8, bool le) {
+  std::string out;
+  auto unit = [&](unsigned u) {
+    const char a = static_cast<char>(u & 0xFF), b = static_cast<char>(u >> 8);
+    out.push_back(le ? a : b);
+    out.push_back(le ? b : a);
+  };
+  unit(0xFEFF);
+  for (std::size_t i = 0; i < utf8.size();) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    unsigned cp = c, len = 1;
+    if ((c & 0xE0) == 0xC0) cp = c & 0x1Fu, len = 2;
+    else if ((c & 0xF0) == 0xE0) cp = c & 0x0Fu, len = 3;
+    for (unsigned k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3Fu);
+    unit(cp);
+    i += len;
+  }
+  return out;
+}
+
+std::vector<pe::Finding> with_code(const std::vector<pe::Finding>& fs, pe::Code code) {
+  std::vector<pe::Finding> out;
+  for (const auto& f : fs)
+    if (f.code == code) out.push_back(f);
+  return out;
+}
+
+std::vector<std::string> headers_of(const Document& d) {
+  std::vector<std::string> v;
+  for (const auto& c : d.columns()) v.push_back(c.header);
+  return v;
+}
+
+}  // namespace
+
+TEST(DocumentBlankLines, TheIssueExample) {
+  Document d;
+  ASSERT_TRUE(d.load("email,name,,,\na@b.com,x,,,\nc@d.com,y,,,\n,,,,\n,,,,\n", {})) << d.error();
+  const pe::Summary s = d.summary(50);
+  EXPECT_EQ(s.rows, 2u);
+  EXPECT_EQ(s.valid, 2u);
+  EXPECT_EQ(s.invalid, 0u);
+  EXPECT_EQ(s.errors, 0u);
+  EXPECT_EQ(s.blank_lines, 2u);
+  EXPECT_EQ(d.blank_lines(), (std::vector<std::uint32_t>{4, 5}));
+  EXPECT_FALSE(has_code(d.all_findings(), pe::Code::EmailMissing));
+  // The three header-less empty columns: one info finding, out of the mapping and the rows.
+  EXPECT_EQ(headers_of(d), (std::vector<std::string>{"email", "name"}));
+  EXPECT_EQ(d.column_count(), 2u);
+  EXPECT_EQ(d.headers().size(), 5u);  // the file's header, as read
+  const auto empty = with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored);
+  ASSERT_EQ(empty.size(), 1u);
+  EXPECT_EQ(empty[0].severity(), pe::Severity::Info);
+  EXPECT_EQ(empty[0].row, 0u);
+  EXPECT_EQ(empty[0].line, 0u);
+  EXPECT_EQ(empty[0].message,
+            "3 empty columns at the end were ignored (columns 3 to 5 have no header and no value in any row).");
+  for (const auto& c : d.columns()) EXPECT_NE(c.note, "the column has no header");
+  EXPECT_EQ(bodies(d, 50)[0],
+            R"({"prospects":[{"email":"a@b.com","first_name":"x"},{"email":"c@d.com","first_name":"y"}]})");
+}
+
+TEST(DocumentBlankLines, EveryShapeInEveryEncodingLineEndingAndDelimiter) {
+  // Each shape of a blank line between and after the rows, before the header too; the true counts,
+  // no finding about them, and the rows' lines those of the file.
+  for (const char d : {',', ';', '\t', '|'}) {
+    const std::string D(1, d);
+    const std::vector<std::string> shapes = {D + D + D, " " + D + " " + D, "\t" + D + "\t" + D + "\t",
+                                             "\"\"" + D + "\"\"" + D, "\" \"" + D + "\" \"" + D + "\"\t\"",
+                                             "\xC2\xA0" + D + "\xC2\xA0" + D, ""};
+    for (const char* eol : {"\n", "\r\n", "\r"}) {
+      std::string text;
+      for (const std::string& shape : shapes) text += shape + eol;  // lines 1-7: before the header
+      text += "email" + D + "first_name" + D + "linkedin" + eol;    // line 8
+      std::vector<std::size_t> lines;
+      std::size_t line = 9;
+      for (int r = 0; r < 3; ++r) {
+        text += "p" + std::to_string(r) + "@example.com" + D + "Ann" + D + "linkedin.com/in/ann" + std::to_string(r) + eol;
+        lines.push_back(line++);
+        for (const std::string& shape : shapes) text += shape + eol, ++line;
+      }
+      struct Encoded {
+        const char* name;
+        std::string bytes;
+      };
+      std::string cp1252 = text;  // NBSP is 0xA0 in Windows-1252
+      for (std::size_t k = 0; (k = cp1252.find("\xC2\xA0", k)) != std::string::npos;) cp1252.replace(k, 2, "\xA0");
+      for (const Encoded& e : {Encoded{"utf-8", text}, Encoded{"utf-8 bom", "\xEF\xBB\xBF" + text},
+                               Encoded{"utf-16le", utf16(text, true)}, Encoded{"utf-16be", utf16(text, false)},
+                               Encoded{"windows-1252", cp1252}}) {
+        SCOPED_TRACE(std::string(e.name) + " delimiter " + D + " eol " + ::testing::PrintToString(std::string(eol)));
+        Document doc;
+        ASSERT_TRUE(doc.load(e.bytes, {})) << doc.error();
+        EXPECT_EQ(doc.delimiter(), d);
+        const pe::Summary s = doc.summary(50);
+        EXPECT_EQ(s.rows, 3u);
+        EXPECT_EQ(s.valid, 3u);
+        EXPECT_EQ(s.invalid, 0u);
+        EXPECT_EQ(s.errors, 0u);
+        EXPECT_EQ(s.warnings, 0u);
+        EXPECT_EQ(s.blank_lines, 4 * shapes.size());
+        EXPECT_EQ(doc.blank_lines().size(), s.blank_lines);
+        for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(doc.line_of(r), lines[r]);
+        EXPECT_TRUE(doc.file_findings().empty()) << doc.file_findings()[0].message;
+      }
+    }
+  }
+}
+
+TEST(DocumentBlankLines, RowAndLineNumbersInMessagesStayThoseOfTheFile) {
+  Document d;
+  ASSERT_TRUE(d.load(",,\n\"\",\"\"\nemail,name\n,\nann@example.com,Ann\n , \n\nnope,Bob\n,,\nANN@example.com,Cy\n", {}));
+  ASSERT_EQ(d.row_count(), 3u);
+  EXPECT_EQ(d.line_of(0), 5u);
+  EXPECT_EQ(d.line_of(1), 8u);
+  EXPECT_EQ(d.line_of(2), 10u);
+  const auto invalid = with_code(d.row_findings(1), pe::Code::EmailInvalid);
+  ASSERT_EQ(invalid.size(), 1u);
+  EXPECT_EQ(invalid[0].row, 2u);  // blank lines take no row number
+  EXPECT_EQ(invalid[0].line, 8u);
+  const auto dup = with_code(d.row_findings(2), pe::Code::DuplicateEmail);
+  ASSERT_EQ(dup.size(), 1u);
+  EXPECT_EQ(dup[0].row, 3u);
+  EXPECT_EQ(dup[0].line, 10u);
+  EXPECT_NE(dup[0].message.find("Duplicate of row 1 (line 5)"), std::string::npos) << dup[0].message;
+  EXPECT_EQ(d.blank_lines(), (std::vector<std::uint32_t>{1, 2, 4, 6, 7, 9}));
+  EXPECT_EQ(d.summary(50).blank_lines, 6u);
+}
+
+TEST(DocumentBlankLines, PaddingAfterAClosingQuoteIsNotContentNorAWarning) {
+  Document d;
+  ASSERT_TRUE(d.load("\"email\" ,\"first_name\"  ,last_name\n\"ann@example.com\"  ,\"Ann\"\t,\"Lee\" \r\n", {}));
+  EXPECT_EQ(headers_of(d), (std::vector<std::string>{"email", "first_name", "last_name"}));
+  EXPECT_EQ(d.cell(0, 0), "ann@example.com");
+  EXPECT_EQ(d.cell(0, 1), "Ann");
+  EXPECT_EQ(d.cell(0, 2), "Lee");
+  EXPECT_FALSE(has_code(d.all_findings(), pe::Code::CsvTextAfterQuote));
+  EXPECT_FALSE(has_code(d.all_findings(), pe::Code::CsvRaggedRow));
+  EXPECT_EQ(d.status(0), RowStatus::Valid);
+  ASSERT_TRUE(d.load("email,name\n\"ann@example.com\" x,Ann\n", {}));  // other text: today's warning
+  EXPECT_TRUE(has_code(d.row_findings(0), pe::Code::CsvTextAfterQuote));
+}
+
+TEST(DocumentEmptyColumns, OnlyHeaderlessColumnsAtTheEndWithNoValueAreLeftOut) {
+  Document d;
+  // Column 2 has no header but sits before "name": kept with its note. Column 5 has a value in
+  // one row: kept with its note, and so is column 4 before it. Columns 6 and 7: left out.
+  ASSERT_TRUE(d.load("email,,name,, ,,\na@b.co,,Ann,,x, ,\nc@d.co,,Bo,,,,\n,,,,,,\n", {})) << d.error();
+  EXPECT_EQ(headers_of(d), (std::vector<std::string>{"email", "", "name", "", ""}));
+  EXPECT_EQ(d.column_count(), 5u);
+  for (std::size_t c : {1u, 3u, 4u}) EXPECT_EQ(d.columns()[c].note, "the column has no header") << c;
+  const auto empty = with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored);
+  ASSERT_EQ(empty.size(), 1u);
+  EXPECT_EQ(empty[0].message,
+            "2 empty columns at the end were ignored (columns 6 to 7 have no header and no value in any row).");
+  EXPECT_EQ(d.cell(0, 4), "x");
+  EXPECT_EQ(d.cell(0, 5), "");            // no such column any more
+  EXPECT_FALSE(d.set_cell(0, 5, "y"));    // and not editable
+  EXPECT_EQ(d.summary(50).blank_lines, 1u);
+
+  // One column: singular.
+  ASSERT_TRUE(d.load("email,name,\na@b.co,Ann,\n", {}));
+  EXPECT_EQ(with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored)[0].message,
+            "1 empty column at the end was ignored (column 3 has no header and no value in any row).");
+  // A header-less column with a value keeps today's note, and no finding.
+  ASSERT_TRUE(d.load("email,name,\na@b.co,Ann,note\n", {}));
+  EXPECT_EQ(d.column_count(), 3u);
+  EXPECT_EQ(d.columns()[2].note, "the column has no header");
+  EXPECT_FALSE(has_code(d.file_findings(), pe::Code::EmptyColumnsIgnored));
+  // A header with a name is never left out, even when no row has a value.
+  ASSERT_TRUE(d.load("email,notes\na@b.co,\n", {}));
+  EXPECT_EQ(d.column_count(), 2u);
+  EXPECT_TRUE(d.file_findings().empty() || !has_code(d.file_findings(), pe::Code::EmptyColumnsIgnored));
+  // Rows shorter than the header count as empty there.
+  ASSERT_TRUE(d.load("email,name,,\na@b.co,Ann\n", {}));
+  EXPECT_EQ(d.column_count(), 2u);
+  EXPECT_TRUE(has_code(d.row_findings(0), pe::Code::CsvRaggedRow));
+}
+
+TEST(DocumentEmptyColumns, AColumnAnOverrideNamesStaysAndARemapCanBringOneBack) {
+  Document d;
+  LoadOptions opt;
+  opt.overrides = {{"#4", Field::FirstName}};
+  ASSERT_TRUE(d.load("email,name,,,\na@b.co,Ann,,,\n", opt)) << d.error();
+  EXPECT_EQ(d.column_count(), 4u);  // column 4 is named; column 5 is left out
+  EXPECT_EQ(d.columns()[3].field, Field::FirstName);
+  EXPECT_EQ(with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored)[0].message,
+            "1 empty column at the end was ignored (column 5 has no header and no value in any row).");
+  // A remap that names none of them: all three are left out, and the finding follows.
+  ASSERT_TRUE(d.remap({}));
+  EXPECT_EQ(d.column_count(), 2u);
+  EXPECT_EQ(with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored).size(), 1u);
+  EXPECT_NE(with_code(d.file_findings(), pe::Code::EmptyColumnsIgnored)[0].message.find("3 empty columns"),
+            std::string::npos);
+  // A remap naming column 5 shows columns 3 to 5 again (their cells were kept, empty).
+  ASSERT_TRUE(d.remap({{"#5", Field::Ignore}}));
+  EXPECT_EQ(d.column_count(), 5u);
+  EXPECT_EQ(d.cell(0, 4), "");
+  EXPECT_TRUE(d.set_cell(0, 4, "x"));
+  EXPECT_FALSE(has_code(d.file_findings(), pe::Code::EmptyColumnsIgnored));
+  // No email column: the columns offered for mapping leave them out too.
+  ASSERT_FALSE(d.load("Name,,\nAnn,,\n", {}));
+  EXPECT_EQ(headers_of(d), (std::vector<std::string>{"Name"}));
+  EXPECT_NE(d.error().find("No email column"), std::string::npos);
+}

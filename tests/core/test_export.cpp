@@ -244,3 +244,31 @@ TEST(Export, CleanedCsvNeutralisesHostileValuesInEveryColumn) {
     EXPECT_EQ(f[base + 4], "'" + std::string(kNames[r])) << out;  // company_name
   }
 }
+
+// Issue 13: the report keeps one line per line of the input that held a record or was blank; a blank
+// line (empty, or nothing but delimiters and whitespace) is listed where it is, marked as such, and
+// never counted as a row.
+TEST(Export, ReportListsBlankLinesInFileOrderMarkedAsSuch) {
+  Document d;
+  ASSERT_TRUE(d.load(",,\nemail,notes,\n\na@example.com,Ann,\n\"\",\" \",\nbad,Bo,\n,,\n, ,\n", {}));
+  const pe::Summary s = d.summary(50);
+  ASSERT_EQ(s.rows, 2u);
+  ASSERT_EQ(s.blank_lines, 5u);
+  const std::string rep = pe::report_csv(d, 50, {});
+  EXPECT_EQ(rep,
+            "row,line,email,status,outcome,details\r\n"
+            ",1,,blank,\"blank line, skipped\",\r\n"
+            ",3,,blank,\"blank line, skipped\",\r\n"
+            "1,4,a@example.com,valid,not sent,\r\n"
+            ",5,,blank,\"blank line, skipped\",\r\n" +
+                std::string("2,6,bad,invalid,invalid,") + pe::csv_cell("error email: " + d.row_findings(1)[0].message) +
+                "\r\n"
+                ",7,,blank,\"blank line, skipped\",\r\n"
+                ",8,,blank,\"blank line, skipped\",\r\n");
+  std::size_t lines = 0;
+  for (std::size_t k = 0; (k = rep.find("\r\n", k)) != std::string::npos; k += 2) ++lines;
+  EXPECT_EQ(lines, 1 + s.rows + s.blank_lines);
+  // The cleaned CSV has the valid rows only.
+  EXPECT_EQ(pe::cleaned_csv(d), "email,first_name,last_name,linkedin_url,company_name,company_website\r\n"
+                                "a@example.com,,,,,\r\n");
+}

@@ -41,6 +41,7 @@ std::vector<Case> cases() {
       {Code::EncodingInvalidBytes, "email,name\na@b.co,J\xC3\xBCrgen \xFC\n", {}},
       {Code::MappingUnknownColumn, "email\na@b.co\n", {{"Nope", Field::Email}}},
       {Code::EnrichmentColumnsMissing, "email\na@b.co\n", {}},
+      {Code::EmptyColumnsIgnored, "email,linkedin,,\na@b.co,linkedin.com/in/x,,\n,,,\n", {}},
       {Code::EnrichmentSignalsMissing, "email,linkedin\na@b.co,\n", {}},
       {Code::NameNotSplit, "email,full name,linkedin\na@b.co,Cher,linkedin.com/in/cher\n", {}},
       {Code::DuplicateEmail, "email\na@b.co\nA@b.co\n", {}},
@@ -99,7 +100,13 @@ std::string markdown() {
       "command-line tool writes them as `{\"row\",\"line\",\"field\",\"severity\",\"code\",\"message\"}`\n"
       "(`null` when not tied to a row, line or field). An **error** makes the row invalid: it is not sent\n"
       "(for `csv_field_too_large` and `csv_too_many_columns`, reading stops there). A **warning** leaves the\n"
-      "row valid; the message says what was changed or left out.\n\n"
+      "row valid; the message says what was changed or left out. An **info** is about the file, not a row:\n"
+      "nothing is wrong, it says what the tool did.\n\n"
+      "Rows and lines: `row` is the number of a data record (1 for the first after the header); `line` is\n"
+      "the physical line of the file where that record starts, counting every line (blank lines and the\n"
+      "lines of quoted values that span several). A blank line, a line of nothing but delimiters and\n"
+      "whitespace (`,,,,`, `\" \",\"\"`), is skipped: it takes no row number, is never validated or sent,\n"
+      "and is counted in the summary's `blank_lines`.\n\n"
       "The codes are stable: integrations may rely on them. This table is the catalogue in\n"
       "`src/core/findings.hpp`; `tests/core/test_findings.cpp` checks that it matches and that every code is\n"
       "raised by some input.\n\n"

@@ -164,6 +164,7 @@ const char* const k_report =
       "5,6,dee@delta.com,valid,partly queued: m1,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
       " not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      ",7,,blank,\"blank line, skipped\",\r\n"  // the blank line, in file order
       "6,8,eve@xn--psilon-9ua.com,valid,unconfirmed: m2,\"warning Expected 8 fields (the header has 8 columns),"
       " got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is not in quotes.; warning email: The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n";
@@ -182,6 +183,7 @@ const char* const k_report2 =
       "5,6,dee@delta.com,valid,not sent,\"warning email: “Dee <dee@delta.com>” was reduced to the address “dee@delta.com”.; warning linkedin_url: “linkedin.com/company/delta” is a company page,"
       " not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n"
+      ",7,,blank,\"blank line, skipped\",\r\n"  // the blank line, in file order
       "6,8,eve@xn--psilon-9ua.com,valid,not sent,\"warning Expected 8 fields (the header has 8 columns), got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is not in quotes.; warning email: The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.; warning No LinkedIn profile and no company_website: enrichment usually needs linkedin_url,"
       " or first_name and last_name with company_website. The row is sent, but may not be enriched.\"\r\n";
 

@@ -275,11 +275,15 @@ Generated generate(unsigned seed, std::size_t max_rows) {
   if (chance(85) && std::find(headers.begin(), headers.end(), "Email") == headers.end())
     headers[pick(ncols)] = chance(50) ? "Email" : "email";
   const char* eol = chance(60) ? "\n" : chance(70) ? "\r\n" : "\r";
+  // Spreadsheet leftovers (issue 13): header-less columns at the end, usually empty in every row.
+  const std::size_t empty_cols = chance(30) ? 1 + pick(3) : 0;
+  const bool empty_cols_get_a_value = chance(25);
 
   auto cell = [&](std::string v, bool allow_quirks) {
     const bool needs = v.find_first_of(std::string("\"\r\n") + d) != std::string::npos;
     if (allow_quirks && chance(2)) return v + "x\"y";          // a stray quote in an unquoted value
     if (allow_quirks && chance(2)) return "\"" + v + "\"tail";  // text after the closing quote
+    if (allow_quirks && chance(3)) return "\"" + v + "\"" + (chance(50) ? " " : "\xC2\xA0\t");  // padding
     if (needs || chance(10)) {
       std::string q = "\"";
       for (char ch : v) {
@@ -291,13 +295,29 @@ Generated generate(unsigned seed, std::size_t max_rows) {
     return v;
   };
 
+  // A blank line: nothing but delimiters and whitespace, quoted or not (issue 13).
+  auto debris = [&] {
+    static const char* const kBlank[] = {"", " ", "\t", "\"\"", "\" \"", "\xC2\xA0", "\"\" "};
+    std::string line;
+    const std::size_t n = pick(ncols + empty_cols + 3);
+    for (std::size_t c = 0; c <= n; ++c) {
+      std::string v = kBlank[pick(std::size(kBlank))];
+      if (v.find('\t') != std::string::npos && d == '\t') v = " ";
+      line += (c ? std::string(1, d) : "") + v;
+    }
+    return line;
+  };
+
   std::string text;
+  if (chance(10)) text += debris() + eol;  // before the header
   for (std::size_t c = 0; c < ncols; ++c) text += (c ? std::string(1, d) : "") + cell(headers[c], false);
+  for (std::size_t c = 0; c < empty_cols; ++c) text += std::string(1, d) + (chance(30) ? " " : "");
   text += eol;
   std::vector<std::string> emails;
   const std::size_t rows = pick(max_rows + 1);
   for (std::size_t r = 0; r < rows; ++r) {
     if (chance(3)) text += chance(50) ? std::string(eol) : "  " + std::string(eol);  // blank lines
+    if (chance(8)) text += debris() + eol;
     std::size_t n = ncols;
     if (chance(3)) n = n > 1 && chance(50) ? n - 1 : n + 1;  // ragged
     for (std::size_t c = 0; c < n; ++c) {
@@ -328,7 +348,12 @@ Generated generate(unsigned seed, std::size_t max_rows) {
       }
       text += (c ? std::string(1, d) : "") + cell(v, true);
     }
+    if (n == ncols)
+      for (std::size_t c = 0; c < empty_cols; ++c)
+        text += std::string(1, d) + (empty_cols_get_a_value && chance(5) ? "v" : chance(20) ? "\"\"" : "");
     if (r + 1 < rows || chance(70)) text += eol;
+    if (r + 1 == rows && chance(20))
+      for (std::size_t k = pick(4); k-- > 0;) text += debris() + eol;  // trailing leftovers
   }
   if (chance(3)) text += "\"an unclosed quote" + std::string(1, d) + "x";
 
@@ -351,7 +376,7 @@ Generated generate(unsigned seed, std::size_t max_rows) {
   }
   if (chance(15)) g.opt.encoding = enc;
   if (chance(15)) g.opt.delimiter = d;
-  if (chance(10)) g.opt.overrides.emplace_back("#" + std::to_string(1 + pick(ncols)), Field::FirstName);
+  if (chance(10)) g.opt.overrides.emplace_back("#" + std::to_string(1 + pick(ncols + empty_cols)), Field::FirstName);
   if (chance(5)) g.opt.overrides.emplace_back("Nope", Field::Email);
   if (chance(5)) g.opt.overrides.emplace_back(headers[0], Field::Email);
   g.batch = 1 + pick(7);
@@ -375,17 +400,25 @@ TEST(StreamCheck, EveryFixtureGivesTheDocumentsFindingsSummaryAndBatches) {
 }
 
 TEST(StreamCheck, GeneratedExportsGiveTheDocumentsResultWhateverTheChunks) {
-  std::size_t ok = 0, refused = 0;
+  std::size_t ok = 0, refused = 0, with_blank_lines = 0, with_empty_columns = 0;
   for (unsigned seed = 1; seed <= 150; ++seed) {
     const Generated g = generate(seed, 40);
     check_all_ways(g.bytes, g.opt, g.batch, g.what);
-    if (Document().load(g.bytes, g.opt)) ++ok;
-    else ++refused;
+    Document d;
+    if (d.load(g.bytes, g.opt)) {
+      ++ok;
+      with_blank_lines += d.summary(50).blank_lines > 0;
+      for (const Finding& f : d.file_findings()) with_empty_columns += f.code == pe::Code::EmptyColumnsIgnored;
+    } else {
+      ++refused;
+    }
     if (HasFailure()) return;  // one input's diff is enough to read
   }
-  // The generator covers both readable exports and refused ones.
+  // The generator covers both readable exports and refused ones, blank lines and empty columns.
   EXPECT_GT(ok, 100u);
   EXPECT_GT(refused, 3u);
+  EXPECT_GT(with_blank_lines, 50u);
+  EXPECT_GT(with_empty_columns, 15u);
 }
 
 TEST(StreamCheck, LargerGeneratedExportsCrossTheSampleSizes) {
@@ -395,6 +428,83 @@ TEST(StreamCheck, LargerGeneratedExportsCrossTheSampleSizes) {
     check_all_ways(g.bytes, g.opt, g.batch, g.what, /*byte_by_byte=*/seed == 1000);
     if (HasFailure()) return;
   }
+}
+
+// Issue 13 in the streaming check: the blank-line shapes, in every encoding, line ending and
+// delimiter, with header-less empty columns at the end; the Document's result whatever the chunks.
+TEST(StreamCheck, BlankLinesAndEmptyColumnsGiveTheDocumentsResultWhateverTheChunks) {
+  std::vector<std::pair<std::string, std::string>> inputs = {
+      {"email,name,,,\na@b.com,x,,,\nc@d.com,y,,,\n,,,,\n,,,,\n", "the issue's example"},
+      {",,\n\"\",\"\"\nemail,name\n , \nann@example.com,Ann\n\t,\t\n\"\xC2\xA0\" ,\"\"\nbad,Bo\n", "every shape"},
+      {"email,notes\na@b.co,\"first\n\n \nfourth\"\n\"\",\"\n\n\"\nc@d.co,x\n", "blank lines inside quotes"},
+      {"\"email\" ,\"name\"  ,\na@b.co ,\"Ann\"\t,\n", "padding after closing quotes"},
+      {"email,,name,, ,,\na@b.co,,Ann,,x, ,\nc@d.co,,Bo,,,,\n,,,,,,\n", "empty columns in the middle and at the end"},
+      {"email,name,\na@b.co,Ann,note\n,,\n", "a header-less column with a value"},
+      {"email,name,,\na@b.co,Ann\n", "short rows"},
+  };
+  const std::size_t base = inputs.size();
+  for (std::size_t k = 0; k < base; ++k) {
+    const std::string t = inputs[k].first, what = inputs[k].second;  // copies: inputs grows below
+    std::string crlf, cr, semi;
+    for (char ch : t) {
+      crlf += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+      cr += ch == '\n' ? '\r' : ch;
+      semi += ch == ',' ? ';' : ch;
+    }
+    inputs.emplace_back(crlf, what + ", CRLF");
+    inputs.emplace_back(cr, what + ", CR");
+    inputs.emplace_back(semi, what + ", semicolons");
+    inputs.emplace_back(to_utf16(t, true, true), what + ", UTF-16LE");
+    inputs.emplace_back(to_utf16(crlf, false, true), what + ", UTF-16BE CRLF");
+    inputs.emplace_back(to_cp1252(t), what + ", Windows-1252");
+  }
+  for (const auto& [bytes, what] : inputs) {
+    for (std::size_t batch : {1u, 50u}) check_all_ways(bytes, {}, batch, what);
+    LoadOptions named;
+    named.overrides = {{"#3", Field::Ignore}};
+    check_all_ways(bytes, named, 2, what + ", column 3 named by an override");
+    if (HasFailure()) return;
+  }
+  // The example's counts, from the stream.
+  const CheckResult r = run_stream(inputs[0].first, {}, 50, 1);
+  // ("name" is a full name; "x" cannot be split: one warning per row, no error.)
+  EXPECT_EQ(r.summary, "rows=2 valid=2 invalid=0 duplicates=0 warned=2 blank=2 errors=0 warnings=2 batches=1 credits=3.000000");
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"email|email|", "name|full_name|"}));
+  for (const std::string& f : r.rows) EXPECT_EQ(f.rfind("name_not_split", 0), 0u) << f;
+}
+
+TEST(StreamCheck, EmptyColumnsAreKnownAtTheEndAndReportedThenWithTheDocumentsText) {
+  std::string csv = "email,name,,,\n";
+  for (int i = 0; i < 300; ++i) csv += "p" + std::to_string(i) + "@example.com,Ann Lee,,,\n";  // past the held-back sample
+  csv += "bad,y,,,\n,,,,\n";
+  LoadOptions opt;
+  opt.encoding = Encoding::Utf8;
+  opt.delimiter = ',';
+  std::vector<Finding> found;
+  std::size_t columns_at_start = 0;
+  StreamChecker* self = nullptr;
+  StreamChecker::Callbacks cb;
+  cb.on_start = [&] { columns_at_start = self->columns().size(); };
+  cb.on_finding = [&](const Finding& f) { found.push_back(f); };
+  StreamChecker c(opt, 50, cb);
+  self = &c;
+  c.feed(csv);
+  EXPECT_TRUE(c.started());
+  EXPECT_EQ(c.columns().size(), 5u);  // not known yet
+  ASSERT_TRUE(c.finish());
+  EXPECT_EQ(columns_at_start, 5u);
+  EXPECT_EQ(c.columns().size(), 2u);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.back().code, pe::Code::EmptyColumnsIgnored);  // after every row's findings
+  EXPECT_EQ(found.back().severity(), pe::Severity::Info);
+  Document d;
+  ASSERT_TRUE(d.load(csv, {}));
+  const auto& ff = d.file_findings();
+  const auto it = std::find_if(ff.begin(), ff.end(), [](const Finding& f) { return f.code == pe::Code::EmptyColumnsIgnored; });
+  ASSERT_NE(it, ff.end());
+  EXPECT_EQ(found.back().message, it->message);
+  EXPECT_EQ(c.summary().blank_lines, 1u);
+  EXPECT_EQ(c.summary().rows, 301u);
 }
 
 TEST(StreamCheck, InputsThatCannotBeReadFailWithTheDocumentsMessage) {
