@@ -113,6 +113,47 @@ class CliTest(unittest.TestCase):
         self.assertEqual([(i["row"], i["line"]) for i in bad], [(2, 4), (3, 5)])
         self.assertEqual(bad[1]["code"], "duplicate_email")
 
+    # Issue 13: lines of nothing but delimiters or whitespace are blank lines in every command.
+    ISSUE_13 = b"email,name,,,\na@b.com,x,,,\nc@d.com,y,,,\n,,,,\n,,,,\n"
+
+    def test_validate_counts_lines_of_delimiters_as_blank_lines_not_invalid_rows(self):
+        for data in (self.ISSUE_13, self.ISSUE_13.replace(b"\n", b"\r\n"), self.ISSUE_13.replace(b",", b";"),
+                     b"\xff\xfe" + self.ISSUE_13.decode().encode("utf-16-le"),
+                     b'\t,\t\n"",""\nemail,name\n" " , \na@b.com,Ann\n\xc2\xa0,\xc2\xa0\nc@d.com,Bo\n'):
+            code, out, err = run("validate", "-", stdin=data)
+            self.assertEqual(code, 0, err)
+            rep = json.loads(out)
+            s = rep["summary"]
+            self.assertEqual((s["rows"], s["valid"], s["invalid"], s["errors"]), (2, 2, 0, 0), data)
+            self.assertGreaterEqual(s["blank_lines"], 2)
+            self.assertFalse([i for i in rep["issues"] if i["code"] == "email_missing"], data)
+            # Row and line numbers stay those of the file.
+            self.assertFalse([i for i in rep["issues"] if i["row"] is not None and i["row"] > 2], rep["issues"])
+        code, out, _ = run("validate", "-", stdin=self.ISSUE_13)
+        rep = json.loads(out)
+        self.assertEqual(rep["summary"]["blank_lines"], 2)
+        # The empty columns: one info issue, last (known only at the end of the stream).
+        self.assertEqual(rep["issues"][-1], {"row": None, "line": None, "field": None, "severity": "info",
+                                             "code": "empty_columns_ignored", "message":
+                                             "3 empty columns at the end were ignored (columns 3 to 5 have no header "
+                                             "and no value in any row)."})
+        # The JSON report writes the columns before reading the rows: all five are there. The JSON
+        # Lines summary comes at the end: the empty ones are left out, as on the page.
+        self.assertEqual(len(rep["columns"]), 5)
+        code, out, _ = run("validate", "-", "--format", "jsonl", stdin=self.ISSUE_13)
+        self.assertEqual(code, 0)
+        lines = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([c["header"] for c in lines[-1]["columns"]], ["email", "name"])
+        self.assertEqual(lines[-2]["code"], "empty_columns_ignored")
+
+    def test_batches_and_parse_skip_lines_of_delimiters(self):
+        code, out, err = run("batches", "-", stdin=self.ISSUE_13)
+        self.assertEqual(code, 0, err)
+        self.assertEqual([len(json.loads(line)["prospects"]) for line in out.splitlines()], [2])
+        code, out, err = run("parse", "-", stdin=b'email,name\n,\n"a@b.com" ,Ann\n" " ,""\n')
+        self.assertEqual((code, err), (0, ""))
+        self.assertEqual(json.loads(out), [{"email": "a@b.com", "name": "Ann"}])
+
     def test_unreadable_input_exits_1_with_message(self):
         code, out, err = run("validate", "/nonexistent/file.csv")
         self.assertEqual(code, 1)
