@@ -261,6 +261,63 @@ test('dry run shows the exact body and a curl command with the key masked', asyn
   await page.context().close();
 });
 
+// Issue 13: spreadsheet debris. A file that ends in 500 lines of nothing but delimiters shows the
+// true counts and no error; the page says once that the blank lines were skipped; header-less empty
+// columns are one note, not rows of the mapping table or columns of the grid.
+test('a file ending in 500 lines of delimiters: true valid count, no error, one blank-lines line', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-blank-'));
+  const file = path.join(dir, 'excel-cleared-rows.csv');
+  const rows = [
+    'email,first_name,last_name,company_website,linkedin_url,company_name,notes',
+    'ada@example.com,Ada,Lovelace,example.com,linkedin.com/in/ada,Analytical,',
+    'grace@example.org,Grace,Hopper,example.org,linkedin.com/in/grace,Navy,"said ""hi"""',
+    'not-an-email,Bob,B,example.net,linkedin.com/in/bob,B Inc,',
+    '"alan@example.net" ,Alan,Turing,example.net,linkedin.com/in/alan,Enigma,',
+  ];
+  for (let i = 0; i < 500; i++) rows.push(',,,,,,');
+  fs.writeFileSync(file, rows.join('\r\n') + '\r\n');
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.locator('#read-status', { hasText: /^Read 4 rows of excel-cleared-rows\.csv/ }).waitFor();
+  assert.equal(await stat(page, 'Rows read').textContent(), '4');
+  assert.equal(await stat(page, 'Valid').textContent(), '3');
+  assert.equal(await stat(page, 'Invalid').textContent(), '1');
+  assert.equal(await stat(page, 'Duplicates').textContent(), '0');
+  assert.equal(await stat(page, 'Rows with warnings').textContent(), '0');
+  // The one message about the blank lines; no other file finding.
+  assert.deepEqual(await page.locator('#file-findings li').allTextContents(), ['500 blank lines were skipped.']);
+  // The only problem is the real one: no "email is empty" for the blank lines.
+  const problems = await page.locator('#problems li').allTextContents();
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0], /^1 row · email: .*not-an-email.*\(row 3\)/);
+  assert.doesNotMatch(await page.locator('#results').textContent(), /email is empty|fill it in or remove the row/i);
+  await page.getByLabel('Show rows').selectOption('errors');
+  await page.waitForFunction(() => document.getElementById('row-count').textContent === '1 row');
+  assert.equal(await page.locator('.grid-row .rownum').textContent(), '3');
+  assert.match(await page.locator('#queue-cost').textContent(), /^3 valid prospects in 1 batch\. /);
+  // The report: a line per row and per blank line, the blank ones marked, in file order.
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report CSV' }).click()]);
+  const lines = fs.readFileSync(await report.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+  assert.equal(lines.length, 1 + 4 + 500);
+  assert.match(lines[4], /^4,5,alan@example\.net,valid,not sent,/);
+  assert.equal(lines[5], ',6,,blank,"blank line, skipped",');
+  assert.equal(lines[504], ',505,,blank,"blank line, skipped",');
+
+  // The issue's own example, pasted: two rows, two blank lines, the empty columns out of the way.
+  await paste(page, 'email,name,,,\na@b.com,x,,,\nc@d.com,y,,,\n,,,,\n,,,,\n');
+  await page.locator('#read-status', { hasText: /^Read 2 rows of pasted\.csv/ }).waitFor();
+  assert.equal(await stat(page, 'Valid').textContent(), '2');
+  assert.equal(await stat(page, 'Invalid').textContent(), '0');
+  assert.deepEqual(await page.locator('#file-findings li.info').allTextContents(), [
+    '3 empty columns at the end were ignored (columns 3 to 5 have no header and no value in any row).',
+    '2 blank lines were skipped.',
+  ]);
+  assert.deepEqual(await page.locator('#columns th').allTextContents(), ['email', 'name']);
+  assert.equal(await page.locator('#columns').getByText('(no header)').count(), 0);
+  assert.deepEqual(await page.locator('#grid-head .cell').allTextContents(), ['Row', 'Status', 'Problems', 'email', 'name']);
+  await page.context().close();
+});
+
 test('exports: report per input row and cleaned CSV, formulas neutralised, no key', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await page.getByLabel('API key').fill('secret-key-123');

@@ -5,7 +5,9 @@
 //   - every batch body is valid JSON {"prospects":[...]} with exactly those rows, in order, each
 //     with the row's valid, normalised email, and the emails of valid rows are distinct;
 //   - a duplicate points to an earlier valid row with the same email; an invalid row says why;
-//   - findings carry their row and line, messages are valid UTF-8, the JSON report parses.
+//   - findings carry their row and line, messages are valid UTF-8, the JSON report parses;
+//   - the report CSV has a line per row and per blank line (1 + rows + blank_lines), and the columns
+//     shown never hold a mapped column beyond them; right after a load no row is blank (issue 13).
 // A remap that leaves no email column fails (error() says why); like the page, the next steps then
 // only remap until one succeeds.
 //
@@ -16,9 +18,12 @@
 
 #include "checks.hpp"
 #include "constants.hpp"
+#include "csv.hpp"
 #include "document.hpp"
+#include "export.hpp"
 #include "json_forms.hpp"
 #include "requests.hpp"
+#include "text.hpp"
 #include "fuzz_util.hpp"
 
 using nlohmann::json;
@@ -129,6 +134,32 @@ void check_document(const pe::Document& d, std::size_t batch_size, bool keys_utf
 
   const std::string report = pe::validation_report_json(d, batch_size);
   FUZZ_CHECK(!json::parse(report, nullptr, false).is_discarded(), "validation report is JSON");
+
+  // The report CSV: one line per row and per blank line. Every line ends in CRLF; values may hold
+  // line breaks only inside quotes, so count the records by reading the CSV back.
+  const std::string csv = pe::report_csv(d, batch_size, {});
+  std::size_t records = 0;
+  pe::CsvReader back({}, [&](const pe::CsvRecord&) { ++records; }, nullptr);
+  back.feed(csv);
+  back.finish();
+  FUZZ_CHECK(records == 1 + rows + s.blank_lines && back.blank_lines() == 0,
+             "the report has a line per row and per blank line: " + std::to_string(records) + " records for " +
+                 std::to_string(rows) + " rows and " + std::to_string(s.blank_lines) + " blank lines");
+  FUZZ_CHECK(d.blank_lines().size() == s.blank_lines, "blank_lines() lists every blank line counted");
+  FUZZ_CHECK(d.column_count() == d.columns().size(), "the columns shown are the columns mapped");
+}
+
+// Right after a load, no row is blank: blank lines are skipped, not rows (issue 13).
+void check_no_blank_rows(const pe::Document& d) {
+  for (std::size_t r = 0; r < d.row_count(); ++r) {
+    bool blank = true;
+    for (std::size_t c = 0; c < d.column_count() && blank; ++c) blank = pe::is_blank(d.cell(r, c));
+    // A record may hold values only beyond the header's columns (a ragged row), which are not kept.
+    bool excused = false;
+    for (const pe::Finding& f : d.row_findings(r))
+      excused |= f.code == pe::Code::CsvUnclosedQuote || f.code == pe::Code::CsvRaggedRow;
+    FUZZ_CHECK(!blank || excused, where(d, r) + " is blank after a load");
+  }
 }
 
 std::vector<std::pair<std::string, pe::Field>> overrides(FuzzedDataProvider& fdp, const pe::Document& d, bool& utf8) {
@@ -178,6 +209,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (d.headers().empty()) return 0;  // nothing to remap: the page asks for another file
   } else {
     check_document(d, batch_size, keys_utf8);
+    check_no_blank_rows(d);
   }
 
   for (int step = 0; step < steps && fdp.remaining_bytes() > 0; ++step) {

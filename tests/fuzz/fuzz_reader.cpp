@@ -1,13 +1,16 @@
 // Reader with encoding and delimiter detection, as Document::load runs it: the bytes are decoded
 // and read whole, and again streamed in random chunks through the Decoder into the CsvReader.
 // Both must give identical records (fields, row, line), findings (row, line, field, severity,
-// code, message) and counters (blank lines, lines, records, header columns, fatal).
+// code, message), blank lines (the line of each) and counters (blank lines, lines, records, header
+// columns, fatal). And in one reading: no record handed out is blank (every field is_blank) unless
+// its quote was never closed; one blank-line callback per blank line counted, lines increasing.
 //
 // Input: the last bytes choose the options (header or not, delimiter detected or forced, small
 // field/column limits so that the fatal paths are reached) and the chunking; the rest is the file.
 #include "csv.hpp"
 #include "encoding.hpp"
 #include "fuzz_util.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -20,6 +23,7 @@ struct Rec {
 struct Result {
   std::vector<Rec> records;
   std::vector<pe::Finding> findings;
+  std::vector<std::size_t> blank_at;  // the line of each blank line
   std::size_t blank = 0, lines = 0, records_count = 0, header_cols = 0;
   bool fatal = false;
 };
@@ -49,7 +53,8 @@ Result read(const pe::CsvOptions& opt, const std::vector<std::string_view>& piec
         for (std::string_view f : rec.fields) r.fields.emplace_back(f);
         res.records.push_back(std::move(r));
       },
-      [&](pe::Finding&& f) { res.findings.push_back(std::move(f)); });
+      [&](pe::Finding&& f) { res.findings.push_back(std::move(f)); },
+      [&](std::size_t line) { res.blank_at.push_back(line); });
   std::string text;
   for (std::string_view p : pieces) {
     if (dec) {
@@ -119,6 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              "finding count: chunked " + std::to_string(part.findings.size()) + " vs whole " +
                  std::to_string(whole.findings.size()));
   FUZZ_CHECK(whole.blank == part.blank, "blank lines: chunked " + std::to_string(part.blank) + " vs whole " + std::to_string(whole.blank));
+  FUZZ_CHECK(whole.blank_at == part.blank_at, "the lines of the blank lines differ between chunked and whole");
   FUZZ_CHECK(whole.lines == part.lines, "lines: chunked " + std::to_string(part.lines) + " vs whole " + std::to_string(whole.lines));
   FUZZ_CHECK(whole.records_count == part.records_count, "records()");
   FUZZ_CHECK(whole.header_cols == part.header_cols, "header_columns()");
@@ -134,6 +140,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     last_line = r.line;
   }
   FUZZ_CHECK(whole.records_count == whole.records.size(), "records() counts the emitted records");
+  // Blank lines (issue 13): never handed out as records, unless an unclosed quote makes it an error.
+  std::size_t unclosed_row = 0;
+  bool unclosed = false;
+  for (const pe::Finding& f : whole.findings)
+    if (f.code == pe::Code::CsvUnclosedQuote) unclosed = true, unclosed_row = f.row;
+  for (const Rec& r : whole.records) {
+    bool blank = true;
+    for (const std::string& f : r.fields) blank = blank && pe::is_blank(f);
+    FUZZ_CHECK(!blank || (unclosed && r.row == unclosed_row), "a blank record was handed out: " + describe(r));
+  }
+  FUZZ_CHECK(whole.blank_at.size() == whole.blank, "one blank-line callback per blank line counted");
+  for (std::size_t k = 0; k < whole.blank_at.size(); ++k)
+    FUZZ_CHECK(whole.blank_at[k] >= 1 && (k == 0 || whole.blank_at[k] > whole.blank_at[k - 1]),
+               "blank lines are reported in order, with their line");
   std::size_t fatal_findings = 0;
   for (const pe::Finding& f : whole.findings) {
     FUZZ_CHECK(!f.message.empty(), "a finding has a message: " + describe(f));
