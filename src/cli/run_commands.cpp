@@ -627,6 +627,23 @@ int cmd_queue(const std::vector<std::string>& args) {
       std::to_string(summary.invalid) + " invalid, " + std::to_string(summary.duplicates) +
       " duplicates (only valid rows are sent; `enrich validate` lists the problems)");
 
+  Io x;
+  std::string init_err;
+  if (!pe_native::http_init(init_err)) return fail(init_err);
+  wire_io(x, endpoint.url, key, o.timeout_s, o.ledger, ledger);
+  catch_stop_signals();
+
+  // What earlier runs to this endpoint with this key left open (an answer lost, a batch partly
+  // queued) is settled first, by email: whatever file or batch size comes now, nothing the API
+  // may hold is sent again unasked.
+  try {
+    for (pe::Run& r : ledger.runs)
+      if (r.endpoint == endpoint.url && r.key_fingerprint == key_fp && !settle_before_sending(r, x, o.pace_s))
+        return finish_queue(o, r, pe::StopReason::Auth, "The API key was refused.");
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
   // The run: the one this file, endpoint, key and batch size already have, or a new one.
   const std::size_t batch_size = o.batch_size ? o.batch_size : pe::kDefaultBatchSize;
   const std::unordered_set<std::string> elsewhere = pe::confirmed_emails(ledger, endpoint.url, key_fp);
@@ -662,19 +679,7 @@ int cmd_queue(const std::vector<std::string>& args) {
     run = &ledger.runs.back();
   }
 
-  Io x;
-  std::string init_err;
-  if (!pe_native::http_init(init_err)) return fail(init_err);
-  wire_io(x, endpoint.url, key, o.timeout_s, o.ledger, ledger);
-  catch_stop_signals();
-
-  // What an earlier send left unsettled is checked before anything is sent again. The new run is
-  // not written before the user confirms it.
-  try {
-    if (!settle_before_sending(*run, x, o.pace_s)) return finish_queue(o, *run, pe::StopReason::Auth, "The API key was refused.");
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
+  // A new run is not written to the ledger before the user confirms it.
   const std::vector<std::size_t> send_list = pe::batches_to_send(*run, elsewhere);
   std::size_t to_send_count = 0;
   for (std::size_t b : send_list) to_send_count += pe::to_send(run->batches[b], elsewhere).size();
@@ -871,8 +876,9 @@ int cmd_track(const std::vector<std::string>& args) {
   std::string key;
   if (const std::string e = api_key(key); !e.empty()) return fail(e);
   const std::string key_fp = pe::key_fingerprint(key);
-  LedgerLock lock;
   std::string err;
+  if (!file_exists(o.ledger)) return fail("there is no ledger " + o.ledger + ": give the --ledger of an `enrich queue` run");
+  LedgerLock lock;
   if (!lock.take(o.ledger, err)) return fail(err);
   pe::Ledger ledger;
   if (!load_ledger(o.ledger, ledger, true, err)) return fail(err);

@@ -256,6 +256,22 @@ class KillAndResumeTests(RunCase):
         wait_until(lambda: self.queue_log()[2]["response_status"] == 200, "the held request was processed")
         self.assertEachQueuedOnce(self.valid_emails(self.n))
 
+    def test_a_rerun_with_another_batch_size_settles_the_first_run_before_planning(self):
+        src = write_csv(self.path("in.csv"), self.n)
+        self.sb.control("POST", "faults", {"faults": [{"match": "queue", "type": "hold", "process": True, "after": 2}]})
+        p = self.start_queue(src)
+        wait_until(lambda: self.sb.control("GET", "state")["held"] == 1, "the 3rd answer is held")
+        self.kill(p)
+        self.sb.control("POST", "release")
+        code, out, err = self.queue(src, "--batch-size", "40")
+        self.assertEqual(code, 0, err[-3000:])
+        runs = read_ledger(self.ledger)["runs"]
+        self.assertEqual(len(runs), 2)
+        self.assertEqual(runs[0]["batches"][2]["state"], "sent")          # settled by email, not sent again
+        self.assertEqual(sum(len(b["emails"]) for b in runs[1]["batches"]), self.n - 150)
+        self.assertEqual(len(self.queue_log()), 3 + 9)                      # 350 more in batches of 40
+        self.assertEachQueuedOnce(self.valid_emails(self.n))
+
     def test_killed_at_arbitrary_points(self):
         src = write_csv(self.path("in.csv"), self.n)
         for answered in (1, 4, 8):
