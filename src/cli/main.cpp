@@ -5,6 +5,7 @@
 //   enrich validate FILE|- [--format F]      JSON report (encoding, delimiter, columns, issues, summary),
 //                                            or JSON Lines (one line per issue, then a summary line)
 //   enrich batches FILE|- [--batch-size N]   one request body per line (JSON Lines)
+//   enrich queue FILE / enrich track --ledger L   runs against the API (run_commands.hpp)
 // Options: --delimiter D, --encoding E, --map HEADER=FIELD (repeatable), --batch-size N, --format F.
 // Exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read (or reading
 // stopped part way: the output then covers only what was read before).
@@ -27,6 +28,7 @@
 #include "constants.hpp"
 #include "csv_stream.hpp"
 #include "json_forms.hpp"
+#include "run_commands.hpp"
 #include "stream_check.hpp"
 
 namespace {
@@ -46,7 +48,9 @@ const std::string kUsage = std::string() +
     std::to_string(pe::kDefaultBatchSize) + ")\n"
     "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
     "                      then one line with encoding, delimiter, columns and summary)\n"
-    "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n";
+    "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n"
+    "runs against the API (docs/cli.md; the key from the environment variable WOODPECKER_API_KEY):\n" +
+    enrich_cli::kRunUsage;
 
 constexpr std::size_t kChunk = 1u << 20;  // bytes read at a time
 constexpr std::size_t kFlushAt = 1u << 20;  // output buffered before it is written
@@ -313,6 +317,8 @@ int run(const std::vector<std::string>& args) {
     return args.empty() ? 1 : 0;
   }
   const std::string cmd = args[0];
+  if (cmd == "queue") return enrich_cli::cmd_queue(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (cmd == "track") return enrich_cli::cmd_track(std::vector<std::string>(args.begin() + 1, args.end()));
   if (cmd != "parse" && cmd != "validate" && cmd != "batches") return fail("unknown command '" + cmd + "'\n" + kUsage);
 
   std::string path;

@@ -2,11 +2,13 @@
 #include "json_forms.hpp"
 
 #include <nlohmann/json.hpp>
+#include <type_traits>
 #include <unordered_map>
 
 #include "constants.hpp"
 #include "csv.hpp"
 #include "requests.hpp"
+#include "text.hpp"
 
 namespace pe {
 
@@ -310,6 +312,222 @@ std::vector<std::string> emails_from_json(std::string_view json) {
     for (const ojson& e : in)
       if (e.is_string()) out.push_back(e.get<std::string>());
   return out;
+}
+
+// ---- the run model -----------------------------------------------------------------------------------
+
+void write_json(JsonWriter& w, const Run& r) {
+  w.begin_object().field("id", r.id).field("endpoint", r.endpoint).field("key_fingerprint", r.key_fingerprint);
+  w.field("file_fingerprint", r.file_fingerprint).field("file_name", r.file_name).field("created", r.created);
+  w.field("batch_size", r.batch_size).field("credits_ceiling", r.credits_ceiling);
+  w.key("tracked_at").string_or_null(r.tracked_at);
+  w.key("batches").begin_array();
+  for (const RunBatch& b : r.batches) {
+    w.begin_object().field("index", b.index).field("state", batch_state_name(b.state)).field("attempts", b.attempts);
+    w.key("uuid").string_or_null(b.uuid);
+    w.key("queue_status").string_or_null(b.queue_status);
+    w.field("prospects_count", b.prospects_count).field("total_prospects_count", b.total_prospects_count);
+    w.field("queued", b.queued).field("answer_lost", b.answer_lost).field("queued_earlier", b.queued_earlier);
+    w.key("last_attempt_at").string_or_null(b.last_attempt_at);
+    w.field("message", b.message);
+    w.key("emails").begin_array();
+    for (const std::string& e : b.emails) w.value(e);
+    w.end_array();
+    if (!b.tracks.empty()) {
+      w.key("tracks").begin_array();
+      for (const ProspectTrack& t : b.tracks) {
+        w.begin_object();
+        w.key("uuid").string_or_null(t.uuid);
+        w.key("status").string_or_null(t.status);
+        w.key("result").string_or_null(t.result);
+        w.field("asked", t.asked).end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_array().end_object();
+}
+
+std::string to_json(const Run& r) {
+  return written([&](JsonWriter& w) { write_json(w, r); });
+}
+
+std::string to_json(const Ledger& l) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("format", kLedgerFormat).field("version", kLedgerVersion).key("runs").begin_array();
+    for (const Run& r : l.runs) write_json(w, r);
+    w.end_array().end_object();
+  });
+}
+
+namespace {
+
+// Reading a run back: every value checked, and a failure says where (a JSON path) and what.
+struct RunReader {
+  std::string error;
+
+  bool fail(const std::string& where, const std::string& what) {
+    if (error.empty()) error = where + ": " + what;
+    return false;
+  }
+  // An optional string (absent or null: ""), or a failure.
+  bool text(const ojson& o, const char* k, const std::string& where, std::string& out) {
+    auto it = o.find(k);
+    if (it == o.end() || it->is_null()) {
+      out.clear();
+      return true;
+    }
+    if (!it->is_string()) return fail(where + "." + k, "should be a string");
+    out = it->get<std::string>();
+    return true;
+  }
+  template <class T>
+  bool number(const ojson& o, const char* k, const std::string& where, T& out) {
+    auto it = o.find(k);
+    if (it == o.end() || it->is_null()) {
+      out = T{};
+      return true;
+    }
+    if (!it->is_number()) return fail(where + "." + k, "should be a number");
+    if (std::is_unsigned<T>::value && !it->is_number_unsigned()) return fail(where + "." + k, "should be a whole number >= 0");
+    out = it->get<T>();
+    return true;
+  }
+  bool flag(const ojson& o, const char* k, const std::string& where, bool& out) {
+    auto it = o.find(k);
+    if (it == o.end() || it->is_null()) {
+      out = false;
+      return true;
+    }
+    if (!it->is_boolean()) return fail(where + "." + k, "should be true or false");
+    out = it->get<bool>();
+    return true;
+  }
+
+  bool track(const ojson& j, const std::string& where, ProspectTrack& t) {
+    if (!j.is_object()) return fail(where, "should be an object");
+    return text(j, "uuid", where, t.uuid) && text(j, "status", where, t.status) && text(j, "result", where, t.result) &&
+           flag(j, "asked", where, t.asked);
+  }
+
+  bool batch(const ojson& j, const std::string& where, RunBatch& b) {
+    if (!j.is_object()) return fail(where, "should be an object");
+    std::string state;
+    if (!text(j, "state", where, state)) return false;
+    if (!parse_batch_state(state, b.state)) return fail(where + ".state", pe::quoted(state) + " is not a batch state");
+    if (!number(j, "index", where, b.index) || !number(j, "attempts", where, b.attempts) ||
+        !text(j, "uuid", where, b.uuid) || !text(j, "queue_status", where, b.queue_status) ||
+        !number(j, "prospects_count", where, b.prospects_count) ||
+        !number(j, "total_prospects_count", where, b.total_prospects_count) || !number(j, "queued", where, b.queued) ||
+        !flag(j, "answer_lost", where, b.answer_lost) || !flag(j, "queued_earlier", where, b.queued_earlier) ||
+        !text(j, "last_attempt_at", where, b.last_attempt_at) || !text(j, "message", where, b.message))
+      return false;
+    auto emails = j.find("emails");
+    if (emails == j.end() || !emails->is_array()) return fail(where + ".emails", "should be an array of emails");
+    b.emails.reserve(emails->size());
+    for (std::size_t i = 0; i < emails->size(); ++i) {
+      const ojson& e = (*emails)[i];
+      if (!e.is_string() || e.get_ref<const std::string&>().empty())
+        return fail(where + ".emails[" + std::to_string(i) + "]", "should be an email");
+      b.emails.push_back(e.get<std::string>());
+    }
+    auto tracks = j.find("tracks");
+    if (tracks != j.end() && !tracks->is_null()) {
+      if (!tracks->is_array() || tracks->size() != b.emails.size())
+        return fail(where + ".tracks", "should be an array with one entry per email");
+      b.tracks.resize(tracks->size());
+      for (std::size_t i = 0; i < tracks->size(); ++i)
+        if (!track((*tracks)[i], where + ".tracks[" + std::to_string(i) + "]", b.tracks[i])) return false;
+    }
+    return true;
+  }
+
+  bool run(const ojson& j, const std::string& where, Run& r) {
+    if (!j.is_object()) return fail(where, "should be an object (a run)");
+    if (!text(j, "id", where, r.id) || !text(j, "endpoint", where, r.endpoint) ||
+        !text(j, "key_fingerprint", where, r.key_fingerprint) || !text(j, "file_fingerprint", where, r.file_fingerprint) ||
+        !text(j, "file_name", where, r.file_name) || !text(j, "created", where, r.created) ||
+        !number(j, "batch_size", where, r.batch_size) || !number(j, "credits_ceiling", where, r.credits_ceiling) ||
+        !text(j, "tracked_at", where, r.tracked_at))
+      return false;
+    if (r.endpoint.empty()) return fail(where + ".endpoint", "is missing");
+    if (r.key_fingerprint.empty()) return fail(where + ".key_fingerprint", "is missing");
+    auto batches = j.find("batches");
+    if (batches == j.end() || !batches->is_array()) return fail(where + ".batches", "should be an array");
+    r.batches.resize(batches->size());
+    for (std::size_t i = 0; i < batches->size(); ++i) {
+      if (!batch((*batches)[i], where + ".batches[" + std::to_string(i) + "]", r.batches[i])) return false;
+      r.batches[i].index = i;  // the place is the index
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+bool run_from_json(std::string_view json, Run& out, std::string& error) {
+  const ojson j = parse(json);
+  if (j.is_discarded()) {
+    error = "not JSON";
+    return false;
+  }
+  RunReader rd;
+  Run r;
+  if (!rd.run(j, "run", r)) {
+    error = rd.error;
+    return false;
+  }
+  out = std::move(r);
+  return true;
+}
+
+bool ledger_from_json(std::string_view json, Ledger& out, std::string& error) {
+  const ojson j = parse(json);
+  if (j.is_discarded()) {
+    error = "it is not JSON (cut short, or not a ledger)";
+    return false;
+  }
+  if (!j.is_object() || j.value("format", ojson()) != kLedgerFormat) {
+    error = "it is not a Prospect Enricher run ledger (no \"format\": \"" + std::string(kLedgerFormat) + "\")";
+    return false;
+  }
+  if (j.value("version", ojson()) != kLedgerVersion) {
+    error = "its version is not " + std::to_string(kLedgerVersion) + " (written by another version of this tool)";
+    return false;
+  }
+  auto runs = j.find("runs");
+  if (runs == j.end() || !runs->is_array()) {
+    error = "runs: should be an array";
+    return false;
+  }
+  RunReader rd;
+  Ledger l;
+  l.runs.resize(runs->size());
+  for (std::size_t i = 0; i < runs->size(); ++i)
+    if (!rd.run((*runs)[i], "runs[" + std::to_string(i) + "]", l.runs[i])) {
+      error = rd.error;
+      return false;
+    }
+  out = std::move(l);
+  return true;
+}
+
+void write_json(JsonWriter& w, const RunTotals& t) {
+  w.begin_object().field("batches", t.batches).key("batches_by_state").begin_object();
+  for (const auto& [name, n] : t.batches_by_state) w.field(name, n);
+  w.end_object();
+  w.field("prospects", t.prospects).field("sent", t.sent).field("queued", t.queued);
+  w.field("already_pending", t.already_pending).field("failed", t.failed).field("unconfirmed", t.unconfirmed);
+  w.field("not_sent", t.not_sent).field("api_queued", t.api_queued).field("tracked", t.tracked);
+  w.field("final", t.final).field("pending", t.pending).key("by_result").begin_object();
+  for (const auto& [name, n] : t.by_result) w.field(name, n);
+  w.end_object();
+  w.field("credits_used", t.credits_used).field("credits_ceiling", t.credits_ceiling).end_object();
+}
+
+std::string to_json(const RunTotals& t) {
+  return written([&](JsonWriter& w) { write_json(w, t); });
 }
 
 }  // namespace pe

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json_writer.hpp"
+#include "run_ledger.hpp"
 #include "send_policy.hpp"
 #include "session.hpp"
 
@@ -90,5 +91,27 @@ std::vector<std::pair<std::string, Field>> overrides_from_json(std::string_view 
 std::vector<BatchOutcome> outcomes_from_json(std::string_view json);
 // ["a@b.co", ...]; other values skipped.
 std::vector<std::string> emails_from_json(std::string_view json);
+
+// ---- the run model (run_ledger.hpp) -----------------------------------------------------------------
+// A run: {"id","endpoint","key_fingerprint","file_fingerprint","file_name","created","batch_size",
+//  "credits_ceiling","tracked_at"|null,"batches":[{"index","state","attempts","uuid"|null,
+//  "queue_status"|null,"prospects_count","total_prospects_count","queued","answer_lost","queued_earlier",
+//  "last_attempt_at"|null,"message","emails":[...],"tracks" (once tracked, one per email):
+//  [{"uuid"|null,"status"|null,"result"|null,"asked"}]}]}. Never the key: only its fingerprint.
+void write_json(JsonWriter& w, const Run& r);
+std::string to_json(const Run& r);
+// A ledger: {"format":"prospect-enricher-ledger","version":1,"runs":[run, ...]}.
+inline constexpr const char* kLedgerFormat = "prospect-enricher-ledger";
+inline constexpr int kLedgerVersion = 1;
+std::string to_json(const Ledger& l);
+// Reads what to_json(Run) / to_json(Ledger) wrote. False, with the error saying where and what
+// ("runs[0].batches[3].state: \"x\" is not a batch state"), when it is not that; `out` is then untouched.
+bool run_from_json(std::string_view json, Run& out, std::string& error);
+bool ledger_from_json(std::string_view json, Ledger& out, std::string& error);
+// {"batches","batches_by_state":{name:n},"prospects","sent","queued","already_pending","failed",
+//  "unconfirmed","not_sent","api_queued","tracked","final","pending","by_result":{result:n},
+//  "credits_used","credits_ceiling"}
+void write_json(JsonWriter& w, const RunTotals& t);
+std::string to_json(const RunTotals& t);
 
 }  // namespace pe

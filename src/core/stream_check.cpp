@@ -212,6 +212,7 @@ void StreamChecker::on_record(const CsvRecord& rec) {
     }
   if (r.status == RowStatus::Duplicate) emit(duplicate_finding(rec.row, rec.line, first_row, first_line, rc.email_key));
   r.prospect = &rc.prospect;
+  r.fields = &rec.fields;
   if (cb_.on_row && !stopped_) cb_.on_row(r);
   if (r.status == RowStatus::Valid && cb_.on_batch && !stopped_) {
     batch_.push_back(std::move(rc.prospect));

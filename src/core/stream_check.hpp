@@ -61,6 +61,7 @@ struct StreamRow {
   std::size_t duplicate_of = 0;   // Duplicate: the 1-based row first holding the email
   bool warned = false;            // the row has a warning
   const Prospect* prospect = nullptr;  // normalised values
+  const std::vector<std::string_view>* fields = nullptr;  // the record's cells, as read
 };
 
 class StreamChecker {

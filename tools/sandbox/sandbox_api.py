@@ -76,7 +76,8 @@ CORS_HEADERS = (
 )
 
 FAULT_MATCHES = ("queue", "get", "list", "any")
-FAULT_TYPES = ("status", "slow", "drop", "malformed")
+FAULT_TYPES = ("status", "slow", "drop", "malformed", "hold")
+HOLD_LIMIT_MS = 600000          # a held request goes on by itself after this long (a forgotten release)
 
 
 class BadRequest(Exception):
@@ -213,6 +214,13 @@ class Sandbox:
         self._apply_locked(settings)
         self.batches: list[dict] = []
         self.by_uuid: dict[str, dict] = {}
+        # Indexes, so that runs of any size stay fast (no scan of every batch per request):
+        self.unsettled: list[dict] = []                # batches not yet settled, oldest first
+        self.pending_count: dict[str, int] = {}        # email -> batches holding it unsettled
+        self.by_email: dict[str, list[dict]] = {}      # email -> batches holding it, oldest first
+        for event in getattr(self, "held", []):          # a reset lets held requests go on
+            event.set()
+        self.held: list[threading.Event] = []          # requests held by a "hold" fault
         self.requests: list[dict] = []
         self.request_seq = 0
         self.faults: list[dict] = []
@@ -266,6 +274,7 @@ class Sandbox:
             "faults_pending": sum(f["remaining"] for f in self.faults),
             "options_count": self.options_count,
             "requests_count": self.request_seq,
+            "held": len(self.held),
             "database_count": len(self.database),
             "database_domains": list(self.database_domains),
         }
@@ -314,19 +323,30 @@ class Sandbox:
         for p in batch["prospects"]:
             if p["result"] != ENRICHED:
                 self.credits += COST     # reservation refunded; ENRICHED keeps it (charged)
+            left = self.pending_count.get(p["email_lc"], 0) - 1
+            if left > 0:
+                self.pending_count[p["email_lc"]] = left
+            else:
+                self.pending_count.pop(p["email_lc"], None)
 
     def _settle_locked(self, now: float) -> None:
-        for batch in self.batches:
-            if not batch["settled"] and self._phase(batch, now) == "PROCESSED":
+        if not self.unsettled:
+            return
+        still = []
+        for batch in self.unsettled:
+            if self._phase(batch, now) == "PROCESSED":
                 self._settle_batch_locked(batch)
+            else:
+                still.append(batch)
+        self.unsettled = still
 
     def complete_all(self) -> dict:
         with self.lock:
             n = 0
-            for batch in self.batches:
-                if not batch["settled"]:
-                    self._settle_batch_locked(batch)
-                    n += 1
+            for batch in self.unsettled:
+                self._settle_batch_locked(batch)
+                n += 1
+            self.unsettled = []
             state = self._state_locked()
             state["completed_batches"] = n
             return state
@@ -357,8 +377,7 @@ class Sandbox:
         with self.lock:
             now = self._now()
             self._settle_locked(now)
-            pending = {p["email_lc"] for b in self.batches if not b["settled"]
-                       for p in b["prospects"]}
+            pending = self.pending_count
             eligible = []
             seen = set()
             for item in prospects:
@@ -394,8 +413,14 @@ class Sandbox:
             }
             self.batches.append(batch)
             self.by_uuid[batch_uuid] = batch
+            batch["seq"] = len(self.batches)
+            for p in batch["prospects"]:
+                self.pending_count[p["email_lc"]] = self.pending_count.get(p["email_lc"], 0) + 1
+                self.by_email.setdefault(p["email_lc"], []).append(batch)
             if batch["duration"] <= 0:
                 self._settle_batch_locked(batch)
+            else:
+                self.unsettled.append(batch)
             return {"uuid": batch_uuid, "prospects_count": len(eligible),
                     "total_prospects_count": total, "status": status}
 
@@ -413,15 +438,46 @@ class Sandbox:
         with self.lock:
             now = self._now()
             self._settle_locked(now)
+            if emails is None:
+                recent = self.batches[-LIST_LIMIT:][::-1]
+                return {"prospect_enrichments": [self._batch_view(b, now) for b in recent]}
+            found = {}
+            for e in emails:
+                for batch in self.by_email.get(e, ()):
+                    found[batch["seq"]] = batch
+            newest = [found[k] for k in sorted(found, reverse=True)[:LIST_LIMIT]]
+            return {"prospect_enrichments": [self._batch_view(b, now, only=emails) for b in newest]}
+
+    def prospects(self) -> dict:
+        """Every prospect queued, batch by batch in the order queued: what the sandbox recorded."""
+        with self.lock:
+            now = self._now()
+            self._settle_locked(now)
             out = []
-            for batch in reversed(self.batches):
-                if emails is None:
-                    out.append(self._batch_view(batch, now))
-                elif any(p["email_lc"] in emails for p in batch["prospects"]):
-                    out.append(self._batch_view(batch, now, only=emails))
-                if len(out) >= LIST_LIMIT:
-                    break
-            return {"prospect_enrichments": out}
+            for batch in self.batches:
+                phase = self._phase(batch, now)
+                for p in batch["prospects"]:
+                    out.append({"email": p["email"], "uuid": batch["uuid"], "status": phase,
+                                "processing_result": p["result"] if phase == "PROCESSED" else None})
+            return {"count": len(out), "prospects": out}
+
+    # -- held requests -------------------------------------------------------------------------
+    def hold(self, limit_ms: float) -> None:
+        """Blocks the calling request until POST /_sandbox/release (or limit_ms)."""
+        event = threading.Event()
+        with self.lock:
+            self.held.append(event)
+        event.wait(limit_ms / 1000.0)
+        with self.lock:
+            if event in self.held:
+                self.held.remove(event)
+
+    def release(self) -> dict:
+        with self.lock:
+            held, self.held = self.held, []
+        for event in held:
+            event.set()
+        return {"released": len(held)}
 
     # -- faults ------------------------------------------------------------------------------------
     def add_faults(self, body) -> dict:
@@ -453,6 +509,9 @@ class Sandbox:
         with self.lock:
             for i, f in enumerate(self.faults):
                 if f["match"] == "any" or f["match"] == category:
+                    if f["skip"] > 0:            # "after": let this many matching requests pass first
+                        f["skip"] -= 1
+                        continue
                     f["remaining"] -= 1
                     if f["remaining"] <= 0:
                         del self.faults[i]
@@ -547,7 +606,7 @@ def validate_fault(f, i: int) -> dict:
     where = f"faults[{i}]"
     if not isinstance(f, dict):
         raise BadRequest(f"{where} must be an object")
-    known = ("match", "type", "status", "retry_after", "body", "delay_ms", "times", "process")
+    known = ("match", "type", "status", "retry_after", "body", "delay_ms", "times", "process", "after")
     for name in f:
         if name not in known:
             raise BadRequest(f"{where}.{name} is not a known field (known: {', '.join(known)})")
@@ -566,7 +625,7 @@ def validate_fault(f, i: int) -> dict:
             retry_after = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
         if not isinstance(retry_after, str) or "\n" in retry_after or "\r" in retry_after:
             raise BadRequest(f"{where}.retry_after must be a header value string")
-    delay_ms = f.get("delay_ms", 3000)
+    delay_ms = f.get("delay_ms", HOLD_LIMIT_MS if ftype == "hold" else 3000)
     if not is_number(delay_ms) or delay_ms < 0:
         raise BadRequest(f"{where}.delay_ms must be a number >= 0")
     times = f.get("times", 1)
@@ -575,9 +634,12 @@ def validate_fault(f, i: int) -> dict:
     process = f.get("process", False)
     if not isinstance(process, bool):
         raise BadRequest(f"{where}.process must be true or false")
+    after = f.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise BadRequest(f"{where}.after must be an integer >= 0")
     return {"match": match, "type": ftype, "status": status, "retry_after": retry_after,
             "body": f.get("body"), "has_body": "body" in f, "delay_ms": float(delay_ms),
-            "times": times, "remaining": times, "process": process}
+            "times": times, "remaining": times, "process": process, "after": after, "skip": after}
 
 
 def fault_public(f: dict) -> dict:
@@ -588,8 +650,13 @@ def fault_public(f: dict) -> dict:
             out["retry_after"] = f["retry_after"]
     if f["type"] == "slow":
         out["delay_ms"] = f["delay_ms"]
-    if f["type"] == "drop":
+    if f["type"] in ("drop", "hold"):
         out["process"] = f["process"]
+    if f["type"] == "hold":
+        out["delay_ms"] = f["delay_ms"]
+    if f["after"]:
+        out["after"] = f["after"]
+        out["waiting_for"] = f["skip"]
     return out
 
 
@@ -600,6 +667,8 @@ def fault_label(f: dict) -> str:
         return f"slow:{int(f['delay_ms'])}ms"
     if f["type"] == "drop":
         return "drop:processed" if f["process"] else "drop"
+    if f["type"] == "hold":
+        return "hold:processed" if f["process"] else "hold"
     return "malformed"
 
 
@@ -851,7 +920,8 @@ class Handler(BaseHTTPRequestHandler):
                     "control": ["GET /_sandbox/state", "POST /_sandbox/reset",
                                 "POST /_sandbox/config", "GET|POST /_sandbox/faults",
                                 "GET /_sandbox/requests[?since=N]", "POST /_sandbox/complete",
-                                "POST /_sandbox/advance"],
+                                "POST /_sandbox/advance", "GET /_sandbox/prospects",
+                                "POST /_sandbox/release"],
                     "docs": "tools/sandbox/README.md",
                 }
             elif path == CONTROL_PREFIX + "/state" and method == "GET":
@@ -868,6 +938,10 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload = 200, sb.complete_all()
             elif path == CONTROL_PREFIX + "/advance" and method == "POST":
                 status, payload = 200, sb.advance(self._parse_json(body_bytes))
+            elif path == CONTROL_PREFIX + "/prospects" and method == "GET":
+                status, payload = 200, sb.prospects()
+            elif path == CONTROL_PREFIX + "/release" and method == "POST":
+                status, payload = 200, sb.release()
             elif path == CONTROL_PREFIX + "/requests" and method == "GET":
                 since = 0
                 qs = parse_qs(query)
@@ -878,7 +952,8 @@ class Handler(BaseHTTPRequestHandler):
                         raise BadRequest("since must be an integer")
                 status, payload = 200, sb.request_log(since)
             elif path in (CONTROL_PREFIX + p for p in ("/state", "/reset", "/config", "/faults",
-                                                       "/complete", "/advance", "/requests")) \
+                                                       "/complete", "/advance", "/requests",
+                                                       "/prospects", "/release")) \
                     or path == "/":
                 raise BadRequest(f"method {method} not allowed on {path}", 405)
             else:
@@ -940,6 +1015,9 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault["type"] == "slow":
             sb.finish_request(entry, None, label)          # in flight: status still None
             time.sleep(fault["delay_ms"] / 1000.0)
+        if fault and fault["type"] == "hold" and not fault["process"]:
+            sb.finish_request(entry, None, label)          # held: status still None
+            sb.hold(fault["delay_ms"])
         if fault and fault["type"] == "status":
             st = fault["status"]
             payload = fault["body"] if fault["has_body"] else error_body(
@@ -961,6 +1039,9 @@ class Handler(BaseHTTPRequestHandler):
             self._drop()
             self._line(method, path, key, None, label)
             return
+        if fault and fault["type"] == "hold" and fault["process"]:   # processed; the answer waits
+            sb.finish_request(entry, None, label)
+            sb.hold(fault["delay_ms"])
         if fault and fault["type"] == "malformed":
             status = 200
             raw = raw[: max(1, len(raw) // 2)]
