@@ -961,6 +961,7 @@ int cmd_track(const std::vector<std::string>& args) {
   std::fflush(stdout);
   if (stop == pe::StopReason::Auth) return kExitAuth;
   if (stop == pe::StopReason::Cancelled) return kExitInterrupted;
+  if (stop == pe::StopReason::RateLimited) return kExitIncomplete;
   if (stop != pe::StopReason::None) return kExitError;
   return pending + unconfirmed > 0 ? kExitIncomplete : kExitOk;
 }

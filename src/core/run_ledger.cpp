@@ -182,6 +182,7 @@ const char* stop_reason_name(StopReason s) {
     case StopReason::Auth: return "auth";
     case StopReason::Unreachable: return "unreachable";
     case StopReason::TooLarge: return "too_large";
+    case StopReason::RateLimited: return "rate_limited";
     case StopReason::Cancelled: return "cancelled";
     case StopReason::Failed: return "failed";
   }
@@ -286,6 +287,9 @@ AttemptStep record_attempt(Run& r, std::size_t bi, std::size_t sent, const Attem
       b.message = d.message + transport + (b.answer_lost ? kLostNote : "");
       if (d.stop_sending) {
         step.stop = StopReason::TooLarge;
+      } else if (result.http.status == 429 || result.http.status == 503) {
+        // A wait longer than the policy's, or refused on every attempt: the next batches would be too.
+        step.stop = StopReason::RateLimited;
       } else if (result.http.status == 0 && result.never_left) {
         // Every attempt failed to reach the API: the next batches would fail the same way.
         step.stop = StopReason::Unreachable;
@@ -321,6 +325,7 @@ void end_send(Run& r, StopReason stop, std::string_view message) {
     case StopReason::Auth: why = "Not sent: the run stopped because the API key was refused."; break;
     case StopReason::Unreachable: why = "Not sent: the run stopped because the API could not be reached."; break;
     case StopReason::TooLarge: why = "Not sent: the run stopped because a batch was too large for the API."; break;
+    case StopReason::RateLimited: why = "Not sent: the run stopped because the API asked to wait (rate limit)."; break;
     case StopReason::Cancelled: why = "Not sent: the run was stopped."; break;
     case StopReason::Failed: why = "Not sent: the run stopped on an error."; break;
   }

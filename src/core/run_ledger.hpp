@@ -142,8 +142,11 @@ struct AttemptResult {
 bool answer_may_be_lost(const AttemptResult& r);
 
 // Why a send of a run stopped before its last batch.
-enum class StopReason { None, Credits, Auth, Unreachable, TooLarge, Cancelled, Failed };
-const char* stop_reason_name(StopReason s);  // "", "credits", "auth", "unreachable", "too_large", "cancelled", "failed"
+// RateLimited: the API kept refusing (429/503) or asked to wait longer than the policy waits: the
+// next batches would be refused the same way.
+enum class StopReason { None, Credits, Auth, Unreachable, TooLarge, RateLimited, Cancelled, Failed };
+// "", "credits", "auth", "unreachable", "too_large", "rate_limited", "cancelled", "failed"
+const char* stop_reason_name(StopReason s);
 
 // A send starts: the batches listed wait (their earlier message is replaced).
 void begin_send(Run& r, const std::vector<std::size_t>& batches);

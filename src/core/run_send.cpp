@@ -121,6 +121,12 @@ bool RunTracker::fetch(const std::string& path, const std::string* body, std::st
       case Outcome::FailBatch:
         break;
     }
+    if (res.http.status == 429 || res.http.status == 503) {
+      // Asked to wait longer than the policy waits, or refused on every attempt: so would the rest be.
+      stop_ = StopReason::RateLimited;
+      stop_message_ = d.message;
+      return false;
+    }
     if (res.http.status == 0 && res.never_left) {
       stop_ = StopReason::Unreachable;
       stop_message_ = "The API could not be reached" + transport + ": check the network and the address.";

@@ -331,6 +331,18 @@ class LostAnswerTests(RunCase):
         self.assertEqual((t["queued"], t["api_queued"]), (150, 150))
         self.assertEachQueuedOnce(self.valid_emails(150))
 
+    def test_a_batch_too_large_stops_the_run_and_a_smaller_batch_size_sends_the_rest(self):
+        src = write_csv(self.path("in.csv"), 120)
+        self.sb.control("POST", "config", {"max_body_bytes": 2000})
+        code, out, err = self.queue(src)
+        self.assertEqual(code, 3, err)
+        self.assertIn("lower the batch size", err)
+        self.assertEqual([b["state"] for b in ledger_batches(self.ledger)], ["failed", "not_sent", "not_sent"])
+        self.assertEqual(len(self.queue_log()), 1)
+        code, out, err = self.queue(src, "--batch-size", "10")
+        self.assertEqual(code, 0, err)
+        self.assertEachQueuedOnce(self.valid_emails(120))
+
     def test_credits_run_out_then_the_rerun_sends_only_the_rest(self):
         src = write_csv(self.path("in.csv"), 150)
         self.sb.control("POST", "config", {"credits": 100})     # 66 prospects

@@ -313,6 +313,17 @@ TEST(Attempt, AnswersThatStopTheRun) {
   }
 }
 
+TEST(Attempt, ARateLimitLongerThanThePolicyWaitsStopsTheRun) {
+  pe::Run r = make_run(emails(4), 2);
+  const AttemptStep s = attempt_all(r, 0, {result(429, "", "3600")});
+  EXPECT_EQ(s.stop, StopReason::RateLimited);
+  EXPECT_EQ(r.batches[0].state, BatchState::Failed);
+  EXPECT_NE(r.batches[0].message.find("asks to wait 1 hour"), std::string::npos) << r.batches[0].message;
+  end_send(r, s.stop, "");
+  EXPECT_NE(r.batches[1].message.find("rate limit"), std::string::npos);
+  EXPECT_EQ(to_send(r.batches[0], {}).size(), 2u);
+}
+
 TEST(Attempt, RateLimitWaitsWhatRetryAfterSays) {
   pe::Run r = make_run(emails(2), 2);
   const AttemptStep s = attempt_all(r, 0, {result(429, "", "2")});

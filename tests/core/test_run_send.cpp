@@ -312,6 +312,23 @@ TEST(RunTracker, PollsEachEnrichmentAndBacksOffOnRateLimits) {
   EXPECT_FALSE(h.ledger.runs[0].tracked_at.empty());
 }
 
+TEST(RunTracker, ALongRateLimitStopsTracking) {
+  Harness h;
+  h.ledger.runs.push_back(planned(100, 50));
+  queue_run(h, h.ledger.runs[0]);
+  h.io.request = [](const std::string&, const std::string*) {
+    AttemptResult r;
+    r.http.status = 429;
+    r.http.retry_after = "7200";
+    return r;
+  };
+  RunTracker t(h.ledger.runs[0], h.io, 0);
+  EXPECT_FALSE(t.track());
+  EXPECT_EQ(t.stop(), StopReason::RateLimited);
+  EXPECT_EQ(t.requests(), 1u);
+  EXPECT_NE(t.stop_message().find("2 hours"), std::string::npos) << t.stop_message();
+}
+
 TEST(RunTracker, ARefusedKeyStopsTracking) {
   Harness h;
   h.ledger.runs.push_back(planned(100, 50));
