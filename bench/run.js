@@ -12,8 +12,9 @@
 //   TextDecoder alone
 //   the page             build/web/index.html itself: file chosen -> "Read N rows" shown, and the
 //                        longest main-thread task meanwhile
-// plus memory (the module's wasm memory; the peak RSS of the renderer process, read from /proc with
-// its peak reset before each step), the module's size gzipped, its start-up time, and the native CLI
+// plus memory (the module's wasm memory; the peak RSS of the renderer process of a fresh page per
+// contender and run, read from /proc with its peak reset before each step), the module's size
+// gzipped, its start-up time, and the native CLI
 // (`enrich validate`: MB/s and peak RSS). Prints a table; the last line is the ratio line.
 //   node bench/run.js --file LABEL=PATH [--file ...] [--reps N] [--send-reps N] [--page-reps N] [--out DIR]
 //   node bench/run.js --profile --file LABEL=PATH [...]   CPU profiles instead (see scripts/bench.sh)
@@ -182,30 +183,52 @@ function describeFile(f) {
 }
 
 // ---- the measurements
-async function measureFile(page, benchPids, server, f, args) {
+// A fresh bench page in a context of its own, so in a renderer process of its own: each step's
+// memory is its own (a terminated worker's memory is not given back to the system at once), and
+// each starts as the page starts, with the file just chosen and read (File.arrayBuffer).
+async function freshBenchPage(browser, server, f) {
+  const context = await browser.newContext();
+  const { result: page, pids } = await newRenderers(async () => {
+    const p = await context.newPage();
+    p.on('pageerror', (e) => log('bench page error: ' + e.message));
+    await p.goto(server.url + '/index.html');
+    await p.evaluate(() => bench.init());
+    return p;
+  });
+  await page.setInputFiles('#file', f.path);
+  const read = await measured(pids, () => page.evaluate(() => bench.readFile()));
+  return { context, page, pids, read };
+}
+
+async function measureFile(browser, server, f, args) {
   const d = describeFile(f);
   log(`bench: ${f.label}: ${path.relative(ROOT, f.path)} (${f1(MB(d.size))} MB)`);
-  await page.setInputFiles('#file', f.path);
-  const read = await measured(benchPids, () => page.evaluate(() => bench.readFile()));
-  const s = { read: [read], ready: [], ours: [], bodies: [], send: [], papaparse: [], udsv: [], decode: [], page: [] };
+  const s = { read: [], ready: [], ours: [], bodies: [], send: [], papaparse: [], udsv: [], decode: [], page: [] };
   for (let rep = 0; rep < args.reps; rep++) {
     log(`bench: ${f.label}: run ${rep + 1} of ${args.reps}`);
     // Round robin, so that a busier minute of the machine falls on every contender alike.
-    s.ready.push(await page.evaluate(() => bench.oursStart()));
-    s.ours.push(await measured(benchPids, () => page.evaluate((o) => bench.oursLoad(o), OPTIONS)));
-    s.bodies.push(await measured(benchPids, () => page.evaluate(() => bench.oursBodies())));
+    const b = await freshBenchPage(browser, server, f);
+    s.read.push(b.read);
+    s.ready.push(await b.page.evaluate(() => bench.oursStart()));
+    s.ours.push(await measured(b.pids, () => b.page.evaluate((o) => bench.oursLoad(o), OPTIONS)));
+    s.bodies.push(await measured(b.pids, () => b.page.evaluate(() => bench.oursBodies())));
     if (rep < args.sendReps) {
       const posts = server.posts;
-      const r = await page.evaluate((u) => bench.oursSendFirst(u), server.url);
+      const r = await b.page.evaluate((u) => bench.oursSendFirst(u), server.url);
       if (r.stopReason !== 'auth' || server.posts !== posts + 1) throw new Error('bench: the queue run did not end on the refused key as expected: ' + JSON.stringify(r));
       s.send.push(r);
     }
-    await page.evaluate(() => bench.oursStop());
-    for (const kind of ['papaparse', 'udsv', 'decode']) s[kind].push(await measured(benchPids, () => page.evaluate((k) => bench.parser(k), kind)));
+    await b.context.close();
+    for (const kind of ['papaparse', 'udsv', 'decode']) {
+      const p = await freshBenchPage(browser, server, f);
+      s.read.push(p.read);
+      s[kind].push(await measured(p.pids, () => p.page.evaluate((k) => bench.parser(k), kind)));
+      await p.context.close();
+    }
   }
   for (let rep = 0; rep < args.pageReps; rep++) {
     log(`bench: ${f.label}: the page, run ${rep + 1} of ${args.pageReps}`);
-    s.page.push(await pageRun(page.context().browser(), server, f));
+    s.page.push(await pageRun(browser, server, f));
   }
   log(`bench: ${f.label}: native enrich validate, ${args.reps} runs`);
   const native = JSON.parse(execFileSync('python3', [path.join(ROOT, 'bench', 'native.py'), 'time', String(args.reps), f.path], { cwd: ROOT, encoding: 'utf8' }));
@@ -266,7 +289,7 @@ function report(results, args) {
   const ready = results.files.flatMap((f) => f.samples.ready.map((r) => r.readyMs));
   out.push(`Prospect Enricher benchmark · ${results.machine.cpu}, ${results.machine.cores} cores · Chromium ${results.chromium} · ` +
     `papaparse ${results.versions.papaparse}, udsv ${results.versions.udsv} · medians of ${args.reps} ` +
-    `(first request: ${args.sendReps}, the page: ${args.pageReps})`);
+    `(first request: ${args.sendReps}, the page: ${args.pageReps}) · load average ${results.loadavgStart} at the start, ${results.loadavgEnd} at the end`);
   out.push(`module: build/web/enricher.js ${f0(m.bytes / 1e3)} kB, ${f0(m.gzBytes / 1e3)} kB gzipped (as the page loads it, inside ` +
     `enricher-worker.js: ${f0(m.workerGzBytes / 1e3)} kB gzipped); ready in ${f0(median(ready))} ms (median of ${ready.length}, ${spread(ready)} ms)`);
   for (const f of results.files) {
@@ -274,7 +297,7 @@ function report(results, args) {
     const sz = f.size;
     const rows = [['', 'median ms', 'range ms', 'MB/s', 'peak MB', 'rise MB', 'notes']];
     const peak = (xs) => f0(MB(median(xs.map((x) => x.rendererPeakBytes))));
-    const rise = (xs) => '+' + f0(MB(median(xs.map((x) => x.rendererPeakBytes - x.rendererBeforeBytes))));
+    const rise = (xs) => '+' + f0(MB(median(xs.map((x) => Math.max(0, x.rendererPeakBytes - x.rendererBeforeBytes)))));
     const line = (name, xs, ms, notes) => rows.push([name, f0(median(ms)), spread(ms), f1(mbps(sz, median(ms))), peak(xs), rise(xs), notes]);
     const ours = s.ours.map((x) => x.totalMs);
     const sum = s.ours[0].summary;
@@ -296,7 +319,7 @@ function report(results, args) {
     const dec = s.decode.map((x) => x.decodeMs);
     line('TextDecoder alone', s.decode, dec, 'in a worker; its own time');
     const rd = s.read.map((x) => x.ms);
-    line('File.arrayBuffer (main)', s.read, rd, 'the page reads the chosen file (once per file)');
+    line('File.arrayBuffer (main)', s.read, rd, 'the page reads the chosen file (each fresh page)');
     const pg = s.page.map((x) => x.ms);
     if (pg.length) {
       line('the page: chosen → shown', s.page, pg, `longest main-thread task ${f0(median(s.page.map((x) => x.longestTaskMs)))} ms, ` +
@@ -310,9 +333,9 @@ function report(results, args) {
     out.push(table(rows, 'lrrrrrl'));
   }
   out.push('');
-  out.push('MB = 10^6 bytes; MB/s = the file\'s MB per second (bodies: the bodies\' MB). peak MB: the peak RSS of the page\'s renderer process ' +
-    (peakResetWorks ? 'during that step (reset before it)' : 'since it started (the peak could not be reset here)') +
-    ', the page\'s copy of the file and not yet collected garbage included; rise MB: that peak less its RSS before the step.');
+  out.push('MB = 10^6 bytes; MB/s = the file\'s MB per second (bodies: the bodies\' MB). peak MB: the peak RSS of the renderer process ' +
+    'of a fresh page (one per contender and run) ' + (peakResetWorks ? 'during that step (reset before it)' : 'since it started (the peak could not be reset here)') +
+    ', the page\'s own copy of the file included; rise MB: that peak less the RSS before the step.');
   const r = results.files[0].samples;
   const ours = median(r.ours.map((x) => x.totalMs));
   const ratio = (kind) => (median(r[kind].map((x) => x.totalMs)) / ours).toFixed(2);
@@ -349,14 +372,25 @@ function shortName(name) {
     .replace(/std::basic_string<char, std::char_traits<char>, std::allocator<char> ?>/g, 'string')
     .replace(/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> ?>/g, 'string');
 }
-// Self time by group: the module's own functions, the JavaScript it calls, and within it the
-// invoke_* trampolines (C++ exceptions emulated in JavaScript, -fexceptions) and Embind's
-// conversions (toWireType/fromWireType, readLatin1String, UTF8ToString...).
+// Self time by group: the module's own code; the invoke_* trampolines through which every call that
+// may throw goes (C++ exceptions emulated in JavaScript, -fexceptions; with getWasmTableEntry);
+// the wrappers of calls between wasm and JavaScript (most of them those trampolines' round trips);
+// Embind's conversions of strings in and out; the large memcpy done in JavaScript; the rest.
+const GROUPS = [
+  ['wrappers', /^(\[\w+\] )?(wasm-to-js|js-to-wasm)\b/],
+  ['wasm', /^\[wasm\] /],
+  ['invoke', /^\[js\] (invoke_\w+|getWasmTableEntry)$/],
+  ['embind', /^\[js\] (toWireType|fromWireType|readLatin1String|UTF8ToString|UTF8ArrayToString|simpleReadValueFromPointer)$/],
+  ['memcpy', /^\[js\] _emscripten_memcpy_big$/],
+  ['js', /^\[js\] /],
+  ['engine', /./],
+];
 function groups(st) {
-  const share = (re) => st.top.filter((t) => re.test(t.name)).reduce((a, t) => a + t.percent, 0);
-  return `wasm ${f1(share(/^\[wasm\]/))}%, JavaScript ${f1(share(/^\[js\]/))}% (invoke_* trampolines ${f1(share(/^\[js\] invoke_/))}%, ` +
-    `Embind conversions ${f1(share(/^\[js\] (toWireType|fromWireType|readLatin1String|UTF8ToString|UTF8ArrayToString|simpleReadValueFromPointer)/))}%), ` +
-    `other ${f1(share(/^[^[]/))}% (wasm<->JS wrappers, GC, the engine)`;
+  const g = Object.fromEntries(GROUPS.map(([k]) => [k, 0]));
+  for (const t of st.top) g[GROUPS.find(([, re]) => re.test(t.name))[0]] += t.percent;
+  return `wasm code ${f1(g.wasm)}%; invoke_* trampolines ${f1(g.invoke)}% + wasm<->JS call wrappers ${f1(g.wrappers)}%; ` +
+    `Embind string conversions ${f1(g.embind)}%; _emscripten_memcpy_big ${f1(g.memcpy)}%; other JavaScript ${f1(g.js)}%; ` +
+    `engine (GC, TextDecoder, program) ${f1(g.engine)}%`;
 }
 
 async function profileFile(page, f, top) {
@@ -399,23 +433,22 @@ async function main() {
   const server = await startServer();
   const browser = await launch();
   try {
-    const context = await browser.newContext();
-    const { result: page, pids: benchPids } = await newRenderers(async () => {
-      const p = await context.newPage();
-      p.on('pageerror', (e) => log('bench page error: ' + e.message));
-      await p.goto(server.url + '/index.html');
-      await p.evaluate(() => bench.init());
-      return p;
-    });
     if (args.profile) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log('bench page error: ' + e.message));
+      await page.goto(server.url + '/index.html');
+      await page.evaluate(() => bench.init());
       await page.evaluate((u) => bench.profStart(u), '/prof/enricher.js');
       const parts = [];
       for (const f of args.files) { log(`bench: profiling ${f.label}`); parts.push(await profileFile(page, f, 15)); }
       process.stdout.write(parts.join('\n').trimStart() + '\n');
       return;
     }
+    const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     const results = {
       when: new Date().toISOString(),
+      loadavgStart: loadavg(),
       machine: { cpu: ((fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0].model).trim(), cores: os.cpus().length, memBytes: os.totalmem() },
       chromium: browser.version(),
       versions: { papaparse: versionOf('papaparse'), udsv: versionOf('udsv') },
@@ -423,8 +456,9 @@ async function main() {
       args,
       files: [],
     };
-    for (const f of args.files) results.files.push(await measureFile(page, benchPids, server, f, args));
+    for (const f of args.files) results.files.push(await measureFile(browser, server, f, args));
     results.peakResetWorks = peakResetWorks;
+    results.loadavgEnd = loadavg();
     fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 1));
     log('bench: every sample is in ' + path.relative(ROOT, path.join(OUT, 'results.json')));
     process.stdout.write(report(results, args) + '\n');
