@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing, on Debian (run as root, or with sudo available).
 # Idempotent: a machine that has everything installs nothing.
+#   scripts/deps.sh         what the builds and the tests need
+#   scripts/deps.sh bench   and what `scripts/bench.sh --profile` needs besides (perf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,8 @@ for pkg in cmake g++ make emscripten nlohmann-json3-dev googletest libidn2-dev c
            clang libclang-rt-14-dev libcurl4-openssl-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
+# linux-perf: native CPU profiles for scripts/bench.sh --profile only; the tests never need it.
+if [ "${1:-}" = bench ]; then have_pkg linux-perf || need+=(linux-perf); fi
 command -v python3 >/dev/null || need+=(python3)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
@@ -25,8 +29,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-# Test tooling from the committed lock file (playwright-core only; it drives /usr/bin/chromium and
-# never downloads a browser of its own).
+# Test and benchmark tooling from the committed lock file: playwright-core (it drives
+# /usr/bin/chromium and never downloads a browser of its own); papaparse and udsv, the parsers
+# scripts/bench.sh compares with.
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "deps: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
