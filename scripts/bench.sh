@@ -12,7 +12,7 @@
 #          --wide-rows N (the 30-column export, default 280000: about the same size in bytes),
 #          --reps N (runs of each measurement, default 5; the median is shown),
 #          --send-reps N, --page-reps N (runs of "first request" and of the page, default: --reps)
-# The exports are generated once per size and generator (bench/gen_exports.py, fixed seed) into
+# The exports are generated once per size and generator (scripts/bench/gen_exports.py, fixed seed) into
 # build/bench/ (BENCH_DIR=DIR: there instead, with the results and profiles); builds what is out of
 # date first (build/native's enrich, build/web); JOBS=2 by default.
 set -euo pipefail
@@ -55,13 +55,13 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc runs its JS tools under thi
 } >build/bench-build.log 2>&1 || { tail -30 build/bench-build.log >&2; echo "bench: the build failed (build/bench-build.log)" >&2; exit 1; }
 
 # The exports: named by rows and by the generator's hash, so a changed generator makes new ones.
-gen=$(sha256sum bench/gen_exports.py | cut -c1-8)
+gen=$(sha256sum scripts/bench/gen_exports.py | cut -c1-8)
 find "$OUT" -maxdepth 1 -name '*.csv' ! -name "*-$gen.csv" -delete
 basic=$OUT/basic-$ROWS-$gen.csv
 wide=$OUT/wide-$WIDE_ROWS-$gen.csv
-[ -f "$basic" ] || { echo "bench: writing $basic" >&2; python3 bench/gen_exports.py basic "$ROWS" "$basic"; }
-[ -f "$wide" ] || { echo "bench: writing $wide" >&2; python3 bench/gen_exports.py apollo "$WIDE_ROWS" "$wide"; }
+[ -f "$basic" ] || { echo "bench: writing $basic" >&2; python3 scripts/bench/gen_exports.py basic "$ROWS" "$basic"; }
+[ -f "$wide" ] || { echo "bench: writing $wide" >&2; python3 scripts/bench/gen_exports.py apollo "$WIDE_ROWS" "$wide"; }
 
 args=(--file "basic=$basic" --file "wide=$wide" --out "$OUT" "${pass[@]}")
 [ "$PROFILE" = 1 ] && args+=(--profile)
-exec node bench/run.js "${args[@]}"
+exec node scripts/bench/run.js "${args[@]}"

@@ -15,7 +15,7 @@ import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GEN = os.path.join(ROOT, "bench", "gen_exports.py")
+GEN = os.path.join(ROOT, "scripts", "bench", "gen_exports.py")
 BENCH = os.path.join(ROOT, "scripts", "bench.sh")
 
 

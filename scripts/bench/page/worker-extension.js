@@ -8,7 +8,7 @@
 'use strict';
 (function () {
   if (typeof handlers !== 'object' || typeof session === 'undefined' || typeof M === 'undefined') {
-    throw new Error('bench: the page worker no longer has handlers/session/M at top level: update bench/page/worker-extension.js');
+    throw new Error('bench: the page worker no longer has handlers/session/M at top level: update scripts/bench/page/worker-extension.js');
   }
   const wasmBytes = () => (M && M.HEAPU8 ? M.HEAPU8.buffer.byteLength : null);
   handlers.benchMemory = () => ({ wasmBytes: wasmBytes() });

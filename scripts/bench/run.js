@@ -16,8 +16,8 @@
 // contender and run, read from /proc with its peak reset before each step), the module's size
 // gzipped, its start-up time, and the native CLI
 // (`enrich validate`: MB/s and peak RSS). Prints a table; the last line is the ratio line.
-//   node bench/run.js --file LABEL=PATH [--file ...] [--reps N] [--send-reps N] [--page-reps N] [--out DIR]
-//   node bench/run.js --profile --file LABEL=PATH [...]   CPU profiles instead (see scripts/bench.sh)
+//   node scripts/bench/run.js --file LABEL=PATH [--file ...] [--reps N] [--send-reps N] [--page-reps N] [--out DIR]
+//   node scripts/bench/run.js --profile --file LABEL=PATH [...]   CPU profiles instead (see scripts/bench.sh)
 // The first --file is the one of the ratio line. Timing goals live here and in docs/performance.md,
 // never in tests.
 'use strict';
@@ -28,7 +28,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const { launch } = require(path.join(ROOT, 'tests', 'browser', 'harness.js'));
 const WEB = path.join(ROOT, 'build', 'web');
 const PROF = path.join(ROOT, 'build', 'wasm-prof');
@@ -65,7 +65,7 @@ function parseArgs(argv) {
 function assembleSite() {
   fs.rmSync(SITE, { recursive: true, force: true });
   fs.mkdirSync(SITE, { recursive: true });
-  for (const f of fs.readdirSync(path.join(ROOT, 'bench', 'page'))) fs.copyFileSync(path.join(ROOT, 'bench', 'page', f), path.join(SITE, f));
+  for (const f of fs.readdirSync(path.join(ROOT, 'scripts', 'bench', 'page'))) fs.copyFileSync(path.join(ROOT, 'bench', 'page', f), path.join(SITE, f));
   fs.copyFileSync(path.join(ROOT, 'node_modules', 'papaparse', 'papaparse.min.js'), path.join(SITE, 'papaparse.min.js'));
   fs.copyFileSync(path.join(ROOT, 'node_modules', 'udsv', 'dist', 'uDSV.iife.min.js'), path.join(SITE, 'uDSV.iife.min.js'));
 }
@@ -231,7 +231,7 @@ async function measureFile(browser, server, f, args) {
     s.page.push(await pageRun(browser, server, f));
   }
   log(`bench: ${f.label}: native enrich validate, ${args.reps} runs`);
-  const native = JSON.parse(execFileSync('python3', [path.join(ROOT, 'bench', 'native.py'), 'time', String(args.reps), f.path], { cwd: ROOT, encoding: 'utf8' }));
+  const native = JSON.parse(execFileSync('python3', [path.join(ROOT, 'scripts', 'bench', 'native.py'), 'time', String(args.reps), f.path], { cwd: ROOT, encoding: 'utf8' }));
   return { label: f.label, path: f.path, size: d.size, columns: d.columns, samples: s, native: native.runs };
 }
 
@@ -413,7 +413,7 @@ async function profileFile(page, f, top) {
   }
   await cdp.detach();
   const data = path.join(OUT, `${f.label}.perf.data`);
-  const perf = JSON.parse(execFileSync('python3', [path.join(ROOT, 'bench', 'native.py'), 'perf', f.path, data], { cwd: ROOT, encoding: 'utf8' }));
+  const perf = JSON.parse(execFileSync('python3', [path.join(ROOT, 'scripts', 'bench', 'native.py'), 'perf', f.path, data], { cwd: ROOT, encoding: 'utf8' }));
   if (perf.error) lines.push('', `native, ${f.label}: ${perf.error}`);
   else {
     lines.push('', `native enrich validate, ${f.label} (perf, cpu-clock; ${path.relative(ROOT, data)}); top by self time`);

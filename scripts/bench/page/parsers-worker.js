@@ -4,7 +4,7 @@
 //   papaparse  Papa.parse(text, {header: true})            (papaparse.min.js, npm papaparse)
 //   udsv       initParser(inferSchema(text)).stringObjs(text) (uDSV.iife.min.js, npm udsv)
 //   decode     TextDecoder alone
-// The libraries are copied next to this file from node_modules by bench/run.js.
+// The libraries are copied next to this file from node_modules by scripts/bench/run.js.
 /* global Papa, uDSV */
 'use strict';
 importScripts('papaparse.min.js', 'uDSV.iife.min.js');

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The native side of the benchmark, for bench/run.js; prints one JSON object.
+"""The native side of the benchmark, for scripts/bench/run.js; prints one JSON object.
 
     native.py time RUNS FILE        runs `build/native/enrich validate FILE > /dev/null` RUNS times;
                                     each run's wall time and peak RSS (ru_maxrss from wait4: the

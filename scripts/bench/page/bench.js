@@ -1,4 +1,4 @@
-// The benchmark page's main thread. bench/run.js (Node, playwright-core) calls the functions of
+// The benchmark page's main thread. scripts/bench/run.js (Node, playwright-core) calls the functions of
 // window.bench one step at a time, so that it can read the browser's memory between steps.
 // Ours runs as the page runs it: the worker is made from the page's own worker source
 // (PE.workerSource, build/web/enricher-worker.js) through a Blob URL, as web/js/engine.js does, and
