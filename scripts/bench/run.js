@@ -65,7 +65,7 @@ function parseArgs(argv) {
 function assembleSite() {
   fs.rmSync(SITE, { recursive: true, force: true });
   fs.mkdirSync(SITE, { recursive: true });
-  for (const f of fs.readdirSync(path.join(ROOT, 'scripts', 'bench', 'page'))) fs.copyFileSync(path.join(ROOT, 'bench', 'page', f), path.join(SITE, f));
+  for (const f of fs.readdirSync(path.join(ROOT, 'scripts', 'bench', 'page'))) fs.copyFileSync(path.join(ROOT, 'scripts', 'bench', 'page', f), path.join(SITE, f));
   fs.copyFileSync(path.join(ROOT, 'node_modules', 'papaparse', 'papaparse.min.js'), path.join(SITE, 'papaparse.min.js'));
   fs.copyFileSync(path.join(ROOT, 'node_modules', 'udsv', 'dist', 'uDSV.iife.min.js'), path.join(SITE, 'uDSV.iife.min.js'));
 }
