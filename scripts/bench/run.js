@@ -35,7 +35,7 @@ const PROF = path.join(ROOT, 'build', 'wasm-prof');
 let OUT = path.join(ROOT, 'build', 'bench');   // --out: results, profiles and the page's files
 let SITE = path.join(OUT, 'site');
 // The page's load options with its defaults (web/js/input.js: the batch size of Settings, detection on).
-const OPTIONS = { batchSize: 50, encoding: 'auto', delimiter: 'auto' };
+const OPTIONS = { batch_size: 50, encoding: 'auto', delimiter: 'auto' };
 
 function parseArgs(argv) {
   const a = { files: [], reps: 5, sendReps: null, pageReps: null, profile: false, out: null };
