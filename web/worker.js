@@ -39,8 +39,10 @@ function describeFailure(err) {
       '(`enrich validate FILE`), or split it into smaller files.', fatal: true };
   }
   if (err instanceof RangeError && memory.test(text)) return { message: MEMORY, fatal: true };
-  if (typeof err === 'number' || typeof err === 'bigint') {
-    // A C++ exception (most often std::bad_alloc) thrown through Embind arrives as its address.
+  if (typeof err === 'number' || typeof err === 'bigint' ||
+      (typeof WebAssembly === 'object' && typeof WebAssembly.Exception === 'function' && err instanceof WebAssembly.Exception)) {
+    // A C++ exception (most often std::bad_alloc) that crossed into JavaScript: a WebAssembly.Exception
+    // under -fwasm-exceptions (as built), its bare address under the older -fexceptions.
     return { message: MEMORY + ' (The validation engine failed inside and was restarted.)', fatal: true };
   }
   if (text && /[A-Za-z]{3}/.test(text)) return { message: text, fatal: false };
@@ -222,13 +224,22 @@ async function statusCall(msg) {
   return { httpStatus: r.status, raw: r.body, parsed, message };
 }
 
+// The bytes go into the module's memory in one copy: a buffer of their size from the module, filled
+// through its view (the view is used at once: nothing may allocate in between), then loaded.
+function loadBytes(bytes, options) {
+  const view = session.input(bytes.length);
+  if (typeof view === 'string') return view;  // no room for the file: the session's state with the error
+  view.set(bytes);
+  return session.load(options);
+}
+
 function notWhileRunning() {
   if (run) throw new Error('A queue run is in progress: wait for it to finish, or cancel it, before changing the data.');
 }
 
 // One handler per request of the page, keyed by PE.protocol.REQUEST.
 const handlers = {
-  [REQUEST.load]: (m) => notWhileRunning() || JSON.parse(session.load(new Uint8Array(m.bytes), m.options)),
+  [REQUEST.load]: (m) => notWhileRunning() || JSON.parse(loadBytes(new Uint8Array(m.bytes), m.options)),
   [REQUEST.remap]: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
   [REQUEST.setBatchSize]: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
   [REQUEST.rows]: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),

@@ -284,7 +284,9 @@ test('a C++ exception or an abort in the module reaches the user as words; the w
   await page.getByRole('button', { name: 'Try the sample file' }).click();
   await stat(page, 'Rows read').getByText('8', { exact: true }).waitFor();
   const failures = [
-    // A C++ exception thrown across Embind under -fexceptions arrives as a bare number (its address).
+    // A C++ exception that crossed into JavaScript: a WebAssembly.Exception (-fwasm-exceptions, as
+    // built) or, under -fexceptions, a bare number (its address).
+    ['wasm-exception', /^The file could not be read: This file needs more memory than the page can use\. Validate it with the enrich command-line tool \(`enrich validate FILE`\), or split it into smaller files\./],
     ['number', /^The file could not be read: This file needs more memory than the page can use\. Validate it with the enrich command-line tool \(`enrich validate FILE`\), or split it into smaller files\./],
     // An abort of the module (what Emscripten throws when memory runs out).
     ['abort', /^The file could not be read: This file needs more memory than the page can use\./],
@@ -296,6 +298,7 @@ test('a C++ exception or an abort in the module reaches the user as words; the w
     const old = await engine(page);
     await old.evaluate((k) => {
       /* global session */
+      if (k === 'wasm-exception') session.load = function () { throw new WebAssembly.Exception(new WebAssembly.Tag({ parameters: ['i32'] }), [42]); };
       if (k === 'number') session.load = function () { throw 2147482880; };
       if (k === 'abort') session.load = function () { throw new WebAssembly.RuntimeError('Aborted(OOM). Build with -s ASSERTIONS=1 for more info.'); };
       if (k === 'trap') session.rows = function () { throw new WebAssembly.RuntimeError('memory access out of bounds'); };

@@ -143,7 +143,9 @@
   }
   function profLoad(options) {
     const t0 = performance.now();
-    const state = JSON.parse(prof.session.load(new Uint8Array(bytes), options));
+    const view = prof.session.input(bytes.byteLength);
+    if (typeof view !== 'string') view.set(new Uint8Array(bytes));
+    const state = JSON.parse(typeof view === 'string' ? view : prof.session.load(options));
     const plan = JSON.parse(prof.session.batchPlan(false));
     prof.indices = plan.map((b) => b.index);
     return { ms: performance.now() - t0, rows: state.summary && state.summary.rows, batches: plan.length };
