@@ -278,6 +278,41 @@ test('a request that cannot be made is "not sent"; a failure after a request lef
   });
 });
 
+test('each batch\'s body is built just before it is sent, not all before the first request; a body that fails ends the run', async () => {
+  await withSandbox([], async ({ sandbox, page }) => {
+    await prepare(page);
+    // The worker's calls in order: "body N" for each body built, "POST" for each request.
+    const w = await engine(page);
+    await w.evaluate(() => {
+      self.calls = [];
+      const body = session.batchBody.bind(session);
+      session.batchBody = (i) => { self.calls.push('body ' + i); return body(i); };
+      const request = M.httpRequest;
+      M.httpRequest = function (method, ...rest) { self.calls.push(method); return request.call(this, method, ...rest); };
+    });
+    await queueAll(page);
+    assert.match(await finished(page), /^Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued\./);
+    assert.deepEqual(await w.evaluate(() => self.calls), ['body 0', 'POST', 'body 1', 'POST', 'body 2', 'POST', 'body 3', 'POST']);
+    assert.equal((await queuePosts(sandbox)).length, 4);
+  });
+  await withSandbox([], async ({ sandbox, page }) => {
+    await prepare(page);
+    // The third body cannot be built (as when memory runs out): two batches sent, the rest not.
+    const w = await engine(page);
+    await w.evaluate(() => {
+      const body = session.batchBody.bind(session);
+      session.batchBody = (i) => { if (i === 2) throw new Error('injected failure building a body'); return body(i); };
+    });
+    await queueAll(page);
+    assert.match(await finished(page), /^Finished: 2 sent, 0 failed, 2 not sent; 4 of 7 prospects queued\./);
+    assert.match(await alert(page).textContent(), /^Sending stopped: injected failure building a body/);
+    assert.deepEqual(await states(page), ['sent', 'sent', 'not sent', 'not sent']);
+    assert.equal((await queuePosts(sandbox)).length, 2);
+    assert.equal(await page.getByLabel('Batch size').isDisabled(), false, 'the data is unlocked');
+    assert.deepEqual(pageErrors(page), []);
+  });
+});
+
 // ------------------------------------------------------------------------------ 4. engine failures
 test('a C++ exception or an abort in the module reaches the user as words; the worker is replaced and the next file works', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
