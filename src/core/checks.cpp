@@ -116,7 +116,7 @@ bool is_atext(char c) {
 
 // Common misspellings of webmail domains (email_domain_typo).
 const char* domain_typo(std::string_view dom) {
-  static const struct { const char* typo; const char* fix; } kTypos[] = {
+  static constexpr struct { std::string_view typo; const char* fix; } kTypos[] = {
       {"gmial.com", "gmail.com"},     {"gmai.com", "gmail.com"},       {"gamil.com", "gmail.com"},
       {"gnail.com", "gmail.com"},     {"gmaill.com", "gmail.com"},     {"gmal.com", "gmail.com"},
       {"gmil.com", "gmail.com"},      {"gmsil.com", "gmail.com"},      {"gmail.co", "gmail.com"},
@@ -133,7 +133,8 @@ const char* domain_typo(std::string_view dom) {
   return nullptr;
 }
 
-const char* const kWebmail[] = {
+// string_views, so that comparing is a length check and a memcmp (no strlen per entry and value).
+constexpr std::string_view kWebmail[] = {
     "gmail.com",      "googlemail.com", "yahoo.com",     "yahoo.co.uk",   "yahoo.fr",
     "yahoo.de",       "ymail.com",      "hotmail.com",   "hotmail.co.uk", "hotmail.fr",
     "hotmail.de",     "outlook.com",    "live.com",      "msn.com",       "aol.com",
@@ -147,14 +148,14 @@ const char* const kWebmail[] = {
 };
 
 const char* social_site(std::string_view host) {
-  static const struct { const char* domain; const char* name; } kSocial[] = {
+  static constexpr struct { std::string_view domain; const char* name; } kSocial[] = {
       {"linkedin.com", "a LinkedIn page"},   {"lnkd.in", "a LinkedIn link"},
       {"facebook.com", "a Facebook page"},   {"fb.com", "a Facebook page"},
       {"twitter.com", "a Twitter/X page"},   {"x.com", "a Twitter/X page"},
       {"instagram.com", "an Instagram page"}, {"youtube.com", "a YouTube page"},
   };
   for (const auto& s : kSocial) {
-    std::string_view d = s.domain;
+    const std::string_view d = s.domain;
     if (host == d || (ends_with(host, d) && host[host.size() - d.size() - 1] == '.')) return s.name;
   }
   return nullptr;
@@ -304,10 +305,10 @@ void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, const std::
   if (const char* fix = domain_typo(dom)) {
     fixed = fix;
   } else {
-    static const char* const kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
-    for (const char* t : kBadTld)
+    static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
+    for (const std::string_view t : kBadTld)
       if (ends_with(dom, t)) {
-        fixed = dom.substr(0, dom.size() - std::string_view(t).size()) + ".com";
+        fixed = dom.substr(0, dom.size() - t.size()) + ".com";
         break;
       }
   }
@@ -534,7 +535,7 @@ std::string website_host(const std::string& s, const Quoted& q, std::string& hos
 void website_warnings(FieldResult& r, const Quoted& q, const DomainCheck& dc, std::string_view tail) {
   const std::string& host = dc.ascii;
   const std::string_view base = host.compare(0, 4, "www.") == 0 ? std::string_view(host).substr(4) : host;
-  for (const char* w : kWebmail)
+  for (const std::string_view w : kWebmail)
     if (base == w) {
       r.notes.push_back(note(Code::WebsiteWebmail,
                              show(base) + " is an email provider, not the company's website; enrichment may "
