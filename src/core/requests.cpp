@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "constants.hpp"
+#include "json_writer.hpp"
 
 namespace pe {
 
@@ -35,24 +36,31 @@ std::string batch_body(const Document& d, const std::vector<std::size_t>& rows) 
   return batch_body_json(list);
 }
 
+// Written directly (JsonWriter), not through an nlohmann ordered_json per prospect: the same bytes
+// (BatchBody.SameBytesAsNlohmann), several times faster. Empty optional fields are left out.
 std::string batch_body_json(const std::vector<Prospect>& prospects) {
-  ojson list = ojson::array();
+  std::string out;
+  std::size_t size = 16;
+  for (const Prospect& p : prospects)
+    size += 24 + p.email.size() + p.first_name.size() + p.last_name.size() + p.linkedin_url.size() +
+            p.company_name.size() + p.company_website.size() + 96;
+  out.reserve(size);
+  JsonWriter w(out);
+  w.begin_object().key("prospects").begin_array();
   for (const Prospect& p : prospects) {
-    ojson o = ojson::object();
-    o["email"] = p.email;
+    w.begin_object().field("email", p.email);
     auto put = [&](const char* k, const std::string& v) {
-      if (!v.empty()) o[k] = v;
+      if (!v.empty()) w.field(k, v);
     };
     put("first_name", p.first_name);
     put("last_name", p.last_name);
     put("linkedin_url", p.linkedin_url);
     put("company_name", p.company_name);
     put("company_website", p.company_website);
-    list.push_back(std::move(o));
+    w.end_object();
   }
-  ojson body = ojson::object();
-  body["prospects"] = std::move(list);
-  return dump(body);
+  w.end_array().end_object();
+  return out;
 }
 
 std::string batch_key(const std::vector<std::string>& emails) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -74,4 +76,65 @@ TEST(BuildStatusQuery, CompactAndEscaped) {
   EXPECT_EQ(build_status_query({"bad\xFF@x.com"}), "{\"emails\":[\"bad\xEF\xBF\xBD@x.com\"]}");
 }
 
+// The body is written directly; it must be the bytes nlohmann's ordered_json wrote before (what the
+// sandbox, the golden tests and users' stored dry runs saw): same key order, same escapes, empty
+// optional fields left out.
+std::string body_by_nlohmann(const std::vector<Prospect>& prospects) {
+  using ojson = nlohmann::ordered_json;
+  ojson list = ojson::array();
+  for (const Prospect& p : prospects) {
+    ojson o = ojson::object();
+    o["email"] = p.email;
+    auto put = [&](const char* k, const std::string& v) {
+      if (!v.empty()) o[k] = v;
+    };
+    put("first_name", p.first_name);
+    put("last_name", p.last_name);
+    put("linkedin_url", p.linkedin_url);
+    put("company_name", p.company_name);
+    put("company_website", p.company_website);
+    list.push_back(std::move(o));
+  }
+  ojson body = ojson::object();
+  body["prospects"] = std::move(list);
+  return body.dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
+
+TEST(BatchBody, SameBytesAsNlohmann) {
+  std::vector<Prospect> ps;
+  Prospect a;
+  a.email = "ada@example.com";
+  ps.push_back(a);  // only the email
+  Prospect b;
+  b.email = "o'brien+tag@example.co.uk";
+  b.first_name = "Zoë \"Z\" \\ Ånström";
+  b.last_name = std::string("tab\there, nl\nthere, cr\r, bell\x07, esc\x1b, del\x7f, ") + "\xF0\x9F\x98\x80 \xE2\x80\xAE";
+  b.linkedin_url = "https://www.linkedin.com/in/zo%C3%AB-1/";
+  b.company_name = "Ünïcode & <Co> / 株式会社";
+  b.company_website = "https://例え.jp/path?q=1";
+  ps.push_back(b);
+  Prospect c;
+  c.email = "c@x.io";
+  c.company_name = "Only Co";
+  ps.push_back(c);
+  for (std::size_t n = 0; n <= ps.size(); ++n) {
+    const std::vector<Prospect> some(ps.begin(), ps.begin() + static_cast<long>(n));
+    EXPECT_EQ(batch_body_json(some), body_by_nlohmann(some)) << n << " prospects";
+  }
+  // A whole batch of a generated file, through the document, as the page and the CLI build it.
+  std::string csv = "email,first_name,last_name,linkedin_url,company_name,company_website\n";
+  for (int i = 0; i < 300; ++i)
+    csv += "p" + std::to_string(i) + "@firm" + std::to_string(i % 7) + ".com,Fïrst" + std::to_string(i) + ",\"O\"\"Last\"," +
+           (i % 3 ? "linkedin.com/in/p" + std::to_string(i) : std::string()) + ",\"Firm, " + std::to_string(i % 7) +
+           "\"," + (i % 2 ? "firm" + std::to_string(i % 7) + ".com" : std::string()) + "\n";
+  Document d;
+  ASSERT_TRUE(d.load(csv, {}));
+  for (const auto& rows : batch_rows(d, 100)) {
+    std::vector<Prospect> list;
+    for (std::size_t r : rows) list.push_back(d.prospect(r));
+    EXPECT_EQ(batch_body(d, rows), body_by_nlohmann(list));
+  }
+}
+
 }  // namespace
+
