@@ -35,6 +35,9 @@ class Document {
   // email column: the rows are kept, all invalid, for remap()), and when it throws (std::bad_alloc)
   // the document is empty.
   bool load(std::string_view bytes, const LoadOptions& opt);
+  // load(), and the bytes are freed as soon as they are read: the checks, the rows' state and the
+  // duplicate index that follow reuse their memory instead of adding to it (the page's input).
+  bool load_owned(std::string&& bytes, const LoadOptions& opt);
   const std::string& error() const { return error_; }
 
   Encoding encoding() const { return encoding_; }
@@ -81,6 +84,7 @@ class Document {
   Summary summary(std::size_t batch_size) const;
 
  private:
+  bool load_from(std::string_view bytes, std::string* owned, const LoadOptions& opt);
   void read(std::string_view bytes, const LoadOptions& opt, std::vector<std::pair<std::size_t, Finding>>& pending);
   bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
   FieldCells field_cells(std::size_t row) const;

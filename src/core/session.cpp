@@ -40,6 +40,16 @@ void Session::clear() {
 
 SessionState Session::load(std::string_view bytes, const std::string& encoding, const std::string& delimiter,
                            int batch_size) {
+  return load_from(bytes, nullptr, encoding, delimiter, batch_size);
+}
+
+SessionState Session::load_owned(std::string&& bytes, const std::string& encoding, const std::string& delimiter,
+                                 int batch_size) {
+  return load_from(bytes, &bytes, encoding, delimiter, batch_size);
+}
+
+SessionState Session::load_from(std::string_view bytes, std::string* owned, const std::string& encoding,
+                                const std::string& delimiter, int batch_size) {
   clear();
   LoadOptions opt;
   if (encoding != "auto" && !parse_encoding_name(encoding, opt.encoding))
@@ -48,7 +58,7 @@ SessionState Session::load(std::string_view bytes, const std::string& encoding, 
     return refused("Unknown delimiter " + quoted(delimiter, 40) + ".");
   batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
   try {
-    loaded_ = doc_.load(bytes, opt);
+    loaded_ = owned ? doc_.load_owned(std::move(*owned), opt) : doc_.load(bytes, opt);
     refilter();
     return state();
   } catch (...) {

@@ -86,6 +86,9 @@ class Session {
   // unknown name is refused (ok false, error says which) before anything is read.
   SessionState load(std::string_view bytes, const std::string& encoding, const std::string& delimiter,
                     int batch_size);
+  // load(), and the bytes are freed as soon as they are read (Document::load_owned).
+  SessionState load_owned(std::string&& bytes, const std::string& encoding, const std::string& delimiter,
+                          int batch_size);
   // Forgets the document and everything derived from it, and frees its memory.
   void clear();
 
@@ -117,6 +120,8 @@ class Session {
   const std::vector<std::vector<std::size_t>>& batches() const;
 
   Document doc_;
+  SessionState load_from(std::string_view bytes, std::string* owned, const std::string& encoding,
+                         const std::string& delimiter, int batch_size);
   bool loaded_ = false;
   std::size_t batch_size_ = kDefaultBatchSize;
   std::vector<std::pair<std::string, Field>> overrides_;

@@ -107,7 +107,7 @@ void http_request(const std::string& method, const std::string& url, const std::
 // The file's bytes on their way in. Embind's std::string conversion copies a Uint8Array into the
 // module one byte at a time in a JavaScript loop (0.5 s for 158 MB); instead the worker asks for a
 // buffer of the file's size (Session.input), writes the bytes into it through the returned view in
-// one TypedArray.set (a memcpy), and Session.load reads them from here and gives the buffer back.
+// one TypedArray.set (a memcpy), and Session.load reads them from here and frees them once read.
 // Asking for the buffer first drops the previous document, so its memory can hold the new file.
 std::string g_input;
 
@@ -130,8 +130,8 @@ val input_view(pe::Session& s, double size) {
 
 std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
   std::string bytes;
-  bytes.swap(g_input);  // freed when the load returns
-  return pe::wasm::load_or_explain(s, bytes, o.encoding, o.delimiter, o.batch_size);
+  bytes.swap(g_input);  // freed as soon as it is read, so that the checks reuse its memory
+  return pe::wasm::load_owned_or_explain(s, std::move(bytes), o.encoding, o.delimiter, o.batch_size);
 }
 
 }  // namespace

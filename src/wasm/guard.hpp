@@ -88,4 +88,14 @@ inline std::string load_or_explain(Session& s, std::string_view bytes, const std
                  });
 }
 
+// load_or_explain of the page's input buffer, freed as soon as it is read (Session::load_owned).
+inline std::string load_owned_or_explain(Session& s, std::string&& bytes, const std::string& encoding,
+                                         const std::string& delimiter, int batch_size) {
+  return json_or([&] { return to_json(s.load_owned(std::move(bytes), encoding, delimiter, batch_size)); },
+                 [&](const std::string& message) {
+                   s.clear();
+                   return to_json(s.state_with_error(message));
+                 });
+}
+
 }  // namespace pe::wasm

@@ -685,3 +685,35 @@ TEST(DocumentEmptyColumns, AColumnAnOverrideNamesStaysAndARemapCanBringOneBack) 
   EXPECT_EQ(headers_of(d), (std::vector<std::string>{"Name"}));
   EXPECT_NE(d.error().find("No email column"), std::string::npos);
 }
+
+// load_owned reads as load does, and frees the bytes once read (the page's input buffer): the
+// same document, nothing of the input kept.
+TEST(DocumentLoadOwned, TheSameDocumentAsLoadAndTheBytesAreFreed) {
+  std::string csv = "email,first_name,company_website\r\nada@example.com,Ada,example.com\r\nnot-an-email,Bob,\r\n,,\r\n"
+                    "ada@example.com,Ada again,\r\n\"grace@example.org\" ,\"Grace, H.\",gmail.com\r\n";
+  for (int i = 0; i < 2000; ++i) csv += "p" + std::to_string(i) + "@firm.com,P" + std::to_string(i) + ",firm.com\r\n";
+  pe::Document a;
+  ASSERT_TRUE(a.load(csv, {}));
+  std::string owned = csv;
+  pe::Document b;
+  ASSERT_TRUE(b.load_owned(std::move(owned), {}));
+  EXPECT_TRUE(owned.empty());
+  EXPECT_EQ(owned.capacity() < 64, true) << "the bytes were freed, not only cleared";
+  ASSERT_EQ(a.row_count(), b.row_count());
+  EXPECT_EQ(a.row_count(), 2004u);
+  for (std::size_t r = 0; r < a.row_count(); ++r) {
+    for (std::size_t c = 0; c < a.column_count(); ++c) ASSERT_EQ(a.cell(r, c), b.cell(r, c)) << r << "," << c;
+    ASSERT_EQ(a.status(r), b.status(r)) << r;
+    ASSERT_EQ(a.row_findings(r).size(), b.row_findings(r).size()) << r;
+  }
+  EXPECT_EQ(a.summary(50).blank_lines, 1u);
+  EXPECT_EQ(b.summary(50).blank_lines, 1u);
+  EXPECT_EQ(b.summary(50).duplicates, 1u);
+  // A file that cannot be used frees its bytes too, and says why as load does.
+  std::string bad = "name\nAda\n";
+  pe::Document c;
+  EXPECT_FALSE(c.load_owned(std::move(bad), {}));
+  EXPECT_TRUE(bad.empty());
+  EXPECT_FALSE(c.error().empty());
+}
+
