@@ -10,12 +10,8 @@
 #include "text.hpp"
 
 namespace pe {
-namespace {
 
-std::string_view trim(std::string_view s) { return trim_ascii_space(s); }
-bool iequals(std::string_view a, std::string_view b) { return equals_ascii_ci(a, b); }
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+// Howard Hinnant's days_from_civil.
 long long days_from_civil(long long y, unsigned m, unsigned d) {
   y -= m <= 2 ? 1 : 0;
   const long long era = (y >= 0 ? y : y - 399) / 400;
@@ -24,6 +20,11 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
+
+namespace {
+
+std::string_view trim(std::string_view s) { return trim_ascii_space(s); }
+bool iequals(std::string_view a, std::string_view b) { return equals_ascii_ci(a, b); }
 
 // Year of a Unix time (UTC).
 long long year_of(long long t) {

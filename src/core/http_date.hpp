@@ -17,4 +17,7 @@ std::optional<long long> parse_http_date(std::string_view s, std::time_t now);
 // seconds (>= 0), nullopt when absent or unparsable.
 std::optional<double> parse_retry_after(std::string_view value, std::time_t now);
 
+// Days since 1970-01-01 of a proleptic Gregorian date (also the run ledger's times).
+long long days_from_civil(long long y, unsigned m, unsigned d);
+
 }  // namespace pe

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "constants.hpp"
+#include "http_date.hpp"
 #include "text.hpp"
 
 namespace pe {
@@ -538,15 +539,6 @@ const ProspectView* RunIndex::find(std::string_view email) const {
 // ---- times ---------------------------------------------------------------------------------------
 
 namespace {
-
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   if (at + n > s.size()) return false;
