@@ -3,37 +3,59 @@
 // key only as $WOODPECKER_API_KEY), with copy buttons. Defines PE.dryrun.
 'use strict';
 (function (PE) {
-  const { $, el, announce } = PE.util;
-  const { counted } = PE.words;
+  const { $, announce } = PE.util;
+  const { fmt, counted } = PE.words;
   const { REQUEST } = PE.protocol;
   const call = PE.engine.call;
   let plan = [];   // [{index, count, first_row, last_row}] of the loaded file
+  // The batch is chosen by its number (a field, and previous/next), not from a list: a list of a
+  // million-row file's 19,600 batches took 0.4 s of the main thread to build.
+  const pick = $('batch-pick');
 
   function clear() {
     plan = [];
-    $('batch-pick').replaceChildren();
+    pick.value = '1';
+    pick.max = '1';
+    $('batch-about').textContent = '';
     $('batch-body').value = '';
     $('batch-curl').value = '';
   }
+  // The index of the batch asked for: the field's number, kept within the plan.
+  function chosen() {
+    const n = Math.round(Number(pick.value));
+    return Math.min(Math.max(Number.isFinite(n) ? n : 1, 1), Math.max(plan.length, 1)) - 1;
+  }
   async function refresh() {
     plan = await call(REQUEST.batchPlan);
-    const pick = $('batch-pick');
-    const prev = pick.value;
-    pick.replaceChildren();
-    plan.forEach((b) => pick.append(el('option', { value: String(b.index), text: 'Batch ' + (b.index + 1) + ' of ' + plan.length + ' (' + counted(b.count, 'prospect') + ', ' + (b.first_row === b.last_row ? 'row ' + b.first_row : 'rows ' + b.first_row + '–' + b.last_row) + ')' })));
-    if (prev && +prev < plan.length) pick.value = prev;
+    pick.max = String(Math.max(plan.length, 1));
     await showBatch();
   }
   async function showBatch() {
-    if (!plan.length) { $('batch-body').value = ''; $('batch-curl').value = 'No valid prospects to send yet.'; return; }
-    const body = await call(REQUEST.batchBody, { index: +$('batch-pick').value || 0 });
+    const i = chosen();
+    pick.value = String(i + 1);
+    $('batch-prev').disabled = i === 0;
+    $('batch-next').disabled = i >= plan.length - 1;
+    if (!plan.length) {
+      $('batch-about').textContent = '';
+      $('batch-body').value = '';
+      $('batch-curl').value = 'No valid prospects to send yet.';
+      return;
+    }
+    const b = plan[i];
+    $('batch-about').textContent = 'of ' + fmt(plan.length) + ' (' + counted(b.count, 'prospect') + ', ' +
+      (b.first_row === b.last_row ? 'row ' + fmt(b.first_row) : 'rows ' + fmt(b.first_row) + '–' + fmt(b.last_row)) + ')';
+    const body = await call(REQUEST.batchBody, { index: b.index });
+    if (chosen() !== i) return;   // another batch was asked for meanwhile: its answer shows it
     $('batch-body').value = JSON.stringify(JSON.parse(body), null, 2);
     // A base URL outside the policy is not put in the command at all.
     const c = PE.settings.checkBase(PE.settings.baseUrl() || PE.constants.default_base_url);
     $('batch-curl').value = c.ok ? PE.policy.curlCommand(c.url + PE.constants.queue_path, body)
       : 'No curl command: the API base URL in Settings is refused. ' + c.message;
   }
-  $('batch-pick').addEventListener('change', showBatch);
+  pick.addEventListener('change', showBatch);
+  const step = (d) => { pick.value = String(chosen() + 1 + d); showBatch(); };
+  $('batch-prev').addEventListener('click', () => step(-1));
+  $('batch-next').addEventListener('click', () => step(1));
   // The button says "Copied" for 2 s (and it is announced), then gets its label back.
   function copy(id, btn) {
     const t = $(id);
