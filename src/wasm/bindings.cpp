@@ -112,18 +112,12 @@ void http_request(const std::string& method, const std::string& url, const std::
 std::string g_input;
 
 val input_view(pe::Session& s, double size) {
-  const std::string failed = pe::wasm::json_or(
-      [&] {
-        s.clear();
-        std::string().swap(g_input);
-        g_input.resize(static_cast<std::size_t>(size));
-        return std::string();
-      },
-      [&](const std::string& message) {
-        std::string().swap(g_input);
-        s.clear();
-        return pe::to_json(s.state_with_error(message));
-      });
+  const std::string failed = pe::wasm::json_or_cleared_state(s, [&] {
+    s.clear();
+    std::string().swap(g_input);
+    g_input.resize(static_cast<std::size_t>(size));
+    return std::string();
+  });
   if (!failed.empty()) return val(failed);  // the session's state with the error, as load() answers
   return val(emscripten::typed_memory_view(g_input.size(), reinterpret_cast<unsigned char*>(g_input.data())));
 }
@@ -151,11 +145,8 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                   return json_or_error([&] { return pe::to_json(s.state()); });
                 }))
       .function("remap", optional_override([](Session& s, const std::string& overrides) {
-                  return json_or([&] { return pe::to_json(s.remap(pe::overrides_from_json(overrides))); },
-                                 [&](const std::string& message) {
-                                   s.clear();
-                                   return pe::to_json(s.state_with_error(message));
-                                 });
+                  return pe::wasm::json_or_cleared_state(
+                      s, [&] { return pe::to_json(s.remap(pe::overrides_from_json(overrides))); });
                 }))
       .function("setBatchSize",
                 optional_override([](Session& s, int n) { value_or_js_error([&] { s.set_batch_size(n); }); }))

@@ -77,25 +77,27 @@ auto value_or_js_error(Work&& work) -> decltype(work()) {
   throw_js_error(failure);
 }
 
-// Session::load as the page calls it: on failure the previous and the half-read document are gone
-// and the answer is the (empty) session's state with the sentence as its error.
-inline std::string load_or_explain(Session& s, std::string_view bytes, const std::string& encoding,
-                                   const std::string& delimiter, int batch_size) {
-  return json_or([&] { return to_json(s.load(bytes, encoding, delimiter, batch_size)); },
-                 [&](const std::string& message) {
-                   s.clear();
-                   return to_json(s.state_with_error(message));
-                 });
+// work() returns JSON for the page; on failure the session is cleared (the previous and any
+// half-built document are gone) and the answer is its empty state with the sentence as its error.
+template <class Work>
+std::string json_or_cleared_state(Session& s, Work&& work) {
+  return json_or(work, [&](const std::string& message) {
+    s.clear();
+    return to_json(s.state_with_error(message));
+  });
 }
 
-// load_or_explain of the page's input buffer, freed as soon as it is read (Session::load_owned).
+// Session::load as the page calls it.
+inline std::string load_or_explain(Session& s, std::string_view bytes, const std::string& encoding,
+                                   const std::string& delimiter, int batch_size) {
+  return json_or_cleared_state(s, [&] { return to_json(s.load(bytes, encoding, delimiter, batch_size)); });
+}
+
+// The same for the page's input buffer, freed as soon as it is read (Session::load_owned).
 inline std::string load_owned_or_explain(Session& s, std::string&& bytes, const std::string& encoding,
                                          const std::string& delimiter, int batch_size) {
-  return json_or([&] { return to_json(s.load_owned(std::move(bytes), encoding, delimiter, batch_size)); },
-                 [&](const std::string& message) {
-                   s.clear();
-                   return to_json(s.state_with_error(message));
-                 });
+  return json_or_cleared_state(
+      s, [&] { return to_json(s.load_owned(std::move(bytes), encoding, delimiter, batch_size)); });
 }
 
 }  // namespace pe::wasm

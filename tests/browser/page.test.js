@@ -332,29 +332,29 @@ test('dry run of a file of 1,500 batches: chosen by number, kept in range, no li
   await page.locator('#read-status', { hasText: /^Read 1,500 rows of pasted\.csv/ }).waitFor();
   const pick = page.getByLabel('Batch', { exact: true });
   const about = page.locator('#batch-about');
+  // Types n into the field and waits for the batch whose first prospect is `email`.
+  const type = async (n, email) => {
+    await pick.fill(n);
+    await pick.dispatchEvent('change');
+    await page.waitForFunction((e) => JSON.parse(document.getElementById('batch-body').value).prospects[0].email === e, email);
+  };
   await page.waitForFunction(() => document.getElementById('batch-body').value.includes('p1@example.com'));
   assert.equal(await about.textContent(), 'of 1,500 (1 prospect, row 1)');
   assert.equal(await page.locator('#dryrun option').count(), 0);
   assert.ok(await page.locator('#dryrun *').count() < 30, 'the dry run does not grow with the plan');
   assert.equal(await page.getByRole('button', { name: 'Previous batch' }).isDisabled(), true);
   // Typed: the batch of that number.
-  await pick.fill('1234');
-  await pick.dispatchEvent('change');
-  await page.waitForFunction(() => JSON.parse(document.getElementById('batch-body').value).prospects[0].email === 'p1234@example.com');
+  await type('1234', 'p1234@example.com');
   assert.equal(await about.textContent(), 'of 1,500 (1 prospect, row 1,234)');
   // Beyond the last: the last; next is then disabled; previous goes back one.
-  await pick.fill('99999');
-  await pick.dispatchEvent('change');
-  await page.waitForFunction(() => JSON.parse(document.getElementById('batch-body').value).prospects[0].email === 'p1500@example.com');
+  await type('99999', 'p1500@example.com');
   assert.equal(await pick.inputValue(), '1500');
   assert.equal(await page.getByRole('button', { name: 'Next batch' }).isDisabled(), true);
   await page.getByRole('button', { name: 'Previous batch' }).click();
   await page.waitForFunction(() => JSON.parse(document.getElementById('batch-body').value).prospects[0].email === 'p1499@example.com');
   assert.equal(await pick.inputValue(), '1499');
   // Not a number, or below 1: the first.
-  await pick.fill('');
-  await pick.dispatchEvent('change');
-  await page.waitForFunction(() => JSON.parse(document.getElementById('batch-body').value).prospects[0].email === 'p1@example.com');
+  await type('', 'p1@example.com');
   assert.equal(await pick.inputValue(), '1');
   // A smaller plan keeps the number within it.
   await pick.fill('1500');
