@@ -225,13 +225,81 @@ async function statusCall(msg) {
   return { httpStatus: r.status, raw: r.body, parsed, message };
 }
 
-// The bytes go into the module's memory in one copy: a buffer of their size from the module, filled
-// through its view (the view is used at once: nothing may allocate in between), then loaded.
-function loadBytes(bytes, options) {
-  const view = session.input(bytes.length);
-  if (typeof view === 'string') return view;  // no room for the file: the session's state with the error
-  view.set(bytes);
-  return session.load(options);
+// ---- reading a file: slices of a File or Blob, never a whole copy outside the module ----
+const SLICE = 8 << 20;
+// While a file is read, other requests wait (reading.done): a request that allocated in the module
+// could grow its memory and detach the view being filled. Cancel requests do not wait.
+let reading = null;   // {cancelled, done}
+function progress(p) { self.postMessage({ type: MESSAGE.progress, progress: p }); }
+async function sliceOf(blob, at, end) {
+  try {
+    return new Uint8Array(await blob.slice(at, end).arrayBuffer());
+  } catch (e) {
+    throw new Error('reading stopped at byte ' + at + ' (' + (e && (e.message || e.name)) + '). Check that the file still exists ' +
+      'and is not being changed by another program, then choose it again.');
+  }
+}
+async function exclusively(work) {
+  while (reading) await reading.done;
+  let finish;
+  reading = { cancelled: false, done: new Promise((r) => { finish = r; }) };
+  try { return await work(reading); } finally { reading = null; finish(); }
+}
+
+// A whole file into the module, for the interactive view: a buffer of its size from the module
+// (the previous file is dropped first), filled slice by slice through its view, then loaded (the
+// buffer is freed once read). Nothing else runs in the module meanwhile (exclusively).
+function loadFile(blob, options) {
+  return exclusively(async () => {
+    if (checkOnly) checkOnly.clear();
+    const started = Date.now();
+    const view = session.input(blob.size);
+    if (typeof view === 'string') return view;  // no room for the file: the session's state with the error
+    for (let at = 0; at < blob.size; at += SLICE) {
+      const end = Math.min(blob.size, at + SLICE);
+      view.set(await sliceOf(blob, at, end), at);
+      progress({ bytes: end, total: blob.size, ms: Date.now() - started, phase: 'read' });
+    }
+    progress({ bytes: blob.size, total: blob.size, ms: Date.now() - started, phase: 'check' });
+    return session.load(options);
+  });
+}
+
+// A file checked as it is read ("check only"): the module keeps the report, not the rows, so its
+// memory stays flat whatever the size. Progress after each slice; cancelCheck stops it between
+// slices. The findings, as CSV, are gathered outside the module (a Blob of the parts).
+let checkOnly = null;
+function checkOnlyFile(blob, options) {
+  return exclusively(async (r) => {
+    session.clear();   // the interactive view's file is dropped: its memory is the check's
+    if (!checkOnly) checkOnly = new M.CheckOnly();
+    const begun = JSON.parse(checkOnly.begin(options));
+    if (!begun.ok && begun.error) return Object.assign(begun, { done: true });
+    const started = Date.now();
+    const parts = [];
+    let state = null;
+    for (let at = 0; at < blob.size; at += SLICE) {
+      const end = Math.min(blob.size, at + SLICE);
+      const bytes = await sliceOf(blob, at, end);
+      if (r.cancelled) break;
+      const view = checkOnly.input(bytes.length);
+      if (typeof view === 'string') { state = JSON.parse(view); break; }
+      view.set(bytes);
+      state = JSON.parse(checkOnly.feed(bytes.length));
+      const csv = checkOnly.takeFindingsCsv();
+      if (csv) parts.push(csv);
+      if (!state.ok) break;   // not readable: finish() says why
+      progress({ bytes: end, total: blob.size, rows: state.summary.rows, ms: Date.now() - started, phase: 'check' });
+    }
+    const failed = state && !state.ok && state.error && !state.summary;   // the module itself failed
+    const result = failed ? state : JSON.parse(r.cancelled ? checkOnly.stop() : checkOnly.finish());
+    const csv = checkOnly.takeFindingsCsv();
+    if (csv) parts.push(csv);
+    result.findings_csv = parts.length ? new Blob(parts, { type: 'text/csv' }) : null;
+    result.total_bytes = blob.size;
+    result.ms = Date.now() - started;
+    return result;
+  });
 }
 
 function notWhileRunning() {
@@ -240,7 +308,9 @@ function notWhileRunning() {
 
 // One handler per request of the page, keyed by PE.protocol.REQUEST.
 const handlers = {
-  [REQUEST.load]: (m) => notWhileRunning() || JSON.parse(loadBytes(new Uint8Array(m.bytes), m.options)),
+  [REQUEST.load]: async (m) => notWhileRunning() || JSON.parse(await loadFile(m.file, m.options)),
+  [REQUEST.checkOnly]: (m) => notWhileRunning() || checkOnlyFile(m.file, m.options),
+  [REQUEST.cancelCheck]: () => { if (reading) reading.cancelled = true; return { cancelled: !!reading }; },
   [REQUEST.remap]: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
   [REQUEST.setBatchSize]: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },
   [REQUEST.rows]: (m) => JSON.parse(session.rows(m.filter, m.start, m.count)),
@@ -274,6 +344,10 @@ self.onmessage = async (e) => {
     if (aborted !== null) throw new WebAssembly.RuntimeError('Aborted(' + aborted + ')');
     const h = Object.prototype.hasOwnProperty.call(handlers, msg.type) ? handlers[msg.type] : null;
     if (!h) throw new Error('The page asked the validation engine for something it does not know (“' + String(msg.type) + '”). Reload the page.');
+    // Nothing else runs in the module while a file is read into it (exclusively), but a cancel.
+    if (msg.type !== REQUEST.cancelCheck && msg.type !== REQUEST.cancel && msg.type !== REQUEST.load && msg.type !== REQUEST.checkOnly) {
+      while (reading) await reading.done;
+    }
     const result = await h(msg);
     self.postMessage({ id: msg.id, ok: true, result });
   } catch (err) {

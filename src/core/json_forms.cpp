@@ -134,21 +134,56 @@ void RecordJson::append(std::string& out, const std::vector<std::string_view>& f
 
 // ---- the session's answers ---------------------------------------------------------------------
 
+namespace {
+
+// The fields of a SessionState, in an open object.
+void write_state_fields(JsonWriter& w, const SessionState& s) {
+  w.field("ok", s.ok).field("error", s.error);
+  if (s.refused) return;
+  w.field("encoding", encoding_name(s.encoding)).field("delimiter", std::string(1, s.delimiter));
+  w.field("delimiter_name", delimiter_name(s.delimiter)).field("delimiter_detected", s.delimiter_detected);
+  w.key("columns");
+  write_json(w, s.columns);
+  w.key("file_findings");
+  write_findings(w, s.file_findings);
+  w.key("summary");
+  write_json(w, s.summary);
+}
+
+void write_groups(JsonWriter& w, const std::vector<ProblemGroup>& groups) {
+  w.begin_array();
+  for (const ProblemGroup& g : groups) {
+    w.begin_object().field("code", code_name(g.code)).field("severity", severity_name(severity_of(g.code)));
+    w.key("field").string_or_null(g.field);
+    w.field("count", g.count).key("rows").begin_array();
+    for (std::size_t r : g.rows) w.value(r);
+    w.end_array().field("message", g.message).end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
 std::string to_json(const SessionState& s) {
   return written([&](JsonWriter& w) {
-    w.begin_object().field("ok", s.ok).field("error", s.error);
-    if (s.refused) {
-      w.end_object();
-      return;
+    w.begin_object();
+    write_state_fields(w, s);
+    w.end_object();
+  });
+}
+
+std::string to_json(const CheckOnlyState& c, bool full) {
+  return written([&](JsonWriter& w) {
+    w.begin_object();
+    write_state_fields(w, c.state);
+    w.field("done", c.done).field("stopped", c.stopped).field("bytes", static_cast<double>(c.bytes));
+    w.field("findings_total", c.findings_total);
+    if (full) {
+      w.key("problems");
+      write_groups(w, c.problems);
+      w.key("findings");
+      write_findings(w, c.findings);
     }
-    w.field("encoding", encoding_name(s.encoding)).field("delimiter", std::string(1, s.delimiter));
-    w.field("delimiter_name", delimiter_name(s.delimiter)).field("delimiter_detected", s.delimiter_detected);
-    w.key("columns");
-    write_json(w, s.columns);
-    w.key("file_findings");
-    write_findings(w, s.file_findings);
-    w.key("summary");
-    write_json(w, s.summary);
     w.end_object();
   });
 }
@@ -202,17 +237,7 @@ std::string to_json(const std::vector<RowRef>& rows) {
 }
 
 std::string to_json(const std::vector<ProblemGroup>& groups) {
-  return written([&](JsonWriter& w) {
-    w.begin_array();
-    for (const ProblemGroup& g : groups) {
-      w.begin_object().field("code", code_name(g.code)).field("severity", severity_name(severity_of(g.code)));
-      w.key("field").string_or_null(g.field);
-      w.field("count", g.count).key("rows").begin_array();
-      for (std::size_t r : g.rows) w.value(r);
-      w.end_array().field("message", g.message).end_object();
-    }
-    w.end_array();
-  });
+  return written([&](JsonWriter& w) { write_groups(w, groups); });
 }
 
 // ---- the API's answers and the policy ---------------------------------------------------------

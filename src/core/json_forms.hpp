@@ -65,6 +65,9 @@ std::string to_json(const std::vector<PlannedBatch>& plan, bool with_emails);
 std::string to_json(const std::vector<RowRef>& rows);
 // [{"code","severity","field"|null,"count","rows","message"}]
 std::string to_json(const std::vector<ProblemGroup>& groups);
+// The state's fields as to_json(SessionState) writes them, and "done","stopped","bytes",
+// "findings_total"; with full also "problems" (as above) and "findings" (the first findings of the rows).
+std::string to_json(const CheckOnlyState& c, bool full);
 
 // ---- the API's answers and the policy (responses.hpp, send_policy.hpp) ---------------------------
 // {"ok","uuid"|null,"prospects_count","total_prospects_count","queue_status","error",

@@ -172,26 +172,36 @@ std::vector<RowRef> Session::batch_rows(int index) const {
   return out;
 }
 
-std::vector<ProblemGroup> Session::problems() const {
-  std::vector<ProblemGroup> groups;
-  std::unordered_map<Code, std::size_t> at;
-  if (loaded_)
-    for (std::size_t r = 0; r < doc_.row_count(); ++r)
-      for (const Finding& f : doc_.row_findings(r)) {
-        auto [it, fresh] = at.emplace(f.code, groups.size());
-        if (fresh) groups.push_back(ProblemGroup{f.code, f.field, 0, {}, f.message});
-        ProblemGroup& g = groups[it->second];
-        if (g.rows.empty() || g.rows.back() != r + 1) {
-          ++g.count;
-          if (g.rows.size() < 5) g.rows.push_back(r + 1);
-        }
-      }
+void ProblemTally::add(std::size_t row, const Finding& f) {
+  std::size_t at = 0;
+  while (at < groups_.size() && groups_[at].code != f.code) ++at;  // a few dozen codes at most
+  if (at == groups_.size()) {
+    groups_.push_back(ProblemGroup{f.code, f.field, 0, {}, f.message});
+    last_row_.push_back(0);
+  }
+  ProblemGroup& g = groups_[at];
+  if (last_row_[at] == row) return;
+  last_row_[at] = row;
+  ++g.count;
+  if (g.rows.size() < 5) g.rows.push_back(row);
+}
+
+std::vector<ProblemGroup> ProblemTally::groups() const {
+  std::vector<ProblemGroup> groups = groups_;
   std::stable_sort(groups.begin(), groups.end(), [](const ProblemGroup& a, const ProblemGroup& b) {
     const Severity sa = severity_of(a.code), sb = severity_of(b.code);
     if (sa != sb) return sa == Severity::Error;
     return a.count > b.count;
   });
   return groups;
+}
+
+std::vector<ProblemGroup> Session::problems() const {
+  ProblemTally tally;
+  if (loaded_)
+    for (std::size_t r = 0; r < doc_.row_count(); ++r)
+      for (const Finding& f : doc_.row_findings(r)) tally.add(r + 1, f);
+  return tally.groups();
 }
 
 std::string Session::batch_body(int index) const {
@@ -223,6 +233,121 @@ void Session::refilter() {
                 (filter_ == RowFilter::Valid && !doc_.has_error(r));
     if (keep) visible_.push_back(static_cast<std::uint32_t>(r));
   }
+}
+
+// ---- check only --------------------------------------------------------------------------------
+
+void CheckOnly::clear() {
+  check_.reset();
+  refused_.clear();
+  done_ = stopped_ = false;
+  bytes_ = 0;
+  tally_.clear();
+  std::vector<Finding>().swap(findings_);
+  findings_total_ = 0;
+  std::string().swap(csv_);
+  csv_header_ = false;
+}
+
+SessionState CheckOnly::begin(const std::string& encoding, const std::string& delimiter, int batch_size) {
+  clear();
+  LoadOptions opt;
+  if (encoding != "auto" && !parse_encoding_name(encoding, opt.encoding))
+    refused_ = "Unknown encoding " + quoted(encoding, 40) + ".";
+  else if (delimiter != "auto" && !parse_delimiter(delimiter, opt.delimiter))
+    refused_ = "Unknown delimiter " + quoted(delimiter, 40) + ".";
+  if (!refused_.empty()) return refused(refused_);
+  StreamChecker::Callbacks cb;
+  cb.on_finding = [this](const Finding& f) {
+    if (!csv_header_) {
+      csv_ += kFindingsCsvHeader;
+      csv_header_ = true;
+    }
+    csv_ += f.row ? std::to_string(f.row) : std::string();
+    csv_ += ',';
+    csv_ += f.line ? std::to_string(f.line) : std::string();
+    csv_ += ',';
+    csv_ += severity_name(f.severity());
+    csv_ += ',';
+    csv_ += code_name(f.code);
+    csv_ += ',';
+    csv_ += csv_cell(f.field);
+    csv_ += ',';
+    csv_ += csv_cell(f.message);
+    csv_ += '\n';
+    if (f.row == 0) return;  // a file finding: in the state's file_findings
+    tally_.add(f.row, f);
+    ++findings_total_;
+    if (findings_.size() < kCheckOnlyFindingsShown) findings_.push_back(f);
+  };
+  const std::size_t size = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
+  check_ = std::make_unique<StreamChecker>(opt, size, std::move(cb));
+  return state(false).state;
+}
+
+void CheckOnly::feed(std::string_view bytes) {
+  if (!check_ || done_ || check_->failed()) return;
+  bytes_ += bytes.size();
+  check_->feed(bytes);
+}
+
+CheckOnlyState CheckOnly::finish() {
+  if (check_ && !done_) {
+    done_ = true;
+    check_->finish();
+  }
+  return state(true);
+}
+
+void CheckOnly::stop() {
+  if (!check_ || done_) return;
+  check_->stop();
+  stopped_ = done_ = true;
+}
+
+CheckOnlyState CheckOnly::state(bool full) const {
+  CheckOnlyState c;
+  c.done = done_;
+  c.stopped = stopped_;
+  c.bytes = bytes_;
+  c.findings_total = findings_total_;
+  if (!refused_.empty()) {
+    c.state = refused(refused_);
+    return c;
+  }
+  if (!check_) {
+    c.state.error = "No file is being checked.";
+    return c;
+  }
+  SessionState& s = c.state;
+  s.encoding = check_->encoding();
+  s.delimiter = check_->delimiter();
+  s.delimiter_detected = check_->delimiter_detected();
+  s.columns = check_->columns();
+  if (s.columns.empty())
+    for (const std::string& h : check_->headers()) s.columns.push_back(ColumnMap{h, Field::Ignore, false, ""});
+  s.file_findings = check_->file_findings();
+  s.summary = check_->summary();
+  if (stopped_) {
+    s.error = "The check was cancelled after " + std::to_string(s.summary.rows) +
+              " rows: the report covers only those rows. Check the file again to see all of it.";
+  } else if (check_->failed()) {
+    s.error = check_->error();
+  } else if (done_ && !check_->started()) {
+    s.error = check_->error();  // e.g. an empty file (finish() gives the reason)
+  }
+  s.ok = s.error.empty();
+  if (full) {
+    c.problems = tally_.groups();
+    c.findings = findings_;
+  }
+  return c;
+}
+
+std::string CheckOnly::take_findings_csv() {
+  std::string out;
+  out.swap(csv_);
+  return out;
 }
 
 }  // namespace pe

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "constants.hpp"
 #include "document.hpp"
 #include "export.hpp"
+#include "stream_check.hpp"
 
 namespace pe {
 
@@ -77,6 +79,19 @@ struct ProblemGroup {
   std::string message;           // of the first finding with the code
 };
 
+// Counts findings into problem groups (Session::problems, CheckOnly): feed each row's findings
+// in row order.
+class ProblemTally {
+ public:
+  void add(std::size_t row, const Finding& f);  // row: 1-based
+  std::vector<ProblemGroup> groups() const;     // errors first, then the most frequent
+  void clear() { groups_.clear(); }
+
+ private:
+  std::vector<ProblemGroup> groups_;
+  std::vector<std::size_t> last_row_;  // per group: the last row counted (a row counts once per code)
+};
+
 class Session {
  public:
   // Reads a file. The previous document is gone before anything else happens, whatever the
@@ -129,6 +144,60 @@ class Session {
   std::vector<std::uint32_t> visible_;
   mutable std::vector<std::vector<std::size_t>> batches_;
   mutable bool batches_valid_ = false;
+};
+
+// ---- check only --------------------------------------------------------------------------------
+// A file too large to hold in the page (or checked this way by choice) is checked as it is read:
+// the StreamChecker (stream_check.hpp) is fed slice by slice, and only the report is kept: the
+// summary, the problem groups, the first findings of the rows and the batch plan's size, in memory
+// that does not grow with the file apart from the duplicate index (29 to 57 bytes per distinct
+// email). The rows are not kept: there is nothing to edit or send; every finding is written out
+// as CSV as it is found, for the page to keep outside the module's memory (take_findings_csv).
+
+inline constexpr std::size_t kCheckOnlyFindingsShown = 1000;
+// The header of take_findings_csv()'s CSV.
+inline constexpr const char* kFindingsCsvHeader = "row,line,severity,code,field,message\n";
+
+struct CheckOnlyState {
+  SessionState state;          // ok false: not readable (error says why), stopped, or nothing begun
+  bool done = false;           // the input ended (finish) or the check was stopped
+  bool stopped = false;        // stop() was called (cancelled by the user)
+  std::uint64_t bytes = 0;     // bytes fed so far
+  std::vector<ProblemGroup> problems;
+  std::vector<Finding> findings;   // the first kCheckOnlyFindingsShown findings of the rows
+  std::size_t findings_total = 0;  // findings of the rows so far
+};
+
+class CheckOnly {
+ public:
+  // Starts a check; the previous one is forgotten. Unknown option names are refused before anything
+  // is read (ok false), as Session::load does.
+  SessionState begin(const std::string& encoding, const std::string& delimiter, int batch_size);
+  // The next bytes of the file, cut anywhere. Ignored when no check runs, after a fatal error, or
+  // once stopped.
+  void feed(std::string_view bytes);
+  // The end of the file: the whole report.
+  CheckOnlyState finish();
+  // Cancelled: no more work; the report so far stays, with stopped set.
+  void stop();
+  // The report so far (findings and problems only when `full`: progress needs the counts only).
+  CheckOnlyState state(bool full) const;
+  // The findings found since the last call, as CSV lines (row,line,severity,code,field,message; the
+  // first call's text starts with kFindingsCsvHeader), handed over and forgotten.
+  std::string take_findings_csv();
+  // Forgets everything.
+  void clear();
+
+ private:
+  std::unique_ptr<StreamChecker> check_;
+  std::string refused_;  // the options were refused
+  bool done_ = false, stopped_ = false;
+  std::uint64_t bytes_ = 0;
+  ProblemTally tally_;
+  std::vector<Finding> findings_;
+  std::size_t findings_total_ = 0;
+  std::string csv_;
+  bool csv_header_ = false;
 };
 
 }  // namespace pe

@@ -7,6 +7,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <string>
 
 #include "constants.hpp"
@@ -128,6 +129,23 @@ std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
   return pe::wasm::load_owned_or_explain(s, std::move(bytes), o.encoding, o.delimiter, o.batch_size);
 }
 
+// A file checked as it is read ("check only", session.hpp): the worker asks for a buffer of a
+// slice's size (CheckOnly.input, reused from slice to slice), writes the slice into it through
+// the returned view, then feeds it (CheckOnly.feed(n)).
+std::string g_slice;
+
+val slice_view(pe::CheckOnly&, double size) {
+  const std::string failed = json_or_error([&] {
+    if (g_slice.size() < static_cast<std::size_t>(size)) {
+      std::string().swap(g_slice);
+      g_slice.resize(static_cast<std::size_t>(size));
+    }
+    return std::string();
+  });
+  if (!failed.empty()) return val(failed);
+  return val(emscripten::typed_memory_view(static_cast<std::size_t>(size), reinterpret_cast<unsigned char*>(g_slice.data())));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(prospect_enricher) {
@@ -141,6 +159,12 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .constructor<>()
       .function("input", &input_view)
       .function("load", &load_input)
+      .function("clear", optional_override([](Session& s) {
+                  value_or_js_error([&] {
+                    s.clear();
+                    std::string().swap(g_input);
+                  });
+                }))
       .function("state", optional_override([](const Session& s) {
                   return json_or_error([&] { return pe::to_json(s.state()); });
                 }))
@@ -178,6 +202,45 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 optional_override([](const Session& s) { return value_or_js_error([&] { return s.cleaned_csv(); }); }))
       .function("reportCsv", optional_override([](const Session& s, const std::string& outcomes) {
                   return value_or_js_error([&] { return s.report_csv(pe::outcomes_from_json(outcomes)); });
+                }));
+
+  using pe::CheckOnly;
+  emscripten::class_<CheckOnly>("CheckOnly")
+      .constructor<>()
+      .function("begin", optional_override([](CheckOnly& c, const LoadOptionsJs& o) {
+                  return json_or_error([&] {
+                    std::string().swap(g_slice);
+                    return pe::to_json(c.begin(o.encoding, o.delimiter, o.batch_size));
+                  });
+                }))
+      .function("input", &slice_view)
+      .function("feed", optional_override([](CheckOnly& c, double n) {
+                  return json_or_error([&] {
+                    c.feed(std::string_view(g_slice.data(), std::min(g_slice.size(), static_cast<std::size_t>(n))));
+                    return pe::to_json(c.state(false), false);
+                  });
+                }))
+      .function("finish", optional_override([](CheckOnly& c) {
+                  return json_or_error([&] {
+                    std::string().swap(g_slice);
+                    return pe::to_json(c.finish(), true);
+                  });
+                }))
+      .function("stop", optional_override([](CheckOnly& c) {
+                  return json_or_error([&] {
+                    c.stop();
+                    std::string().swap(g_slice);
+                    return pe::to_json(c.state(true), true);
+                  });
+                }))
+      .function("takeFindingsCsv", optional_override([](CheckOnly& c) {
+                  return value_or_js_error([&] { return c.take_findings_csv(); });
+                }))
+      .function("clear", optional_override([](CheckOnly& c) {
+                  value_or_js_error([&] {
+                    c.clear();
+                    std::string().swap(g_slice);
+                  });
                 }));
 
   emscripten::function("decide", &decide);

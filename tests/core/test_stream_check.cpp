@@ -22,6 +22,7 @@
 #include "encoding.hpp"
 #include "json_forms.hpp"
 #include "requests.hpp"
+#include "session.hpp"
 #include "stream_check.hpp"
 
 using namespace pe;
@@ -735,4 +736,137 @@ TEST(EncodingSniffer, GivesDetectEncodingsAnswerWhereverTheInputIsCut) {
     for (char ch : g.bytes) one_by_one.feed(std::string_view(&ch, 1));
     EXPECT_EQ(one_by_one.result(), detect_encoding(g.bytes)) << g.what;
   }
+}
+
+// ---- the page's "check only" mode (session.hpp, CheckOnly) -----------------------------------------
+
+namespace {
+
+// Feeds `bytes` to a CheckOnly in slices of random sizes (seeded), collecting its findings CSV.
+CheckOnlyState check_only(const std::string& bytes, int batch, unsigned seed, std::string& csv) {
+  CheckOnly c;
+  EXPECT_TRUE(c.begin("auto", "auto", batch).error.empty());
+  std::mt19937 rng(seed);
+  for (std::size_t at = 0; at < bytes.size();) {
+    const std::size_t n = std::min<std::size_t>(bytes.size() - at, 1 + rng() % (rng() % 4 == 0 ? 7 : 4096));
+    c.feed(std::string_view(bytes).substr(at, n));
+    at += n;
+    csv += c.take_findings_csv();
+  }
+  CheckOnlyState s = c.finish();
+  csv += c.take_findings_csv();
+  return s;
+}
+
+std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+// What the page shows of a check-only run is what it shows of the same file loaded whole: the
+// summary, the file findings, the problem groups, and the rows' findings in file order.
+void expect_check_only_as_session(const std::string& bytes, int batch, unsigned seed, const std::string& what) {
+  SCOPED_TRACE(what);
+  Session whole;
+  const SessionState w = whole.load(bytes, "auto", "auto", batch);
+  std::string csv;
+  const CheckOnlyState c = check_only(bytes, batch, seed, csv);
+  EXPECT_TRUE(c.done);
+  EXPECT_FALSE(c.stopped);
+  EXPECT_EQ(c.state.ok, w.ok);
+  EXPECT_EQ(c.state.error, w.error);
+  if (!w.ok) return;
+  // Summary, columns, encoding, delimiter, file findings (a stream knows some only at the end, such
+  // as the count of invalid bytes, so their order may differ).
+  auto sorted = [](SessionState s) {
+    std::stable_sort(s.file_findings.begin(), s.file_findings.end(),
+                     [](const Finding& a, const Finding& b) { return show(a) < show(b); });
+    return to_json(s);
+  };
+  EXPECT_EQ(sorted(c.state), sorted(w));
+  EXPECT_EQ(c.bytes, bytes.size());
+  EXPECT_EQ(to_json(c.problems), to_json(whole.problems()));
+  Document d;
+  ASSERT_TRUE(d.load(bytes, LoadOptions{}));
+  std::vector<Finding> rows;
+  for (std::size_t r = 0; r < d.row_count(); ++r)
+    for (const Finding& f : d.row_findings(r)) rows.push_back(f);
+  EXPECT_EQ(c.findings_total, rows.size());
+  ASSERT_EQ(c.findings.size(), std::min(rows.size(), kCheckOnlyFindingsShown));
+  for (std::size_t i = 0; i < c.findings.size(); ++i) EXPECT_EQ(show(c.findings[i]), show(rows[i])) << i;
+  // The CSV has a line per finding (rows' and file's) after its header; a value with a line break
+  // would add lines, and the generator's messages have none.
+  if (c.findings_total + w.file_findings.size() > 0) {
+    EXPECT_EQ(csv.rfind(kFindingsCsvHeader, 0), 0u);
+    EXPECT_EQ(count_lines(csv), 1 + c.findings_total + w.file_findings.size());
+  }
+}
+
+}  // namespace
+
+TEST(CheckOnly, GivesWhatTheWholeFileSessionShowsWhateverTheSlices) {
+  std::vector<std::string> files;
+  list_files(PE_FIXTURES_DIR "/exports", files);
+  ASSERT_GE(files.size(), 3u);
+  unsigned seed = 1;
+  for (const std::string& path : files) expect_check_only_as_session(read_file(path), 50, seed++, path);
+  for (unsigned s = 1; s <= 60; ++s) {
+    const Generated g = generate(s, s % 10 == 0 ? 3000 : 40);
+    expect_check_only_as_session(g.bytes, 2 + static_cast<int>(s % 3), s, g.what);
+    if (HasFailure()) return;
+  }
+}
+
+TEST(CheckOnly, KeepsTheFirstThousandFindingsAndCountsTheRest) {
+  std::string bytes = "email,company_website\n";
+  for (int i = 0; i < 2500; ++i) bytes += "person" + std::to_string(i) + "@gmial.com,acme.com\n";
+  std::string csv;
+  const CheckOnlyState c = check_only(bytes, 50, 7, csv);
+  ASSERT_TRUE(c.state.ok) << c.state.error;
+  EXPECT_EQ(c.state.summary.rows, 2500u);
+  EXPECT_EQ(c.findings_total, 2500u);
+  EXPECT_EQ(c.findings.size(), kCheckOnlyFindingsShown);
+  EXPECT_EQ(c.findings.back().row, kCheckOnlyFindingsShown);
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_EQ(c.problems[0].count, 2500u);
+  EXPECT_EQ(count_lines(csv), 2502u);  // the header, 2,500 rows' findings, the file's (no name columns)
+  EXPECT_NE(csv.find("\n2500,2501,warning,"), std::string::npos) << csv.substr(csv.size() - 200);
+}
+
+TEST(CheckOnly, ProgressStopAndFailures) {
+  CheckOnly c;
+  // Nothing begun.
+  EXPECT_FALSE(c.state(false).state.ok);
+  // Refused options, before anything is read.
+  EXPECT_EQ(c.begin("klingon", "auto", 50).error, "Unknown encoding \xE2\x80\x9Cklingon\xE2\x80\x9D.");
+  EXPECT_EQ(to_json(c.state(false), false), R"({"ok":false,"error":"Unknown encoding “klingon”.","done":false,"stopped":false,"bytes":0.0,"findings_total":0})");
+  // Progress as the bytes come; stop keeps the rows so far and says so.
+  ASSERT_TRUE(c.begin("auto", "auto", 50).error.empty());
+  // (Rows are read once the encoding and delimiter samples are complete, or at the end.)
+  std::string start = "email\n";
+  for (int i = 0; start.size() < kEncodingSampleBytes + kDelimiterSampleBytes + 100; ++i) start += "p" + std::to_string(i) + "@acme.com\n";
+  const std::size_t rows = static_cast<std::size_t>(std::count(start.begin(), start.end(), '\n')) - 1;
+  start += "c@";
+  c.feed(start);
+  CheckOnlyState p = c.state(false);
+  EXPECT_TRUE(p.state.ok);
+  EXPECT_FALSE(p.done);
+  EXPECT_EQ(p.bytes, start.size());
+  EXPECT_EQ(p.state.summary.rows, rows);
+  c.stop();
+  c.feed("acme.com\nd@acme.com\n");
+  p = c.finish();
+  EXPECT_TRUE(p.stopped);
+  EXPECT_TRUE(p.done);
+  EXPECT_FALSE(p.state.ok);
+  EXPECT_EQ(p.state.summary.rows, rows);
+  EXPECT_EQ(p.state.error, "The check was cancelled after " + std::to_string(rows) +
+                               " rows: the report covers only those rows. Check the file again to see all of it.");
+  // A file that cannot be read says why, as a whole-file load does.
+  ASSERT_TRUE(c.begin("auto", "auto", 50).error.empty());
+  c.feed("name,company\nAda,Acme\n");
+  p = c.finish();
+  EXPECT_FALSE(p.state.ok);
+  Session s;
+  EXPECT_EQ(p.state.error, s.load("name,company\nAda,Acme\n", "auto", "auto", 50).error);
+  ASSERT_TRUE(c.begin("auto", "auto", 50).error.empty());
+  p = c.finish();
+  EXPECT_EQ(p.state.error, s.load("", "auto", "auto", 50).error);
 }

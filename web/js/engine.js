@@ -17,7 +17,7 @@
   let startup = null;        // {resolve, reject} of ready, until the first module has started
   const ready = new Promise((resolve, reject) => { startup = { resolve, reject }; });
   ready.catch(() => {});     // a module that cannot start is said by onFailure, or by each request
-  const hooks = { event: null, failure: null };
+  const hooks = { event: null, failure: null, progress: null };
 
   function start() {
     const w = new Worker(workerUrl);
@@ -29,6 +29,7 @@
       if (m.type === MESSAGE.ready) { workerReady = true; started(); return; }
       if (m.type === MESSAGE.startFailed) { notStarted(new Error(wordsOf(m.error))); return; }
       if (m.type === MESSAGE.event) { hooks.event(m.event); return; }
+      if (m.type === MESSAGE.progress) { if (hooks.progress) hooks.progress(m.progress); return; }
       const p = pending.get(m.id);
       if (m.ok) { if (p) { pending.delete(m.id); p.resolve(m.result); } return; }
       const message = wordsOf(m.error);
@@ -99,5 +100,6 @@
     start, call, fail, wordsOf, ready,
     onRunEvent: (fn) => { hooks.event = fn; },
     onFailure: (fn) => { hooks.failure = fn; },
+    onProgress: (fn) => { hooks.progress = fn; },
   };
 })(window.PE);

@@ -1,41 +1,77 @@
 // The input: pasted text, a chosen file, a file dropped anywhere on the page, the sample export,
-// and the encoding and delimiter choices (a re-read of the same bytes). One load at a time: a
-// second request while one runs waits for it, then the newest one wins. Defines PE.input.
+// and the encoding and delimiter choices (a re-read of the same input). The worker reads the File
+// (or a Blob of the text) in slices: the page holds no copy. One load at a time: a second request
+// while one runs waits for it, then the newest one wins. Files over interactiveMax (500 MB), or any file
+// with "Check only" ticked, are checked as they are read (PE.checkonly shows the report); the
+// others are loaded whole for the interactive view (PE.check). Defines PE.input.
 'use strict';
 (function (PE) {
   const { $, showAlert } = PE.util;
   const { counted } = PE.words;
   const { REQUEST } = PE.protocol;
   const { call, wordsOf } = PE.engine;
-  // The module keeps a few copies of the input in its memory (at most 2 GB): stay well below.
-  const MAX_BYTES = 300e6;
-  let lastBytes = null;       // the input, to re-read with other encoding/delimiter
+  // The interactive view keeps the file's cells and findings in the module's memory (at most 2 GB),
+  // about three times the file's size: larger files are checked as they are read ("check only").
+  let interactiveMax = 500e6;
+  let lastSource = null;      // the input (a File, or a Blob of the pasted text), to re-read with other choices
   let inputName = 'pasted.csv';
   let fromFile = false;       // the loaded input came from a file (upload or drop), not the text box
   let loading = null;         // the load in progress
   let queuedLoad = null;      // the arguments of the load asked for meanwhile
 
-  function sizeText(n) { return n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
+  function sizeText(n) { return n >= 1e9 ? (n / 1e9).toFixed(2) + ' GB' : n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
 
-  // reread: the same bytes read again with another encoding or delimiter, so the user's column
-  // choices are kept; any other load starts from the detected mapping.
-  async function loadBytes(bytes, name, reread) {
-    if (loading) { queuedLoad = [bytes, name, reread]; return loading; }
+  // While the worker reads the file: a bar, bytes, rows and speed.
+  PE.engine.onProgress((p) => {
+    if (!loading) return;
+    const bar = $('read-progress');
+    bar.hidden = false;
+    bar.max = p.total || 1;
+    bar.value = p.bytes;
+    const secs = p.ms / 1000;
+    const rate = secs > 0.2 ? ' · ' + (p.bytes / 1e6 / secs).toFixed(0) + ' MB/s' : '';
+    const rows = p.rows != null ? ' · ' + counted(p.rows, 'row') : '';
+    $('read-status').textContent = (p.phase === 'read' ? 'Reading ' : 'Checking ') + inputName + ': ' +
+      sizeText(p.bytes) + ' of ' + sizeText(p.total) + rows + rate + (p.bytes >= p.total && p.rows == null ? ' · checking the rows…' : '');
+  });
+  $('read-cancel').addEventListener('click', () => { call(REQUEST.cancelCheck).catch(() => {}); $('read-cancel').disabled = true; });
+
+  // source: a File or Blob, read by the worker in slices. reread: the same input read again with
+  // another encoding or delimiter, so the user's column choices are kept; any other load starts
+  // from the detected mapping. A file over interactiveMax, or any file when "Check only" is
+  // chosen, is checked as it is read (checkOnly).
+  async function load(source, name, reread) {
+    if (loading) { queuedLoad = [source, name, reread]; return loading; }
     if (PE.queue.running()) { showAlert('A queue run is in progress: wait for it to finish, or cancel it, before loading another file.'); return; }
+    const tooLarge = source.size > interactiveMax;
+    const streamed = tooLarge || $('check-only-choice').checked;
     if (!reread) PE.check.newFile();
-    lastBytes = bytes;
+    lastSource = source;
     inputName = name || 'pasted.csv';
     const choices = { encoding: $('encoding').value, delimiter: $('delimiter').value };
-    const copy = bytes.slice(0);
     const started = performance.now();
-    $('read-status').textContent = 'Reading ' + inputName + ' (' + sizeText(bytes.byteLength) + ')…';
+    $('read-status').textContent = (streamed ? 'Checking ' : 'Reading ') + inputName + ' (' + sizeText(source.size) + ')…';
     $('validate-btn').disabled = true;
+    $('read-cancel').hidden = !streamed;
+    $('read-cancel').disabled = false;
     loading = (async () => {
       try {
         await PE.engine.ready;   // a module that could not start says why, here
         // The module's LoadOptions, as it reads them (snake_case).
         const options = Object.assign({ batch_size: PE.settings.batchSize() }, choices);
-        await PE.check.take(await call(REQUEST.load, { bytes: copy, options }, [copy]), reread);
+        if (streamed) {
+          PE.check.drop();   // the interactive view's file is gone from the module
+          const r = await call(REQUEST.checkOnly, { file: source, options });
+          const why = tooLarge ? inputName + ' is ' + sizeText(source.size) + ': larger than the ' + sizeText(interactiveMax) +
+            ' the page can hold to edit, so it was checked as it was read.' : '“Check only” is chosen, so the file was checked as it was read.';
+          PE.checkonly.show(r, inputName, r.stopped ? 'Cancelled.' : why);
+          if (!r.ok && !r.stopped) showAlert(r.error);
+          $('read-status').textContent = r.summary ? (r.stopped ? 'Cancelled after ' : 'Checked ') + counted(r.summary.rows, 'row') + ' of ' + inputName +
+            ' in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s.' : '';
+          return;
+        }
+        PE.checkonly.clear();
+        await PE.check.take(await call(REQUEST.load, { file: source, options }), reread);
         // A new file is shown whole: the row filter goes back to "All rows" (a re-read keeps it).
         if (!reread && PE.check.usable() && $('row-filter').value !== 'all') {
           $('row-filter').value = 'all';
@@ -48,24 +84,29 @@
       } catch (e) {
         // Whatever was shown belongs to the previous file: it must not pass for this one.
         PE.check.drop();
+        PE.checkonly.clear();
         $('read-status').textContent = '';
-        showAlert('The file could not be read: ' + wordsOf(e && e.message));
+        const memory = /more memory than the page can use/.test(String(e && e.message));
+        showAlert('The file could not be read: ' + wordsOf(e && e.message) +
+          (memory && !streamed ? ' Or tick “Check only” and choose it again: the page then checks it without keeping its rows.' : ''));
       } finally {
         loading = null;
         $('validate-btn').disabled = false;
+        $('read-progress').hidden = true;
+        $('read-cancel').hidden = true;
       }
     })();
     await loading;
-    if (queuedLoad) { const [b, n, r] = queuedLoad; queuedLoad = null; await loadBytes(b, n, r); }
+    if (queuedLoad) { const [b, n, r] = queuedLoad; queuedLoad = null; await load(b, n, r); }
   }
   function loadText() {
     const text = $('csv-text').value;
     // Nothing pasted but a file loaded: "Validate" checks that file again (same bytes and choices).
-    if (!text.trim() && fromFile && lastBytes) return loadBytes(lastBytes, inputName, true);
+    if (!text.trim() && fromFile && lastSource) return load(lastSource, inputName, true);
     if (!text.trim()) { showAlert('Paste CSV text with a header row first, or choose a file.'); return; }
     $('file-name').textContent = '';
     fromFile = false;
-    return loadBytes(new TextEncoder().encode(text).buffer, 'pasted.csv');
+    return load(new Blob([text], { type: 'text/csv' }), 'pasted.csv');
   }
   async function loadFile(file) {
     if (!file) return;
@@ -73,19 +114,9 @@
       showAlert('“' + file.name + '” does not look like a CSV file. Choose a .csv, .tsv or .txt export.');
       return;
     }
-    if (file.size > MAX_BYTES) {
-      showAlert('“' + file.name + '” is ' + sizeText(file.size) + '; this page reads files up to ' + sizeText(MAX_BYTES) +
-        '. Split the export into smaller files, or validate it with the enrich command-line tool.');
-      return;
-    }
     $('file-name').textContent = file.name + ' (' + sizeText(file.size) + ')';
-    let bytes;
-    try { bytes = await file.arrayBuffer(); } catch (e) {
-      showAlert('“' + file.name + '” could not be read (' + (e.message || e.name) + '). Check that the file still exists and is not open in another program, then choose it again.');
-      return;
-    }
     fromFile = true;
-    await loadBytes(bytes, file.name);
+    await load(file, file.name);
   }
   $('validate-btn').addEventListener('click', loadText);
   $('sample-btn').addEventListener('click', () => { $('csv-text').value = PE.sampleCsv; loadText(); });
@@ -96,7 +127,7 @@
     $('file-input').value = '';
     loadFile(f);
   });
-  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastBytes) loadBytes(lastBytes, inputName, true); });
+  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastSource) load(lastSource, inputName, true); });
   // Drag and drop anywhere on the page.
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
@@ -107,5 +138,9 @@
     if (f) loadFile(f);
   });
 
-  PE.input = { name: () => inputName };
+  PE.input = {
+    name: () => inputName,
+    // For the browser tests only: a lower limit, so that a small file stands for one over 500 MB.
+    setInteractiveMax: (n) => { interactiveMax = n; },
+  };
 })(window.PE);

@@ -9,7 +9,9 @@
 // Protocol: page -> {id, type: REQUEST.*, ...}; worker -> {id, ok, result | error, fatal,
 // startFailed} for a request; {type: MESSAGE.ready} once its module has started;
 // {type: MESSAGE.startFailed, error} when it cannot start; {type: MESSAGE.event, event} for the
-// progress of a queue run, where event.kind is one of EVENT and a batch event carries a STATE.
+// progress of a queue run, where event.kind is one of EVENT and a batch event carries a STATE;
+// {type: MESSAGE.progress, progress} while a file is read. The input (load, checkOnly) is a File
+// or Blob that the worker reads in slices: the page never holds a copy of the file.
 // Keys: what the module writes (results, a batch event's response, the load options and report
 // outcomes it reads) is the core's one JSON form, snake_case, passed on as it is; the page's own
 // messages and events are camelCase (baseUrl, stopReason, httpStatus).
@@ -29,8 +31,9 @@
   const names = (...list) => Object.freeze(Object.fromEntries(list.map((n) => [n, n])));
 
   const REQUEST = names('load', 'remap', 'setBatchSize', 'rows', 'setCell', 'batchPlan', 'batchBody', 'problems',
-    'cleanedCsv', 'reportCsv', 'send', 'cancel', 'status');
-  const MESSAGE = names('ready', 'startFailed', 'event');
+    'cleanedCsv', 'reportCsv', 'send', 'cancel', 'status', 'checkOnly', 'cancelCheck');
+  // progress: {type, progress: {bytes, total, rows, ms}} while a file is read (load, checkOnly).
+  const MESSAGE = names('ready', 'startFailed', 'event', 'progress');
   const EVENT = names('batch', 'retry', 'finished');
   const STOP = names('cancelled', 'credits', 'auth', 'blocked', 'too_large', 'error');
 

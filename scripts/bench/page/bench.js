@@ -2,14 +2,14 @@
 // window.bench one step at a time, so that it can read the browser's memory between steps.
 // Ours runs as the page runs it: the worker is made from the page's own worker source
 // (PE.workerSource, build/web/enricher-worker.js) through a Blob URL, as web/js/engine.js does, and
-// spoken to with the page's protocol (web/js/protocol.js): the file's bytes are copied and
-// transferred with REQUEST.load, as web/js/input.js does, then the page's first view is asked for
+// spoken to with the page's protocol (web/js/protocol.js): the File is handed to the worker with
+// REQUEST.load, which reads it in slices, as web/js/input.js does, then the page's first view is asked for
 // (row count, first rows, problems, batch plan), as web/js/check.js, grid.js and dryrun.js do.
 /* global PE */
 'use strict';
 (function () {
   const { REQUEST, MESSAGE, EVENT, STATE } = PE.protocol;
-  let bytes = null;       // the chosen file, read as the page reads it (File.arrayBuffer)
+  let bytes = null;       // the chosen file's bytes (File.arrayBuffer), for the JavaScript parsers
   let workerUrl = null;   // the page's worker + bench/page/worker-extension.js
   let ours = null;        // {worker, pending, onEvent}
   let plan = null;        // the batch plan of the file loaded in ours
@@ -67,8 +67,8 @@
   // The file as the page loads it, and the page's first view of it.
   async function oursLoad(options) {
     const t0 = performance.now();
-    const copy = bytes.slice(0);
-    const state = await call(REQUEST.load, { bytes: copy, options }, [copy]);
+    const file = document.getElementById('file').files[0];
+    const state = await call(REQUEST.load, { file, options });
     const t1 = performance.now();
     if (!state.ok) throw new Error('ours could not load the file: ' + state.error);
     const count = await call(REQUEST.rows, { filter: 'all', start: 0, count: 0 });
