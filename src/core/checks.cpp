@@ -192,15 +192,17 @@ struct Problem {
 };
 Problem invalid_email(std::string message) { return Problem{Code::EmailInvalid, std::move(message)}; }
 
-// "Name <a@b.co>", "<a@b.co>" and "mailto:a@b.co?subject=..." -> the address; true when it was wrapped.
-bool unwrap_address(std::string& addr) {
+// "Name <a@b.co>", "<a@b.co>" and "mailto:a@b.co?subject=..." -> the address, a view of what it
+// was, or of `scratch` when it had to be collapsed again; true when it was wrapped. addr is not empty.
+bool unwrap_address(std::string_view& addr, std::string& scratch) {
   bool unwrapped = false;
   if (addr.back() == '>') {
     std::size_t lt = addr.rfind('<');
-    if (lt != std::string::npos) {
-      std::string inner = addr.substr(lt + 1, addr.size() - lt - 2);
-      if (inner.find('>') == std::string::npos) {
-        addr = collapse_whitespace(inner);
+    if (lt != std::string_view::npos) {
+      const std::string_view inner = addr.substr(lt + 1, addr.size() - lt - 2);
+      if (inner.find('>') == std::string_view::npos) {
+        scratch = collapse_whitespace(inner);
+        addr = scratch;
         unwrapped = true;
       }
     }
@@ -208,15 +210,17 @@ bool unwrap_address(std::string& addr) {
   if (starts_with_ci(addr, "mailto:")) {
     addr = addr.substr(7);
     std::size_t qm = addr.find('?');
-    if (qm != std::string::npos) addr.resize(qm);
-    addr = collapse_whitespace(addr);
+    if (qm != std::string_view::npos) addr = addr.substr(0, qm);
+    std::string collapsed = collapse_whitespace(addr);  // addr may be a view of scratch
+    scratch = std::move(collapsed);
+    addr = scratch;
     unwrapped = true;
   }
   return unwrapped;
 }
 
 // Tokens separated by , ; or space that hold an @.
-std::size_t addresses_in(const std::string& addr) {
+std::size_t addresses_in(std::string_view addr) {
   std::size_t with_at = 0;
   bool in_token = false, token_has_at = false;
   for (std::size_t i = 0; i <= addr.size(); ++i) {
@@ -233,11 +237,11 @@ std::size_t addresses_in(const std::string& addr) {
 }
 
 // One address with one @ and something on both sides.
-Problem address_shape(const std::string& addr, const Quoted& q) {
+Problem address_shape(std::string_view addr, const Quoted& q) {
   if (addr.empty()) return invalid_email(q + " has no address in it; expected name@company.com.");
   if (addresses_in(addr) >= 2)
     return invalid_email(q + " holds more than one address; keep only the one the prospect has in Woodpecker.");
-  if (addr.find(' ') != std::string::npos)
+  if (addr.find(' ') != std::string_view::npos)
     return invalid_email(q + " contains a space; remove it (an address has no spaces).");
   const std::size_t ats = static_cast<std::size_t>(std::count(addr.begin(), addr.end(), '@'));
   if (ats == 0) return invalid_email(q + " has no @ sign; an email looks like name@company.com.");
@@ -249,14 +253,14 @@ Problem address_shape(const std::string& addr, const Quoted& q) {
 }
 
 // The part before @: ASCII atext and dots, no dot at either end or twice in a row.
-Problem local_part(const std::string& local, const Quoted& q) {
+Problem local_part(std::string_view local, const Quoted& q) {
   for (std::size_t i = 0; i < local.size(); ++i)
     if (static_cast<unsigned char>(local[i]) >= 0x80)
       return invalid_email(q + ": the part before @ has non-ASCII characters (" + char_at(local, i) +
                            "), which the API does not accept. Check the spelling or use the plain-ASCII address.");
   if (local.front() == '.') return invalid_email(q + ": the part before @ starts with a dot.");
   if (local.back() == '.') return invalid_email(q + ": the part before @ ends with a dot.");
-  if (local.find("..") != std::string::npos) return invalid_email(q + ": the part before @ has two dots in a row.");
+  if (local.find("..") != std::string_view::npos) return invalid_email(q + ": the part before @ has two dots in a row.");
   for (std::size_t i = 0; i < local.size(); ++i)
     if (!is_atext(local[i]) && local[i] != '.')
       return invalid_email(q + ": the part before @ contains " + char_at(local, i) + ", which an address cannot have.");
@@ -266,7 +270,7 @@ Problem local_part(const std::string& local, const Quoted& q) {
 // The domain (idna.hpp: IDNA conversion and the host rules) and the lengths of the address as
 // sent. A character or IDNA problem is reported first; then the lengths; then the structure (dots,
 // hyphens, numbers).
-Problem email_domain(const std::string& local, const std::string& dom, const DomainCheck& dc, const Quoted& q) {
+Problem email_domain(std::string_view local, std::string_view dom, const DomainCheck& dc, const Quoted& q) {
   auto too_long = [&](std::size_t total) {
     return Problem{Code::EmailTooLong, q + " is " + std::to_string(total) + " characters; the limit is 254."};
   };
@@ -285,8 +289,8 @@ Problem email_domain(const std::string& local, const std::string& dom, const Dom
 }
 
 // The warnings of a valid address: unwrapped, invisible characters removed, domain converted, typo.
-void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, const std::string& local,
-                    const std::string& dom_typed, const DomainCheck& dc) {
+void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, std::string_view local,
+                    std::string_view dom_typed, const DomainCheck& dc) {
   const std::string& dom = dc.ascii;
   if (unwrapped) r.notes.push_back(note(Code::EmailUnwrapped, q + " was reduced to the address " + show(r.value) + "."));
   if (!dc.removed.empty())
@@ -313,7 +317,7 @@ void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, const std::
       }
   }
   if (!fixed.empty())
-    r.notes.push_back(note(Code::EmailDomainTypo, show(r.value) + ": did you mean “" + local + "@" + fixed +
+    r.notes.push_back(note(Code::EmailDomainTypo, show(r.value) + ": did you mean “" + std::string(local) + "@" + fixed +
                                                       "”? The address is kept as written; correct it if it is a typo."));
 }
 
@@ -335,16 +339,18 @@ FieldResult check_email(std::string_view raw) {
                         "The email is empty. Every prospect needs the address it has in your Woodpecker account: "
                         "fill it in or remove the row."});
   const Quoted q{s};
-  std::string addr = s;
-  const bool unwrapped = unwrap_address(addr);
+  std::string scratch;
+  std::string_view addr = s;
+  const bool unwrapped = unwrap_address(addr, scratch);
   if (Problem p = address_shape(addr, q)) return fail(std::move(p));
   const std::size_t at = addr.find('@');
-  const std::string local = addr.substr(0, at);
-  const std::string dom_typed = addr.substr(at + 1);
+  const std::string_view local = addr.substr(0, at);
+  const std::string_view dom_typed = addr.substr(at + 1);
   if (Problem p = local_part(local, q)) return fail(std::move(p));
   const DomainCheck dc = check_domain(dom_typed);
   if (Problem p = email_domain(local, dom_typed, dc, q)) return fail(std::move(p));
-  r.value = local + "@" + dc.ascii;
+  r.value.reserve(local.size() + 1 + dc.ascii.size());
+  r.value.append(local).append(1, '@').append(dc.ascii);
   email_warnings(r, q, unwrapped, local, dom_typed, dc);
   return r;
 }
@@ -364,9 +370,12 @@ Problem not_linkedin(std::string message) { return Problem{Code::LinkedinNotLink
 Problem linkedin_host(const std::string& s, const Quoted& q, std::string_view& path) {
   bool other_scheme = false;
   std::string_view rest = strip_scheme(s, other_scheme);
-  std::size_t host_end = rest.find_first_of("/?#\\");
+  std::size_t host_end = find_any_of(rest, "/?#\\");
   if (host_end == std::string_view::npos) host_end = rest.size();
-  std::string host = lower(rest.substr(0, host_end));
+  // Lower-cased into a buffer kept from call to call ("www.linkedin.com" is past the small-string size).
+  static thread_local std::string host;
+  host.assign(rest.data(), host_end);
+  for (char& c : host) c = ascii_lower(c);
   path = rest.substr(host_end);
 
   if (host.find('@') != std::string::npos && lower(s).find("linkedin.com/") == std::string::npos)
@@ -402,22 +411,22 @@ Problem linkedin_host(const std::string& s, const Quoted& q, std::string_view& p
 }
 
 // The path's segments without query and fragment (`query` gets those), invisible characters at the
-// ends of each dropped as at the ends of a value, a LinkedIn Lite "mwlite" prefix skipped.
-std::vector<std::string_view> path_segments(std::string_view path, std::string_view& query) {
-  std::size_t cut = path.find_first_of("?#");
+// ends of each dropped as at the ends of a value, a LinkedIn Lite "mwlite" prefix skipped. `seg` is
+// the caller's, reused from call to call.
+void path_segments(std::string_view path, std::string_view& query, std::vector<std::string_view>& seg) {
+  std::size_t cut = find_any_of(path, "?#");
   query = cut == std::string_view::npos ? std::string_view() : path.substr(cut);
   if (cut != std::string_view::npos) path = path.substr(0, cut);
-  std::vector<std::string_view> seg;
+  seg.clear();
   std::size_t i = 0;
   while (i < path.size()) {
-    std::size_t j = path.find_first_of("/\\", i);
+    std::size_t j = find_any_of(path, "/\\", i);
     if (j == std::string_view::npos) j = path.size();
     const std::string_view part = trim_invisible(path.substr(i, j - i));
     if (!part.empty()) seg.push_back(part);
     i = j + 1;
   }
-  if (!seg.empty() && lower(seg[0]) == "mwlite") seg.erase(seg.begin());
-  return seg;
+  if (!seg.empty() && equals_ascii_ci(seg[0], "mwlite")) seg.erase(seg.begin());
 }
 
 // The first character a profile name cannot have (a URL would not carry it), or npos.
@@ -439,17 +448,21 @@ Problem profile_path(const std::vector<std::string_view>& seg, std::string_view 
   if (first == "in" || first == "pub") {
     if (seg.size() < 2 || (first == "pub" && lower(seg[1]) == "dir"))
       return not_profile(q + " has no profile name after /" + first + "/." + kExpectProfile);
-    std::string out = "https://www.linkedin.com/" + first + "/";
     const std::size_t keep = first == "in" ? 2 : std::min<std::size_t>(seg.size(), 5);
     for (std::size_t k = 1; k < keep; ++k) {
       std::size_t bad = bad_slug_char(seg[k]);
       if (bad != std::string_view::npos)
         return not_profile(q + ": the profile name contains " + char_at(seg[k], bad) +
                            ", which a LinkedIn URL cannot have." + kExpectProfile);
-      if (k > 1) out += '/';
-      out += seg[k];
     }
-    value = out;
+    std::size_t size = 26 + first.size();
+    for (std::size_t k = 1; k < keep; ++k) size += seg[k].size() + 1;
+    value.reserve(size);
+    value.assign("https://www.linkedin.com/").append(first).append(1, '/');
+    for (std::size_t k = 1; k < keep; ++k) {
+      if (k > 1) value += '/';
+      value.append(seg[k]);
+    }
     return {};
   }
   if (first == "company" || first == "showcase")
@@ -486,7 +499,11 @@ FieldResult check_linkedin(std::string_view raw) {
   const Quoted q{s};
   std::string_view path, query;
   Problem p = linkedin_host(s, q, path);
-  if (!p) p = profile_path(path_segments(path, query), query, q, r.value);
+  if (!p) {
+    static thread_local std::vector<std::string_view> seg;
+    path_segments(path, query, seg);
+    p = profile_path(seg, query, q, r.value);
+  }
   if (p) {
     r.value.clear();
     r.notes.push_back(note(p.code, std::move(p.message)));
@@ -502,12 +519,12 @@ const char* const kExpectSite = " Expected the company's domain, like acme.com o
 
 // The host of a website value ("https://www.acme.com:8080/about" -> "www.acme.com", `tail` "/about"),
 // or why it is not a web address ("" when it is one).
-std::string website_host(const std::string& s, const Quoted& q, std::string& host, std::string_view& tail) {
+std::string website_host(const std::string& s, const Quoted& q, std::string_view& host, std::string_view& tail) {
   bool other_scheme = false;
   std::string_view rest = strip_scheme(s, other_scheme);
   if (other_scheme) return q + " is not a web address (only http and https links can be used)." + kExpectSite;
   if (starts_with_ci(rest, "mailto:")) return q + " looks like an email address, not a website." + kExpectSite;
-  std::size_t host_end = rest.find_first_of("/?#\\");
+  std::size_t host_end = find_any_of(rest, "/?#\\");
   if (host_end == std::string_view::npos) host_end = rest.size();
   std::string_view authority = rest.substr(0, host_end);
   tail = rest.substr(host_end);
@@ -517,17 +534,17 @@ std::string website_host(const std::string& s, const Quoted& q, std::string& hos
     return q + " looks like an email address, not a website." +
            (site.ok ? " Use the company's site instead, e.g. " + show(site.ascii) + "." : std::string(kExpectSite));
   }
-  host = std::string(authority);
+  host = authority;
   if (!host.empty() && host.front() == '[')  // "[2001:db8::1]:8080", "[1.2.3.4]"
     return q + ": the domain is an IP address in brackets; an IP address is not a company domain." + kExpectSite;
   std::size_t colon = host.find(':');
-  if (colon != std::string::npos) {
-    if (!all_digits(std::string_view(host).substr(colon + 1)) && colon + 1 != host.size())
+  if (colon != std::string_view::npos) {
+    if (!all_digits(host.substr(colon + 1)) && colon + 1 != host.size())
       return q + " is not a valid web address." + kExpectSite;
-    host.resize(colon);
+    host = host.substr(0, colon);
   }
-  if (!host.empty() && host.back() == '.') host.pop_back();
-  if (host.find(' ') != std::string::npos) return q + " is not a web address." + kExpectSite;
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (host.find(' ') != std::string_view::npos) return q + " is not a web address." + kExpectSite;
   return {};
 }
 
@@ -563,8 +580,7 @@ FieldResult check_website(std::string_view raw) {
   const std::string s = collapse_whitespace(raw);
   if (s.empty()) return r;
   const Quoted q{s};
-  std::string host;
-  std::string_view tail;
+  std::string_view host, tail;
   std::string problem = website_host(s, q, host, tail);
   const DomainCheck dc = problem.empty() ? check_domain(host) : DomainCheck{};
   if (problem.empty() && !dc.ok)
@@ -576,7 +592,8 @@ FieldResult check_website(std::string_view raw) {
     r.notes.push_back(note(Code::WebsiteInvalid, problem + " The field is left out."));
     return r;
   }
-  r.value = "https://" + dc.ascii;
+  r.value.reserve(8 + dc.ascii.size());
+  r.value.assign("https://").append(dc.ascii);
   website_warnings(r, q, dc, tail);
   return r;
 }

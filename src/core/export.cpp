@@ -41,7 +41,7 @@ std::string csv_cell(std::string_view v) {
   std::string s;
   if (needs_guard(v)) s.push_back('\'');
   s.append(v.data(), v.size());
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  if (find_any_of(s, ",\"\r\n") == std::string_view::npos) return s;
   std::string q = "\"";
   for (char c : s) {
     if (c == '"') q.push_back('"');

@@ -253,8 +253,8 @@ DomainProblem convert_label(std::string_view label, std::string& out, DomainChec
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
   const bool xn = label.size() >= 4 && starts_with_ascii_ci(label, "xn--");
   if (DomainProblem p = ascii_characters(label, message); p != DomainProblem::None) return p;
-  if (ascii && !xn) {  // the fast path: no backend
-    out += ascii_lower(label);
+  if (ascii && !xn) {  // the fast path: no backend, no temporary
+    for (char c : label) out += ascii_lower(c);
     return DomainProblem::None;
   }
   std::vector<char32_t> invisible;
@@ -383,16 +383,15 @@ DomainCheck check_domain(std::string_view d) {
   if (d.front() == '[' || (d.back() == ']' && d.find('[') != std::string_view::npos))
     return fail(DomainProblem::IpAddress, "is an IP address in brackets; an IP address is not a company domain");
 
-  std::string out;
-  out.reserve(d.size());
+  r.ascii.reserve(d.size());
   std::string message;
-  const DomainProblem conversion = convert_labels(d, out, r, message);
+  const DomainProblem conversion = convert_labels(d, r.ascii, r, message);
   if (conversion != DomainProblem::None) {
     r.removed.clear();
+    r.ascii.clear();
     return fail(conversion, std::move(message));
   }
-  r.ascii = out;
-  const DomainProblem p = host_rules(out, message);
+  const DomainProblem p = host_rules(r.ascii, message);
   if (p != DomainProblem::None) return fail(p, std::move(message));
   r.ok = true;
   return r;

@@ -45,6 +45,14 @@ bool starts_with_ascii_ci(std::string_view s, std::string_view prefix);
 bool equals_ascii_ci(std::string_view a, std::string_view b);
 // s without ASCII whitespace (is_ascii_space) at either end.
 std::string_view trim_ascii_space(std::string_view s);
+// s.find_first_of(set, from) for a set of a few characters, in one pass: libstdc++'s find_first_of
+// calls memchr over the set for every byte of s (10% of `enrich validate` went there).
+inline std::size_t find_any_of(std::string_view s, std::string_view set, std::size_t from = 0) {
+  for (std::size_t i = from; i < s.size(); ++i)
+    for (const char c : set)
+      if (s[i] == c) return i;
+  return std::string_view::npos;
+}
 
 // ---- character classes
 
