@@ -172,16 +172,29 @@ std::string_view trim_invisible(std::string_view s) {
   return s;
 }
 
-std::string collapse_whitespace(std::string_view s) {
-  // Fast path, the common case: printable ASCII with single inner spaces and none at the ends.
-  {
-    bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
-    for (std::size_t i = 0; plain && i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      plain = (c > 0x20 && c < 0x7F) || (c == ' ' && s[i - 1] != ' ');
-    }
-    if (plain) return std::string(s);
+namespace {
+
+// The common case: printable ASCII with single inner spaces and none at the ends, which
+// collapse_whitespace returns as it is.
+bool already_collapsed(std::string_view s) {
+  bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
+  for (std::size_t i = 0; plain && i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    plain = (c > 0x20 && c < 0x7F) || (c == ' ' && s[i - 1] != ' ');
   }
+  return plain;
+}
+
+}  // namespace
+
+std::string_view collapsed(std::string_view s, std::string& scratch) {
+  if (already_collapsed(s)) return s;
+  scratch = collapse_whitespace(s);
+  return scratch;
+}
+
+std::string collapse_whitespace(std::string_view s) {
+  if (already_collapsed(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;

@@ -79,6 +79,9 @@ std::string_view trim_invisible(std::string_view s);
 // Zero-width spaces / BOM are trimmed at the ends; invalid UTF-8 bytes become U+FFFD, so the
 // result is valid UTF-8.
 std::string collapse_whitespace(std::string_view s);
+// The same as a view: s itself when collapse_whitespace would return it unchanged (the common
+// case, no copy), else a view of scratch holding collapse_whitespace(s).
+std::string_view collapsed(std::string_view s, std::string& scratch);
 
 // ---- blank values: the one definition
 //
