@@ -152,6 +152,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     status_.assign(rows, RowStatus::Invalid);
     dup_of_.assign(rows, 0);
     email_key_.assign(rows, std::string());
+    derive_.assign(rows, 0);
     row_findings_.assign(rows, {});
     return false;
   }
@@ -159,6 +160,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
   status_.assign(rows, RowStatus::Valid);
   dup_of_.assign(rows, 0);
   email_key_.assign(rows, std::string());
+  derive_.assign(rows, 0);
   row_findings_.assign(rows, {});
   for (std::size_t r = 0; r < rows; ++r) validate_row(r);
   recompute_duplicates();
@@ -170,6 +172,7 @@ void Document::drop_rows() {
   decltype(cells_)().swap(cells_);
   decltype(lines_)().swap(lines_);
   decltype(csv_findings_)().swap(csv_findings_);
+  decltype(derive_)().swap(derive_);
 }
 
 bool Document::remap(const std::vector<std::pair<std::string, Field>>& overrides) {
@@ -204,8 +207,18 @@ FieldCells Document::field_cells(std::size_t row) const {
   return cells;
 }
 
+// Written from the cells as the check of the row recorded (derive_), without running the checks
+// again; a row with a value only the checks can make is checked again.
 Prospect Document::prospect(std::size_t row) const {
-  return check_row(plan_, field_cells(row), row + 1, lines_[row], nullptr).prospect;
+  Prospect p;
+  prospect_into(row, p);
+  return p;
+}
+
+void Document::prospect_into(std::size_t row, Prospect& p) const {
+  const FieldCells cells = field_cells(row);
+  if (row < derive_.size() && derive_prospect(cells, derive_[row], p)) return;
+  p = check_row(plan_, cells, row + 1, lines_[row], nullptr).prospect;
 }
 
 void Document::validate_row(std::size_t row) {
@@ -213,6 +226,7 @@ void Document::validate_row(std::size_t row) {
   out.clear();
   RowCheck rc = check_row(plan_, field_cells(row), row + 1, lines_[row], &out);
   email_key_[row] = std::move(rc.email_key);
+  derive_[row] = rc.derive;
   status_[row] = row_status(rc.email_valid, csv_findings_[row]);
 }
 

@@ -80,6 +80,7 @@ class Document {
   std::vector<Finding> all_findings() const;
 
   Prospect prospect(std::size_t row) const;  // normalised values of a row
+  void prospect_into(std::size_t row, Prospect& p) const;  // the same into p (its strings' memory reused)
   std::string email(std::size_t row) const;  // its normalised email alone (one check, not six)
   Summary summary(std::size_t batch_size) const;
 
@@ -114,6 +115,7 @@ class Document {
   std::vector<RowStatus> status_;
   std::vector<std::uint32_t> dup_of_;
   std::vector<std::string> email_key_;             // normalised email ("" when invalid)
+  std::vector<std::uint32_t> derive_;              // how each row's values follow from its cells (RowCheck::derive)
   std::vector<std::vector<Finding>> row_findings_; // validation findings per row
   std::vector<std::vector<Finding>> csv_findings_; // reader findings per row
   std::vector<Finding> file_findings_;

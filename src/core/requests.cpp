@@ -1,6 +1,7 @@
 // What is sent (see requests.hpp).
 #include "requests.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -29,11 +30,43 @@ std::vector<std::vector<std::size_t>> batch_rows(const Document& d, std::size_t 
   return out;
 }
 
+namespace {
+
+constexpr std::size_t kProspectJsonOverhead = 120;  // keys, quotes and commas of a prospect, about
+
+void write_prospect(JsonWriter& w, const Prospect& p) {
+  w.begin_object().field("email", p.email);
+  auto put = [&](const char* k, const std::string& v) {
+    if (!v.empty()) w.field(k, v);
+  };
+  put("first_name", p.first_name);
+  put("last_name", p.last_name);
+  put("linkedin_url", p.linkedin_url);
+  put("company_name", p.company_name);
+  put("company_website", p.company_website);
+  w.end_object();
+}
+
+std::size_t json_size(const Prospect& p) {
+  return p.email.size() + p.first_name.size() + p.last_name.size() + p.linkedin_url.size() + p.company_name.size() +
+         p.company_website.size() + kProspectJsonOverhead;
+}
+
+}  // namespace
+
+// One Prospect reused from row to row (its strings keep their memory), written as it is made.
 std::string batch_body(const Document& d, const std::vector<std::size_t>& rows) {
-  std::vector<Prospect> list;
-  list.reserve(rows.size());
-  for (std::size_t r : rows) list.push_back(d.prospect(r));
-  return batch_body_json(list);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("prospects").begin_array();
+  Prospect p;
+  for (std::size_t r : rows) {
+    d.prospect_into(r, p);
+    if (out.capacity() < out.size() + json_size(p)) out.reserve(std::max(out.capacity() * 2, json_size(p) * rows.size()));
+    write_prospect(w, p);
+  }
+  w.end_array().end_object();
+  return out;
 }
 
 // Written directly (JsonWriter), not through an nlohmann ordered_json per prospect: the same bytes
@@ -41,24 +74,11 @@ std::string batch_body(const Document& d, const std::vector<std::size_t>& rows) 
 std::string batch_body_json(const std::vector<Prospect>& prospects) {
   std::string out;
   std::size_t size = 16;
-  for (const Prospect& p : prospects)
-    size += 24 + p.email.size() + p.first_name.size() + p.last_name.size() + p.linkedin_url.size() +
-            p.company_name.size() + p.company_website.size() + 96;
+  for (const Prospect& p : prospects) size += json_size(p);
   out.reserve(size);
   JsonWriter w(out);
   w.begin_object().key("prospects").begin_array();
-  for (const Prospect& p : prospects) {
-    w.begin_object().field("email", p.email);
-    auto put = [&](const char* k, const std::string& v) {
-      if (!v.empty()) w.field(k, v);
-    };
-    put("first_name", p.first_name);
-    put("last_name", p.last_name);
-    put("linkedin_url", p.linkedin_url);
-    put("company_name", p.company_name);
-    put("company_website", p.company_website);
-    w.end_object();
-  }
+  for (const Prospect& p : prospects) write_prospect(w, p);
   w.end_array().end_object();
   return out;
 }

@@ -141,6 +141,62 @@ std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>&
   return dropped;
 }
 
+namespace {
+
+std::uint32_t derive_one(std::string_view cell, const std::string& value) {
+  if (value.empty()) return kDeriveEmpty;
+  if (value == cell) return kDeriveSame;
+  constexpr std::string_view kHttps = "https://", kHttp = "http://";
+  if (value.size() > kHttps.size() && value.compare(0, kHttps.size(), kHttps) == 0) {
+    const std::string_view rest = std::string_view(value).substr(kHttps.size());
+    if (rest == cell) return kDeriveHttps;
+    if (cell.size() > kHttp.size() && cell.substr(0, kHttp.size()) == kHttp && cell.substr(kHttp.size()) == rest)
+      return kDeriveHttpToHttps;
+  }
+  return kDeriveOther;
+}
+
+// The source cell of each value of Prospect: its field's cell, except first and last name made by
+// splitting a full name (kDeriveOther unless empty).
+std::uint32_t derive_code(const ColumnPlan& plan, const FieldCells& cells, const Prospect& p) {
+  auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
+  const bool split = plan.column(Field::FirstName) < 0 && plan.column(Field::LastName) < 0 && plan.column(Field::FullName) >= 0;
+  const std::uint32_t codes[6] = {
+      derive_one(get(Field::Email), p.email),
+      split ? (p.first_name.empty() ? kDeriveEmpty : kDeriveOther) : derive_one(get(Field::FirstName), p.first_name),
+      split ? (p.last_name.empty() ? kDeriveEmpty : kDeriveOther) : derive_one(get(Field::LastName), p.last_name),
+      derive_one(get(Field::LinkedinUrl), p.linkedin_url),
+      derive_one(get(Field::CompanyName), p.company_name),
+      derive_one(get(Field::CompanyWebsite), p.company_website),
+  };
+  std::uint32_t code = 0;
+  for (int i = 5; i >= 0; --i) code = (code << kDeriveBits) | codes[i];
+  return code;
+}
+
+bool derive_value(std::string_view cell, std::uint32_t code, std::string& out) {
+  switch (code) {
+    case kDeriveEmpty: out.clear(); return true;
+    case kDeriveSame: out.assign(cell.data(), cell.size()); return true;
+    case kDeriveHttps: out.reserve(8 + cell.size()); out.assign("https://").append(cell); return true;
+    case kDeriveHttpToHttps: out.reserve(1 + cell.size()); out.assign("https://").append(cell.substr(7)); return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+bool derive_prospect(const FieldCells& cells, std::uint32_t derive, Prospect& p) {
+  auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
+  constexpr std::uint32_t kMask = (1u << kDeriveBits) - 1;
+  auto code = [&](int i) { return (derive >> (kDeriveBits * static_cast<std::uint32_t>(i))) & kMask; };
+  return derive_value(get(Field::Email), code(0), p.email) && derive_value(get(Field::FirstName), code(1), p.first_name) &&
+         derive_value(get(Field::LastName), code(2), p.last_name) &&
+         derive_value(get(Field::LinkedinUrl), code(3), p.linkedin_url) &&
+         derive_value(get(Field::CompanyName), code(4), p.company_name) &&
+         derive_value(get(Field::CompanyWebsite), code(5), p.company_website);
+}
+
 RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
                    std::vector<Finding>* findings) {
   RowCheck rc;
@@ -180,6 +236,8 @@ RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t 
   p.linkedin_url = take(check_linkedin, Field::LinkedinUrl, "linkedin_url");
   p.company_name = take(check_name, Field::CompanyName, "company_name");
   p.company_website = take(check_website, Field::CompanyWebsite, "company_website");
+
+  rc.derive = derive_code(plan, cells, p);
 
   if (findings && plan.signals_by_row && rc.email_valid && p.linkedin_url.empty() &&
       (p.first_name.empty() || p.last_name.empty() || p.company_website.empty())) {

@@ -69,11 +69,28 @@ std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>&
 // The cells of one row that feed a field, indexed by Field (empty when the field has no column).
 using FieldCells = std::array<std::string_view, kFieldCount>;
 
+// How each value of a prospect follows from its cell, so that a request body can be written from
+// the cells without running the checks again: 3 bits per value of Prospect, in its order (email,
+// first_name, last_name, linkedin_url, company_name, company_website). kDeriveOther: only the
+// checks can tell (the body builder runs them).
+enum Derive : std::uint32_t {
+  kDeriveEmpty = 0,        // ""
+  kDeriveSame = 1,         // the cell as it is
+  kDeriveHttps = 2,        // "https://" + the cell
+  kDeriveHttpToHttps = 3,  // the cell, with its "http://" replaced by "https://"
+  kDeriveOther = 7,
+};
+inline constexpr std::uint32_t kDeriveBits = 3;
+
 struct RowCheck {
   Prospect prospect;        // the normalised values (email empty when it is invalid)
   bool email_valid = false;
   std::string email_key;    // what duplicates are found by: the email, lower-cased; "" when invalid
+  std::uint32_t derive = 0; // per value of prospect, a Derive (kDeriveBits each)
 };
+// The prospect written from the cells by `derive` (RowCheck::derive); false when some value needs
+// the checks (kDeriveOther), and p is then unspecified. The same values as check_row's prospect.
+bool derive_prospect(const FieldCells& cells, std::uint32_t derive, Prospect& p);
 // Checks one data row (row: 1-based; line: where the record starts). Appends its validation
 // findings, in field order, to *findings unless that is null.
 RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,

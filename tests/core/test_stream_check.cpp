@@ -870,3 +870,80 @@ TEST(CheckOnly, ProgressStopAndFailures) {
   p = c.finish();
   EXPECT_EQ(p.state.error, s.load("", "auto", "auto", 50).error);
 }
+
+// ---- request bodies written from the cells (row_rules.hpp: RowCheck::derive, derive_prospect) ------
+
+namespace {
+
+// Every row's prospect as Document gives it (from the cells, by the derivation recorded when the row
+// was checked) is the prospect check_row makes; returns how many rows took the derivation.
+std::size_t expect_derived_prospects_as_checked(const std::string& bytes, const LoadOptions& opt, const std::string& what) {
+  SCOPED_TRACE(what);
+  Document d;
+  if (!d.load(bytes, opt)) return 0;
+  const ColumnPlan plan = plan_columns(d.headers(), opt.overrides);
+  std::size_t derived = 0;
+  for (std::size_t r = 0; r < d.row_count(); ++r) {
+    FieldCells cells;
+    for (std::size_t f = 0; f < cells.size(); ++f)
+      if (plan.col[f] >= 0) cells[f] = d.cell(r, static_cast<std::size_t>(plan.col[f]));
+    const RowCheck rc = check_row(plan, cells, r + 1, 0, nullptr);
+    Prospect p;
+    if (derive_prospect(cells, rc.derive, p)) {
+      ++derived;
+      EXPECT_EQ(batch_body_json({p}), batch_body_json({rc.prospect})) << "row " << r + 1;
+    }
+    EXPECT_EQ(batch_body_json({d.prospect(r)}), batch_body_json({rc.prospect})) << "row " << r + 1;
+    if (::testing::Test::HasFailure()) break;
+  }
+  return derived;
+}
+
+}  // namespace
+
+TEST(DerivedProspect, EveryRowOfEveryFixtureAndGeneratedExportIsTheCheckedProspect) {
+  std::vector<std::string> files;
+  list_files(PE_FIXTURES_DIR, files);
+  std::size_t derived = 0;
+  for (const std::string& path : files) derived += expect_derived_prospects_as_checked(read_file(path), {}, path);
+  for (unsigned seed = 1; seed <= 150; ++seed) {
+    const Generated g = generate(seed, 40);
+    derived += expect_derived_prospects_as_checked(g.bytes, g.opt, g.what);
+    if (HasFailure()) return;
+  }
+  // The common rows take the derivation (and were compared above); the others are checked again.
+  EXPECT_GT(derived, 1000u);
+}
+
+TEST(DerivedProspect, EachWayAValueFollowsFromItsCell) {
+  const std::string bytes =
+      "email,first_name,last_name,linkedin,company,website\n"
+      "ada@acme.com,Ada,Lovelace,https://www.linkedin.com/in/ada,Acme,https://acme.com\n"   // all the same
+      "bob@acme.com,Bob,Byte,http://www.linkedin.com/in/bob,Acme,acme.com\n"                // http -> https, prefixed
+      "Cy@ACME.com, Cy  ,,linkedin.com/in/cy/,Acme ,https://acme.com/about\n";              // only the checks can tell
+  Document d;
+  ASSERT_TRUE(d.load(bytes, {}));
+  const ColumnPlan plan = plan_columns(d.headers(), {});
+  std::vector<std::uint32_t> codes;
+  for (std::size_t r = 0; r < d.row_count(); ++r) {
+    FieldCells cells;
+    for (std::size_t f = 0; f < cells.size(); ++f)
+      if (plan.col[f] >= 0) cells[f] = d.cell(r, static_cast<std::size_t>(plan.col[f]));
+    codes.push_back(check_row(plan, cells, r + 1, 0, nullptr).derive);
+  }
+  auto code = [](std::uint32_t c, int i) { return (c >> (kDeriveBits * static_cast<std::uint32_t>(i))) & 7u; };
+  EXPECT_EQ(code(codes[0], 0), static_cast<std::uint32_t>(kDeriveSame));
+  EXPECT_EQ(code(codes[0], 3), static_cast<std::uint32_t>(kDeriveSame));
+  EXPECT_EQ(code(codes[0], 5), static_cast<std::uint32_t>(kDeriveSame));
+  EXPECT_EQ(code(codes[1], 3), static_cast<std::uint32_t>(kDeriveHttpToHttps));
+  EXPECT_EQ(code(codes[1], 5), static_cast<std::uint32_t>(kDeriveHttps));
+  EXPECT_EQ(code(codes[2], 0), static_cast<std::uint32_t>(kDeriveOther));  // the domain lower-cased
+  EXPECT_EQ(code(codes[2], 1), static_cast<std::uint32_t>(kDeriveOther));  // trimmed
+  EXPECT_EQ(code(codes[2], 2), static_cast<std::uint32_t>(kDeriveEmpty));
+  EXPECT_EQ(code(codes[2], 3), static_cast<std::uint32_t>(kDeriveOther));  // host and slash
+  EXPECT_EQ(code(codes[2], 5), static_cast<std::uint32_t>(kDeriveOther));  // path dropped
+  EXPECT_EQ(batch_body(d, {0, 1, 2}),
+            R"({"prospects":[{"email":"ada@acme.com","first_name":"Ada","last_name":"Lovelace","linkedin_url":"https://www.linkedin.com/in/ada","company_name":"Acme","company_website":"https://acme.com"},)"
+            R"({"email":"bob@acme.com","first_name":"Bob","last_name":"Byte","linkedin_url":"https://www.linkedin.com/in/bob","company_name":"Acme","company_website":"https://acme.com"},)"
+            R"({"email":"Cy@acme.com","first_name":"Cy","linkedin_url":"https://www.linkedin.com/in/cy","company_name":"Acme","company_website":"https://acme.com"}]})");
+}
