@@ -151,7 +151,8 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     // The rows stay for a remap, but none can be sent until a column is mapped to email.
     status_.assign(rows, RowStatus::Invalid);
     dup_of_.assign(rows, 0);
-    email_key_.assign(rows, std::string());
+    key_h64_.assign(rows, 0);
+    key_h32_.assign(rows, 0);
     derive_.assign(rows, 0);
     row_findings_.assign(rows, {});
     return false;
@@ -159,7 +160,8 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
   error_.clear();
   status_.assign(rows, RowStatus::Valid);
   dup_of_.assign(rows, 0);
-  email_key_.assign(rows, std::string());
+  key_h64_.assign(rows, 0);
+  key_h32_.assign(rows, 0);
   derive_.assign(rows, 0);
   row_findings_.assign(rows, {});
   for (std::size_t r = 0; r < rows; ++r) validate_row(r);
@@ -173,6 +175,8 @@ void Document::drop_rows() {
   decltype(lines_)().swap(lines_);
   decltype(csv_findings_)().swap(csv_findings_);
   decltype(derive_)().swap(derive_);
+  decltype(key_h64_)().swap(key_h64_);
+  decltype(key_h32_)().swap(key_h32_);
 }
 
 bool Document::remap(const std::vector<std::pair<std::string, Field>>& overrides) {
@@ -194,6 +198,8 @@ bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value
   recompute_duplicates();
   return true;
 }
+
+std::string Document::email_key(std::size_t row) const { return ascii_lower(email(row)); }
 
 std::string Document::email(std::size_t row) const {
   const int c = column_for(Field::Email);
@@ -225,21 +231,26 @@ void Document::validate_row(std::size_t row) {
   std::vector<Finding>& out = row_findings_[row];
   out.clear();
   RowCheck rc = check_row(plan_, field_cells(row), row + 1, lines_[row], &out);
-  email_key_[row] = std::move(rc.email_key);
+  key_h64_[row] = DupIndex::hash64(rc.email_key);
+  key_h32_[row] = DupIndex::hash32(rc.email_key);
   derive_[row] = rc.derive;
   status_[row] = row_status(rc.email_valid, csv_findings_[row]);
 }
 
 void Document::recompute_duplicates() {
-  std::unordered_map<std::string_view, std::uint32_t> first;
-  first.reserve(row_count());
+  std::size_t valid = 0;
   for (std::size_t r = 0; r < row_count(); ++r) {
     if (status_[r] == RowStatus::Duplicate) status_[r] = RowStatus::Valid;
+    valid += status_[r] == RowStatus::Valid;
+  }
+  DupIndex first;
+  first.reserve(valid);
+  std::uint32_t first_row = 0, first_line = 0;
+  for (std::size_t r = 0; r < row_count(); ++r) {
     if (status_[r] != RowStatus::Valid) continue;
-    auto [it, inserted] = first.emplace(email_key_[r], static_cast<std::uint32_t>(r));
-    if (!inserted) {
+    if (first.find_or_insert_hashed(key_h64_[r], key_h32_[r], static_cast<std::uint32_t>(r + 1), 0, first_row, first_line)) {
       status_[r] = RowStatus::Duplicate;
-      dup_of_[r] = it->second;
+      dup_of_[r] = first_row - 1;
     }
   }
 }
@@ -257,7 +268,7 @@ std::vector<Finding> Document::row_findings(std::size_t row) const {
   out.insert(out.end(), row_findings_[row].begin(), row_findings_[row].end());
   if (status_[row] == RowStatus::Duplicate) {
     const std::size_t first = dup_of_[row];
-    out.push_back(duplicate_finding(row + 1, lines_[row], first + 1, lines_[first], email_key_[row]));
+    out.push_back(duplicate_finding(row + 1, lines_[row], first + 1, lines_[first], email_key(row)));
   }
   return out;
 }

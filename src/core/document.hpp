@@ -82,6 +82,7 @@ class Document {
   Prospect prospect(std::size_t row) const;  // normalised values of a row
   void prospect_into(std::size_t row, Prospect& p) const;  // the same into p (its strings' memory reused)
   std::string email(std::size_t row) const;  // its normalised email alone (one check, not six)
+  std::string email_key(std::size_t row) const;  // email(row) lower-cased: what duplicates are found by
   Summary summary(std::size_t batch_size) const;
 
  private:
@@ -114,7 +115,11 @@ class Document {
   std::vector<std::uint32_t> lines_;
   std::vector<RowStatus> status_;
   std::vector<std::uint32_t> dup_of_;
-  std::vector<std::string> email_key_;             // normalised email ("" when invalid)
+  // What duplicates are found by, per row: the two hashes of its lower-cased email (DupIndex), not
+  // the email itself (a string per row was about 0.6x the file's size in memory); the email is made
+  // again when a message needs it (email_key).
+  std::vector<std::uint64_t> key_h64_;
+  std::vector<std::uint32_t> key_h32_;
   std::vector<std::uint32_t> derive_;              // how each row's values follow from its cells (RowCheck::derive)
   std::vector<std::vector<Finding>> row_findings_; // validation findings per row
   std::vector<std::vector<Finding>> csv_findings_; // reader findings per row

@@ -2,6 +2,7 @@
 #include "row_rules.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "checks.hpp"
 #include "constants.hpp"
@@ -297,6 +298,102 @@ void close_summary(Summary& s, std::size_t batch_size) {
   s.batch_size = batch_size;
   s.batches = (s.valid + batch_size - 1) / batch_size;
   s.credits_max = kCreditsPerProspect * static_cast<double>(s.valid);
+}
+
+// ---- DupIndex -------------------------------------------------------------------------------
+
+std::uint64_t DupIndex::hash64(std::string_view key) {
+  // MurmurHash64A (Austin Appleby, public domain).
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
+  constexpr int r = 47;
+  const std::size_t len = key.size();
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * m);
+  std::size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    std::uint64_t k;
+    std::memcpy(&k, data + i, 8);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  const std::size_t rest = len - i;
+  if (rest > 0) {
+    for (std::size_t j = rest; j-- > 0;) h ^= static_cast<std::uint64_t>(data[i + j]) << (8 * j);
+    h *= m;
+  }
+  h ^= h >> r;
+  h *= m;
+  h ^= h >> r;
+  return h;
+}
+
+std::uint32_t DupIndex::hash32(std::string_view key) {
+  // FNV-1a, then the MurmurHash3 finaliser: an algorithm unrelated to hash64.
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+bool DupIndex::find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
+                                     std::uint32_t& first_row, std::uint32_t& first_line) {
+  if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+  const std::uint32_t lo = static_cast<std::uint32_t>(h64), hi = static_cast<std::uint32_t>(h64 >> 32);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(h64) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.row == 0) {
+      s = Slot{lo, hi, h32, row, line};
+      ++size_;
+      return false;
+    }
+    if (s.h64_lo == lo && s.h64_hi == hi && s.h32 == h32) {
+      first_row = s.row;
+      first_line = s.line;
+      return true;
+    }
+  }
+}
+
+void DupIndex::reserve(std::size_t n) {
+  std::size_t cap = slots_.empty() ? 1024 : slots_.size();
+  while (n * 10 > cap * 7) cap *= 2;
+  if (cap == slots_.size()) return;
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(cap, Slot{0, 0, 0, 0, 0});
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.row == 0) continue;
+    const std::uint64_t h64 = (static_cast<std::uint64_t>(s.h64_hi) << 32) | s.h64_lo;
+    std::size_t i = static_cast<std::size_t>(h64) & mask;
+    while (slots_[i].row != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void DupIndex::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{0, 0, 0, 0, 0});
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.row == 0) continue;
+    const std::uint64_t h64 = (static_cast<std::uint64_t>(s.h64_hi) << 32) | s.h64_lo;
+    std::size_t i = static_cast<std::size_t>(h64) & mask;
+    while (slots_[i].row != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
 }
 
 }  // namespace pe

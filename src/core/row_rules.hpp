@@ -66,6 +66,45 @@ void note_values_end(std::size_t& values_end, const std::vector<std::string_view
 std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>& headers,
                                const std::vector<std::pair<std::string, Field>>& overrides, std::size_t values_end);
 
+// Normalised email -> the first row that has it, without keeping the emails. An email is keyed by
+// two independent hashes: a 64-bit one (MurmurHash64A; also picks the slot) and a 32-bit one
+// (FNV-1a, finalised). Two emails count as the same only when both hashes agree, so a false
+// duplicate needs a 96-bit collision: for n distinct emails its probability is below n^2 / 2^97
+// (about 1e-15 for ten million emails). Flat open addressing with linear probing, 20 bytes per
+// slot, at most 70% full: 29 to 57 bytes per distinct email.
+class DupIndex {
+ public:
+  static std::uint64_t hash64(std::string_view key);
+  static std::uint32_t hash32(std::string_view key);
+
+  // The first row and line recorded for `key`: true and (first_row, first_line) when it is there;
+  // otherwise records (row, line) for it and returns false. Rows and lines are 1-based and at most
+  // UINT32_MAX (the caller checks).
+  bool find_or_insert(std::string_view key, std::uint32_t row, std::uint32_t line, std::uint32_t& first_row,
+                      std::uint32_t& first_line) {
+    return find_or_insert_hashed(hash64(key), hash32(key), row, line, first_row, first_line);
+  }
+  // The same with the hashes given (tests use it to make collisions on purpose).
+  bool find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
+                             std::uint32_t& first_row, std::uint32_t& first_line);
+
+  // Room for n keys without growing (no old table left behind in memory while it grows).
+  void reserve(std::size_t n);
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return slots_.size(); }
+  std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint32_t h64_lo, h64_hi, h32;
+    std::uint32_t row;  // 0 = empty slot
+    std::uint32_t line;
+  };
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
 // The cells of one row that feed a field, indexed by Field (empty when the field has no column).
 using FieldCells = std::array<std::string_view, kFieldCount>;
 
