@@ -367,6 +367,7 @@ void CsvReader::feed_slice(std::string_view chunk) {
   }
   if (keep > 0) {
     buf_.erase(0, keep);
+    buf_base_ += keep;
     pos_ -= keep;
     rec_start_ = rec_start_ >= keep ? rec_start_ - keep : 0;
     field_start_ = field_start_ >= keep ? field_start_ - keep : 0;

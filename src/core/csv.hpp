@@ -63,6 +63,10 @@ class CsvReader {
   // Physical lines seen ("a\nb" and "a\nb\n": 2); after a fatal error, the line where reading stopped.
   std::size_t lines() const { return line_; }
   std::size_t records() const { return records_; }           // records emitted, header included
+  // Where a byte of a field handed to the record callback is in the text fed so far (0-based), for
+  // the callback's fields only. A quoted value with doubled quotes is unescaped in place, so its
+  // bytes are not those of the text at that offset: a caller that relies on it compares first.
+  std::size_t text_offset(const char* p) const { return buf_base_ + static_cast<std::size_t>(p - buf_.data()); }
   // Field count of the first record (the header; without a header, the first data record):
   // the count other records are checked against.
   std::size_t header_columns() const { return header_cols_; }
@@ -119,6 +123,7 @@ class CsvReader {
   BlankFn on_blank_;
   std::string buf_;              // unconsumed tail of the input (the record being read) + new chunk
   std::size_t pos_ = 0;          // next byte of buf_ to scan
+  std::size_t buf_base_ = 0;     // offset in the text fed so far of buf_[0]
   std::vector<std::string_view> fields_;
   std::vector<std::size_t> spans_;  // fields_ as offsets while buf_ is being compacted / grown
   bool fatal_ = false;

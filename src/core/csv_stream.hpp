@@ -61,6 +61,9 @@ class CsvStream {
   std::size_t invalid_sequences() const { return decoder_ ? decoder_->invalid_sequences() : 0; }
   std::size_t first_invalid_offset() const { return decoder_ ? decoder_->first_invalid_offset() : 0; }
   std::size_t blank_lines() const { return reader_ ? reader_->blank_lines() : 0; }
+  // CsvReader::text_offset: where a byte of a field handed to the record callback is in the
+  // decoded text (for UTF-8 input without invalid bytes, the input less a BOM).
+  std::size_t text_offset(const char* p) const { return reader_ ? reader_->text_offset(p) : 0; }
 
  private:
   void feed_slice(std::string_view bytes);

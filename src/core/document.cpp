@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "checks.hpp"
@@ -31,8 +32,14 @@ bool Document::load_from(std::string_view bytes, std::string* owned, const LoadO
     return false;
   }
   std::vector<std::pair<std::size_t, Finding>> pending_csv;  // (row, finding)
-  read(bytes, opt, pending_csv);
-  if (owned) std::string().swap(*owned);  // read: its memory is free for what follows
+  // An input handed over is kept and read in place: the cells are views of it, not a copy.
+  const bool in_place = owned != nullptr && owned->size() < kInArena;
+  if (in_place) {
+    input_ = std::move(*owned);
+    bytes = input_;
+  }
+  read(bytes, in_place, opt, pending_csv);
+  if (owned) std::string().swap(*owned);
   if (!error_.empty()) return false;
   const std::size_t rows = lines_.size();
   csv_findings_.assign(rows, {});
@@ -80,7 +87,7 @@ std::size_t estimated_lines(std::string_view bytes) {
 
 }  // namespace
 
-void Document::read(std::string_view bytes, const LoadOptions& opt,
+void Document::read(std::string_view bytes, bool in_place, const LoadOptions& opt,
                     std::vector<std::pair<std::size_t, Finding>>& pending) {
   // The whole input is at hand: the encoding is detected on all of it (a stream detects on its
   // first kEncodingSampleBytes). Binary files are refused by the stream before anything is decoded.
@@ -95,10 +102,16 @@ void Document::read(std::string_view bytes, const LoadOptions& opt,
   // about half of it); the cell table gets lines x columns entries, at most one per 4 input bytes
   // (a file of many empty columns grows it as before). An estimate too small only means growing.
   const bool utf16 = sopt.encoding == Encoding::Utf16LE || sopt.encoding == Encoding::Utf16BE;
-  arena_.reserve(utf16 ? bytes.size() / 2 : bytes.size());
+  const bool utf8 = sopt.encoding == Encoding::Utf8 || sopt.encoding == Encoding::Utf8Bom;
+  // UTF-8 read in place: the arena gets only the cells that differ from the input (unescaped quotes).
+  in_place = in_place && utf8;
+  if (!in_place) arena_.reserve(utf16 ? bytes.size() / 2 : bytes.size());
+  const std::size_t bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  std::size_t in_place_cells = 0;
   const std::size_t lines_estimate = estimated_lines(bytes);
   lines_.reserve(lines_estimate);
   bool have_header = false;
+  const CsvStream* self = nullptr;  // the stream below, for the record callback (text_offset)
   CsvStream stream(
       sopt,
       [&](const CsvRecord& rec) {
@@ -112,15 +125,30 @@ void Document::read(std::string_view bytes, const LoadOptions& opt,
         note_values_end(values_end_, rec.fields);
         for (std::size_t c = 0; c < ncols; ++c) {
           std::string_view f = c < rec.fields.size() ? rec.fields[c] : std::string_view();
-          cells_.emplace_back(static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(f.size()));
+          if (in_place && !f.empty()) {
+            // The field's bytes where the reader found them in the text, which is the input less
+            // its BOM until an invalid byte was replaced: compared, so that any difference (an
+            // unescaped quote, a replacement) goes to the arena instead.
+            const std::size_t at = self->text_offset(f.data()) + bom;
+            if (at + f.size() <= bytes.size() && bytes.compare(at, f.size(), f) == 0) {
+              cells_.emplace_back(static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(f.size()));
+              ++in_place_cells;
+              continue;
+            }
+          }
+          if (arena_.size() + f.size() >= kInArena) throw std::length_error("cells over 2 GB");
+          cells_.emplace_back(static_cast<std::uint32_t>(arena_.size()) | kInArena, static_cast<std::uint32_t>(f.size()));
           arena_.append(f.data(), f.size());
         }
         lines_.push_back(static_cast<std::uint32_t>(rec.line));
       },
       [&](Finding&& f) { pending.emplace_back(f.row, std::move(f)); },
       [&](std::size_t line) { blank_lines_at_.push_back(static_cast<std::uint32_t>(line)); });
+  self = &stream;
   stream.feed(bytes);
   stream.finish();
+  // Nothing points into the input (another encoding, or no cell matched): its memory is free.
+  if (in_place_cells == 0) std::string().swap(input_);
   if (!stream.error().empty()) {
     error_ = stream.error();
     return;
@@ -170,6 +198,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
 }
 
 void Document::drop_rows() {
+  std::string().swap(input_);
   std::string().swap(arena_);
   decltype(cells_)().swap(cells_);
   decltype(lines_)().swap(lines_);
@@ -186,12 +215,14 @@ bool Document::remap(const std::vector<std::pair<std::string, Field>>& overrides
 std::string_view Document::cell(std::size_t row, std::size_t col) const {
   if (row >= row_count() || col >= column_count()) return {};
   const auto& [off, len] = cells_[row * headers_.size() + col];
-  return std::string_view(arena_).substr(off, len);
+  if (off & kInArena) return std::string_view(arena_).substr(off & ~kInArena, len);
+  return std::string_view(input_).substr(off, len);
 }
 
 bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value) {
   if (row >= row_count() || col >= column_count()) return false;
-  cells_[row * headers_.size() + col] = {static_cast<std::uint32_t>(arena_.size()),
+  if (arena_.size() + value.size() >= kInArena) return false;
+  cells_[row * headers_.size() + col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
                                         static_cast<std::uint32_t>(value.size())};
   arena_.append(value.data(), value.size());
   validate_row(row);

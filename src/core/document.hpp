@@ -82,12 +82,17 @@ class Document {
   Prospect prospect(std::size_t row) const;  // normalised values of a row
   void prospect_into(std::size_t row, Prospect& p) const;  // the same into p (its strings' memory reused)
   std::string email(std::size_t row) const;  // its normalised email alone (one check, not six)
-  std::string email_key(std::size_t row) const;  // email(row) lower-cased: what duplicates are found by
+  std::string email_key(std::size_t row) const;
+  // Bytes of cell text held apart from the input (see cells_ below): all of it unless load_owned
+  // read UTF-8 in place; then only unescaped quotes, replaced bytes and edits.
+  std::size_t arena_bytes() const { return arena_.size(); }  // email(row) lower-cased: what duplicates are found by
   Summary summary(std::size_t batch_size) const;
 
  private:
   bool load_from(std::string_view bytes, std::string* owned, const LoadOptions& opt);
-  void read(std::string_view bytes, const LoadOptions& opt, std::vector<std::pair<std::size_t, Finding>>& pending);
+  // in_place: cells may point into `bytes` (then input_, which outlives the document's cells).
+  void read(std::string_view bytes, bool in_place, const LoadOptions& opt,
+            std::vector<std::pair<std::size_t, Finding>>& pending);
   bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
   FieldCells field_cells(std::size_t row) const;
   void validate_row(std::size_t row);
@@ -108,8 +113,13 @@ class Document {
   std::size_t shown_ = 0;       // columns shown: headers_.size() less the empty columns at the end
   ColumnPlan plan_;  // columns, the column of each field, signals by row or per file
 
-  // Cells: one arena, (offset, length) per cell, row-major, headers_.size() cells per row (the empty
-  // columns at the end included, so that a remap naming one of them shows it again).
+  // Cells: (offset, length) per cell, row-major, headers_.size() cells per row (the empty columns
+  // at the end included, so that a remap naming one of them shows it again). A cell is read in place
+  // from the input (input_, kept when load_owned is given UTF-8 text: no copy of the cells), or,
+  // with kInArena set in its offset, from arena_: cells whose text is not the input's (decoded from
+  // another encoding, unescaped quotes, invalid bytes replaced) and edited cells.
+  static constexpr std::uint32_t kInArena = 0x80000000u;
+  std::string input_;
   std::string arena_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> cells_;
   std::vector<std::uint32_t> lines_;

@@ -947,3 +947,61 @@ TEST(DerivedProspect, EachWayAValueFollowsFromItsCell) {
             R"({"email":"bob@acme.com","first_name":"Bob","last_name":"Byte","linkedin_url":"https://www.linkedin.com/in/bob","company_name":"Acme","company_website":"https://acme.com"},)"
             R"({"email":"Cy@acme.com","first_name":"Cy","linkedin_url":"https://www.linkedin.com/in/cy","company_name":"Acme","company_website":"https://acme.com"}]})");
 }
+
+// ---- cells read in place (Document::load_owned keeps UTF-8 input and points into it) --------------
+
+namespace {
+
+void expect_in_place_as_copied(const std::string& bytes, const LoadOptions& opt, const std::string& what) {
+  SCOPED_TRACE(what);
+  Document copied, in_place;
+  const bool ok = copied.load(bytes, opt);
+  std::string owned = bytes;
+  EXPECT_EQ(in_place.load_owned(std::move(owned), opt), ok);
+  EXPECT_EQ(in_place.error(), copied.error());
+  EXPECT_EQ(validation_report_json(in_place, 2), validation_report_json(copied, 2));
+  ASSERT_EQ(in_place.row_count(), copied.row_count());
+  for (std::size_t r = 0; r < copied.row_count(); ++r)
+    for (std::size_t c = 0; c < copied.column_count(); ++c)
+      ASSERT_EQ(in_place.cell(r, c), copied.cell(r, c)) << "row " << r << " column " << c;
+  if (!ok || copied.row_count() == 0) return;
+  // Edits go beside the input and read back; the input's other cells are untouched.
+  const std::size_t last = copied.row_count() - 1;
+  EXPECT_TRUE(in_place.set_cell(last, 0, "edited@example.com"));
+  EXPECT_TRUE(copied.set_cell(last, 0, "edited@example.com"));
+  EXPECT_EQ(in_place.cell(last, 0), "edited@example.com");
+  EXPECT_EQ(validation_report_json(in_place, 2), validation_report_json(copied, 2));
+}
+
+}  // namespace
+
+TEST(InPlaceCells, LoadOwnedGivesTheCopiedDocumentForEveryFixtureAndGeneratedExport) {
+  std::vector<std::string> files;
+  list_files(PE_FIXTURES_DIR, files);
+  for (const std::string& path : files) expect_in_place_as_copied(read_file(path), {}, path);
+  for (unsigned seed = 1; seed <= 150; ++seed) {
+    const Generated g = generate(seed, seed % 10 == 0 ? 3000 : 40);
+    expect_in_place_as_copied(g.bytes, g.opt, g.what);
+    if (HasFailure()) return;
+  }
+}
+
+TEST(InPlaceCells, UTF8CellsAreNotCopiedOnlyUnescapedOnesAre) {
+  std::string bytes = "\xEF\xBB\xBF" "email,name,notes\n";
+  for (int i = 0; i < 5000; ++i) bytes += "p" + std::to_string(i) + "@acme.com,\"Name " + std::to_string(i) + "\",plain\n";
+  bytes += "q@acme.com,\"Say \"\"hi\"\"\",x\n";  // one cell with doubled quotes: unescaped, so apart
+  Document d;
+  std::string owned = bytes;
+  ASSERT_TRUE(d.load_owned(std::move(owned), {}));
+  EXPECT_EQ(d.row_count(), 5001u);
+  EXPECT_EQ(d.cell(0, 0), "p0@acme.com");
+  EXPECT_EQ(d.cell(4999, 1), "Name 4999");
+  EXPECT_EQ(d.cell(5000, 1), "Say \"hi\"");
+  EXPECT_EQ(d.arena_bytes(), std::string("Say \"hi\"").size());
+  // Another encoding cannot be read in place: every cell is decoded into the arena.
+  Document w;
+  std::string latin = "email,name\nj@acme.de,J\xFCrgen\n";
+  ASSERT_TRUE(w.load_owned(std::move(latin), {}));
+  EXPECT_EQ(w.cell(0, 1), "J\xC3\xBCrgen");
+  EXPECT_EQ(w.arena_bytes(), std::string("j@acme.deJ\xC3\xBCrgen").size());
+}

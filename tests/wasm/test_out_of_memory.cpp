@@ -42,11 +42,12 @@ std::string plain_export(std::size_t mb) {
 }  // namespace
 
 // Memory is part of what a file costs: a 26 MB export, handed over as the page hands over its input
-// buffer (Session.input, then load: freed once read), loads within this executable's 128 MB, in
-// under 3.5 times its size. The cells and rows are allocated once at their size, and what follows
-// the reading reuses the input's memory; when they grew by doubling next to the input, the same file
-// needed about 5.4 times its size and did not fit.
-TEST(Memory, AnExportLoadsInUnderThreeAndAHalfTimesItsSize) {
+// buffer (Session.input, then load), loads within this executable's 128 MB, in under 2.5 times its
+// size (issue 10's goal for the interactive view). The cells are read in place from the input
+// (UTF-8: no copy of them), the rows' tables are allocated once at their size, and duplicates are
+// found by hashes, not a string per row. With a copy of every cell and a key string per row it took
+// 3.0 times the file; with the tables grown by doubling next to the input, 5.4 times (no fit).
+TEST(Memory, AnExportLoadsInUnderTwoAndAHalfTimesItsSize) {
   pe::Session s;
   std::string file = plain_export(26);
   const std::size_t size = file.size();
@@ -61,7 +62,7 @@ TEST(Memory, AnExportLoadsInUnderThreeAndAHalfTimesItsSize) {
   const double ratio = static_cast<double>(claimed) / static_cast<double>(size);
   std::printf("wasm memory after loading %zu MB: %zu MB claimed by the allocator (%.2fx), module memory %zu MB\n",
               size >> 20, claimed >> 20, ratio, pe::wasm::heap_bytes() >> 20);
-  EXPECT_LT(ratio, 3.5);
+  EXPECT_LT(ratio, 2.5);
 }
 
 TEST(OutOfMemory, AFileThatDoesNotFitIsAnsweredInWordsAndLeavesNothingBehind) {
