@@ -74,11 +74,17 @@
     $('grid-empty').hidden = !!total;
     if (reset) { setViewTop(0); cursor = null; }
     if (cursor && cursor.pos >= total) cursor = null;
+    // The Row column fits the file's largest row number (64 px up to 4 digits, see style.css).
+    const summary = PE.check.summary();
+    $('grid').style.setProperty('--rownum-digits', String(String(summary ? summary.rows : total).length));
     renderHead();
     await render();
   }
   const columns = () => PE.check.columns();
-  function rowWidth() { return W.rownum + W.status + W.problems + W.cell * columns().length; }
+  function rowWidth() {
+    const rownum = $('grid-head').querySelector('.rownum');
+    return (rownum ? rownum.offsetWidth : W.rownum) + W.status + W.problems + W.cell * columns().length;
+  }
   function renderHead() {
     const head = $('grid-head');
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
