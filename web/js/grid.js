@@ -40,6 +40,7 @@
   let filter = 'all';
   let total = 0;              // rows under the filter
   const cache = new Map();    // visible position -> row object
+  let generation = 0;         // counts the times the cache was emptied (new rows, filter, edit)
   let cursor = null;          // {pos, col} of the cell the keyboard is on
   let scrollFrame = null;     // a render is due at the next animation frame
   let spacerCap = MAX_SPACER_PX;  // lower only in tests (setSpacerCap)
@@ -51,6 +52,7 @@
 
   function clear() {
     cache.clear();
+    generation++;
     total = 0;
     cursor = null;
     offset = 0;
@@ -67,6 +69,7 @@
   // reset: back to the top, with no cell under the keyboard.
   async function refresh(reset) {
     cache.clear();
+    generation++;
     const r = await call(REQUEST.rows, { filter, start: 0, count: 0 });
     total = r.total;
     $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter];
@@ -168,16 +171,26 @@
   }
   async function render() {
     const body = $('grid-body');
+    const gen = generation;
     layout();
-    const { first, count } = viewRange();
-    const last = Math.min(total, first + count);
-    let missing = false;
-    for (let i = first; i < last; i++) if (!cache.has(i)) { missing = true; break; }
-    if (missing) {
+    let { first, count } = viewRange();
+    // While rows are fetched the view can move (a scroll, Ctrl+End), and a later render whose rows
+    // were all cached can draw it first. So the rows drawn are those of the view as it is once they
+    // are here, fetched again if it moved: a render that waited never draws an older view over a newer
+    // one. Rows fetched before the cache was emptied are not kept: that refresh renders on its own.
+    for (let tries = 0; tries < 4; tries++) {
+      const last = Math.min(total, first + count);
+      let missing = false;
+      for (let i = first; i < last; i++) if (!cache.has(i)) { missing = true; break; }
+      if (!missing) break;
       const r = await call(REQUEST.rows, { filter, start: first, count });
+      if (gen !== generation) return;
       r.rows.forEach((row, k) => cache.set(first + k, row));
       if (cache.size > 2000) for (const k of cache.keys()) { if (k < first - 200 || k > first + count + 200) cache.delete(k); }
+      layout();
+      ({ first, count } = viewRange());
     }
+    const last = Math.min(total, first + count);
     // Rows are re-created on scroll: keep keyboard focus on the same cell when it is still shown.
     const active = document.activeElement;
     const focused = active && body.contains(active) && active.dataset && active.dataset.col != null
