@@ -3,6 +3,26 @@
 // they are fetched from the worker by visible position, under the row filter. Columns: Row, Status,
 // Problems (every finding of the row, reachable by keyboard as column -1), then the file's columns
 // (0..n-1). Keyboard moves, and editing a cell in place. Defines PE.grid.
+//
+// Any number of rows. A browser will not make an element taller than about 33.5 million px (17.9 in
+// Firefox), so a spacer of total * ROW_H px cannot hold more than ~1,048,000 rows (Firefox ~559,000):
+// the scrollbar would end before the last row. Positions in the rows' own height (total * ROW_H) are
+// "virtual" y; scrollTop is "physical". While the rows fit under MAX_SPACER_PX the two are the same,
+// exactly as for any scrolled list (offset 0). Past it the grid is "tall": the spacer stays at
+// MAX_SPACER_PX and the virtual y at the view's top is scrollTop + offset, where
+//  - a small scroll (wheel, arrow keys, Page Up/Down, a click in the scrollbar's track: less than a
+//    view's height between two scroll events) keeps the offset, so the rows move pixel for pixel as
+//    the browser scrolls them, a row's worth at a time, never thousands of rows;
+//  - a bigger jump (dragging the thumb, scrollTop set by a script) sets the offset from the proportion
+//    toVirtual(scrollTop): 0 is the first row, the largest scrollTop the last screen, linear between,
+//    except a few screens at each end that map 1:1 (there the small scrolls reach the ends exactly);
+//  - once a scroll has ended (scrollend), scrollTop is moved to toPhysical(the view's virtual top) and
+//    the offset changed by as much, so the rows stay where they are on screen while the thumb again
+//    says where they are in the file (a drift of under a thumb's pixel per wheel turn), and small
+//    scrolls that ran the scrollbar into an end have room to go on;
+//  - a keyboard move or a cell scrolled into view picks the virtual top it needs and sets scrollTop
+//    the same way (setViewTop): exact, the offset takes the rounding.
+// Rows are placed at pos * ROW_H - offset in the spacer, i.e. beside the view whatever their number.
 'use strict';
 (function (PE) {
   const { $, el, announce, showAlert } = PE.util;
@@ -10,19 +30,35 @@
   const { REQUEST } = PE.protocol;
   const call = PE.engine.call;
   const ROW_H = 32;
+  // The spacer's (and so the scrollbar's) largest height in px. Browsers clamp an element's height
+  // (Chromium and WebKit at 33,554,431 px, their largest layout unit; Firefox at 17,895,697 px): well
+  // under both, with room for the header. More rows than fit: see "tall" at the top of this file.
+  const MAX_SPACER_PX = 15000000;
   const W = { rownum: 64, status: 150, problems: 320, cell: 190 };
   const FILTER_EMPTY = { all: 'This file has a header row but no prospect rows.', errors: 'No rows with errors.',
     warnings: 'No rows with warnings.', valid: 'No valid rows.' };
   let filter = 'all';
   let total = 0;              // rows under the filter
   const cache = new Map();    // visible position -> row object
+  let generation = 0;         // counts the times the cache was emptied (new rows, filter, edit)
   let cursor = null;          // {pos, col} of the cell the keyboard is on
   let scrollFrame = null;     // a render is due at the next animation frame
+  let spacerCap = MAX_SPACER_PX;  // lower only in tests (setSpacerCap)
+  let offset = 0;             // virtual y of the view's top minus scrollTop: 0 unless tall
+  let lastTop = 0;            // scrollTop when the offset was last brought up to date
+  let settleTimer = null;     // browsers without scrollend: settle() after the scroll events stop
+  const FLAT = { tall: false, P: 0, smax: 0, vmax: 0, zone: 0 };
+  let geom = FLAT;            // the mapping the offset belongs to (measure())
 
   function clear() {
     cache.clear();
+    generation++;
     total = 0;
     cursor = null;
+    offset = 0;
+    lastTop = 0;
+    geom = FLAT;
+    $('grid-body').classList.remove('tall');
     for (const n of [...$('grid-body').querySelectorAll('.grid-row')]) n.remove();
     $('grid-head').replaceChildren();
     $('grid-spacer').style.height = '0px';
@@ -33,18 +69,25 @@
   // reset: back to the top, with no cell under the keyboard.
   async function refresh(reset) {
     cache.clear();
+    generation++;
     const r = await call(REQUEST.rows, { filter, start: 0, count: 0 });
     total = r.total;
     $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter];
     $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter];
     $('grid-empty').hidden = !!total;
-    if (reset) { $('grid').scrollTop = 0; cursor = null; }
+    if (reset) { setViewTop(0); cursor = null; }
     if (cursor && cursor.pos >= total) cursor = null;
+    // The Row column fits the file's largest row number (64 px up to 4 digits, see style.css).
+    const summary = PE.check.summary();
+    $('grid').style.setProperty('--rownum-digits', String(String(summary ? summary.rows : total).length));
     renderHead();
     await render();
   }
   const columns = () => PE.check.columns();
-  function rowWidth() { return W.rownum + W.status + W.problems + W.cell * columns().length; }
+  function rowWidth() {
+    const rownum = $('grid-head').querySelector('.rownum');
+    return (rownum ? rownum.offsetWidth : W.rownum) + W.status + W.problems + W.cell * columns().length;
+  }
   function renderHead() {
     const head = $('grid-head');
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
@@ -53,23 +96,101 @@
     columns().forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header, title: c.header + (c.field === null ? ' (ignored)' : ' → ' + c.field) })));
     $('grid').setAttribute('aria-colcount', String(columns().length + 3));
   }
+
+  // The scroll mapping of the rows as they are now sized: tall or not, the spacer's height P, the
+  // largest scrollTop smax and the largest virtual top vmax (the last screen), and the zone at each end
+  // where the two move together.
+  function measure() {
+    const g = $('grid');
+    const V = total * ROW_H;
+    const P = Math.min(V, spacerCap);
+    const smax = Math.max(0, g.scrollHeight - g.clientHeight);
+    const vmax = Math.max(0, V - (P - smax));   // P - smax: the rows' part of the view
+    return { tall: V > spacerCap, P, smax, vmax, zone: Math.min(smax / 4, 10 * g.clientHeight) };
+  }
+  // Physical scrollTop -> virtual y of the view's top, and back (tall grid).
+  function toVirtual(s, m) {
+    const z = m.zone;
+    if (m.smax <= 0) return 0;
+    if (s <= z) return s;
+    if (s >= m.smax - z) return m.vmax - (m.smax - s);
+    return z + (s - z) * (m.vmax - 2 * z) / (m.smax - 2 * z);
+  }
+  function toPhysical(v, m) {
+    const z = m.zone;
+    if (m.smax <= 0) return 0;
+    if (v <= z) return v;
+    if (v >= m.vmax - z) return m.smax - (m.vmax - v);
+    return z + (v - z) * (m.smax - 2 * z) / (m.vmax - 2 * z);
+  }
+  // The virtual y at the top of the view, under the header.
+  function viewTop() {
+    const s = $('grid').scrollTop;
+    return geom.tall ? Math.min(geom.vmax, Math.max(0, s + offset)) : s;
+  }
+  // Shows virtual y v at the top of the view, exactly.
+  function setViewTop(v) {
+    const g = $('grid');
+    if (!geom.tall) { g.scrollTop = v; offset = 0; lastTop = g.scrollTop; return; }
+    v = Math.round(Math.min(geom.vmax, Math.max(0, v)));
+    g.scrollTop = Math.round(toPhysical(v, geom));
+    lastTop = g.scrollTop;
+    offset = v - lastTop;
+    place();
+    schedule();   // scrollTop may not have changed (no scroll event), the view did
+  }
+  // Where a row goes in the spacer; place() moves the shown rows after the offset changed.
+  const rowTop = (pos) => pos * ROW_H - offset;
+  function place() {
+    for (const n of $('grid-body').querySelectorAll('.grid-row')) n.style.top = rowTop(+n.getAttribute('aria-rowindex') - 2) + 'px';
+  }
+  // After a scroll has ended: the thumb back where the proportion puts the rows shown (they stay).
+  function settle() { if (geom.tall) setViewTop(viewTop()); }
+  // Sizes the spacer for the rows under the filter, before the rows in view are counted (a new file's
+  // first render used to count them in the empty grid's height: a dozen rows, the view's foot blank).
+  // When that changed the mapping (the row count, the spacer cap, the view's height) of a tall grid,
+  // the view keeps its virtual top.
+  function layout() {
+    const keep = viewTop();
+    const wasTall = geom.tall;
+    const spacer = $('grid-spacer');
+    spacer.style.height = Math.min(total * ROW_H, spacerCap) + 'px';
+    spacer.style.width = rowWidth() + 'px';
+    // Rows beside the view may reach past the capped spacer's end: clipped, they cannot make it taller.
+    $('grid-body').classList.toggle('tall', total * ROW_H > spacerCap);
+    const m = measure();
+    const changed = m.tall !== geom.tall || m.P !== geom.P || m.smax !== geom.smax || m.vmax !== geom.vmax;
+    geom = m;
+    if (changed && (m.tall || wasTall)) setViewTop(keep);
+  }
   function viewRange() {
     const g = $('grid');
     const headH = $('grid-head').offsetHeight;
-    const first = Math.max(0, Math.floor(Math.max(0, g.scrollTop - headH) / ROW_H) - 5);
+    const first = Math.max(0, Math.floor(Math.max(0, viewTop() - headH) / ROW_H) - 5);
     return { first, count: Math.ceil(g.clientHeight / ROW_H) + 10 };
   }
   async function render() {
     const body = $('grid-body');
-    const { first, count } = viewRange();
-    const last = Math.min(total, first + count);
-    let missing = false;
-    for (let i = first; i < last; i++) if (!cache.has(i)) { missing = true; break; }
-    if (missing) {
+    const gen = generation;
+    layout();
+    let { first, count } = viewRange();
+    // While rows are fetched the view can move (a scroll, Ctrl+End), and a later render whose rows
+    // were all cached can draw it first. So the rows drawn are those of the view as it is once they
+    // are here, fetched again if it moved: a render that waited never draws an older view over a newer
+    // one. Rows fetched before the cache was emptied are not kept: that refresh renders on its own.
+    for (let tries = 0; tries < 4; tries++) {
+      const last = Math.min(total, first + count);
+      let missing = false;
+      for (let i = first; i < last; i++) if (!cache.has(i)) { missing = true; break; }
+      if (!missing) break;
       const r = await call(REQUEST.rows, { filter, start: first, count });
+      if (gen !== generation) return;
       r.rows.forEach((row, k) => cache.set(first + k, row));
       if (cache.size > 2000) for (const k of cache.keys()) { if (k < first - 200 || k > first + count + 200) cache.delete(k); }
+      layout();
+      ({ first, count } = viewRange());
     }
+    const last = Math.min(total, first + count);
     // Rows are re-created on scroll: keep keyboard focus on the same cell when it is still shown.
     const active = document.activeElement;
     const focused = active && body.contains(active) && active.dataset && active.dataset.col != null
@@ -79,9 +200,6 @@
       const row = cache.get(i);
       if (row) body.append(renderRow(row, i));
     }
-    const spacer = $('grid-spacer');
-    spacer.style.height = (total * ROW_H) + 'px';
-    spacer.style.width = rowWidth() + 'px';
     $('grid').setAttribute('aria-rowcount', String(total + 1));
     if (focused) {
       // The cell is gone when the view jumped far: keep focus in the grid, not on the page.
@@ -99,7 +217,7 @@
       if (col >= 0) (byCol[col] = byCol[col] || []).push(f);
     }
     const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicate_of : row.status;
-    const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + (pos * ROW_H) + 'px' },
+    const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + rowTop(pos) + 'px' },
       el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'row ' + row.row + ', line ' + row.line }),
       el('div', { class: 'cell status ' + row.status, role: 'gridcell', text: statusText }));
     // Problems: errors first; the whole list on hover, focus and in the accessible description.
@@ -123,10 +241,22 @@
     cell.setAttribute('aria-description', msg);
     cell.dataset.findings = findings.map((f) => f.code).join(' ');
   }
-  $('grid').addEventListener('scroll', () => {
+  function schedule() {
     if (scrollFrame) return;
     scrollFrame = requestAnimationFrame(() => { scrollFrame = null; render(); });
+  }
+  $('grid').addEventListener('scroll', () => {
+    const g = $('grid');
+    if (geom.tall) {
+      const s = g.scrollTop;
+      // More than a view at once: the thumb was dragged (or a script jumped): go by the proportion.
+      if (Math.abs(s - lastTop) > g.clientHeight) { offset = Math.round(toVirtual(s, geom)) - s; place(); }
+      lastTop = s;
+      if (!('onscrollend' in g)) { clearTimeout(settleTimer); settleTimer = setTimeout(settle, 150); }
+    }
+    schedule();
   });
+  $('grid').addEventListener('scrollend', settle);
   $('row-filter').addEventListener('change', () => { filter = $('row-filter').value; refresh(true); });
 
   // Moves keyboard focus to the cell at a visible position and column, scrolling it into view.
@@ -137,8 +267,9 @@
     const g = $('grid');
     const headH = $('grid-head').offsetHeight;
     const top = pos * ROW_H, bottom = top + ROW_H;
-    if (top < g.scrollTop) g.scrollTop = top;
-    else if (bottom > g.scrollTop + g.clientHeight - headH) g.scrollTop = bottom - g.clientHeight + headH;
+    const v = viewTop();
+    if (top < v) setViewTop(top);
+    else if (bottom > v + g.clientHeight - headH) setViewTop(bottom - g.clientHeight + headH);
     let cell = cellAt(pos, col);
     if (!cell) {
       await render();
@@ -166,7 +297,7 @@
     if (!cursor) {
       if (['ArrowDown', 'ArrowRight', 'Enter', 'Home'].includes(e.key)) {
         e.preventDefault();
-        cursor = { pos: Math.floor(Math.max(0, $('grid').scrollTop - $('grid-head').offsetHeight) / ROW_H), col: 0 };
+        cursor = { pos: Math.floor(Math.max(0, viewTop() - $('grid-head').offsetHeight) / ROW_H), col: 0 };
         focusCell(cursor.pos, cursor.col);
       }
       return;
@@ -228,5 +359,11 @@
     input.addEventListener('blur', () => finish(true));
   }
 
-  PE.grid = { clear, refresh };
+  // For tests only: a lower spacer cap, so that a few thousand rows make a tall grid (0: the real one).
+  function setSpacerCap(px) {
+    spacerCap = px > 0 ? px : MAX_SPACER_PX;
+    return total ? render() : undefined;
+  }
+
+  PE.grid = { clear, refresh, setSpacerCap };
 })(window.PE);
