@@ -330,6 +330,8 @@ const handlers = {
     return { cancelled: !!run };
   },
   [REQUEST.status]: (m) => statusCall(m),
+  // A prefix of the key's SHA-256 (the core's key_fingerprint): what a run records of its account.
+  [REQUEST.keyFingerprint]: (m) => M.keyFingerprint(String(m.apiKey == null ? '' : m.apiKey).trim()),
 };
 
 self.onmessage = async (e) => {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "constants.hpp"
+#include "endpoint.hpp"
 #include "fetch_client.hpp"
 #include "guard.hpp"
 #include "json_forms.hpp"
@@ -249,4 +250,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   emscripten::function("httpRequest", &http_request);
   // Read once at build time: scripts/bundle_web.js writes it into the page's constants.js.
   emscripten::function("constants", &constants);
+  emscripten::function("keyFingerprint", optional_override([](const std::string& key) {
+                         return value_or_js_error([&] { return pe::key_fingerprint(key); });
+                       }));
 }

@@ -408,7 +408,7 @@ test('queueing the same file again: the note beside the button says why; "Queue 
     // the queue button (not only in an alert), without asking to clear the history.
     await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
     const note = page.locator('#queue-note');
-    await note.filter({ hasText: 'All 4 batches of this file were already sent from this browser, on ' }).waitFor();
+    await note.filter({ hasText: 'All 4 batches of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
     assert.equal(await note.getAttribute('role'), 'status');
     assert.doesNotMatch(await note.textContent(), /clear the history/i);
     assert.equal(await page.getByRole('alert').isVisible(), false);
@@ -457,6 +457,60 @@ test('queueing the same file again: the note beside the button says why; "Queue 
     await page.locator('#history li', { hasText: 'No batches queued from this browser yet.' }).waitFor();
     assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs.length), 0);
   });
+});
+
+test('issue 11: the endpoint is remembered over a reload; "already sent" holds for the same endpoint and key only', async () => {
+  const other = await h.startSandbox();
+  try {
+    await scenario({}, async ({ sandbox, page }) => {
+      await prepare(page);
+      await queueAll(page);
+      assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+
+      // A rehearsal does not block another endpoint: the same file to another API is offered whole.
+      await page.getByLabel('API base URL').fill(other.url);
+      assert.equal(await page.getByLabel('API endpoint').inputValue(), 'custom');
+      await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), new RegExp('Queue 7 prospects in 4 batches to ' + other.url.replace(/\./g, '\\.') + '\\?'));
+      assert.doesNotMatch(await dialog.textContent(), /already sent/);
+      await dialog.getByRole('button', { name: 'Queue now' }).click();
+      assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+      assert.equal((await queuePosts(other)).length, 4);
+      assert.equal((await queuePosts(sandbox)).length, 4);
+
+      // Back to the first endpoint: there it was sent, and the page says so.
+      await page.getByLabel('API base URL').fill(sandbox.url);
+      await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+      await page.locator('#queue-note').filter({ hasText: 'All 4 batches of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
+      assert.equal(await page.getByRole('dialog').isVisible(), false);
+      // Another key is another account: not "already sent" for it.
+      await page.getByLabel('API key').fill('another-account-key');
+      await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
+      await dialog.waitFor();
+      assert.doesNotMatch(await dialog.textContent(), /already sent/);
+      await dialog.getByRole('button', { name: 'Back' }).click();
+      const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs.map((r) => [r.baseUrl, r.keyFp]));
+      assert.deepEqual(runs.map((r) => r[0]), [sandbox.url, other.url]);
+      assert.match(runs[0][1], /^[0-9a-f]{8,}$/, 'a fingerprint of the key, never the key');
+      assert.equal(runs[0][1], runs[1][1]);
+
+      // A reload (no ?api=) keeps the endpoint chosen last, and the batch size.
+      await page.goto(h.FILE_URL);
+      await h.started(page);
+      assert.equal(await page.getByLabel('API base URL').inputValue(), sandbox.url);
+      assert.equal(await page.getByLabel('Batch size').inputValue(), '2');
+      // A remembered endpoint that the policy refuses is not used, and the user is told.
+      await page.evaluate(() => localStorage.setItem('pe.settings.v1', JSON.stringify({ endpoint: 'custom', baseUrl: 'https://evil.example.com/api' })));
+      await page.goto(h.FILE_URL);
+      await h.started(page);
+      await page.getByRole('alert').filter({ hasText: /endpoint remembered from an earlier visit \(“https:\/\/evil\.example\.com\/api”\) is refused/ }).waitFor();
+      assert.equal(await page.getByLabel('API base URL').inputValue(), 'https://api.woodpecker.co');
+    });
+  } finally {
+    await other.stop();
+  }
 });
 
 test('a different file is not mistaken for a sent one; the report matches outcomes by batch, not by position', async () => {

@@ -63,10 +63,15 @@
   // Another tab of this browser is sending this run right now.
   const liveElsewhere = (run) => !!run && !stale(run) && run.batches.some((b) => IN_FLIGHT.includes(b.state));
 
-  // Batches of this plan already sent from this browser, in any earlier run.
-  function alreadySent(plan) {
+  // Batches of this plan already sent from this browser, in an earlier run to the same endpoint
+  // (base URL) with the same key (fingerprint): a sandbox rehearsal does not stop the real run, nor
+  // one account's run another's. A run stored before fingerprints were kept counts for any key.
+  function alreadySent(plan, baseUrl, keyFp) {
     const sent = new Map();
-    for (const run of runs()) for (const b of run.batches) if (b.state === STATE.sent && b.key) sent.set(b.key, run);
+    for (const run of runs()) {
+      if (run.baseUrl !== baseUrl || (run.keyFp && keyFp && run.keyFp !== keyFp)) continue;
+      for (const b of run.batches) if (b.state === STATE.sent && b.key) sent.set(b.key, run);
+    }
     return plan.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));
   }
   // Batches of this plan that another tab of this browser is sending right now: in a live run (its

@@ -121,11 +121,15 @@
     $('queue-again').hidden = !again;
   }
 
-  function newRun(todo) {
+  // The fingerprint of the key (the core's, as the enrich CLI writes it in its ledger), never the key.
+  const keyFingerprint = () => call(REQUEST.keyFingerprint, { apiKey: PE.settings.apiKey() });
+  async function newRun(todo) {
     // Checked again on "Queue now": another tab may have started sending meanwhile.
     const base = PE.settings.readyToSend();
     if (!base || blockedByOtherTab(todo, 'this file')) return;
-    const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, file: PE.input.name(), plan: todo });
+    const keyFp = await keyFingerprint();
+    if (running) return;
+    const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, keyFp, file: PE.input.name(), plan: todo });
     start(run, new Map(run.batches.map((b, i) => [i, b.planIndex])));
     focusRun();
   }
@@ -143,14 +147,15 @@
     const p = await keyedPlan();
     // Never twice at once: not while another tab is sending any of these batches.
     if (blockedByOtherTab(p, 'this file')) return;
-    // Never repeat blindly: batches identical to ones already sent from this browser are left out.
-    const dup = ledger.alreadySent(p);
+    // Never repeat blindly: batches identical to ones already sent from this browser to this
+    // endpoint with this key are left out.
+    const dup = ledger.alreadySent(p, base, await keyFingerprint());
     const skip = new Set(dup.map((d) => d.plan.index));
     const todo = p.filter((b) => !skip.has(b.index));
     if (!todo.length) {
       const when = new Date(dup[0].run.created).toLocaleString();
       setNote((p.length === 1 ? 'The only batch' : 'All ' + counted(p.length, 'batch', 'batches')) + ' of this file ' + (p.length === 1 ? 'was' : 'were') +
-        ' already sent from this browser, on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
+        ' already sent from this browser to ' + base + ', on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
       return;
     }
     const prospects = prospectsOf(todo);

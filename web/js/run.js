@@ -30,9 +30,11 @@
   const mapBatches = (run, fn) => Object.assign({}, run, { batches: run.batches.map((b, i) => fn(Object.assign({}, b), i)) });
 
   // A new run of the batches of a plan ({index, count, key, emails} each).
-  function create({ id, owner, now, baseUrl, file, plan }) {
+  // keyFp: the key's fingerprint (the core's key_fingerprint: a prefix of its SHA-256, never the key),
+  // so that "already sent" is a matter of the same endpoint and account.
+  function create({ id, owner, now, baseUrl, keyFp, file, plan }) {
     return {
-      id, owner, heartbeat: now, created: new Date(now).toISOString(), baseUrl, file,
+      id, owner, heartbeat: now, created: new Date(now).toISOString(), baseUrl, keyFp: keyFp || '', file,
       batches: plan.map((b) => ({ index: b.index, count: b.count, key: b.key, first: b.emails[0], last: b.emails[b.emails.length - 1], emails: b.emails,
         planIndex: b.index, state: STATE.waiting, uuid: null, message: '' })),
     };

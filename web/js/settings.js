@@ -24,11 +24,33 @@
       : id === 'sandbox' ? 'The sandbox accepts the key “sandbox-key”.' : '';
   }
   const baseUrl = () => $('base-url').value.trim().replace(/\/+$/, '');
+
+  // The endpoint, the batch size and the timeout are remembered in this browser (localStorage), so
+  // that a reload sends where the user chose; the key never is (see below). What is read back passes
+  // the same checks as what is typed (the URL policy, the batch size's limits) before it is used.
+  const SETTINGS_STORE = 'pe.settings.v1';
+  let restoring = true;   // nothing is saved while init() fills the fields
+  function saveSettings() {
+    if (restoring) return;
+    try {
+      localStorage.setItem(SETTINGS_STORE, JSON.stringify({ endpoint: $('base-choice').value, baseUrl: baseUrl(),
+        batchSize: $('batch-size').value, timeout: $('request-timeout').value }));
+    } catch (e) { /* storage may be off: the settings are then for this page only */ }
+  }
+  function storedSettings() {
+    try {
+      const v = JSON.parse(localStorage.getItem(SETTINGS_STORE) || 'null');
+      return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
+    } catch (e) { return {}; }
+  }
+
   $('base-choice').addEventListener('change', () => {
     const c = choices.find((x) => x.id === $('base-choice').value);
     setBase(c.id, c.id === 'custom' ? $('base-url').value : c.url);
+    saveSettings();
   });
-  $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; });
+  $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; saveSettings(); });
+  $('request-timeout').addEventListener('change', saveSettings);
   // The page's security policy lets it connect only to the Woodpecker API, its own server and this
   // machine: say so at once rather than fail on the first call.
   $('base-url').addEventListener('change', () => {
@@ -102,7 +124,7 @@
     } else $('batch-hint').textContent = batchHint();
     return size;
   }
-  $('batch-size').addEventListener('change', batchSize);   // corrects the field and its hint at once, with or without a file
+  $('batch-size').addEventListener('change', () => { batchSize(); saveSettings(); });   // corrects the field and its hint at once, with or without a file
   const timeoutMs = () => Math.round(Math.max(TIMEOUT_S.min, Math.min(TIMEOUT_S.max, parseFloat($('request-timeout').value) || TIMEOUT_S.default)) * 1000);
 
   // At start-up: the endpoint choices (this server's proxy first when the page is served), ?api=,
@@ -118,16 +140,38 @@
     $('batch-size').max = String(BATCH.max);
     $('batch-size').value = String(BATCH.default);
     $('batch-hint').textContent = batchHint();
+    const stored = storedSettings();
+    if (typeof stored.batchSize === 'string' && stored.batchSize) { $('batch-size').value = stored.batchSize; batchSize(); }
+    if (typeof stored.timeout === 'string' && stored.timeout) { $('request-timeout').value = stored.timeout; $('request-timeout').value = String(timeoutMs() / 1000); }
+    restoring = false;
     const apiParam = new URLSearchParams(location.search).get('api');
     const apiChecked = apiParam ? checkBase(apiParam) : null;
     if (apiChecked && apiChecked.ok) {
+      // A link's endpoint is for this page: it is not remembered over the user's own choice.
       const c = choices.find((x) => x.url === apiChecked.url);
       setBase(c ? c.id : 'custom', apiChecked.url);
       return '';
     }
+    // The endpoint chosen last time, when it still passes the policy (and this page offers it).
+    let note = '';
+    if (typeof stored.baseUrl === 'string' && stored.baseUrl) {
+      const s = checkBase(stored.baseUrl);
+      if (s.ok) {
+        const c = choices.find((x) => x.id === stored.endpoint && x.url === s.url) || choices.find((x) => x.url === s.url);
+        setBase(c ? c.id : 'custom', s.url);
+      } else {
+        note = 'The API endpoint remembered from an earlier visit (“' + stored.baseUrl + '”) is refused: ' + s.message +
+          ' The endpoint is back to ' + choices[0].url + '.';
+      }
+    }
+    if (!note && baseUrl()) {
+      return apiChecked ? 'This link asked the page to use the API at “' + apiParam + '”, which it refuses: ' + apiChecked.message +
+        ' The endpoint stays at ' + baseUrl() + '.' : '';
+    }
     setBase(choices[0].id, choices[0].url);
-    return apiChecked ? 'This link asked the page to use the API at “' + apiParam + '”, which it refuses: ' + apiChecked.message +
-      ' The endpoint stays at ' + choices[0].url + '.' : '';
+    if (apiChecked) note = 'This link asked the page to use the API at “' + apiParam + '”, which it refuses: ' + apiChecked.message +
+      ' The endpoint stays at ' + choices[0].url + '.' + (note ? ' ' + note : '');
+    return note;
   }
 
   PE.settings = { init, apiKey, requestKey, baseUrl, checkBase, requestBase, readyToSend, batchSize, timeoutMs };

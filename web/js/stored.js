@@ -42,11 +42,13 @@
   // is checked against the URL policy whenever a request would use it.
   function cleanRun(r) {
     if (!isObj(r) || !isStr(r.id) || !r.id || !isDate(r.created) || !Array.isArray(r.batches)) return null;
-    if (!optional(r.owner, isStr) || !optional(r.heartbeat, isNum) || !optional(r.baseUrl, isStr) || !optional(r.file, isStr)) return null;
+    if (!optional(r.owner, isStr) || !optional(r.heartbeat, isNum) || !optional(r.baseUrl, isStr) || !optional(r.file, isStr) ||
+        !optional(r.keyFp, isStr)) return null;
     const batches = r.batches.map(cleanBatch);
     if (batches.some((b) => b === null)) return null;
     const out = { id: r.id, owner: r.owner || '', heartbeat: r.heartbeat || 0, created: r.created, baseUrl: r.baseUrl || '', batches };
     if (r.file) out.file = r.file;
+    if (r.keyFp) out.keyFp = r.keyFp;
     return out;
   }
 
