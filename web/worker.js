@@ -130,7 +130,9 @@ async function sendBatch(id, index, body, to) {
     // "No response" from an API that has answered this page before is a dropped connection, not a
     // browser block: the policy (pe::decide) retries it.
     const d = JSON.parse(M.decide(r.status, r.timed_out, r.body, r.retry_after, reached, attempt, Math.random(), Date.now() / 1000));
-    if (r.status === 0) a.unanswered = true;
+    // No answer, or a gateway's 502/504 (a proxy such as this page's nginx lost the API's answer,
+    // possibly after the API processed the batch): the attempt may have queued it.
+    if (r.status === 0 || r.status === 502 || r.status === 504) a.unanswered = true;
     if (d.outcome !== OUTCOME.retry) return settled(a, index, attempt, r, d, maybeQueued);
     a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
     if (run.cancelled) return cancelled('Cancelled while retrying: ' + d.message + maybeQueued(), { httpStatus: r.status });
