@@ -286,6 +286,15 @@ void Document::recompute_duplicates() {
   }
 }
 
+bool Document::has_code(std::size_t row, Code code) const {
+  if (code == Code::DuplicateEmail) return status_[row] == RowStatus::Duplicate;
+  for (const Finding& f : row_findings_[row])
+    if (f.code == code) return true;
+  for (const Finding& f : csv_findings_[row])
+    if (f.code == code) return true;
+  return false;
+}
+
 bool Document::has_warning(std::size_t row) const {
   for (const Finding& f : row_findings_[row])
     if (f.severity() == Severity::Warning) return true;

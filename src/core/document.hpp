@@ -70,6 +70,7 @@ class Document {
   std::size_t duplicate_of(std::size_t row) const { return dup_of_[row]; }  // 0-based row, valid if Duplicate
   bool has_warning(std::size_t row) const;
   bool has_error(std::size_t row) const { return status_[row] != RowStatus::Valid; }
+  bool has_code(std::size_t row, Code code) const;  // a finding of the row has this code
   // Findings of one row (validation, reader and duplicate findings), in field order.
   std::vector<Finding> row_findings(std::size_t row) const;
   // Findings not tied to a row (encoding, mapping, reader fatal errors). Mapping: an override key

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pe {
 
@@ -148,6 +149,15 @@ inline constexpr std::size_t kCodeCount = sizeof(kCodes) / sizeof(kCodes[0]);
 // The catalogue's entry of a code (kCodes is in the order of the enum: checked at compile time).
 constexpr const CodeInfo& code_info(Code c) { return kCodes[static_cast<std::size_t>(c)]; }
 inline const char* code_name(Code c) { return code_info(c).name; }
+// The code of a name (code_name), or false.
+inline bool code_of_name(std::string_view name, Code& out) {
+  for (const CodeInfo& i : kCodes)
+    if (name == i.name) {
+      out = i.code;
+      return true;
+    }
+  return false;
+}
 inline Severity severity_of(Code c) { return code_info(c).severity; }
 
 namespace detail {

@@ -157,7 +157,10 @@ void write_groups(JsonWriter& w, const std::vector<ProblemGroup>& groups) {
     w.key("field").string_or_null(g.field);
     w.field("count", g.count).key("rows").begin_array();
     for (std::size_t r : g.rows) w.value(r);
-    w.end_array().field("message", g.message).end_object();
+    w.end_array().field("message", g.message).field("meaning", code_info(g.code).meaning);
+    w.key("examples").begin_array();
+    for (const std::string& e : g.examples) w.value(e);
+    w.end_array().end_object();
   }
   w.end_array();
 }

@@ -63,7 +63,8 @@ std::string to_json(const CellEdit& e);
 std::string to_json(const std::vector<PlannedBatch>& plan, bool with_emails);
 // [{"row","line"}]
 std::string to_json(const std::vector<RowRef>& rows);
-// [{"code","severity","field"|null,"count","rows","message"}]
+// [{"code","severity","field"|null,"count","rows","message","meaning","examples"}]: meaning, the
+// code's (findings.hpp), describes every row of the group; examples, the messages of its first rows.
 std::string to_json(const std::vector<ProblemGroup>& groups);
 // The state's fields as to_json(SessionState) writes them, and "done","stopped","bytes",
 // "findings_total"; with full also "problems" (as above) and "findings" (the first findings of the rows).

@@ -21,7 +21,14 @@ SessionState refused(std::string error) {
 
 }  // namespace
 
-RowFilter row_filter(std::string_view name) {
+RowFilter row_filter(std::string_view name, Code* code) {
+  constexpr std::string_view kCode = "code:";
+  if (name.substr(0, kCode.size()) == kCode) {
+    Code c;
+    if (!code_of_name(name.substr(kCode.size()), c)) return RowFilter::Unknown;
+    if (code) *code = c;
+    return RowFilter::Code;
+  }
   static const std::pair<const char*, RowFilter> kFilters[] = {
       {"all", RowFilter::All}, {"errors", RowFilter::Errors}, {"warnings", RowFilter::Warnings}, {"valid", RowFilter::Valid}};
   for (const auto& [n, f] : kFilters)
@@ -133,9 +140,10 @@ CellEdit Session::set_cell(int row, int col, const std::string& value) {
   return e;
 }
 
-RowPage Session::rows(RowFilter filter, int start, int count) {
-  if (filter != filter_) {
+RowPage Session::rows(RowFilter filter, int start, int count, Code code) {
+  if (filter != filter_ || (filter == RowFilter::Code && code != filter_code_)) {
     filter_ = filter;
+    filter_code_ = code;
     refilter();
   }
   RowPage page;
@@ -176,13 +184,14 @@ void ProblemTally::add(std::size_t row, const Finding& f) {
   std::size_t at = 0;
   while (at < groups_.size() && groups_[at].code != f.code) ++at;  // a few dozen codes at most
   if (at == groups_.size()) {
-    groups_.push_back(ProblemGroup{f.code, f.field, 0, {}, f.message});
+    groups_.push_back(ProblemGroup{f.code, f.field, 0, {}, f.message, {}});
     last_row_.push_back(0);
   }
   ProblemGroup& g = groups_[at];
   if (last_row_[at] == row) return;
   last_row_[at] = row;
   ++g.count;
+  if (g.examples.size() < 2) g.examples.push_back(f.message);
   if (g.rows.size() < 5) g.rows.push_back(row);
 }
 
@@ -230,7 +239,8 @@ void Session::refilter() {
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
     bool keep = filter_ == RowFilter::All || (filter_ == RowFilter::Errors && doc_.has_error(r)) ||
                 (filter_ == RowFilter::Warnings && doc_.has_warning(r)) ||
-                (filter_ == RowFilter::Valid && !doc_.has_error(r));
+                (filter_ == RowFilter::Valid && !doc_.has_error(r)) ||
+                (filter_ == RowFilter::Code && doc_.has_code(r, filter_code_));
     if (keep) visible_.push_back(static_cast<std::uint32_t>(r));
   }
 }

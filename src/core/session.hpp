@@ -42,10 +42,12 @@ struct RowView {
   std::vector<Finding> findings;
 };
 
-// Which rows the grid lists. Unknown: a name that is none of the four, which keeps no row.
-enum class RowFilter : std::uint8_t { All, Errors, Warnings, Valid, Unknown };
-// "all", "errors", "warnings", "valid"; Unknown for any other name.
-RowFilter row_filter(std::string_view name);
+// Which rows the grid lists. Code: the rows with a finding of one code (a problem group). Unknown: a
+// name that is none of these, which keeps no row.
+enum class RowFilter : std::uint8_t { All, Errors, Warnings, Valid, Code, Unknown };
+// "all", "errors", "warnings", "valid", or "code:<code name>" (Code, with *code set); Unknown for any
+// other name.
+RowFilter row_filter(std::string_view name, Code* code = nullptr);
 
 struct RowPage {
   std::size_t total = 0;  // rows the filter keeps
@@ -70,13 +72,16 @@ struct RowRef {
   std::size_t row = 0, line = 0;  // 1-based row; line where it starts
 };
 
-// The findings of the file's rows grouped by code, errors first, then the most frequent.
+// The findings of the file's rows grouped by code, errors first, then the most frequent. A group is
+// described by its code's meaning (findings.hpp), which holds for every row in it; the messages of
+// its first two rows are examples.
 struct ProblemGroup {
   Code code = Code::EmailInvalid;
   std::string field;             // of the first finding with the code
   std::size_t count = 0;         // rows with the code
   std::vector<std::size_t> rows; // the first five of them, 1-based
   std::string message;           // of the first finding with the code
+  std::vector<std::string> examples;  // the messages of rows[0] and rows[1] (as many as there are)
 };
 
 // Counts findings into problem groups (Session::problems, CheckOnly): feed each row's findings
@@ -115,8 +120,8 @@ class Session {
   SessionState remap(std::vector<std::pair<std::string, Field>> overrides);
   void set_batch_size(int n);  // n < 1: the default
   CellEdit set_cell(int row, int col, const std::string& value);
-  // A page of the rows the filter keeps: count rows from the start-th.
-  RowPage rows(RowFilter filter, int start, int count);
+  // A page of the rows the filter keeps: count rows from the start-th. code: for RowFilter::Code.
+  RowPage rows(RowFilter filter, int start, int count, Code code = Code::EmailInvalid);
   // Re-applies the current filter (after edits the set of erroneous rows changes).
   void refresh() { refilter(); }
   std::vector<PlannedBatch> batch_plan(bool with_emails) const;
@@ -141,6 +146,7 @@ class Session {
   std::size_t batch_size_ = kDefaultBatchSize;
   std::vector<std::pair<std::string, Field>> overrides_;
   RowFilter filter_ = RowFilter::All;
+  Code filter_code_ = Code::EmailInvalid;  // for RowFilter::Code
   std::vector<std::uint32_t> visible_;
   mutable std::vector<std::vector<std::size_t>> batches_;
   mutable bool batches_valid_ = false;

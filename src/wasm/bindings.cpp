@@ -179,7 +179,11 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                   return json_or_error([&] { return pe::to_json(s.set_cell(row, col, value)); });
                 }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
-                  return json_or([&] { return pe::to_json(s.rows(pe::row_filter(filter), start, count)); },
+                  return json_or([&] {
+                    pe::Code code = pe::Code::EmailInvalid;
+                    const pe::RowFilter f = pe::row_filter(filter, &code);
+                    return pe::to_json(s.rows(f, start, count, code));
+                  },
                                  [](const std::string& message) {
                                    std::string out;
                                    pe::JsonWriter(out).begin_object().field("ok", false).field("error", message)

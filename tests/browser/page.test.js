@@ -83,6 +83,34 @@ test('paste shows per-cell errors with messages, and the filter narrows the rows
   await page.context().close();
 });
 
+test('issue 12: a problem group is headed by what is true of all its rows, with examples; "Show" lists that group only', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await paste(page, 'email,first_name\nann@@raviga.com,Ann\nmary@,Mary\nok@acme.com,Ok\nn/a,Nobody\nbob@gmial.com,Bob\nok@acme.com,Dup\n');
+  const group = page.locator('#problems li').first();
+  const text = await group.textContent();
+  // Before: "3 rows · email: “ann@@raviga.com” has 2 @ signs …" for rows that have no @ at all.
+  assert.match(text, /^3 rows · email: The email is not a valid address\. Row 1: “ann@@raviga\.com” has 2 @ signs; [^.]*\. Row 2: “mary@” has nothing after the @/);
+  assert.match(text, /\(rows 1, 2, 4\) Show$/);
+  await group.getByRole('button', { name: 'Show the 3 rows of this group' }).click();
+  assert.equal(await page.getByLabel('Show rows').inputValue(), 'code:email_invalid');
+  await page.locator('#row-count', { hasText: /^3 rows$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.grid-row').length === 3);
+  assert.deepEqual(await page.locator('.grid-row .rownum').allTextContents(), ['1', '2', '4']);
+  // "Rows with errors" is more than that group: the duplicate too.
+  await page.getByLabel('Show rows').selectOption('errors');
+  await page.locator('#row-count', { hasText: /^4 rows$/ }).waitFor();
+  // The typo's group lists its one row.
+  await page.locator('#problems li', { hasText: 'misspelling' }).getByRole('button', { name: 'Show the 1 row of this group' }).click();
+  await page.locator('#row-count', { hasText: /^1 row$/ }).waitFor();
+  assert.deepEqual(await page.locator('.grid-row .rownum').allTextContents(), ['5']);
+  // A new file: the group's choice is gone and the rows are shown whole.
+  await paste(page, 'email\nok@example.com\n');
+  await page.locator('#read-status', { hasText: /^Read 1 row of/ }).waitFor();
+  assert.equal(await page.getByLabel('Show rows').inputValue(), 'all');
+  assert.equal(await page.locator('#row-filter option[data-group]').count(), 0);
+  await page.context().close();
+});
+
 test('a header-only file says it has no prospect rows; counts are pluralised', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await page.getByLabel('Prospects CSV').fill('email,first_name\n');

@@ -92,25 +92,45 @@ const char* const k_rows_warnings_1_1 =
     R"J( linkedin_url, or first_name and last_name with company_website. The row is sent, but may not be enriched."}]}]})J";
 
 const char* const k_problems =
-    R"J([{"code":"email_invalid","severity":"error","field":"email","count":1,"rows":[3],)J"
-    R"J("message":"“not-an-email” has no @ sign; an email looks like name@company.com."},{"code":"duplicate_email",)J"
-    R"J("severity":"error","field":"email","count":1,"rows":[4],"message":"Duplicate of row 1 (line 2),)J"
-    R"J( same email ada@acme.com. Only the first is sent."},{"code":"website_path_dropped","severity":"warning",)J"
-    R"J("field":"company_website","count":1,"rows":[1],"message":"The path “/about” was dropped; the API takes the)J"
-    R"J( site's address only: https://acme.com."},{"code":"email_domain_typo","severity":"warning","field":"email",)J"
-    R"J("count":1,"rows":[2],"message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written;)J"
-    R"J( correct it if it is a typo."},{"code":"enrichment_signals_missing","severity":"warning","field":null,"count":1,)J"
-    R"J("rows":[2],"message":"No LinkedIn profile and no last_name: enrichment usually needs linkedin_url,)J"
-    R"J( or first_name and last_name with company_website. The row is sent, but may not be enriched."},)J"
-    R"J({"code":"email_unwrapped","severity":"warning","field":"email","count":1,"rows":[5],)J"
-    R"J("message":"“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."},{"code":"linkedin_company_page",)J"
-    R"J("severity":"warning","field":"linkedin_url","count":1,"rows":[5],)J"
-    R"J("message":"“linkedin.com/company/delta” is a company page, not a person's profile; use the prospect's own)J"
-    R"J( profile (linkedin.com/in/…). The field is left out."},{"code":"csv_ragged_row","severity":"warning",)J"
-    R"J("field":null,"count":1,"rows":[6],"message":"Expected 8 fields (the header has 8 columns),)J"
-    R"J( got 9. Values in this row may be in the wrong columns: check for a value that contains the delimiter but is)J"
-    R"J( not in quotes."},{"code":"email_idn_converted","severity":"warning","field":"email","count":1,"rows":[6],)J"
-    R"J("message":"The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”."}])J";
+    R"J([{"code":"email_invalid","severity":"error","field":"email","count":1,"rows":[3],"message":"“not-an-)J"
+    R"J(email” has no @ sign; an email looks like name@company.com.","meaning":"The email is not a valid add)J"
+    R"J(ress (the message says what is wrong).","examples":["“not-an-email” has no @ sign; an email looks li)J"
+    R"J(ke name@company.com."]},{"code":"duplicate_email","severity":"error","field":"email","count":1,"rows)J"
+    R"J(":[4],"message":"Duplicate of row 1 (line 2), same email ada@acme.com. Only the first is sent.","mea)J"
+    R"J(ning":"The email repeats that of an earlier row; only the first is sent.","examples":["Duplicate of )J"
+    R"J(row 1 (line 2), same email ada@acme.com. Only the first is sent."]},{"code":"website_path_dropped",")J"
+    R"J(severity":"warning","field":"company_website","count":1,"rows":[1],"message":"The path “/about” was )J"
+    R"J(dropped; the API takes the site's address only: https://acme.com.","meaning":"The website's path was)J"
+    R"J( dropped; the API takes the site's address only.","examples":["The path “/about” was dropped; the AP)J"
+    R"J(I takes the site's address only: https://acme.com."]},{"code":"email_domain_typo","severity":"warnin)J"
+    R"J(g","field":"email","count":1,"rows":[2],"message":"“bob@gmial.com”: did you mean “bob@gmail.com”? Th)J"
+    R"J(e address is kept as written; correct it if it is a typo.","meaning":"The email's domain looks like )J"
+    R"J(a misspelling (gmial.com, .con); it is kept as written.","examples":["“bob@gmial.com”: did you mean )J"
+    R"J(“bob@gmail.com”? The address is kept as written; correct it if it is a typo."]},{"code":"enrichment_)J"
+    R"J(signals_missing","severity":"warning","field":null,"count":1,"rows":[2],"message":"No LinkedIn profi)J"
+    R"J(le and no last_name: enrichment usually needs linkedin_url, or first_name and last_name with company)J"
+    R"J(_website. The row is sent, but may not be enriched.","meaning":"A row has no LinkedIn profile and la)J"
+    R"J(cks a first name, last name or company website; it may not be enriched.","examples":["No LinkedIn pr)J"
+    R"J(ofile and no last_name: enrichment usually needs linkedin_url, or first_name and last_name with comp)J"
+    R"J(any_website. The row is sent, but may not be enriched."]},{"code":"email_unwrapped","severity":"warn)J"
+    R"J(ing","field":"email","count":1,"rows":[5],"message":"“Dee <dee@delta.com>” was reduced to the addres)J"
+    R"J(s “dee@delta.com”.","meaning":"\"Name <address>\" or \"mailto:\" was reduced to the address.","examp)J"
+    R"J(les":["“Dee <dee@delta.com>” was reduced to the address “dee@delta.com”."]},{"code":"linkedin_compan)J"
+    R"J(y_page","severity":"warning","field":"linkedin_url","count":1,"rows":[5],"message":"“linkedin.com/co)J"
+    R"J(mpany/delta” is a company page, not a person's profile; use the prospect's own profile (linkedin.com)J"
+    R"J(/in/…). The field is left out.","meaning":"The LinkedIn value is a company or school page; the field)J"
+    R"J( is left out.","examples":["“linkedin.com/company/delta” is a company page, not a person's profile; )J"
+    R"J(use the prospect's own profile (linkedin.com/in/…). The field is left out."]},{"code":"csv_ragged_ro)J"
+    R"J(w","severity":"warning","field":null,"count":1,"rows":[6],"message":"Expected 8 fields (the header h)J"
+    R"J(as 8 columns), got 9. Values in this row may be in the wrong columns: check for a value that contain)J"
+    R"J(s the delimiter but is not in quotes.","meaning":"A row has more or fewer fields than the header.",")J"
+    R"J(examples":["Expected 8 fields (the header has 8 columns), got 9. Values in this row may be in the wr)J"
+    R"J(ong columns: check for a value that contains the delimiter but is not in quotes."]},{"code":"email_i)J"
+    R"J(dn_converted","severity":"warning","field":"email","count":1,"rows":[6],"message":"The international)J"
+    R"J( domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.","meaning":"An int)J"
+    R"J(ernational domain (or variant characters) was converted to its ASCII form for sending.","examples":[)J"
+    R"J("The international domain in “eve@épsilon.com” was converted for sending: “eve@xn--psilon-9ua.com”.")J"
+    R"J(]}])J";
 
 const char* const k_plan =
     R"J([{"index":0,"count":2,"first_row":1,"last_row":2},{"index":1,"count":2,"first_row":5,"last_row":6}])J";
@@ -394,4 +414,44 @@ TEST(SessionJson, WhatThePageSendsIsReadLeniently) {
   EXPECT_EQ(out[0].state, pe::BatchState::Partial);
   EXPECT_EQ(out[0].queue_status, "PARTIALLY_ENQUEUED");
   EXPECT_EQ(pe::emails_from_json(R"(["a@b.co",3,null,"c@d.co"])"), (std::vector<std::string>{"a@b.co", "c@d.co"}));
+}
+
+// Issue 12: a problem group is described by its code's meaning, which holds for every row in it
+// (not by its first row's message, which may not: "has 2 @ signs" headed rows with no @ at all),
+// with the messages of its first rows as examples; "Show" lists the rows of that group only.
+TEST(SessionProblems, AGroupIsDescribedByItsCodeWithExamplesAndCanBeListedAlone) {
+  pe::Session s;
+  const std::string csv = "email,first_name\nann@@raviga.com,Ann\nmary@,Mary\nok@acme.com,Ok\nn/a,Nobody\n"
+                          "bob@gmial.com,Bob\nok@acme.com,Dup\n";
+  ASSERT_TRUE(s.load(csv, "auto", "auto", 50).ok);
+  const std::vector<pe::ProblemGroup> groups = s.problems();
+  ASSERT_GE(groups.size(), 3u);
+  const pe::ProblemGroup& invalid = groups[0];
+  EXPECT_EQ(invalid.code, pe::Code::EmailInvalid);
+  EXPECT_EQ(invalid.count, 3u);
+  EXPECT_EQ(invalid.rows, (std::vector<std::size_t>{1, 2, 4}));
+  ASSERT_EQ(invalid.examples.size(), 2u);
+  EXPECT_NE(invalid.examples[0].find("2 @ signs"), std::string::npos) << invalid.examples[0];
+  EXPECT_NE(invalid.examples[1].find("nothing after the @"), std::string::npos) << invalid.examples[1];
+  EXPECT_NE(pe::to_json(groups).find(R"("meaning":"The email is not a valid address (the message says what is wrong).")"),
+            std::string::npos);
+
+  pe::Code code = pe::Code::NameTooLong;
+  EXPECT_EQ(pe::row_filter("code:email_invalid", &code), pe::RowFilter::Code);
+  EXPECT_EQ(code, pe::Code::EmailInvalid);
+  EXPECT_EQ(pe::row_filter("code:no_such_code", &code), pe::RowFilter::Unknown);
+  EXPECT_EQ(pe::row_filter("errors", &code), pe::RowFilter::Errors);
+
+  pe::RowPage page = s.rows(pe::RowFilter::Code, 0, 10, pe::Code::EmailInvalid);
+  EXPECT_EQ(page.total, 3u);
+  ASSERT_EQ(page.rows.size(), 3u);
+  EXPECT_EQ(page.rows[2].index, 3u);
+  // The errors are more than that group: the duplicate too.
+  EXPECT_EQ(s.rows(pe::RowFilter::Errors, 0, 0).total, 4u);
+  page = s.rows(pe::RowFilter::Code, 0, 10, pe::Code::DuplicateEmail);
+  ASSERT_EQ(page.total, 1u);
+  EXPECT_EQ(page.rows[0].index, 5u);
+  page = s.rows(pe::RowFilter::Code, 0, 10, pe::Code::EmailDomainTypo);
+  ASSERT_EQ(page.total, 1u);
+  EXPECT_EQ(page.rows[0].index, 4u);
 }

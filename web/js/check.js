@@ -106,6 +106,28 @@
     });
   }
 
+  // A group's headline is its code's meaning, true of every row in it (the first row's message need
+  // not be: "has 2 @ signs" is not true of "mary@"), with the messages of its first rows as examples.
+  const headline = (g) => g.meaning.replace(/\s*\(the message says what is wrong\)/, '');
+  // The row filter of one group: an extra choice of "Show rows", made when a group's rows are shown.
+  function showGroup(g) {
+    const select = $('row-filter');
+    let option = select.querySelector('option[data-group]');
+    if (!option) { option = el('option', { 'data-group': '' }); select.append(option); }
+    option.value = 'code:' + g.code;
+    option.textContent = 'Rows with: ' + headline(g).replace(/\.$/, '') + ' (' + fmt(g.count) + ')';
+    select.value = option.value;
+    select.dispatchEvent(new Event('change'));
+    $('grid').focus();
+  }
+  // A new file: the group's choice goes (the code may not be in it).
+  function dropGroupFilter() {
+    const option = $('row-filter').querySelector('option[data-group]');
+    if (!option) return;
+    if ($('row-filter').value === option.value) { $('row-filter').value = 'all'; $('row-filter').dispatchEvent(new Event('change')); }
+    option.remove();
+  }
+
   // The problems of the file, grouped, above the rows: nothing needs a hover to be seen. Each group
   // shows the rows with that problem.
   async function refreshProblems() {
@@ -114,11 +136,14 @@
     if (!doc || !doc.ok) return;
     const groups = await call(REQUEST.problems);
     for (const g of groups.slice(0, 12)) {
-      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.join(', ') + (g.count > g.rows.length ? ', …' : '');
-      const showRows = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the rows with ' + (g.severity === 'error' ? 'errors' : 'warnings') });
-      showRows.addEventListener('click', () => { $('row-filter').value = g.severity === 'error' ? 'errors' : 'warnings'; $('row-filter').dispatchEvent(new Event('change')); $('grid').focus(); });
+      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.map(fmt).join(', ') + (g.count > g.rows.length ? ', …' : '');
+      const examples = (g.examples || []).map((m, i) => 'Row ' + fmt(g.rows[i]) + ': ' + m);
+      const showRows = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the ' + counted(g.count, 'row') + ' of this group' });
+      showRows.addEventListener('click', () => showGroup(g));
       list.append(el('li', { class: g.severity },
-        el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), g.message + ' (' + rows + ') ', showRows));
+        el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), headline(g) + ' ',
+        el('span', { class: 'examples', text: examples.join(' ') + ' ' }),
+        '(' + rows + ') ', showRows));
     }
     if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
   }
@@ -126,7 +151,7 @@
   // A file was read (input.js). reread: the same bytes read again with another encoding or
   // delimiter, so the user's column choices are applied again; any other load starts from the
   // detected mapping (newFile, as it starts).
-  function newFile() { overrides = []; }
+  function newFile() { overrides = []; dropGroupFilter(); }
   async function take(state, reread) {
     doc = state;
     if (reread && overrides.length && doc.columns && doc.columns.length) doc = await call(REQUEST.remap, { overrides });

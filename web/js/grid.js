@@ -72,8 +72,8 @@
     generation++;
     const r = await call(REQUEST.rows, { filter, start: 0, count: 0 });
     total = r.total;
-    $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter];
-    $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter];
+    $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter] || 'No rows in this group any more.';
+    $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').hidden = !!total;
     if (reset) { setViewTop(0); cursor = null; }
     if (cursor && cursor.pos >= total) cursor = null;
