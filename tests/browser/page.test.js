@@ -111,6 +111,55 @@ test('issue 12: a problem group is headed by what is true of all its rows, with 
   await page.context().close();
 });
 
+test('issue 12: Ctrl+Z undoes the grid\'s edit (not the API key), Ctrl+Shift+Z redoes it; another delimiter asks before dropping edits', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('API key').fill('my-secret-key');
+  await paste(page, 'email,first_name\nann@acme.com,Ann\nbad-email,Bob\n');
+  const cell = page.locator('.grid-row .cell[data-row="1"][data-col="0"]');
+  await cell.dblclick();
+  await page.getByLabel('Edit email, row 2').fill('bob@acme.com');
+  await page.keyboard.press('Enter');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('2', { exact: true }).waitFor();
+  await page.locator('.grid-row .cell.edited[data-row="1"][data-col="0"]').waitFor();
+  assert.match(await cell.getAttribute('title'), /edited; was “bad-email”/);
+  assert.equal(await page.getByRole('button', { name: 'Undo (1)' }).isEnabled(), true);
+
+  // Ctrl+Z with the focus in the rows: the edit is undone, the key stays.
+  await page.locator('#grid').focus();
+  await page.keyboard.press('Control+z');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('1', { exact: true }).waitFor();
+  assert.equal(await cell.textContent(), 'bad-email');
+  assert.equal(await page.getByLabel('API key').inputValue(), 'my-secret-key');
+  assert.equal(await page.locator('.grid-row .cell.edited').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Redo (1)' }).isEnabled(), true);
+  await page.keyboard.press('Control+Shift+z');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('2', { exact: true }).waitFor();
+  assert.equal(await cell.textContent(), 'bob@acme.com');
+  // With nothing left to undo after two undos, the key is still not touched.
+  await page.keyboard.press('Control+z');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('1', { exact: true }).waitFor();
+  await page.keyboard.press('Control+z');
+  assert.equal(await page.getByLabel('API key').inputValue(), 'my-secret-key');
+  await page.keyboard.press('Control+y');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('2', { exact: true }).waitFor();
+
+  // Another delimiter reads the text again: the edit would be lost, so the page asks first.
+  await page.getByLabel('Delimiter').selectOption(';');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /discards your 1 cell edit/);
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await page.getByLabel('Delimiter').inputValue(), 'auto');
+  assert.equal(await cell.textContent(), 'bob@acme.com');
+  await page.getByLabel('Delimiter').selectOption(',');
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Read again, without the edits' }).click();
+  await page.waitForFunction(() => /comma-separated$/.test(document.getElementById('detected').textContent));
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').getByText('1', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Undo', exact: true }).isDisabled(), true);
+  await page.context().close();
+});
+
 test('a header-only file says it has no prospect rows; counts are pluralised', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await page.getByLabel('Prospects CSV').fill('email,first_name\n');

@@ -229,6 +229,11 @@
     row.cells.forEach((v, c) => {
       const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': String(c), text: v });
       if (byCol[c]) decorate(cell, byCol[c], v); else if (v) cell.title = v;
+      const original = edited.get(row.index + ':' + c);
+      if (original !== undefined) {
+        cell.classList.add('edited');
+        cell.title = (cell.title ? cell.title + '\n' : '') + 'edited; was “' + original + '”';
+      }
       div.append(cell);
     });
     return div;
@@ -323,6 +328,77 @@
     if (cell && cell.getAttribute('aria-description')) announce(cell.getAttribute('aria-description'));
   });
 
+  // The cell edits of this file, for undo and redo (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y; the buttons by
+  // the rows): {row, col, before, after}. Edited cells are marked with their value as read. A new
+  // file, or the same file read again, starts without them (resetEdits).
+  const undoStack = [];
+  const redoStack = [];
+  const edited = new Map();   // 'row:col' -> the value as read
+  function showEditCount() {
+    $('undo-btn').disabled = !undoStack.length || PE.queue.running();
+    $('redo-btn').disabled = !redoStack.length || PE.queue.running();
+    $('undo-btn').textContent = 'Undo' + (undoStack.length ? ' (' + undoStack.length + ')' : '');
+    $('redo-btn').textContent = 'Redo' + (redoStack.length ? ' (' + redoStack.length + ')' : '');
+  }
+  function resetEdits() {
+    undoStack.length = 0;
+    redoStack.length = 0;
+    edited.clear();
+    showEditCount();
+  }
+  const editCount = () => undoStack.length;
+  // Sets a cell (the row is checked again at once) and shows the result; false when refused.
+  async function setValue(row, col, value) {
+    const r = await call(REQUEST.setCell, { row, col, value });
+    if (r.ok === false) { showAlert(r.error); return false; }
+    PE.check.takeSummary(r.summary);
+    const fs = r.row.findings;
+    announce('Row ' + (row + 1) + ' is ' + r.row.status + (fs.length ? ': ' + fs.map((f) => f.message).join(' ') : '.'));
+    await refresh(false);
+    await PE.check.afterEdit();
+    return true;
+  }
+  function noteEdit(row, col, before, after) {
+    const key = row + ':' + col;
+    if (!edited.has(key)) edited.set(key, before);
+    if (edited.get(key) === after) edited.delete(key);
+  }
+  // One at a time, in the order pressed: a Ctrl+Z pressed while the previous one is being applied
+  // waits for it (else it would find the stack not yet updated).
+  let undoing = Promise.resolve();
+  function undoOrRedo(redo) {
+    undoing = undoing.then(() => applyUndoOrRedo(redo), () => applyUndoOrRedo(redo));
+    return undoing;
+  }
+  async function applyUndoOrRedo(redo) {
+    if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return; }
+    const from = redo ? redoStack : undoStack;
+    const e = from.pop();
+    if (!e) { announce(redo ? 'Nothing to redo.' : 'Nothing to undo.'); showEditCount(); return; }
+    const value = redo ? e.after : e.before;
+    if (!(await setValue(e.row, e.col, value))) { from.push(e); return; }
+    (redo ? undoStack : redoStack).push(e);
+    noteEdit(e.row, e.col, redo ? e.before : e.after, value);
+    await render();
+    showEditCount();
+    announce((redo ? 'Redone' : 'Undone') + ': row ' + (e.row + 1) + ', ' + (columns()[e.col].header || 'column ' + (e.col + 1)) + ' is “' + value + '” again.');
+  }
+  $('undo-btn').addEventListener('click', () => undoOrRedo(false));
+  $('redo-btn').addEventListener('click', () => undoOrRedo(true));
+  // Ctrl+Z in the page undoes the grid's last edit (the browser's own undo would act on the last
+  // text field it remembers, such as the API key); in a text field it stays that field's undo.
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const k = e.key.toLowerCase();
+    const redo = (k === 'z' && e.shiftKey) || (k === 'y' && !e.shiftKey);
+    if (k !== 'z' && !redo) return;
+    const t = e.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+    if ($('results').hidden) return;
+    e.preventDefault();
+    undoOrRedo(redo);
+  });
+
   // Edits a cell in place: Enter or leaving the field saves (the row is checked again at once),
   // Escape cancels. Afterwards focus returns to the same row if it is still shown under the filter,
   // else to the same position.
@@ -330,6 +406,7 @@
     if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return; }
     const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (columns()[col].header || 'cell') + ', row ' + (row + 1) });
     input.value = cell.textContent;
+    const before = input.value;
     cell.replaceChildren(input);
     input.focus();
     input.select();
@@ -341,14 +418,14 @@
     const finish = async (save) => {
       if (done) return;
       done = true;
-      if (!save) { await render(); refocus(); return; }
-      const r = await call(REQUEST.setCell, { row, col, value: input.value });
-      if (r.ok === false) { showAlert(r.error); return; }
-      PE.check.takeSummary(r.summary);
-      const fs = r.row.findings;
-      announce('Row ' + (row + 1) + ' is ' + r.row.status + (fs.length ? ': ' + fs.map((f) => f.message).join(' ') : '.'));
-      await refresh(false);
-      await PE.check.afterEdit();
+      const after = input.value;
+      if (!save || after === before) { await render(); refocus(); return; }
+      if (!(await setValue(row, col, after))) return;
+      undoStack.push({ row, col, before, after });
+      redoStack.length = 0;
+      noteEdit(row, col, before, after);
+      showEditCount();
+      await render();
       refocus();
     };
     input.addEventListener('keydown', (e) => {
@@ -365,5 +442,5 @@
     return total ? render() : undefined;
   }
 
-  PE.grid = { clear, refresh, setSpacerCap };
+  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount };
 })(window.PE);

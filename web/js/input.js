@@ -59,6 +59,7 @@
         await PE.engine.ready;   // a module that could not start says why, here
         // The module's LoadOptions, as it reads them (snake_case).
         const options = Object.assign({ batch_size: PE.settings.batchSize() }, choices);
+        PE.grid.resetEdits();   // the edits were made on the cells of the input as read before
         if (streamed) {
           PE.check.drop();   // the interactive view's file is gone from the module
           const r = await call(REQUEST.checkOnly, { file: source, options });
@@ -127,7 +128,22 @@
     $('file-input').value = '';
     loadFile(f);
   });
-  for (const id of ['encoding', 'delimiter']) $(id).addEventListener('change', () => { if (lastSource) load(lastSource, inputName, true); });
+  // Another encoding or delimiter reads the input again: the cell edits, made on the cells as read
+  // before, would be lost, so the user is asked first (and told how to keep them).
+  for (const id of ['encoding', 'delimiter']) {
+    const sel = $(id);
+    let previous = sel.value;
+    sel.addEventListener('change', () => {
+      if (!lastSource) { previous = sel.value; return; }
+      const n = PE.grid.editCount();
+      const chosen = sel.value;
+      if (!n) { previous = chosen; load(lastSource, inputName, true); return; }
+      sel.value = previous;   // unchanged until confirmed
+      PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id + ' discards your ' +
+        counted(n, 'cell edit') + ', made on the cells as read before. To keep them, choose Back and download the cleaned CSV first.',
+      'Read again, without the edits', () => { sel.value = chosen; previous = chosen; return load(lastSource, inputName, true); });
+    });
+  }
   // Drag and drop anywhere on the page.
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
