@@ -99,7 +99,7 @@ ColumnPlan plan_columns(const std::vector<std::string>& headers,
         0, 0, "", Code::EnrichmentColumnsMissing,
         "The file has no LinkedIn column and no " + missing +
             " column: enrichment usually needs linkedin_url, or first_name and last_name with company_website. "
-            "The rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
+            "Valid rows are sent, but many may not be enriched. Add those columns if your CRM exports them, or "
             "map an existing column to them."});
   }
   if (plan.column(Field::Email) < 0)

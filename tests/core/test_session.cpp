@@ -390,7 +390,7 @@ TEST(SessionJson, OneSnakeCaseForm) {
             R"("columns":[{"header":"email","field":"email"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)"
             R"("file_findings":[{"row":null,"line":null,"field":null,"severity":"warning","code":"enrichment_columns_missing",)"
             R"("message":"The file has no LinkedIn column and no first_name, last_name, company_website column: enrichment usually )"
-            R"(needs linkedin_url, or first_name and last_name with company_website. The rows are sent, but many may not be )"
+            R"(needs linkedin_url, or first_name and last_name with company_website. Valid rows are sent, but many may not be )"
             R"(enriched. Add those columns if your CRM exports them, or map an existing column to them."}],)"
             R"("summary":{"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":1,)"
             R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5}})");
