@@ -368,24 +368,16 @@ bool DupIndex::find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::
 void DupIndex::reserve(std::size_t n) {
   std::size_t cap = slots_.empty() ? 1024 : slots_.size();
   while (n * 10 > cap * 7) cap *= 2;
-  if (cap == slots_.size()) return;
-  std::vector<Slot> old;
-  old.swap(slots_);
-  slots_.assign(cap, Slot{0, 0, 0, 0, 0});
-  const std::size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.row == 0) continue;
-    const std::uint64_t h64 = (static_cast<std::uint64_t>(s.h64_hi) << 32) | s.h64_lo;
-    std::size_t i = static_cast<std::size_t>(h64) & mask;
-    while (slots_[i].row != 0) i = (i + 1) & mask;
-    slots_[i] = s;
-  }
+  if (cap != slots_.size()) rehash(cap);
 }
 
-void DupIndex::grow() {
+void DupIndex::grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
+
+// Moves every key into a table of `capacity` slots (a power of two).
+void DupIndex::rehash(std::size_t capacity) {
   std::vector<Slot> old;
   old.swap(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{0, 0, 0, 0, 0});
+  slots_.assign(capacity, Slot{0, 0, 0, 0, 0});
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.row == 0) continue;

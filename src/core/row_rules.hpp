@@ -101,6 +101,7 @@ class DupIndex {
     std::uint32_t line;
   };
   void grow();
+  void rehash(std::size_t capacity);
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
