@@ -257,10 +257,15 @@ function loadFile(blob, options) {
     const started = Date.now();
     const view = session.input(blob.size);
     if (typeof view === 'string') return view;  // no room for the file: the session's state with the error
-    for (let at = 0; at < blob.size; at += SLICE) {
-      const end = Math.min(blob.size, at + SLICE);
-      view.set(await sliceOf(blob, at, end), at);
-      progress({ bytes: end, total: blob.size, ms: Date.now() - started, phase: 'read' });
+    try {
+      for (let at = 0; at < blob.size; at += SLICE) {
+        const end = Math.min(blob.size, at + SLICE);
+        view.set(await sliceOf(blob, at, end), at);
+        progress({ bytes: end, total: blob.size, ms: Date.now() - started, phase: 'read' });
+      }
+    } catch (err) {
+      session.clear();   // the half-filled buffer is not kept
+      throw err;
     }
     progress({ bytes: blob.size, total: blob.size, ms: Date.now() - started, phase: 'check' });
     return session.load(options);
