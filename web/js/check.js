@@ -109,6 +109,16 @@
   // A group's headline is its code's meaning, true of every row in it (the first row's message need
   // not be: "has 2 @ signs" is not true of "mary@"), with the messages of its first rows as examples.
   const headline = (g) => g.meaning.replace(/\s*\(the message says what is wrong\)/, '');
+  // One problem group as a list item: "3 rows · email: <meaning> Row 1: <message> Row 2: <message>
+  // (rows 1, 2, 4)", then `after` (a Show button; none in the check-only view).
+  function groupItem(g, after) {
+    const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.map(fmt).join(', ') + (g.count > g.rows.length ? ', …' : '');
+    const examples = (g.examples || []).map((m, i) => 'Row ' + fmt(g.rows[i]) + ': ' + m);
+    return el('li', { class: g.severity },
+      el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), headline(g) + ' ',
+      el('span', { class: 'examples', text: examples.join(' ') + ' ' }),
+      '(' + rows + ')' + (after ? ' ' : ''), after || null);
+  }
   // The row filter of one group: an extra choice of "Show rows", made when a group's rows are shown.
   function showGroup(g) {
     const select = $('row-filter');
@@ -136,14 +146,9 @@
     if (!doc || !doc.ok) return;
     const groups = await call(REQUEST.problems);
     for (const g of groups.slice(0, 12)) {
-      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.map(fmt).join(', ') + (g.count > g.rows.length ? ', …' : '');
-      const examples = (g.examples || []).map((m, i) => 'Row ' + fmt(g.rows[i]) + ': ' + m);
       const showRows = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the ' + counted(g.count, 'row') + ' of this group' });
       showRows.addEventListener('click', () => showGroup(g));
-      list.append(el('li', { class: g.severity },
-        el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), headline(g) + ' ',
-        el('span', { class: 'examples', text: examples.join(' ') + ' ' }),
-        '(' + rows + ') ', showRows));
+      list.append(groupItem(g, showRows));
     }
     if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
   }
@@ -164,7 +169,7 @@
   }
 
   PE.check = {
-    newFile, take, show, drop, takeSummary, afterEdit, batchSizeChanged,
+    newFile, take, show, drop, takeSummary, afterEdit, batchSizeChanged, groupItem,
     loaded: () => doc !== null,
     usable: () => !!(doc && doc.ok),
     summary: () => (doc && doc.ok ? doc.summary : null),

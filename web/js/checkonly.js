@@ -46,11 +46,7 @@
     if (!r.ok && r.error) $('co-file-findings').append(el('li', { class: 'error', text: r.error }));
     for (const f of r.file_findings || []) $('co-file-findings').append(el('li', { class: f.severity, text: f.message }));
     const groups = r.problems || [];
-    for (const g of groups) {
-      const rows = 'row' + (g.count === 1 ? ' ' : 's ') + g.rows.map(fmt).join(', ') + (g.count > g.rows.length ? ', …' : '');
-      $('co-problems').append(el('li', { class: g.severity },
-        el('strong', { text: counted(g.count, 'row') + (g.field ? ' · ' + g.field : '') + ': ' }), g.message + ' (' + rows + ')'));
-    }
+    for (const g of groups) $('co-problems').append(PE.check.groupItem(g));
     if (!groups.length && s) $('co-problems').append(el('li', { class: 'info', text: 'No problems in the rows read.' }));
     for (const f of r.findings || []) {
       $('co-findings').append(el('tr', { class: f.severity },
