@@ -130,9 +130,10 @@ async function sendBatch(id, index, body, to) {
     // "No response" from an API that has answered this page before is a dropped connection, not a
     // browser block: the policy (pe::decide) retries it.
     const d = JSON.parse(M.decide(r.status, r.timed_out, r.body, r.retry_after, reached, attempt, Math.random(), Date.now() / 1000));
-    // No answer, or a gateway's 502/504 (a proxy such as this page's nginx lost the API's answer,
-    // possibly after the API processed the batch): the attempt may have queued it.
-    if (r.status === 0 || r.status === 502 || r.status === 504) a.unanswered = true;
+    // No answer, a 500, or a gateway's 502/504 (a proxy such as this page's nginx lost the API's
+    // answer, possibly after the API processed the batch): the attempt may have queued it. The same
+    // answers as the enrich CLI's answer_may_be_lost.
+    if (r.status === 0 || r.status === 500 || r.status === 502 || r.status === 504) a.unanswered = true;
     if (d.outcome !== OUTCOME.retry) return settled(a, index, attempt, r, d, maybeQueued);
     a.left = false;   // this attempt was not accepted (or, unanswered, is recorded as such above)
     if (run.cancelled) return cancelled('Cancelled while retrying: ' + d.message + maybeQueued(), { httpStatus: r.status });
@@ -255,12 +256,14 @@ function loadFile(blob, options) {
   return exclusively(async () => {
     if (checkOnly) checkOnly.clear();
     const started = Date.now();
-    const view = session.input(blob.size);
-    if (typeof view === 'string') return view;  // no room for the file: the session's state with the error
+    const room = session.input(blob.size);
+    if (typeof room === 'string') return room;  // no room for the file: the session's state with the error
     try {
       for (let at = 0; at < blob.size; at += SLICE) {
         const end = Math.min(blob.size, at + SLICE);
-        view.set(await sliceOf(blob, at, end), at);
+        const bytes = await sliceOf(blob, at, end);
+        // Taken anew: an HTTP answer handed over during the await may have grown the memory.
+        session.inputAgain().set(bytes, at);
         progress({ bytes: end, total: blob.size, ms: Date.now() - started, phase: 'read' });
       }
     } catch (err) {

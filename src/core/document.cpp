@@ -136,6 +136,12 @@ void Document::read(std::string_view bytes, bool in_place, const LoadOptions& op
               continue;
             }
           }
+          // After an invalid byte was replaced the text no longer lines up with the input, and the
+          // rest of the cells land here: room for them at once, not by doubling next to the input.
+          if (in_place && !f.empty() && self->invalid_sequences() > 0 && arena_.capacity() - arena_.size() < f.size()) {
+            const std::size_t at = self->text_offset(f.data());
+            arena_.reserve(arena_.size() + (at < bytes.size() ? bytes.size() - at : 0) + f.size());
+          }
           if (arena_.size() + f.size() >= kInArena) throw std::length_error("cells over 2 GB");
           cells_.emplace_back(static_cast<std::uint32_t>(arena_.size()) | kInArena, static_cast<std::uint32_t>(f.size()));
           arena_.append(f.data(), f.size());

@@ -90,7 +90,10 @@ class ProblemTally {
  public:
   void add(std::size_t row, const Finding& f);  // row: 1-based
   std::vector<ProblemGroup> groups() const;     // errors first, then the most frequent
-  void clear() { groups_.clear(); }
+  void clear() {
+    groups_.clear();
+    last_row_.clear();
+  }
 
  private:
   std::vector<ProblemGroup> groups_;

@@ -124,6 +124,13 @@ val input_view(pe::Session& s, double size) {
   return val(emscripten::typed_memory_view(g_input.size(), reinterpret_cast<unsigned char*>(g_input.data())));
 }
 
+// The same buffer's view again (no allocation): the worker takes it anew after each await, since
+// anything that ran meanwhile (an HTTP answer being handed over) may have grown the memory, which
+// detaches earlier views.
+val input_view_again(pe::Session&) {
+  return val(emscripten::typed_memory_view(g_input.size(), reinterpret_cast<unsigned char*>(g_input.data())));
+}
+
 std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
   std::string bytes;
   bytes.swap(g_input);  // freed as soon as it is read, so that the checks reuse its memory
@@ -159,6 +166,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   emscripten::class_<Session>("Session")
       .constructor<>()
       .function("input", &input_view)
+      .function("inputAgain", &input_view_again)
       .function("load", &load_input)
       .function("clear", optional_override([](Session& s) {
                   value_or_js_error([&] {

@@ -147,7 +147,7 @@ test('issue 12: Ctrl+Z undoes the grid\'s edit (not the API key), Ctrl+Shift+Z r
   await page.getByLabel('Delimiter').selectOption(';');
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  assert.match(await dialog.textContent(), /discards your 1 cell edit/);
+  assert.match(await dialog.textContent(), /discards your 1 edited cell/);
   await dialog.getByRole('button', { name: 'Back' }).click();
   assert.equal(await page.getByLabel('Delimiter').inputValue(), 'auto');
   assert.equal(await cell.textContent(), 'bob@acme.com');

@@ -464,6 +464,10 @@ test('issue 11: the endpoint is remembered over a reload; "already sent" holds f
   try {
     await scenario({}, async ({ sandbox, page }) => {
       await prepare(page);
+      // The endpoint of the ?api= link is for this page: not remembered, though the batch size is.
+      const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.settings.v1')));
+      assert.equal(saved.batchSize, '2');
+      assert.equal(saved.baseUrl, undefined);
       await queueAll(page);
       assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
 

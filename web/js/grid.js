@@ -346,7 +346,7 @@
     edited.clear();
     showEditCount();
   }
-  const editCount = () => undoStack.length;
+  const editCount = () => edited.size;   // cells that differ from the file as read
   // Sets a cell (the row is checked again at once) and shows the result; false when refused.
   async function setValue(row, col, value) {
     const r = await call(REQUEST.setCell, { row, col, value });
@@ -405,8 +405,8 @@
   function editCell(cell, row, col, pos) {
     if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return; }
     const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (columns()[col].header || 'cell') + ', row ' + (row + 1) });
-    input.value = cell.textContent;
-    const before = input.value;
+    const before = cell.textContent;   // as shown: an input's value would lose line breaks
+    input.value = before;
     cell.replaceChildren(input);
     input.focus();
     input.select();

@@ -102,8 +102,15 @@
   }
   function loadText() {
     const text = $('csv-text').value;
-    // Nothing pasted but a file loaded: "Validate" checks that file again (same bytes and choices).
-    if (!text.trim() && fromFile && lastSource) return load(lastSource, inputName, true);
+    // Nothing pasted but a file loaded: "Validate" checks that file again (same bytes and choices);
+    // edits made since would be lost, so the user is asked first.
+    if (!text.trim() && fromFile && lastSource) {
+      const n = PE.grid.editCount();
+      if (!n) return load(lastSource, inputName, true);
+      PE.queue.confirm('Check the file again?', 'Reading ' + inputName + ' again discards your ' + counted(n, 'edited cell') +
+        '. To keep them, choose Back and download the cleaned CSV first.', 'Read again, without the edits', () => load(lastSource, inputName, true));
+      return;
+    }
     if (!text.trim()) { showAlert('Paste CSV text with a header row first, or choose a file.'); return; }
     $('file-name').textContent = '';
     fromFile = false;
@@ -140,7 +147,7 @@
       if (!n) { previous = chosen; load(lastSource, inputName, true); return; }
       sel.value = previous;   // unchanged until confirmed
       PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id + ' discards your ' +
-        counted(n, 'cell edit') + ', made on the cells as read before. To keep them, choose Back and download the cleaned CSV first.',
+        counted(n, 'edited cell') + ', edited as read before. To keep them, choose Back and download the cleaned CSV first.',
       'Read again, without the edits', () => { sel.value = chosen; previous = chosen; return load(lastSource, inputName, true); });
     });
   }

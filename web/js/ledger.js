@@ -63,13 +63,18 @@
   // Another tab of this browser is sending this run right now.
   const liveElsewhere = (run) => !!run && !stale(run) && run.batches.some((b) => IN_FLIGHT.includes(b.state));
 
+  // The API an endpoint reaches: this server's proxy (/woodpecker) is the real API, as is the direct
+  // URL, so that a file sent one way is known as sent the other way too.
+  const PROXY = /^https?:\/\/[^/]+\/woodpecker\/?$/;
+  const apiOf = (url) => (PROXY.test(String(url || '')) ? PE.constants.default_base_url : String(url || '').replace(/\/+$/, ''));
   // Batches of this plan already sent from this browser, in an earlier run to the same endpoint
   // (base URL) with the same key (fingerprint): a sandbox rehearsal does not stop the real run, nor
   // one account's run another's. A run stored before fingerprints were kept counts for any key.
   function alreadySent(plan, baseUrl, keyFp) {
     const sent = new Map();
+    const api = apiOf(baseUrl);
     for (const run of runs()) {
-      if (run.baseUrl !== baseUrl || (run.keyFp && keyFp && run.keyFp !== keyFp)) continue;
+      if (apiOf(run.baseUrl) !== api || (run.keyFp && keyFp && run.keyFp !== keyFp)) continue;
       for (const b of run.batches) if (b.state === STATE.sent && b.key) sent.set(b.key, run);
     }
     return plan.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));

@@ -30,10 +30,14 @@
   // the same checks as what is typed (the URL policy, the batch size's limits) before it is used.
   const SETTINGS_STORE = 'pe.settings.v1';
   let restoring = true;   // nothing is saved while init() fills the fields
+  let linkBase = null;    // the endpoint a ?api= link set, until the user picks one: never remembered
   function saveSettings() {
     if (restoring) return;
+    const fromLink = linkBase !== null;
+    const kept = fromLink ? storedSettings() : {};
     try {
-      localStorage.setItem(SETTINGS_STORE, JSON.stringify({ endpoint: $('base-choice').value, baseUrl: baseUrl(),
+      localStorage.setItem(SETTINGS_STORE, JSON.stringify({
+        endpoint: fromLink ? kept.endpoint : $('base-choice').value, baseUrl: fromLink ? kept.baseUrl : baseUrl(),
         batchSize: $('batch-size').value, timeout: $('request-timeout').value }));
     } catch (e) { /* storage may be off: the settings are then for this page only */ }
   }
@@ -47,9 +51,10 @@
   $('base-choice').addEventListener('change', () => {
     const c = choices.find((x) => x.id === $('base-choice').value);
     setBase(c.id, c.id === 'custom' ? $('base-url').value : c.url);
+    linkBase = null;   // the user's own choice now
     saveSettings();
   });
-  $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; saveSettings(); });
+  $('base-url').addEventListener('input', () => { $('base-choice').value = 'custom'; linkBase = null; saveSettings(); });
   $('request-timeout').addEventListener('change', saveSettings);
   // The page's security policy lets it connect only to the Woodpecker API, its own server and this
   // machine: say so at once rather than fail on the first call.
@@ -150,6 +155,7 @@
       // A link's endpoint is for this page: it is not remembered over the user's own choice.
       const c = choices.find((x) => x.url === apiChecked.url);
       setBase(c ? c.id : 'custom', apiChecked.url);
+      linkBase = baseUrl();
       return '';
     }
     // The endpoint chosen last time, when it still passes the policy (and this page offers it).
