@@ -123,12 +123,12 @@
 
   // The fingerprint of the key (the core's, as the enrich CLI writes it in its ledger), never the key.
   const keyFingerprint = () => call(REQUEST.keyFingerprint, { apiKey: PE.settings.apiKey() });
-  async function newRun(todo) {
+  // keyFp: the fingerprint of the key, taken before the confirmation (the dialog is modal, so the
+  // key cannot change meanwhile); the run starts at once on "Queue now".
+  function newRun(todo, keyFp) {
     // Checked again on "Queue now": another tab may have started sending meanwhile.
     const base = PE.settings.readyToSend();
     if (!base || blockedByOtherTab(todo, 'this file')) return;
-    const keyFp = await keyFingerprint();
-    if (running) return;
     const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, keyFp, file: PE.input.name(), plan: todo });
     start(run, new Map(run.batches.map((b, i) => [i, b.planIndex])));
     focusRun();
@@ -149,7 +149,8 @@
     if (blockedByOtherTab(p, 'this file')) return;
     // Never repeat blindly: batches identical to ones already sent from this browser to this
     // endpoint with this key are left out.
-    const dup = ledger.alreadySent(p, base, await keyFingerprint());
+    const keyFp = await keyFingerprint();
+    const dup = ledger.alreadySent(p, base, keyFp);
     const skip = new Set(dup.map((d) => d.plan.index));
     const todo = p.filter((b) => !skip.has(b.index));
     if (!todo.length) {
@@ -164,20 +165,21 @@
       '? This can use up to ' + ceiling(prospects) + charged() +
       (left ? ' ' + counted(left, 'invalid or duplicate row') + (left === 1 ? ' is' : ' are') + ' left out.' : '') +
       (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
-    'Queue now', () => newRun(todo));
+    'Queue now', () => newRun(todo, keyFp));
   });
   // Every batch was sent before: the user may insist, through the same confirmation.
-  $('queue-again').addEventListener('click', () => {
+  $('queue-again').addEventListener('click', async () => {
     if (!againPlan || running) return;
     const base = PE.settings.readyToSend();
     if (!base) return;
     const { plan: p, when } = againPlan;
     if (blockedByOtherTab(p, 'this file')) return;
+    const keyFp = await keyFingerprint();
     const prospects = prospectsOf(p);
     confirm('Queue these prospects again?', 'Queue all ' + counted(prospects, 'prospect') + ' in ' + counted(p.length, 'batch', 'batches') + ' to ' + base +
       ' again? They were already sent from this browser on ' + when + ', and may be charged again once enrichment has finished: up to ' +
       ceiling(prospects) + charged() + ' Prospects still pending enrichment are not queued twice.',
-    'Queue again', () => { setNote(''); newRun(p); });
+    'Queue again', () => { setNote(''); newRun(p, keyFp); });
   });
   $('resend-btn').addEventListener('click', async () => {
     if (running || !current) return;
