@@ -12,6 +12,13 @@ namespace pe {
 
 namespace {
 
+// The load options named by the page ("auto" or a name) into opt; "" or why a name is refused.
+std::string read_options(const std::string& encoding, const std::string& delimiter, LoadOptions& opt) {
+  if (encoding != "auto" && !parse_encoding_name(encoding, opt.encoding)) return "Unknown encoding " + quoted(encoding, 40) + ".";
+  if (delimiter != "auto" && !parse_delimiter(delimiter, opt.delimiter)) return "Unknown delimiter " + quoted(delimiter, 40) + ".";
+  return std::string();
+}
+
 SessionState refused(std::string error) {
   SessionState s;
   s.refused = true;
@@ -59,10 +66,7 @@ SessionState Session::load_from(std::string_view bytes, std::string* owned, cons
                                 const std::string& delimiter, int batch_size) {
   clear();
   LoadOptions opt;
-  if (encoding != "auto" && !parse_encoding_name(encoding, opt.encoding))
-    return refused("Unknown encoding " + quoted(encoding, 40) + ".");
-  if (delimiter != "auto" && !parse_delimiter(delimiter, opt.delimiter))
-    return refused("Unknown delimiter " + quoted(delimiter, 40) + ".");
+  if (std::string error = read_options(encoding, delimiter, opt); !error.empty()) return refused(std::move(error));
   batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
   try {
     loaded_ = owned ? doc_.load_owned(std::move(*owned), opt) : doc_.load(bytes, opt);
@@ -262,10 +266,7 @@ void CheckOnly::clear() {
 SessionState CheckOnly::begin(const std::string& encoding, const std::string& delimiter, int batch_size) {
   clear();
   LoadOptions opt;
-  if (encoding != "auto" && !parse_encoding_name(encoding, opt.encoding))
-    refused_ = "Unknown encoding " + quoted(encoding, 40) + ".";
-  else if (delimiter != "auto" && !parse_delimiter(delimiter, opt.delimiter))
-    refused_ = "Unknown delimiter " + quoted(delimiter, 40) + ".";
+  refused_ = read_options(encoding, delimiter, opt);
   if (!refused_.empty()) return refused(refused_);
   StreamChecker::Callbacks cb;
   cb.on_finding = [this](const Finding& f) {

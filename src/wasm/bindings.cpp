@@ -141,11 +141,12 @@ std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
 // slice's size (CheckOnly.input, reused from slice to slice), writes the slice into it through
 // the returned view, then feeds it (CheckOnly.feed(n)).
 std::string g_slice;
+void free_slice() { std::string().swap(g_slice); }
 
 val slice_view(pe::CheckOnly&, double size) {
   const std::string failed = json_or_error([&] {
     if (g_slice.size() < static_cast<std::size_t>(size)) {
-      std::string().swap(g_slice);
+      free_slice();
       g_slice.resize(static_cast<std::size_t>(size));
     }
     return std::string();
@@ -222,7 +223,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .constructor<>()
       .function("begin", optional_override([](CheckOnly& c, const LoadOptionsJs& o) {
                   return json_or_error([&] {
-                    std::string().swap(g_slice);
+                    free_slice();
                     return pe::to_json(c.begin(o.encoding, o.delimiter, o.batch_size));
                   });
                 }))
@@ -235,14 +236,14 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 }))
       .function("finish", optional_override([](CheckOnly& c) {
                   return json_or_error([&] {
-                    std::string().swap(g_slice);
+                    free_slice();
                     return pe::to_json(c.finish(), true);
                   });
                 }))
       .function("stop", optional_override([](CheckOnly& c) {
                   return json_or_error([&] {
                     c.stop();
-                    std::string().swap(g_slice);
+                    free_slice();
                     return pe::to_json(c.state(true), true);
                   });
                 }))
@@ -252,7 +253,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("clear", optional_override([](CheckOnly& c) {
                   value_or_js_error([&] {
                     c.clear();
-                    std::string().swap(g_slice);
+                    free_slice();
                   });
                 }));
 

@@ -69,21 +69,23 @@
     await refreshProblems();
   }
 
-  function renderSummary() {
-    const s = doc.summary;
+  // The summary s into the list dl, and the file's findings (with the blank lines skipped) into ff:
+  // for the loaded file and for the check-only view alike.
+  function fillSummary(dl, ff, s, fileFindings) {
     const items = [
       ['Rows read', fmt(s.rows)], ['Valid', fmt(s.valid)], ['Invalid', fmt(s.invalid)], ['Duplicates', fmt(s.duplicates)],
       ['Rows with warnings', fmt(s.rows_with_warnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batch_size],
       ['Credit ceiling', credits(s.credits_max)],
     ];
-    const dl = $('summary');
-    dl.replaceChildren();
     for (const [k, v] of items) dl.append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
-    const ff = $('file-findings');
-    ff.replaceChildren();
-    for (const f of doc.file_findings || []) ff.append(el('li', { class: f.severity, text: f.message }));
+    for (const f of fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
     if (s.blank_lines) ff.append(el('li', { class: 'info', text: counted(s.blank_lines, 'blank line') + (s.blank_lines === 1 ? ' was' : ' were') + ' skipped.' }));
-    PE.queue.showFile(s);
+  }
+  function renderSummary() {
+    $('summary').replaceChildren();
+    $('file-findings').replaceChildren();
+    fillSummary($('summary'), $('file-findings'), doc.summary, doc.file_findings);
+    PE.queue.showFile(doc.summary);
   }
 
   function renderColumns() {
@@ -169,7 +171,7 @@
   }
 
   PE.check = {
-    newFile, take, show, drop, takeSummary, afterEdit, batchSizeChanged, groupItem,
+    newFile, take, show, drop, takeSummary, afterEdit, batchSizeChanged, groupItem, fillSummary,
     loaded: () => doc !== null,
     usable: () => !!(doc && doc.ok),
     summary: () => (doc && doc.ok ? doc.summary : null),

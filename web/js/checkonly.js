@@ -6,12 +6,11 @@
 // view says how to go on (split the file, or `enrich queue FILE`). Defines PE.checkonly.
 'use strict';
 (function (PE) {
-  const { $, el, announce } = PE.util;
-  const { fmt, credits, counted } = PE.words;
+  const { $, el, announce, download } = PE.util;
+  const { fmt, counted, sizeText } = PE.words;
   let findingsCsv = null;   // a Blob: every finding, gathered by the worker
   let fileName = '';
 
-  function sizeText(n) { return n >= 1e9 ? (n / 1e9).toFixed(2) + ' GB' : n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
 
   function clear() {
     $('check-only').hidden = true;
@@ -34,17 +33,9 @@
       'spreadsheet, or split the file into parts under 500 MB to work on them here; to queue it as it is, use the enrich command-line tool ' +
       '(`enrich queue FILE`), which streams it too.';
     $('check-only-about').textContent = [why, read, r.ok ? next : ''].filter(Boolean).join(' ');
-    if (s) {
-      const items = [
-        ['Rows read', fmt(s.rows)], ['Valid', fmt(s.valid)], ['Invalid', fmt(s.invalid)], ['Duplicates', fmt(s.duplicates)],
-        ['Rows with warnings', fmt(s.rows_with_warnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batch_size],
-        ['Credit ceiling', credits(s.credits_max)],
-      ];
-      for (const [k, v] of items) $('co-summary').append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
-      if (s.blank_lines) $('co-file-findings').append(el('li', { class: 'info', text: counted(s.blank_lines, 'blank line') + (s.blank_lines === 1 ? ' was' : ' were') + ' skipped.' }));
-    }
     if (!r.ok && r.error) $('co-file-findings').append(el('li', { class: 'error', text: r.error }));
-    for (const f of r.file_findings || []) $('co-file-findings').append(el('li', { class: f.severity, text: f.message }));
+    if (s) PE.check.fillSummary($('co-summary'), $('co-file-findings'), s, r.file_findings);
+    else for (const f of r.file_findings || []) $('co-file-findings').append(el('li', { class: f.severity, text: f.message }));
     const groups = r.problems || [];
     for (const g of groups) $('co-problems').append(PE.check.groupItem(g));
     if (!groups.length && s) $('co-problems').append(el('li', { class: 'info', text: 'No problems in the rows read.' }));
@@ -66,9 +57,7 @@
   }
 
   $('co-download').addEventListener('click', () => {
-    if (!findingsCsv) return;
-    const a = el('a', { href: URL.createObjectURL(findingsCsv), download: fileName.replace(/\.[^.]*$/, '') + '-findings.csv' });
-    document.body.append(a); a.click(); a.remove();
+    if (findingsCsv) download(fileName.replace(/\.[^.]*$/, '') + '-findings.csv', findingsCsv);
   });
 
   PE.checkonly = { show, clear, shown: () => !$('check-only').hidden };

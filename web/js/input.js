@@ -7,7 +7,7 @@
 'use strict';
 (function (PE) {
   const { $, showAlert } = PE.util;
-  const { counted } = PE.words;
+  const { counted, sizeText } = PE.words;
   const { REQUEST } = PE.protocol;
   const { call, wordsOf } = PE.engine;
   // The interactive view keeps the file's cells and findings in the module's memory (at most 2 GB),
@@ -19,7 +19,6 @@
   let loading = null;         // the load in progress
   let queuedLoad = null;      // the arguments of the load asked for meanwhile
 
-  function sizeText(n) { return n >= 1e9 ? (n / 1e9).toFixed(2) + ' GB' : n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : n >= 1e3 ? Math.round(n / 1e3) + ' kB' : n + ' bytes'; }
 
   // While the worker reads the file: a bar, bytes, rows and speed.
   PE.engine.onProgress((p) => {

@@ -16,8 +16,10 @@
     for (const c of children) if (c != null) n.append(c);
     return n;
   }
-  function download(name, text) {
-    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })), download: name });
+  // data: the CSV's text, or a Blob already made (the check-only view's findings).
+  function download(name, data) {
+    const blob = data instanceof Blob ? data : new Blob([data], { type: 'text/csv;charset=utf-8' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: name });
     document.body.append(a); a.click(); a.remove();
   }
 
