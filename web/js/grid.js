@@ -348,9 +348,12 @@
   }
   const editCount = () => edited.size;   // cells that differ from the file as read
   // Sets a cell (the row is checked again at once) and shows the result; false when refused.
-  async function setValue(row, col, value) {
+  // saved() runs as soon as the module has the value, before anything is shown: the undo history
+  // is up to date by the time the new summary can be seen.
+  async function setValue(row, col, value, saved) {
     const r = await call(REQUEST.setCell, { row, col, value });
     if (r.ok === false) { showAlert(r.error); return false; }
+    saved();
     PE.check.takeSummary(r.summary);
     const fs = r.row.findings;
     announce('Row ' + (row + 1) + ' is ' + r.row.status + (fs.length ? ': ' + fs.map((f) => f.message).join(' ') : '.'));
@@ -376,11 +379,13 @@
     const e = from.pop();
     if (!e) { announce(redo ? 'Nothing to redo.' : 'Nothing to undo.'); showEditCount(); return; }
     const value = redo ? e.after : e.before;
-    if (!(await setValue(e.row, e.col, value))) { from.push(e); return; }
-    (redo ? undoStack : redoStack).push(e);
-    noteEdit(e.row, e.col, redo ? e.before : e.after, value);
+    const done = await setValue(e.row, e.col, value, () => {
+      (redo ? undoStack : redoStack).push(e);
+      noteEdit(e.row, e.col, redo ? e.before : e.after, value);
+      showEditCount();
+    });
+    if (!done) { from.push(e); return; }
     await render();
-    showEditCount();
     announce((redo ? 'Redone' : 'Undone') + ': row ' + (e.row + 1) + ', ' + (columns()[e.col].header || 'column ' + (e.col + 1)) + ' is “' + value + '” again.');
   }
   $('undo-btn').addEventListener('click', () => undoOrRedo(false));
@@ -420,11 +425,13 @@
       done = true;
       const after = input.value;
       if (!save || after === before) { await render(); refocus(); return; }
-      if (!(await setValue(row, col, after))) return;
-      undoStack.push({ row, col, before, after });
-      redoStack.length = 0;
-      noteEdit(row, col, before, after);
-      showEditCount();
+      const saved = await setValue(row, col, after, () => {
+        undoStack.push({ row, col, before, after });
+        redoStack.length = 0;
+        noteEdit(row, col, before, after);
+        showEditCount();
+      });
+      if (!saved) return;
       await render();
       refocus();
     };
