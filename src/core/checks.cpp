@@ -629,6 +629,101 @@ FieldResult check_name(std::string_view raw) {
   return r;
 }
 
+// ---------------------------------------------------------------- public: quick answers
+
+namespace {
+
+bool lower_ldh(char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; }
+
+// A domain that check_domain accepts as it is, with nothing to note: lower-case letters, digits
+// and hyphens in 2 or more labels of 1 to 63, no hyphen at a label's ends and no "--" anywhere (so
+// no "xn--" label), a top-level label that is not a number, at most 253 characters.
+bool plain_domain(std::string_view d) {
+  if (d.empty() || d.size() > 253) return false;
+  std::size_t labels = 0, start = 0;
+  bool last_has_letter = false;
+  for (std::size_t i = 0; i <= d.size(); ++i) {
+    if (i < d.size() && d[i] != '.') {
+      if (!lower_ldh(d[i])) return false;
+      continue;
+    }
+    const std::string_view label = d.substr(start, i - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-' ||
+        label.find("--") != std::string_view::npos)
+      return false;
+    last_has_letter = !all_digits(label);
+    ++labels;
+    start = i + 1;
+  }
+  return labels >= 2 && last_has_letter;
+}
+
+bool email_local_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-'; }
+
+}  // namespace
+
+Quick quick_email(std::string_view raw) {
+  const std::size_t at = raw.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 || raw.size() > 254) return Quick::Unknown;
+  const std::string_view local = raw.substr(0, at), dom = raw.substr(at + 1);
+  for (char c : local)
+    if (!email_local_char(c)) return Quick::Unknown;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return Quick::Unknown;
+  if (!plain_domain(dom) || domain_typo(dom)) return Quick::Unknown;
+  static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
+  for (const std::string_view t : kBadTld)
+    if (ends_with(dom, t)) return Quick::Unknown;
+  return Quick::Same;
+}
+
+Quick quick_linkedin(std::string_view raw) {
+  if (raw.empty()) return Quick::Empty;
+  constexpr std::string_view kHttps = "https://www.linkedin.com/in/", kHttp = "http://www.linkedin.com/in/";
+  Quick q = Quick::Unknown;
+  std::string_view slug;
+  if (raw.compare(0, kHttps.size(), kHttps) == 0) {
+    q = Quick::Same;
+    slug = raw.substr(kHttps.size());
+  } else if (raw.compare(0, kHttp.size(), kHttp) == 0) {
+    q = Quick::HttpToHttps;
+    slug = raw.substr(kHttp.size());
+  }
+  if (slug.empty()) return Quick::Unknown;
+  for (char c : slug)
+    if (!is_alnum(c) && c != '-' && c != '_' && c != '%') return Quick::Unknown;
+  return q;
+}
+
+Quick quick_website(std::string_view raw) {
+  if (raw.empty()) return Quick::Empty;
+  Quick q = Quick::Https;
+  std::string_view host = raw;
+  if (host.compare(0, 8, "https://") == 0) {
+    q = Quick::Same;
+    host.remove_prefix(8);
+  } else if (host.compare(0, 7, "http://") == 0) {
+    q = Quick::HttpToHttps;
+    host.remove_prefix(7);
+  }
+  if (!plain_domain(host) || social_site(host)) return Quick::Unknown;
+  const std::string_view base = host.compare(0, 4, "www.") == 0 ? host.substr(4) : host;
+  for (const std::string_view w : kWebmail)
+    if (base == w) return Quick::Unknown;
+  return q;
+}
+
+Quick quick_name(std::string_view raw) {
+  if (raw.empty()) return Quick::Empty;
+  if (raw.size() > 100 || raw.front() == ' ' || raw.back() == ' ') return Quick::Unknown;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(raw[i]);
+    if (c == '@' || !((c > 0x20 && c < 0x7F) || (c == ' ' && raw[i - 1] != ' '))) return Quick::Unknown;
+  }
+  if (starts_with_ci(raw, "http://") || starts_with_ci(raw, "https://") || starts_with_ci(raw, "www."))
+    return Quick::Unknown;
+  return Quick::Same;
+}
+
 bool split_full_name(std::string_view full, std::string& first, std::string& last) {
   first.clear();
   last.clear();

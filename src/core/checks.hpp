@@ -50,6 +50,29 @@ FieldResult check_website(std::string_view raw);
 // Warnings (value kept): name_too_long (> 100 chars), name_looks_like_email, name_looks_like_url.
 FieldResult check_name(std::string_view raw);
 
+// Quick answers for the plain forms most exports hold, without building a value or a note: how
+// the value that check_X gives is made from the cell, when that value comes with no note at all;
+// Unknown when it does not apply (then ask check_X). Never a different answer from check_X: a form
+// is recognised only when every rule of the check plainly holds for it (tests compare the two on
+// every fixture and on generated values).
+enum class Quick : unsigned char {
+  Unknown,      // ask the check
+  Empty,        // "" (the field is left out)
+  Same,         // the cell as it is
+  Https,        // "https://" + the cell
+  HttpToHttps,  // the cell with its "http://" replaced by "https://"
+};
+// name@domain: ASCII letters, digits and . _ + - before the @, a lower-case domain that needs no
+// conversion, no typo warning -> Same.
+Quick quick_email(std::string_view raw);
+// http(s)://www.linkedin.com/in/<slug>, nothing after the slug -> Same or HttpToHttps; "" -> Empty.
+Quick quick_linkedin(std::string_view raw);
+// A lower-case domain (or https://, http:// + one), no path, not webmail or a social site ->
+// Https, Same or HttpToHttps; "" -> Empty.
+Quick quick_website(std::string_view raw);
+// Printable ASCII, single spaces inside, at most 100 characters, no @, not a URL -> Same; "" -> Empty.
+Quick quick_name(std::string_view raw);
+
 // Splits "Ada Lovelace" / "Lovelace, Ada" into first and last name (first = first word,
 // last = the rest; "Last, First" order recognised; a leading "Dr."/"Mr" before two more words is
 // dropped). Returns false when it cannot (single word; `first` then holds that word).

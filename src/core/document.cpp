@@ -267,7 +267,8 @@ void Document::prospect_into(std::size_t row, Prospect& p) const {
 void Document::validate_row(std::size_t row) {
   std::vector<Finding>& out = row_findings_[row];
   out.clear();
-  RowCheck rc = check_row(plan_, field_cells(row), row + 1, lines_[row], &out);
+  RowCheck& rc = row_check_;
+  check_row_into(plan_, field_cells(row), row + 1, lines_[row], &out, rc, false);
   key_h64_[row] = DupIndex::hash64(rc.email_key);
   key_h32_[row] = DupIndex::hash32(rc.email_key);
   derive_[row] = rc.derive;

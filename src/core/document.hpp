@@ -132,6 +132,7 @@ class Document {
   std::vector<std::uint64_t> key_h64_;
   std::vector<std::uint32_t> key_h32_;
   std::vector<std::uint32_t> derive_;              // how each row's values follow from its cells (RowCheck::derive)
+  RowCheck row_check_;                             // validate_row's, reused from row to row (its strings keep their memory)
   std::vector<std::vector<Finding>> row_findings_; // validation findings per row
   std::vector<std::vector<Finding>> csv_findings_; // reader findings per row
   std::vector<Finding> file_findings_;

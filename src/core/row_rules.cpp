@@ -157,24 +157,6 @@ std::uint32_t derive_one(std::string_view cell, const std::string& value) {
   return kDeriveOther;
 }
 
-// The source cell of each value of Prospect: its field's cell, except first and last name made by
-// splitting a full name (kDeriveOther unless empty).
-std::uint32_t derive_code(const ColumnPlan& plan, const FieldCells& cells, const Prospect& p) {
-  auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
-  const bool split = plan.column(Field::FirstName) < 0 && plan.column(Field::LastName) < 0 && plan.column(Field::FullName) >= 0;
-  const std::uint32_t codes[6] = {
-      derive_one(get(Field::Email), p.email),
-      split ? (p.first_name.empty() ? kDeriveEmpty : kDeriveOther) : derive_one(get(Field::FirstName), p.first_name),
-      split ? (p.last_name.empty() ? kDeriveEmpty : kDeriveOther) : derive_one(get(Field::LastName), p.last_name),
-      derive_one(get(Field::LinkedinUrl), p.linkedin_url),
-      derive_one(get(Field::CompanyName), p.company_name),
-      derive_one(get(Field::CompanyWebsite), p.company_website),
-  };
-  std::uint32_t code = 0;
-  for (int i = 5; i >= 0; --i) code = (code << kDeriveBits) | codes[i];
-  return code;
-}
-
 bool derive_value(std::string_view cell, std::uint32_t code, std::string& out) {
   switch (code) {
     case kDeriveEmpty: out.clear(); return true;
@@ -198,62 +180,117 @@ bool derive_prospect(const FieldCells& cells, std::uint32_t derive, Prospect& p)
          derive_value(get(Field::CompanyWebsite), code(5), p.company_website);
 }
 
-RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
-                   std::vector<Finding>* findings) {
-  RowCheck rc;
+namespace {
+
+std::uint32_t derive_of(Quick q) {
+  switch (q) {
+    case Quick::Empty: return kDeriveEmpty;
+    case Quick::Same: return kDeriveSame;
+    case Quick::Https: return kDeriveHttps;
+    case Quick::HttpToHttps: return kDeriveHttpToHttps;
+    case Quick::Unknown: break;
+  }
+  return kDeriveOther;
+}
+
+}  // namespace
+
+void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect) {
   Prospect& p = rc.prospect;
-  const std::size_t rn = row;
   auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
   auto notes = [&](const char* field, const FieldResult& r) {
-    if (findings) add_notes(*findings, rn, line, field, r);
+    if (findings) add_notes(*findings, row, line, field, r);
   };
-  // One field's check: its notes recorded, its value returned.
-  auto take = [&](FieldResult (*check)(std::string_view), Field f, const char* field) {
-    FieldResult r = check(get(f));
+  // One field: the quick answer when there is one (no notes; the value written only when asked
+  // for), otherwise its check, its notes recorded and its value kept. Returns its Derive.
+  auto take = [&](Quick (*quick)(std::string_view), FieldResult (*check)(std::string_view), Field f,
+                  const char* field, std::string& value) {
+    const std::string_view cell = get(f);
+    const Quick q = quick(cell);
+    if (q != Quick::Unknown) {
+      const std::uint32_t d = derive_of(q);
+      if (with_prospect) derive_value(cell, d, value);
+      return d;
+    }
+    FieldResult r = check(cell);
     notes(field, r);
-    return std::move(r.value);
+    value = std::move(r.value);
+    return derive_one(cell, value);
   };
 
-  FieldResult email = check_email(get(Field::Email));
-  notes("email", email);
-  rc.email_valid = email.valid;
-  rc.email_key = email.valid ? ascii_lower(email.value) : std::string();
-  p.email = std::move(email.value);
+  std::uint32_t codes[6];
+  {
+    const std::string_view cell = get(Field::Email);
+    if (quick_email(cell) == Quick::Same) {
+      rc.email_valid = true;
+      rc.email_key.assign(cell.data(), cell.size());
+      for (char& c : rc.email_key) c = ascii_lower(c);
+      if (with_prospect) p.email.assign(cell.data(), cell.size());
+      codes[0] = kDeriveSame;
+    } else {
+      FieldResult email = check_email(cell);
+      notes("email", email);
+      rc.email_valid = email.valid;
+      if (email.valid) {
+        rc.email_key.assign(email.value);
+        for (char& c : rc.email_key) c = ascii_lower(c);
+      } else {
+        rc.email_key.clear();
+      }
+      p.email = std::move(email.value);
+      codes[0] = derive_one(cell, p.email);
+    }
+  }
 
-  if (plan.column(Field::FirstName) >= 0 || plan.column(Field::LastName) >= 0) {
-    p.first_name = take(check_name, Field::FirstName, "first_name");
-    p.last_name = take(check_name, Field::LastName, "last_name");
-  } else if (plan.column(Field::FullName) >= 0) {
+  const bool split = plan.column(Field::FirstName) < 0 && plan.column(Field::LastName) < 0 &&
+                     plan.column(Field::FullName) >= 0;
+  if (!split) {
+    codes[1] = take(quick_name, check_name, Field::FirstName, "first_name", p.first_name);
+    codes[2] = take(quick_name, check_name, Field::LastName, "last_name", p.last_name);
+  } else {
     std::string_view full = get(Field::FullName);
     if (!split_full_name(full, p.first_name, p.last_name)) {
-      p.first_name = take(check_name, Field::FullName, "first_name");
+      FieldResult r = check_name(full);
+      notes("first_name", r);
+      p.first_name = std::move(r.value);
       p.last_name.clear();
       if (findings && !p.first_name.empty())
-        findings->push_back(Finding{rn, line, "first_name", Code::NameNotSplit,
+        findings->push_back(Finding{row, line, "first_name", Code::NameNotSplit,
                                     quoted(p.first_name, 80) + " could not be split into first and last name; it is "
                                     "sent as first_name only. Add a last name if you know it."});
     }
+    codes[1] = p.first_name.empty() ? kDeriveEmpty : kDeriveOther;
+    codes[2] = p.last_name.empty() ? kDeriveEmpty : kDeriveOther;
   }
-  p.linkedin_url = take(check_linkedin, Field::LinkedinUrl, "linkedin_url");
-  p.company_name = take(check_name, Field::CompanyName, "company_name");
-  p.company_website = take(check_website, Field::CompanyWebsite, "company_website");
+  codes[3] = take(quick_linkedin, check_linkedin, Field::LinkedinUrl, "linkedin_url", p.linkedin_url);
+  codes[4] = take(quick_name, check_name, Field::CompanyName, "company_name", p.company_name);
+  codes[5] = take(quick_website, check_website, Field::CompanyWebsite, "company_website", p.company_website);
 
-  rc.derive = derive_code(plan, cells, p);
+  rc.derive = 0;
+  for (int i = 5; i >= 0; --i) rc.derive = (rc.derive << kDeriveBits) | codes[i];
 
-  if (findings && plan.signals_by_row && rc.email_valid && p.linkedin_url.empty() &&
-      (p.first_name.empty() || p.last_name.empty() || p.company_website.empty())) {
+  const bool no_linkedin = codes[3] == kDeriveEmpty, no_first = codes[1] == kDeriveEmpty,
+             no_last = codes[2] == kDeriveEmpty, no_site = codes[5] == kDeriveEmpty;
+  if (findings && plan.signals_by_row && rc.email_valid && no_linkedin && (no_first || no_last || no_site)) {
     std::string missing;
     auto need = [&](bool empty, const char* name) {
       if (empty) missing += (missing.empty() ? "" : ", ") + std::string(name);
     };
-    need(p.first_name.empty(), "first_name");
-    need(p.last_name.empty(), "last_name");
-    need(p.company_website.empty(), "company_website");
-    findings->push_back(Finding{rn, line, "", Code::EnrichmentSignalsMissing,
+    need(no_first, "first_name");
+    need(no_last, "last_name");
+    need(no_site, "company_website");
+    findings->push_back(Finding{row, line, "", Code::EnrichmentSignalsMissing,
                                 "No LinkedIn profile and no " + missing +
                                     ": enrichment usually needs linkedin_url, or first_name and last_name with "
                                     "company_website. The row is sent, but may not be enriched."});
   }
+}
+
+RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                   std::vector<Finding>* findings) {
+  RowCheck rc;
+  check_row_into(plan, cells, row, line, findings, rc, true);
   return rc;
 }
 

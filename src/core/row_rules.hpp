@@ -135,6 +135,11 @@ bool derive_prospect(const FieldCells& cells, std::uint32_t derive, Prospect& p)
 // findings, in field order, to *findings unless that is null.
 RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
                    std::vector<Finding>* findings);
+// check_row into `rc`, whose strings keep their memory from row to row (a caller that checks many
+// rows reuses one). with_prospect false: rc.prospect is not needed (rc.derive says how to write it)
+// and its values are then unspecified.
+void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
+                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect);
 // Valid or Invalid (before duplicates): invalid when the email is, or a reader finding is an error.
 RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings);
 // The error of a row that repeats the email of an earlier valid row (1-based rows).
