@@ -63,10 +63,13 @@ function post(event) { self.postMessage({ type: MESSAGE.event, event }); }
 function httpOnce(method, url, apiKey, body, timeoutMs, baseUrl) {
   let resolve;
   const done = new Promise((r) => { resolve = r; });
-  M.httpRequest(method, url, apiKey, body || '', timeoutMs, (r) => {
+  const answer = (r) => {
     if (r.status !== 0 && baseUrl) answered.add(baseUrl);
     resolve(r);
-  });
+  };
+  // body: a string, or a RequestBody kept in the module (a batch's; its bytes stay there).
+  if (body && typeof body === 'object') M.httpRequestWithBody(method, url, apiKey, body, timeoutMs, answer);
+  else M.httpRequest(method, url, apiKey, body || '', timeoutMs, answer);
   return done;
 }
 
@@ -182,9 +185,14 @@ async function sendBatches(msg) {
     for (let i = 0; i < batches.length && !stopReason; i++) {
       const { id, index } = batches[i];
       if (run.cancelled) { stopReason = STOP.cancelled; break; }
-      const body = session.batchBody(index);
-      if (!body) { post({ kind: EVENT.batch, id, state: STATE.failed, message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
-      stopReason = await sendBatch(id, index, body, to);
+      // Built in the module and kept there for every attempt (deleted when the batch is settled).
+      const body = session.batchRequestBody(index);
+      try {
+        if (!body.size()) { post({ kind: EVENT.batch, id, state: STATE.failed, message: 'This batch no longer exists in the loaded file (was the file changed?).' }); continue; }
+        stopReason = await sendBatch(id, index, body, to);
+      } finally {
+        body.delete();
+      }
     }
   } catch (err) {
     failure = describeFailure(err);

@@ -73,36 +73,56 @@ std::string constants() {
 
 // callback({status, body, retry_after, timed_out}) is called once, later; {status: 0, error} when
 // the answer could not be handed over.
+void start_request(const pe::HttpRequest& req, val callback) {
+  pe::http_request(req, [callback](const pe::HttpResult& r) {
+    val o = val::object();
+    const std::string failed = pe::guarded(
+        [&] {
+          o.set("status", r.status);
+          o.set("body", r.body);
+          o.set("retry_after", r.retry_after);
+          o.set("timed_out", r.timed_out);
+          return std::string();
+        },
+        [](const std::string& message) { return message; }, pe::wasm::heap_bytes_after_failure, "Out of memory.");
+    if (!failed.empty()) {
+      o = val::object();
+      o.set("status", 0);
+      o.set("body", std::string());
+      o.set("retry_after", std::string());
+      o.set("timed_out", false);
+      o.set("error", failed);
+    }
+    callback(o);
+  });
+}
+
+pe::HttpRequest request_of(const std::string& method, const std::string& url, const std::string& api_key,
+                           int timeout_ms) {
+  pe::HttpRequest req;
+  req.method = method;
+  req.url = url;
+  req.api_key = api_key;
+  req.timeout_ms = timeout_ms > 0 ? static_cast<unsigned>(timeout_ms) : 30000u;
+  return req;
+}
+
 void http_request(const std::string& method, const std::string& url, const std::string& api_key,
                   const std::string& body, int timeout_ms, val callback) {
   value_or_js_error([&] {
-    pe::HttpRequest req;
-    req.method = method;
-    req.url = url;
-    req.api_key = api_key;
+    pe::HttpRequest req = request_of(method, url, api_key, timeout_ms);
     req.body = body;
-    req.timeout_ms = timeout_ms > 0 ? static_cast<unsigned>(timeout_ms) : 30000u;
-    pe::http_request(req, [callback](const pe::HttpResult& r) {
-      val o = val::object();
-      const std::string failed = pe::guarded(
-          [&] {
-            o.set("status", r.status);
-            o.set("body", r.body);
-            o.set("retry_after", r.retry_after);
-            o.set("timed_out", r.timed_out);
-            return std::string();
-          },
-          [](const std::string& message) { return message; }, pe::wasm::heap_bytes_after_failure, "Out of memory.");
-      if (!failed.empty()) {
-        o = val::object();
-        o.set("status", 0);
-        o.set("body", std::string());
-        o.set("retry_after", std::string());
-        o.set("timed_out", false);
-        o.set("error", failed);
-      }
-      callback(o);
-    });
+    start_request(req, callback);
+  });
+}
+
+// http_request with a body kept in the module (Session.batchRequestBody).
+void http_request_with_body(const std::string& method, const std::string& url, const std::string& api_key,
+                            const pe::RequestBody& body, int timeout_ms, val callback) {
+  value_or_js_error([&] {
+    pe::HttpRequest req = request_of(method, url, api_key, timeout_ms);
+    req.body = body.bytes;
+    start_request(req, callback);
   });
 }
 
@@ -206,6 +226,9 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 }))
       .function("batchBody",
                 optional_override([](const Session& s, int index) { return value_or_js_error([&] { return s.batch_body(index); }); }))
+      .function("batchRequestBody", optional_override([](const Session& s, int index) {
+                  return value_or_js_error([&] { return pe::RequestBody{s.batch_body(index)}; });
+                }))
       .function("batchRows", optional_override([](const Session& s, int index) {
                   return value_or_js_error([&] { return pe::to_json(s.batch_rows(index)); });
                 }))
@@ -261,6 +284,10 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   emscripten::function("parseStatus", &parse_status);
   emscripten::function("statusQuery", &status_query);
   emscripten::function("httpRequest", &http_request);
+  emscripten::function("httpRequestWithBody", &http_request_with_body);
+  // A body for httpRequestWithBody; the page calls delete() when its batch is settled.
+  emscripten::class_<pe::RequestBody>("RequestBody").function(
+      "size", optional_override([](const pe::RequestBody& b) { return static_cast<double>(b.bytes.size()); }));
   // Read once at build time: scripts/bundle_web.js writes it into the page's constants.js.
   emscripten::function("constants", &constants);
   emscripten::function("keyFingerprint", optional_override([](const std::string& key) {

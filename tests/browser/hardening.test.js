@@ -248,8 +248,8 @@ test('a request that cannot be made is "not sent"; a failure after a request lef
     // 1. The browser refuses to make the request (as setRequestHeader does with such a key).
     let w = await engine(page);
     await w.evaluate(() => {
-      const real = M.httpRequest;
-      M.httpRequest = function () { M.httpRequest = real; throw new DOMException("Failed to execute 'setRequestHeader' on 'XMLHttpRequest': the value is not a valid header value.", 'SyntaxError'); };
+      const real = M.httpRequestWithBody;
+      M.httpRequestWithBody = function () { M.httpRequestWithBody = real; throw new DOMException("Failed to execute 'setRequestHeader' on 'XMLHttpRequest': the value is not a valid header value.", 'SyntaxError'); };
     });
     await queueAll(page);
     assert.match(await finished(page), /^Finished: 0 sent, 0 failed, 4 not sent;/);
@@ -281,21 +281,35 @@ test('a request that cannot be made is "not sent"; a failure after a request lef
 test('each batch\'s body is built just before it is sent, not all before the first request; a body that fails ends the run', async () => {
   await withSandbox([], async ({ sandbox, page }) => {
     await prepare(page);
-    // The worker's calls in order during the run: "body N" for each body built, "POST" for each
-    // request. The dry run shows a body too (its own call, before the run): it has shown it first.
+    // The worker's calls in order during the run: "body N" for each body built (kept in the module),
+    // "POST" for each request, "free N" when its batch is settled and the body is let go. The dry
+    // run shows a body too (its own call, before the run): it has shown it first.
     await page.waitForFunction(() => document.getElementById('batch-body').value.includes('"prospects"'));
     const w = await engine(page);
     await w.evaluate(() => {
       self.calls = [];
-      const body = session.batchBody.bind(session);
+      const body = session.batchRequestBody.bind(session);
       /* global run */
-      session.batchBody = (i) => { if (run) self.calls.push('body ' + i); return body(i); };
-      const request = M.httpRequest;
-      M.httpRequest = function (method, ...rest) { self.calls.push(method); return request.call(this, method, ...rest); };
+      session.batchRequestBody = (i) => {
+        const b = body(i);
+        if (!run) return b;
+        self.calls.push('body ' + i + ' (' + b.size() + ' bytes)');
+        const free = b.delete.bind(b);
+        b.delete = () => { self.calls.push('free ' + i); free(); };
+        return b;
+      };
+      const request = M.httpRequestWithBody;
+      M.httpRequestWithBody = function (method, ...rest) { self.calls.push(method); return request.call(this, method, ...rest); };
     });
     await queueAll(page);
     assert.match(await finished(page), /^Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued\./);
-    assert.deepEqual(await w.evaluate(() => self.calls), ['body 0', 'POST', 'body 1', 'POST', 'body 2', 'POST', 'body 3', 'POST']);
+    const calls = await w.evaluate(() => self.calls);
+    assert.deepEqual(calls.map((c) => c.replace(/ \(\d+ bytes\)/, '')),
+      ['body 0', 'POST', 'free 0', 'body 1', 'POST', 'free 1', 'body 2', 'POST', 'free 2', 'body 3', 'POST', 'free 3']);
+    // What the sandbox received is the bodies the module built, byte for byte in size.
+    const posted = await queuePosts(sandbox);
+    assert.deepEqual(calls.filter((c) => c.startsWith('body')).map((c) => Number(/\((\d+) bytes\)/.exec(c)[1])),
+      posted.map((p) => p.body_bytes));
     assert.equal((await queuePosts(sandbox)).length, 4);
   });
   await withSandbox([], async ({ sandbox, page }) => {
@@ -303,8 +317,8 @@ test('each batch\'s body is built just before it is sent, not all before the fir
     // The third body cannot be built (as when memory runs out): two batches sent, the rest not.
     const w = await engine(page);
     await w.evaluate(() => {
-      const body = session.batchBody.bind(session);
-      session.batchBody = (i) => { if (i === 2) throw new Error('injected failure building a body'); return body(i); };
+      const body = session.batchRequestBody.bind(session);
+      session.batchRequestBody = (i) => { if (i === 2) throw new Error('injected failure building a body'); return body(i); };
     });
     await queueAll(page);
     assert.match(await finished(page), /^Finished: 2 sent, 0 failed, 2 not sent; 4 of 7 prospects queued\./);
