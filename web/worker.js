@@ -233,7 +233,7 @@ async function statusCall(msg) {
   else if (r.status === 404) message = 'The API does not know this batch (404). Check the uuid.';
   else if (r.status === 429) message = 'Rate limited (429); try again in a moment.';
   else if (r.status >= 400) message = 'The API answered ' + r.status + '.';
-  return { httpStatus: r.status, raw: r.body, parsed, message };
+  return { httpStatus: r.status, raw: r.body, parsed, message, retryAfter: r.retry_after || '' };
 }
 
 // ---- reading a file: slices of a File or Blob, never a whole copy outside the module ----

@@ -45,6 +45,7 @@ async function startSandbox(extraArgs = []) {
     faults: (list) => control('POST', '/_sandbox/faults', { faults: list }),
     requests: async () => (await control('GET', '/_sandbox/requests')).requests,
     state: () => control('GET', '/_sandbox/state'),
+    prospects: async () => (await control('GET', '/_sandbox/prospects')).prospects,
     stop: () => new Promise((resolve) => { if (proc.exitCode !== null) return resolve(); proc.once('exit', resolve); proc.kill('SIGTERM'); }),
   };
 }

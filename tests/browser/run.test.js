@@ -46,7 +46,7 @@ test('begin: only the picked batches wait, mapped to their batch in the loaded f
     { kind: EVENT.finished, stopReason: STOP.error });
   const again = deepFreeze(R.begin(run, new Map([[1, 7], [2, 8]]), 'other-tab'));
   assert.equal(again.owner, 'other-tab');
-  assert.deepEqual(again.progress, { total: 2, done: 0, retries: 0, stopMessage: '' });
+  assert.deepEqual(again.progress, { total: 2, done: 0, retries: 0, stopMessage: '', started: 0 });
   assert.equal(again.batches[0].state, STATE.sent, 'not picked: unchanged');
   assert.deepEqual(again.batches[0], run.batches[0]);
   assert.deepEqual([again.batches[1].state, again.batches[1].planIndex, again.batches[1].wasUnconfirmed, again.batches[1].message],
@@ -150,4 +150,19 @@ test('a run left behind (tab closed or reloaded): sending becomes unconfirmed, w
   assert.equal(settled.batches[2].message, 'The page was closed before this batch was sent.');
   const again = deepFreeze(settled);
   assert.equal(R.settle(again), again);
+});
+
+test('the run in one line: batches by state, prospects queued, and while it is sent the time so far and left', () => {
+  const t0 = NOW;
+  let run = deepFreeze(R.begin(R.create({ id: 'r1', owner: 'tab', now: NOW, baseUrl: 'http://127.0.0.1:9', file: 'f.csv', plan: PLAN }),
+    new Map([[0, 0], [1, 1], [2, 2]]), 'tab', t0));
+  assert.equal(run.progress.started, t0);
+  assert.equal(R.totalsText(run, 0), '3 batches: 3 waiting · 0 of 6 prospects queued.');
+  run = apply(run, sent(0, response('ENQUEUED', 2, 2)), { kind: EVENT.batch, id: 1, state: STATE.failed, attempt: 1, message: 'refused' });
+  assert.deepEqual(R.totals(run).byState, { sent: { batches: 1, prospects: 2 }, failed: { batches: 1, prospects: 3 }, waiting: { batches: 1, prospects: 1 } });
+  assert.equal(R.totalsText(run, t0 + 65000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued · 1 min 05 s.');
+  // After 3 batches of a longer send, the time left at the rate seen so far.
+  const long = deepFreeze(Object.assign({}, run, { progress: Object.assign({}, run.progress, { done: 3, total: 9 }) }));
+  assert.equal(R.totalsText(long, t0 + 30000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued · 30 s, about 1 min 00 s left.');
+  assert.equal(R.duration(2 * 3600e3 + 3 * 60e3 + 4e3), '2 h 03 min');
 });

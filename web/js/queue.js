@@ -5,7 +5,7 @@
 'use strict';
 (function (PE) {
   const { $, el, announce, showAlert } = PE.util;
-  const { credits, counted } = PE.words;
+  const { credits, counted, fmt } = PE.words;
   const { REQUEST, EVENT, STOP, STATE, STATE_TEXT, RESENDABLE } = PE.protocol;
   const { call, wordsOf } = PE.engine;
   const ledger = PE.ledger;
@@ -25,32 +25,157 @@
   const ceiling = (prospects) => credits(rate() * prospects) + ' credits';
   const charged = () => ' (' + credits(rate()) + ' per prospect, charged only when enrichment finds data).';
 
+  // A run of up to LIST_ALL batches lists each in order; a larger one is grouped (a row per state,
+  // with the batches that need attention listed first, up to LIST_SOME of each state), so that the
+  // page stays small and quick for runs of thousands of batches.
+  const LIST_ALL = 50;
+  const LIST_SOME = 50;
+  const ATTENTION = [STATE.unconfirmed, STATE.failed, STATE.partial, STATE.not_sent, STATE.sending];
+  function batchRow(b) {
+    let result = b.message || '';
+    if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
+    const tr = el('tr', { class: 'b-' + b.state },
+      el('td', { text: String(b.index + 1) }), el('td', { text: String(b.count) }),
+      el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
+    if (b.uuid) {
+      tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', 'aria-label': 'Track batch ' + (b.index + 1),
+        onclick: () => { $('track-uuid').value = b.uuid; PE.track.trackUuid(current.baseUrl); } }));
+    } else if (LOOK_UP.includes(b.state) && emailsOf(b)) {
+      // No uuid to track (nothing queued, or the answer was lost): find its emails' batches instead.
+      tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Look up', 'aria-label': 'Look up the emails of batch ' + (b.index + 1),
+        onclick: () => { $('lookup-emails').value = emailsOf(b).join(', '); PE.track.lookupEmails(current.baseUrl); } }));
+    }
+    return tr;
+  }
+  // One row for many batches of a state: how many, their prospects, and what they came to.
+  function groupRow(state, list, shown) {
+    const prospects = prospectsOf(list);
+    const queued = list.reduce((n, b) => n + (b.counts ? b.counts.queued : 0), 0);
+    let result;
+    if (shown) result = counted(list.length - shown, 'more batch', 'more batches') + ' in this state (listed: the first ' + fmt(shown) + ').';
+    else if (state === STATE.sent) result = fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued.';
+    else if (state === STATE.waiting) result = 'Waiting to be sent.';
+    else result = '';
+    return el('tr', { class: 'b-' + state + ' b-group' },
+      el('td', { text: shown ? '…' : counted(list.length, 'batch', 'batches') }), el('td', { text: fmt(shown ? prospectsOf(list.slice(shown)) : prospects) }),
+      el('td', { text: STATE_TEXT[state] || state }), el('td', { text: result }));
+  }
   function render() {
+    if (renderTimer !== null) clearTimeout(renderTimer);
+    renderTimer = null;
     const tb = $('batches');
     tb.replaceChildren();
+    $('run-totals').hidden = !current;
     if (!current) return;
-    for (const b of current.batches) {
-      let result = b.message || '';
-      if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
-      const tr = el('tr', { class: 'b-' + b.state },
-        el('td', { text: String(b.index + 1) }), el('td', { text: String(b.count) }),
-        el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
-      if (b.uuid) {
-        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', 'aria-label': 'Track batch ' + (b.index + 1),
-          onclick: () => { $('track-uuid').value = b.uuid; PE.track.trackUuid(current.baseUrl); } }));
-      } else if (LOOK_UP.includes(b.state) && emailsOf(b)) {
-        // No uuid to track (nothing queued, or the answer was lost): find its emails' batches instead.
-        tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Look up', 'aria-label': 'Look up the emails of batch ' + (b.index + 1),
-          onclick: () => { $('lookup-emails').value = emailsOf(b).join(', '); PE.track.lookupEmails(current.baseUrl); } }));
+    $('run-totals').textContent = PE.run.totalsText(current, running ? Date.now() : 0);
+    if (current.batches.length <= LIST_ALL) {
+      for (const b of current.batches) tb.append(batchRow(b));
+    } else {
+      const byState = new Map();
+      for (const b of current.batches) {
+        if (!byState.has(b.state)) byState.set(b.state, []);
+        byState.get(b.state).push(b);
       }
-      tb.append(tr);
+      for (const state of ATTENTION) {
+        const list = byState.get(state) || [];
+        for (const b of list.slice(0, LIST_SOME)) tb.append(batchRow(b));
+        if (list.length > LIST_SOME) tb.append(groupRow(state, list, LIST_SOME));
+      }
+      for (const [state, list] of byState) if (!ATTENTION.includes(state)) tb.append(groupRow(state, list, 0));
     }
+    renderTracking();
     const todo = resendable(current);
     const elsewhere = ledger.liveElsewhere(current);
     $('resend-btn').hidden = running || elsewhere || !todo.length || !PE.check.usable();
     $('resend-btn').textContent = 'Send ' + counted(todo.length, 'failed or unsent batch', 'failed or unsent batches');
     if (elsewhere && !running) $('progress-text').textContent = 'This run is still in progress in another tab of this browser.';
     renderRunNote(todo);
+  }
+  // ---- tracking the whole run: each batch with a uuid asked in turn, one request at a time ----
+  let tracking = null;                 // {stop} while the run is being tracked
+  const results = new Map();           // email -> {uuid, status, result}: the last tracked word on each prospect
+  function renderTracking() {
+    const text = current ? PE.run.trackText(current) : null;
+    $('run-enrichment').hidden = !text;
+    $('run-enrichment').textContent = text || '';
+    const todo = current ? PE.run.unfinished(current) : [];
+    const all = current ? PE.run.trackable(current) : [];
+    $('track-run-btn').hidden = !current || running || !!tracking || !todo.length;
+    $('track-run-btn').textContent = todo.length === all.length ? 'Track this run' : 'Track the ' + counted(todo.length, 'unfinished batch', 'unfinished batches');
+    $('track-run-stop').hidden = !tracking;
+  }
+  // Waits ms, or less when tracking is stopped meanwhile.
+  function pause(ms, t) { return new Promise((resolve) => { t.wake = resolve; t.timer = setTimeout(resolve, ms); }); }
+  // How long to wait after a 429: the API's Retry-After (seconds or a date), else 2, 4, 8… s, at most a minute.
+  function waitAfter429(retryAfter, tries) {
+    const secs = Number(retryAfter);
+    if (retryAfter !== '' && Number.isFinite(secs) && secs >= 0) return Math.min(secs, 60) * 1000;
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.min(Math.max(at - Date.now(), 0), 60000);
+    return Math.min(2000 * 2 ** (tries - 1), 60000);
+  }
+  async function trackRun() {
+    if (!current || running || tracking) return;
+    const key = PE.settings.requestKey();
+    if (!key) return;
+    const base = PE.settings.requestBase(current.baseUrl, 'The API base URL stored with this run');
+    if (!base) return;
+    const runId = current.id;
+    const todo = PE.run.unfinished(current);
+    const t = tracking = { stopped: false, timer: null, wake: null };
+    renderTracking();
+    const say = (text) => { $('track-run-text').textContent = text; };
+    let asked = 0, stopText = '';
+    try {
+      for (const id of todo) {
+        if (t.stopped || !current || current.id !== runId) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+        const uuid = current.batches[id].uuid;
+        say('Tracking: batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length) + ' (' + (current.batches[id].index + 1) + ')…');
+        let r = null;
+        for (let tries = 1; ; tries++) {
+          r = await call(REQUEST.status, { baseUrl: base, apiKey: key, timeoutMs: PE.settings.timeoutMs(), uuid });
+          if (r.httpStatus !== 429 || t.stopped || tries >= 8) break;
+          const ms = waitAfter429(r.retryAfter, tries);
+          say('Tracking: the API asks to slow down (429); waiting ' + PE.run.duration(ms) + ' before batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length) + '…');
+          await pause(ms, t);
+        }
+        if (t.stopped) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+        if (r.httpStatus === 404) { asked++; continue; }   // not known (any more): nothing to count
+        if (!r.parsed) { stopText = 'Tracking stopped after ' + counted(asked, 'batch', 'batches') + ': ' + (r.message || 'the answer could not be read.'); break; }
+        const sb = r.parsed.batches.find((b) => b.uuid === uuid) || r.parsed.batches[0];
+        if (sb) {
+          current = PE.run.tracked(current, id, sb, Date.now());
+          for (const p of sb.prospects) results.set(p.email.toLowerCase(), { uuid, status: p.status, result: p.processing_result || '' });
+        }
+        asked++;
+        if (asked % 25 === 0) { ledger.save(current); renderTracking(); }
+      }
+    } catch (e) {
+      stopText = 'Tracking stopped after ' + counted(asked, 'batch', 'batches') + ': ' + wordsOf(e && e.message);
+    } finally {
+      clearTimeout(t.timer);
+      tracking = null;
+      if (current && current.id === runId) ledger.save(current);
+      renderTracking();
+    }
+    const done = stopText || 'Tracked ' + counted(asked, 'batch', 'batches') + '.';
+    const left = current ? PE.run.unfinished(current).length : 0;
+    say(done + (left && !stopText ? ' ' + counted(left, 'batch', 'batches') + ' still ' + (left === 1 ? 'has' : 'have') + ' prospects pending: track again later.' : ''));
+    announce($('track-run-text').textContent + ' ' + ($('run-enrichment').textContent || ''));
+  }
+  $('track-run-btn').addEventListener('click', () => { trackRun(); });
+  $('track-run-stop').addEventListener('click', () => {
+    if (!tracking) return;
+    tracking.stopped = true;
+    if (tracking.wake) tracking.wake();
+  });
+
+  // During a run the table is drawn at most every RENDER_MS (an event per batch would otherwise
+  // redraw it thousands of times); the end of the run draws it at once.
+  const RENDER_MS = 200;
+  let renderTimer = null;
+  function renderSoon() {
+    if (renderTimer === null) renderTimer = setTimeout(render, RENDER_MS);
   }
   // Above the batches table: which run it shows (file, date) and what is left to do, in words.
   function renderRunNote(todo) {
@@ -219,7 +344,7 @@
   // Sends batches of run: picks maps each one's place in the run to its batch in the loaded file.
   function start(run, picks) {
     setRunning(true);
-    current = PE.run.begin(run, picks, ledger.TAB);
+    current = PE.run.begin(run, picks, ledger.TAB, Date.now());
     showAlert('');
     $('progress-text').textContent = 'Sending ' + counted(picks.size, 'batch', 'batches') + '…';
     $('queue-btn').disabled = true;
@@ -278,8 +403,9 @@
     const line = PE.run.progressText(current, ev);
     if (line !== null) $('progress-text').textContent = line;
     if (ev.kind === EVENT.batch && ev.state !== STATE.sending) $('progress').value = current.progress.done;
+    // Saved at every event: a batch that is being sent is on record before its answer can come.
     ledger.save(current);
-    render();
+    renderSoon();
   }
 
   // Forgets the earlier runs of this browser: not a run in progress in this or another tab. Returns
@@ -308,5 +434,7 @@
     running: () => running,
     hasRun: () => current !== null,
     runInProgress: () => (running ? current : null),
+    // email (lower case) -> {uuid, status, result} as last tracked in this page (results per row).
+    trackedResults: () => results,
   };
 })(window.PE);

@@ -14,8 +14,9 @@
   'use strict';
 
   const node = typeof module === 'object' && module && module.exports;
-  const { EVENT, STOP, STATE, IN_FLIGHT } = node ? require('./protocol.js') : root.PE.protocol;
-  const { fmt, counted } = node ? require('./words.js') : root.PE.words;
+  const { EVENT, STOP, STATE, STATE_TEXT, IN_FLIGHT } = node ? require('./protocol.js') : root.PE.protocol;
+  const { fmt, counted, credits } = node ? require('./words.js') : root.PE.words;
+  const CONSTANTS = (node ? globalThis.PE : root.PE).constants;
   const LOST_BEFORE = ' This batch was sent in an earlier run and that answer was lost: look up its emails before sending it again.';
 
   // The run's batches with one of them (by its place) changed by fn, which gets a copy.
@@ -44,10 +45,11 @@
   // batches wait; the run belongs to owner (the tab that sends it). wasUnconfirmed: an earlier
   // attempt's outcome is unknown (its answer was lost), so a NOT_ENQUEUED answer now most likely
   // means that attempt queued them.
-  function begin(run, picks, owner) {
+  // now: when the send starts (ms), for its elapsed time and the estimate of the time left.
+  function begin(run, picks, owner, now) {
     const next = mapBatches(run, (b, i) => (!picks.has(i) ? b : Object.assign(b, { planIndex: picks.get(i), wasUnconfirmed: b.state === STATE.unconfirmed,
       state: STATE.waiting, message: 'waiting to be sent', queuedBefore: b.counts ? b.counts.queued : 0 })));
-    return Object.assign(next, { owner, progress: { total: picks.size, done: 0, retries: 0, stopMessage: '' } });
+    return Object.assign(next, { owner, progress: { total: picks.size, done: 0, retries: 0, stopMessage: '', started: now || 0 } });
   }
 
   // What the queue answer of a sent batch does to it (b is a copy).
@@ -154,6 +156,103 @@
     return null;
   }
 
+  // "1 min 05 s", "12 s", "2 h 03 min".
+  function duration(ms) {
+    const t = Math.max(0, Math.round(ms / 1000));
+    if (t < 60) return t + ' s';
+    const m = Math.floor(t / 60), sec = t % 60;
+    if (m < 60) return m + ' min ' + String(sec).padStart(2, '0') + ' s';
+    return Math.floor(m / 60) + ' h ' + String(m % 60).padStart(2, '0') + ' min';
+  }
+
+  // The whole run in numbers: batches by state, prospects (all, queued) and, for each state, its
+  // batches' prospects.
+  function totals(run) {
+    const byState = {};
+    let prospects = 0, queued = 0;
+    for (const b of run.batches) {
+      const t = byState[b.state] || (byState[b.state] = { batches: 0, prospects: 0 });
+      t.batches++;
+      t.prospects += b.count;
+      prospects += b.count;
+      queued += b.counts ? b.counts.queued : 0;
+    }
+    return { batches: run.batches.length, byState, prospects, queued };
+  }
+
+  // One line for the whole run: "389 batches: 380 sent, 2 failed, 7 waiting · 19,000 of 19,450
+  // prospects queued · 3 min 12 s, about 20 s left". now: for the time of a send in progress
+  // (0: the run is not being sent; no times are said).
+  const ORDER = [STATE.sent, STATE.partial, STATE.failed, STATE.unconfirmed, STATE.not_sent, STATE.sending, STATE.waiting];
+  function totalsText(run, now) {
+    const t = totals(run);
+    const parts = ORDER.concat(Object.keys(t.byState).filter((k) => !ORDER.includes(k)))
+      .filter((k) => t.byState[k]).map((k) => fmt(t.byState[k].batches) + ' ' + (STATE_TEXT[k] || k).replace(/…$/, ''));
+    let text = counted(t.batches, 'batch', 'batches') + ': ' + parts.join(', ') + ' · ' + fmt(t.queued) + ' of ' + counted(t.prospects, 'prospect') + ' queued';
+    const p = run.progress;
+    if (now && p && p.started) {
+      const spent = now - p.started;
+      text += ' · ' + duration(spent);
+      // The time left at the rate seen so far (after a few batches, so that it means something).
+      if (p.done >= 3 && p.done < p.total) text += ', about ' + duration((spent / p.done) * (p.total - p.done)) + ' left';
+    }
+    return text + '.';
+  }
+
+  // What a status answer says of one of the run's batches (id: its place): sb is the answer's
+  // batch ({uuid, prospects: [{email, status, processing_result, final}]}). The batch keeps the
+  // counts (tracked: {at, total, pending, results: {RESULT: n}}); the prospects themselves are the
+  // caller's (results per row).
+  function tracked(run, id, sb, now) {
+    if (!run.batches[id]) return run;
+    return withBatch(run, id, (b) => {
+      const results = {};
+      let pending = 0;
+      for (const p of sb.prospects) {
+        if (!p.final) { pending++; continue; }
+        const k = p.processing_result || p.status || 'UNKNOWN';
+        results[k] = (results[k] || 0) + 1;
+      }
+      b.tracked = { at: new Date(now).toISOString(), total: sb.prospects.length, pending, results };
+    });
+  }
+  // The batches of a run that have an enrichment to ask about (a uuid), and which of them are not
+  // finished as last tracked (never tracked, or with prospects pending).
+  const trackable = (run) => run.batches.map((b, i) => i).filter((i) => run.batches[i].uuid);
+  const unfinished = (run) => trackable(run).filter((i) => !run.batches[i].tracked || run.batches[i].tracked.pending > 0);
+
+  // The enrichment of the whole run as last tracked: prospects by outcome, still pending, and the
+  // credits used (credits_per_prospect for each ENRICHED prospect, as the API charges) beside the
+  // most the run could have cost (its queued prospects).
+  function trackTotals(run) {
+    const t = { batches: 0, trackable: 0, prospects: 0, pending: 0, results: {}, queued: 0 };
+    for (const b of run.batches) {
+      t.queued += b.counts ? b.counts.queued : 0;
+      if (!b.uuid) continue;
+      t.trackable++;
+      if (!b.tracked) continue;
+      t.batches++;
+      t.prospects += b.tracked.total;
+      t.pending += b.tracked.pending;
+      for (const [k, n] of Object.entries(b.tracked.results)) t.results[k] = (t.results[k] || 0) + n;
+    }
+    t.creditsUsed = CONSTANTS.credits_per_prospect * (t.results.ENRICHED || 0);
+    t.ceiling = CONSTANTS.credits_per_prospect * t.queued;
+    return t;
+  }
+  // "Enrichment (398 of 398 batches tracked): 19,850 prospects — 12,000 ENRICHED, 7,000
+  // NO_DATA_FOUND, 850 still pending. Credits used: 18,000 (1.5 per enriched prospect) of at most
+  // 29,775." Null when nothing was tracked yet.
+  function trackText(run) {
+    const t = trackTotals(run);
+    if (!t.batches) return null;
+    const parts = Object.keys(t.results).sort((a, b) => t.results[b] - t.results[a] || (a < b ? -1 : 1)).map((k) => fmt(t.results[k]) + ' ' + k);
+    if (t.pending) parts.push(fmt(t.pending) + ' still pending');
+    return 'Enrichment (' + fmt(t.batches) + ' of ' + counted(t.trackable, 'batch', 'batches') + ' tracked): ' + counted(t.prospects, 'prospect') +
+      (parts.length ? ' — ' + parts.join(', ') : '') + '. Credits used: ' + credits(t.creditsUsed) + ' (' + credits(CONSTANTS.credits_per_prospect) +
+      ' per enriched prospect) of at most ' + credits(t.ceiling) + '.';
+  }
+
   // The summary of a finished send, and the alert it raises (null: none).
   function outcome(run, stopReason, message) {
     const sent = run.batches.filter((b) => b.state === STATE.sent || b.state === STATE.partial).length;
@@ -170,7 +269,7 @@
     return { text, alert };
   }
 
-  const api = { create, begin, reduce, engineLost, settle, progressText, outcome };
+  const api = { create, begin, reduce, engineLost, settle, progressText, outcome, totals, totalsText, duration, tracked, trackable, unfinished, trackTotals, trackText };
   if (node) module.exports = api;
   else (root.PE = root.PE || {}).run = api;
 })(typeof self !== 'undefined' ? self : this);

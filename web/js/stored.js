@@ -35,6 +35,12 @@
       state: b.state, uuid: b.uuid || null, message: b.message || '' };
     if (b.status) out.status = b.status;
     if (counts) out.counts = counts;
+    // What tracking said of it (run.js tracked): dropped alone when it does not fit.
+    const t = b.tracked;
+    if (isObj(t) && isDate(t.at) && isCount(t.total) && isCount(t.pending) && isObj(t.results) &&
+        Object.values(t.results).every(isCount)) {
+      out.tracked = { at: t.at, total: t.total, pending: t.pending, results: Object.assign({}, t.results) };
+    }
     return out;
   }
 

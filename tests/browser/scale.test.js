@@ -1,0 +1,118 @@
+// Runs at real scale (issue 11): a 20,000-row export queued in about 400 batches against the
+// sandbox, with one batch refused and one answer lost after the sandbox processed it. The page
+// stays small (the batches are grouped, not one row each), the run's totals line agrees with what
+// the sandbox recorded, and every valid prospect was queued exactly once. Then the whole run is
+// tracked (a GET per batch, one at a time, waiting on a 429 as asked): its enrichment totals and
+// credits used agree with the sandbox's outcomes.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./harness');
+
+const ROWS = 20000;
+const INVALID_EVERY = 200;   // rows 200, 400, ...: an email with no @ (100 rows)
+const BATCH = 50;
+
+function exportCsv() {
+  const lines = ['Email,First Name,Last Name,Company,Website'];
+  for (let i = 1; i <= ROWS; i++) {
+    // The sandbox's outcomes: example.com is in its database (ENRICHED), a "nodata" address there
+    // has no data (NO_DATA_FOUND), the company domains are not in it (NOT_IN_DATABASE).
+    const email = i % INVALID_EVERY === 0 ? 'broken' + i
+      : i % 3 === 0 ? 'person' + i + '@example.com' : i % 3 === 1 ? 'nodata' + i + '@example.com' : 'person' + i + '@company' + (i % 997) + '.com';
+    lines.push([email, 'First' + i, 'Last' + i, 'Company ' + (i % 997), 'company' + (i % 997) + '.com'].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+let browser;
+test.before(async () => { browser = await h.launch(); });
+test.after(async () => { if (browser) await browser.close(); });
+
+test('a 20,000-row file in 398 batches: one line of totals, a grouped table, each prospect queued once', async () => {
+  const sandbox = await h.startSandbox(['--credits', '100000']);  // 1.5 per prospect: room for all
+  let page = null;
+  try {
+    // Batches complete 15 s after they are queued: the batch whose answer was lost is still
+    // pending when it is sent again (as with the real API, whose enrichment takes minutes), so the
+    // second attempt queues nothing twice.
+    await sandbox.config({ progress_seconds: 15 });
+    await sandbox.faults([
+      // The 10th batch is refused (not processed); the 20th is processed but its answer is lost.
+      { match: 'queue', type: 'status', status: 400, after: 9,
+        body: { title: 'Bad Request', status: 400, detail: 'refused by the test', timestamp: '2026-11-29 08:00:00' } },
+      { match: 'queue', type: 'drop', process: true, after: 18 },
+      // Tracking: the 6th status request is rate limited once, with a Retry-After of a second.
+      { match: 'get', type: 'status', status: 429, retry_after: '1', after: 5 },
+    ]);
+    page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent(sandbox.url));
+    await h.started(page);
+    await page.getByLabel('API key').fill(h.SANDBOX_KEY);
+    await page.getByLabel('Batch size').fill(String(BATCH));
+    await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
+    const valid = ROWS - ROWS / INVALID_EVERY;  // 19,900
+    await page.getByRole('button', { name: 'Queue 19,900 prospects' }).waitFor();
+    await page.getByRole('button', { name: 'Queue 19,900 prospects' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Queue 19,900 prospects in 398 batches/);
+    await dialog.getByRole('button', { name: 'Queue now' }).click();
+
+    // While it runs: one line of totals with the time so far; the table stays small.
+    await page.locator('#run-totals', { hasText: /^398 batches: \d+ sent.* · [\d,]+ of 19,900 prospects queued · \d+/ }).waitFor({ timeout: 120000 });
+    const done = page.locator('#progress-text', { hasText: /^Finished:/ });
+    await done.waitFor({ timeout: 300000 });
+    assert.match(await done.textContent(), /^Finished: 397 sent, 1 failed, 0 not sent; 19,850 of 19,900 prospects queued/);
+    assert.equal(await page.locator('#run-totals').textContent(),
+      '398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued.');
+
+    // The failed batch first, with its reason; the 397 sent ones in one row.
+    const rows = await page.$$eval('#batches tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.equal(rows.length, 2);
+    assert.deepEqual(rows[0].slice(0, 3), ['10', '50', 'failed']);
+    assert.match(rows[0][3], /refused by the test/);
+    assert.deepEqual(rows[1], ['397 batches', '19,850', 'sent', '19,850 of 19,850 prospects queued.']);
+    // The whole page stays small: the grid shows a window of rows, the run a row per state.
+    assert.ok(await page.evaluate(() => document.getElementsByTagName('*').length) < 2500);
+
+    // What the sandbox recorded: every valid prospect but the refused batch's, each exactly once
+    // (the batch whose answer was lost was sent again and not queued twice).
+    const recorded = await sandbox.prospects();
+    const emails = recorded.map((p) => p.email);
+    assert.equal(emails.length, valid - BATCH);
+    assert.equal(new Set(emails).size, emails.length, 'no prospect queued twice');
+    assert.ok(!emails.some((e) => e.startsWith('broken')));
+
+    // Once the sandbox has processed every batch (a condition, not a pause), track the whole run. The batch whose answer was lost has no uuid of its own (its prospects
+    // were queued by the attempt whose answer was lost), so the page tracks the others.
+    for (const end = Date.now() + 300000; ;) {
+      if ((await sandbox.prospects()).every((p) => p.processing_result)) break;
+      assert.ok(Date.now() < end, 'the sandbox processes every batch');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const final = await sandbox.prospects();
+    const uuids = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs[0].batches.map((b) => b.uuid).filter(Boolean));
+    assert.equal(uuids.length, 396);
+    await page.getByRole('button', { name: 'Track this run' }).click();
+    const tracked = page.locator('#track-run-text', { hasText: /^Tracked / });
+    await tracked.waitFor({ timeout: 300000 });
+    assert.equal(await tracked.textContent(), 'Tracked 396 batches.');
+    const mine = final.filter((p) => uuids.includes(p.uuid));
+    const count = (r) => mine.filter((p) => p.processing_result === r).length;
+    const [enriched, nodata, absent] = [count('ENRICHED'), count('NO_DATA_FOUND'), count('NOT_IN_DATABASE')];
+    assert.equal(enriched + nodata + absent, 396 * BATCH);
+    assert.ok(enriched > 6000 && nodata > 6000 && absent > 6000);
+    const f = (n) => n.toLocaleString('en-US');
+    const parts = [[enriched, 'ENRICHED'], [nodata, 'NO_DATA_FOUND'], [absent, 'NOT_IN_DATABASE']].sort((a, b) => b[0] - a[0]).map(([n, k]) => f(n) + ' ' + k);
+    assert.equal(await page.locator('#run-enrichment').textContent(),
+      'Enrichment (396 of 396 batches tracked): 19,800 prospects — ' + parts.join(', ') + '. Credits used: ' +
+      f(1.5 * enriched) + ' (1.5 per enriched prospect) of at most 29,775.');
+    // One GET per tracked batch, plus the one that was rate limited and asked again.
+    const gets = (await sandbox.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/rest/v2/lead_finder/prospects/enrichments/'));
+    assert.equal(gets.length, 397);
+    assert.equal(await page.getByRole('button', { name: 'Track this run' }).isHidden(), true, 'nothing left to track');
+  } finally {
+    if (page) await page.context().close();
+    await sandbox.stop();
+  }
+});
