@@ -99,6 +99,8 @@ bool CsvReader::end_field(std::size_t begin, std::size_t len) {
     return false;
   }
   fields_.emplace_back(buf_.data() + begin, len);
+  exact_.push_back(!field_moved_);
+  field_moved_ = false;
   return true;
 }
 
@@ -109,7 +111,12 @@ bool CsvReader::too_large(std::size_t len) {
 }
 
 bool CsvReader::append_quoted(Scan& s, std::size_t j) {
-  if (write_ != s.i) std::memmove(s.b + write_, s.b + s.i, j - s.i);
+  // Once a byte of a quoted value was dropped (a doubled quote, a skipped LF, the closing quote
+  // before text after it), the rest lags behind the text: the value is no longer the text's bytes.
+  if (write_ != s.i) {
+    field_moved_ = true;
+    std::memmove(s.b + write_, s.b + s.i, j - s.i);
+  }
   write_ += j - s.i;
   return !too_large(write_ - field_start_);
 }
@@ -119,6 +126,7 @@ void CsvReader::end_record() {
     ++blank_lines_;  // a blank line: an empty line, or nothing but delimiters and whitespace
     if (on_blank_) on_blank_(rec_line_);
     fields_.clear();
+    exact_.clear();
     return;
   }
   const std::size_t row = current_row();
@@ -132,9 +140,10 @@ void CsvReader::end_record() {
                (fields_.size() < header_cols_ ? "missing delimiter or a line break inside an unquoted value."
                                               : "value that contains the delimiter but is not in quotes."));
   }
-  if (on_record_) on_record_(CsvRecord{fields_, row, rec_line_});
+  if (on_record_) on_record_(CsvRecord{fields_, row, rec_line_, &exact_});
   ++records_;
   fields_.clear();
+  exact_.clear();
 }
 
 // Handles the line break at buf_[j] (CR or LF) and returns the index after it.
@@ -385,6 +394,7 @@ void CsvReader::feed_slice(std::string_view chunk) {
   update_lines();
   if (fatal_) {
     fields_.clear();
+    exact_.clear();
     std::string().swap(buf_);  // release the memory of the oversized record
     pos_ = 0;
   }
@@ -396,6 +406,7 @@ void CsvReader::finish() {
   parse(true);
   update_lines();
   fields_.clear();
+  exact_.clear();
   std::string().swap(buf_);
   pos_ = 0;
 }

@@ -39,6 +39,9 @@ struct CsvRecord {
   const std::vector<std::string_view>& fields;
   std::size_t row;   // 0 = header (when has_header), then 1, 2, ... for data records
   std::size_t line;  // 1-based physical line where the record starts
+  // Per field: nonzero when its bytes are the text's own at CsvReader::text_offset (every unquoted
+  // value, and a quoted one with no doubled quote and nothing after its closing quote). Null: unknown.
+  const std::vector<char>* exact = nullptr;
 };
 
 // Findings (row and line set; field empty): the reader's codes of findings.hpp (Source::Reader):
@@ -125,6 +128,8 @@ class CsvReader {
   std::size_t pos_ = 0;          // next byte of buf_ to scan
   std::size_t buf_base_ = 0;     // offset in the text fed so far of buf_[0]
   std::vector<std::string_view> fields_;
+  std::vector<char> exact_;       // CsvRecord::exact, parallel to fields_
+  bool field_moved_ = false;      // the value being read no longer lines up with the text
   std::vector<std::size_t> spans_;  // fields_ as offsets while buf_ is being compacted / grown
   bool fatal_ = false;
   bool finished_ = false;

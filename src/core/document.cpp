@@ -127,10 +127,12 @@ void Document::read(std::string_view bytes, bool in_place, const LoadOptions& op
           std::string_view f = c < rec.fields.size() ? rec.fields[c] : std::string_view();
           if (in_place && !f.empty()) {
             // The field's bytes where the reader found them in the text, which is the input less
-            // its BOM until an invalid byte was replaced: compared, so that any difference (an
-            // unescaped quote, a replacement) goes to the arena instead.
+            // its BOM until an invalid byte was replaced. They are the input's own when the reader
+            // says so (rec.exact) and nothing was replaced yet; otherwise compared, so that any
+            // difference (an unescaped quote, a replacement) goes to the arena instead.
             const std::size_t at = self->text_offset(f.data()) + bom;
-            if (at + f.size() <= bytes.size() && bytes.compare(at, f.size(), f) == 0) {
+            const bool exact = rec.exact && (*rec.exact)[c] && self->invalid_sequences() == 0;
+            if (at + f.size() <= bytes.size() && (exact || bytes.compare(at, f.size(), f) == 0)) {
               cells_.emplace_back(static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(f.size()));
               ++in_place_cells;
               continue;
@@ -275,21 +277,65 @@ void Document::validate_row(std::size_t row) {
   status_[row] = row_status(rc.email_valid, csv_findings_[row]);
 }
 
+// The first valid row of each email, by sorting the valid rows' keys (their two hashes) instead
+// of inserting them one by one into a hash table: a table of a million keys is a cache miss per
+// row, while the two passes of a radix sort on the hash's top 22 bits read and write in order.
+// The sort is stable, so rows with the same top bits stay in file order; each such run (nearly
+// always one row) is then sorted by the whole key and row, and the first of equal keys is the
+// first row (test_document: DuplicatesAreTheSameAsAMapOfTheEmails).
 void Document::recompute_duplicates() {
+  struct Key {
+    std::uint64_t h64;
+    std::uint32_t h32;
+    std::uint32_t row;
+  };
+  std::vector<Key> keys;
   std::size_t valid = 0;
   for (std::size_t r = 0; r < row_count(); ++r) {
     if (status_[r] == RowStatus::Duplicate) status_[r] = RowStatus::Valid;
     valid += status_[r] == RowStatus::Valid;
   }
-  DupIndex first;
-  first.reserve(valid);
-  std::uint32_t first_row = 0, first_line = 0;
-  for (std::size_t r = 0; r < row_count(); ++r) {
-    if (status_[r] != RowStatus::Valid) continue;
-    if (first.find_or_insert_hashed(key_h64_[r], key_h32_[r], static_cast<std::uint32_t>(r + 1), 0, first_row, first_line)) {
-      status_[r] = RowStatus::Duplicate;
-      dup_of_[r] = first_row - 1;
+  keys.reserve(valid);
+  for (std::size_t r = 0; r < row_count(); ++r)
+    if (status_[r] == RowStatus::Valid) keys.push_back(Key{key_h64_[r], key_h32_[r], static_cast<std::uint32_t>(r)});
+  {
+    constexpr unsigned kBits = 11, kBuckets = 1u << kBits;
+    std::vector<Key> tmp(keys.size());
+    std::vector<std::size_t> count(kBuckets);
+    for (const unsigned shift : {64 - 2 * kBits, 64 - kBits}) {  // bits 42..52, then 53..63
+      std::fill(count.begin(), count.end(), 0);
+      for (const Key& k : keys) ++count[(k.h64 >> shift) & (kBuckets - 1)];
+      std::size_t at = 0;
+      for (std::size_t& c : count) {
+        const std::size_t n = c;
+        c = at;
+        at += n;
+      }
+      for (const Key& k : keys) tmp[count[(k.h64 >> shift) & (kBuckets - 1)]++] = k;
+      keys.swap(tmp);
     }
+  }
+  auto less = [](const Key& a, const Key& b) {
+    if (a.h64 != b.h64) return a.h64 < b.h64;
+    if (a.h32 != b.h32) return a.h32 < b.h32;
+    return a.row < b.row;
+  };
+  constexpr unsigned kTop = 22;
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i + 1;
+    while (j < keys.size() && (keys[j].h64 >> (64 - kTop)) == (keys[i].h64 >> (64 - kTop))) ++j;
+    if (j - i > 1) {
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i), keys.begin() + static_cast<std::ptrdiff_t>(j), less);
+      for (std::size_t k = i + 1, first = i; k < j; ++k) {
+        if (keys[k].h64 == keys[first].h64 && keys[k].h32 == keys[first].h32) {
+          status_[keys[k].row] = RowStatus::Duplicate;
+          dup_of_[keys[k].row] = keys[first].row;
+        } else {
+          first = k;
+        }
+      }
+    }
+    i = j;
   }
 }
 

@@ -1156,3 +1156,49 @@ TEST(CsvFixtures, CrmExportWithQuirks) {
   EXPECT_EQ(r.codes(), (std::vector<std::string>{"csv_ragged_row@3:5"}));
   expect_chunk_invariant(text);
 }
+
+namespace {
+
+// Every field the reader marks exact is the text's own bytes at its text_offset; returns how many
+// fields were exact and how many not.
+std::pair<int, int> check_exact(const std::string& in, std::size_t chunk) {
+  int exact = 0, moved = 0;
+  CsvReader* self = nullptr;
+  CsvReader reader(
+      CsvOptions(),
+      [&](const CsvRecord& rec) {
+        EXPECT_NE(rec.exact, nullptr);
+        if (!rec.exact) return;
+        EXPECT_EQ(rec.exact->size(), rec.fields.size());
+        for (std::size_t k = 0; k < rec.fields.size(); ++k) {
+          if (!(*rec.exact)[k]) { ++moved; continue; }
+          ++exact;
+          const std::string_view f = rec.fields[k];
+          const std::size_t at = self->text_offset(f.data());
+          EXPECT_EQ(std::string_view(in).substr(at, f.size()), f) << "field " << k << " of line " << rec.line << " in\n" << in;
+        }
+      },
+      [](Finding&&) {});
+  self = &reader;
+  for (std::size_t i = 0; i < in.size(); i += chunk) reader.feed(std::string_view(in).substr(i, chunk));
+  reader.finish();
+  return {exact, moved};
+}
+
+}  // namespace
+
+TEST(CsvReaderApi, FieldsMarkedExactAreTheTextsOwnBytesWhateverTheChunks) {
+  const std::string in =
+      "a,b,c\r\n"
+      "plain,\"quoted\",\"with \"\"doubled\"\" quotes\"\n"
+      "\"line\r\nbreak\",\"text\" after,\"pad\"  \n"
+      "x\"y,\"\",\"\"\"\"\r"
+      "\"a,b\",\"multi\nline\nvalue\",end\n"
+      "\"unclosed,at,end";
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64}}) {
+    SCOPED_TRACE(chunk);
+    const auto [exact, moved] = check_exact(in, chunk);
+    EXPECT_GE(exact, 10);
+    EXPECT_GE(moved, 3);  // the doubled quotes, "text" after, and """" at least
+  }
+}

@@ -5,12 +5,15 @@
 
 #include <fstream>
 #include <iterator>
+#include <random>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "document.hpp"
 #include "json_forms.hpp"
 #include "requests.hpp"
+#include "text.hpp"
 
 using pe::Document;
 using pe::Field;
@@ -717,3 +720,50 @@ TEST(DocumentLoadOwned, TheSameDocumentAsLoadAndTheBytesAreFreed) {
   EXPECT_FALSE(c.error().empty());
 }
 
+
+// Duplicates are found by sorting the rows' keys: the same first rows as a plain map of the
+// lower-cased emails, on many repeats (case variants, invalid rows between), and on a file that is
+// one email over and over (a single run of equal keys).
+TEST(Document, DuplicatesAreTheSameAsAMapOfTheEmails) {
+  std::mt19937 rng(7);
+  std::string csv = "email,first_name\n";
+  std::vector<std::string> emails;
+  for (int i = 0; i < 30000; ++i) {
+    std::string e;
+    switch (rng() % 10) {
+      case 0: e = "broken" + std::to_string(i); break;                          // invalid: never a first row
+      case 1: e = "Person" + std::to_string(rng() % 500) + "@Example.com"; break;  // case variants of the next
+      default: e = "person" + std::to_string(rng() % 5000) + "@example.com"; break;
+    }
+    emails.push_back(e);
+    csv += e + ",Ada\n";
+  }
+  pe::Document d;
+  ASSERT_TRUE(d.load(csv, {}));
+  std::unordered_map<std::string, std::size_t> first;
+  std::size_t dups = 0;
+  for (std::size_t r = 0; r < emails.size(); ++r) {
+    if (emails[r].rfind("broken", 0) == 0) {
+      EXPECT_EQ(pe::RowStatus::Invalid, d.status(r));
+      continue;
+    }
+    const auto [it, inserted] = first.emplace(pe::ascii_lower(emails[r]), r);
+    if (inserted) {
+      ASSERT_EQ(pe::RowStatus::Valid, d.status(r)) << "row " << r + 1;
+    } else {
+      ++dups;
+      ASSERT_EQ(pe::RowStatus::Duplicate, d.status(r)) << "row " << r + 1;
+      ASSERT_EQ(it->second, d.duplicate_of(r)) << "row " << r + 1;
+    }
+  }
+  EXPECT_GT(dups, 20000u);
+
+  std::string same = "email\n";
+  for (int i = 0; i < 50000; ++i) same += (i % 2 ? "Jane@Acme.com\n" : "jane@acme.com\n");
+  ASSERT_TRUE(d.load(same, {}));
+  EXPECT_EQ(pe::RowStatus::Valid, d.status(0));
+  for (std::size_t r = 1; r < d.row_count(); ++r) {
+    ASSERT_EQ(pe::RowStatus::Duplicate, d.status(r));
+    ASSERT_EQ(0u, d.duplicate_of(r));
+  }
+}
