@@ -338,6 +338,7 @@ const handlers = {
   [REQUEST.problems]: () => JSON.parse(session.problems()),
   [REQUEST.cleanedCsv]: () => session.cleanedCsv(),
   [REQUEST.reportCsv]: (m) => session.reportCsv(JSON.stringify(m.outcomes || [])),
+  [REQUEST.resultsCsv]: (m) => session.resultsCsv(JSON.stringify(m.run)),
   // The run goes on after this answer; its progress and its end come as events.
   [REQUEST.send]: (m) => { if (run) throw new Error('A queue run is already in progress.'); sendBatches(m); return { started: true }; },
   [REQUEST.cancel]: () => {

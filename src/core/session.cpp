@@ -6,6 +6,8 @@
 
 #include "csv.hpp"
 #include "requests.hpp"
+#include "results_csv.hpp"
+#include "run_ledger.hpp"
 #include "text.hpp"
 
 namespace pe {
@@ -227,6 +229,25 @@ std::string Session::cleaned_csv() const { return loaded_ ? pe::cleaned_csv(doc_
 
 std::string Session::report_csv(const std::vector<BatchOutcome>& outcomes) const {
   return loaded_ ? pe::report_csv(doc_, batch_size_, outcomes) : std::string();
+}
+
+std::string Session::results_csv(const Run& run) const {
+  if (!loaded_) return std::string();
+  Ledger ledger;
+  ledger.runs.push_back(run);
+  const RunIndex index(ledger, run.endpoint, run.key_fingerprint);
+  ResultsCsv csv(index);
+  std::string out;
+  std::vector<std::string> headers;
+  for (const ColumnMap& c : doc_.columns()) headers.push_back(c.header);
+  csv.header(out, headers);
+  std::vector<std::string_view> cells(headers.size());
+  for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+    for (std::size_t c = 0; c < cells.size(); ++c) cells[c] = doc_.cell(r, c);
+    const RowStatus status = doc_.status(r);
+    csv.row(out, cells, status, doc_.row_findings(r), status == RowStatus::Invalid ? std::string() : doc_.email_key(r));
+  }
+  return out;
 }
 
 const std::vector<std::vector<std::size_t>>& Session::batches() const {

@@ -15,6 +15,7 @@
 #include "constants.hpp"
 #include "document.hpp"
 #include "export.hpp"
+#include "run_ledger.hpp"
 #include "stream_check.hpp"
 
 namespace pe {
@@ -134,6 +135,10 @@ class Session {
   std::string batch_body(int index) const;  // "" for no such batch
   std::string cleaned_csv() const;
   std::string report_csv(const std::vector<BatchOutcome>& outcomes) const;
+  // Results per input row (results_csv.hpp): every row with its original columns, how it was
+  // checked, and what `run` (the page's run in the core's form: its batches' emails, states and
+  // tracking) says of its prospect, joined by normalised email. "" when nothing is loaded.
+  std::string results_csv(const Run& run) const;
 
   bool loaded() const { return loaded_; }
 

@@ -239,6 +239,15 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 optional_override([](const Session& s) { return value_or_js_error([&] { return s.cleaned_csv(); }); }))
       .function("reportCsv", optional_override([](const Session& s, const std::string& outcomes) {
                   return value_or_js_error([&] { return s.report_csv(pe::outcomes_from_json(outcomes)); });
+                }))
+      .function("resultsCsv", optional_override([](const Session& s, const std::string& run_json) {
+                  return value_or_js_error([&] {
+                    pe::Run run;
+                    std::string error;
+                    if (!pe::run_from_json(run_json, run, error))
+                      throw std::invalid_argument("The run could not be read for the results (" + error + ").");
+                    return s.results_csv(run);
+                  });
                 }));
 
   using pe::CheckOnly;

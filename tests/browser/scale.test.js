@@ -7,6 +7,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const h = require('./harness');
 
 const ROWS = 20000;
@@ -111,6 +112,31 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
     const gets = (await sandbox.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/rest/v2/lead_finder/prospects/enrichments/'));
     assert.equal(gets.length, 397);
     assert.equal(await page.getByRole('button', { name: 'Track this run' }).isHidden(), true, 'nothing left to track');
+
+    // Results per input row: every row of the file with its own columns, how it was checked, and
+    // its prospect's queue outcome and enrichment, row for row as the sandbox recorded them.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download results per row (CSV)' }).click()]);
+    assert.equal(download.suggestedFilename(), 'export-20000-results.csv');
+    const lines = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'Email,First Name,Last Name,Company,Website,validation,validation_details,batch_uuid,queue_outcome,queue_details,enrichment_status,enrichment_result');
+    assert.equal(lines.length, 1 + ROWS);
+    const byEmail = new Map(final.map((p) => [p.email, p]));
+    const tally = {};
+    for (let i = 1; i <= ROWS; i++) {
+      const cells = lines[i].split(',');
+      assert.equal(cells[1], 'First' + i, 'row ' + i + ' in file order with its own columns');
+      const outcome = cells[5] + '/' + cells[8];
+      tally[outcome] = (tally[outcome] || 0) + 1;
+      const p = byEmail.get(cells[0]);
+      if (cells[8] === 'queued' && cells[7]) {
+        assert.ok(p, 'row ' + i + ': queued, and the sandbox has it');
+        assert.deepEqual([cells[7], cells.at(-2), cells.at(-1)], [p.uuid, p.status, p.processing_result], 'row ' + i);
+      }
+    }
+    // 19,800 tracked; the 50 of the lost answer are queued (confirmed by NOT_ENQUEUED) but their
+    // enrichment is not known to the page; the refused batch failed; 100 rows invalid.
+    assert.deepEqual(tally, { 'valid/queued': 19850, 'valid/failed': 50, 'invalid/': 100 });
+    assert.equal(lines.filter((l) => /,PROCESSED,(ENRICHED|NO_DATA_FOUND|NOT_IN_DATABASE)$/.test(l)).length, 396 * BATCH);
   } finally {
     if (page) await page.context().close();
     await sandbox.stop();

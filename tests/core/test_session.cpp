@@ -455,3 +455,43 @@ TEST(SessionProblems, AGroupIsDescribedByItsCodeWithExamplesAndCanBeListedAlone)
   ASSERT_EQ(page.total, 1u);
   EXPECT_EQ(page.rows[0].index, 4u);
 }
+
+// Results per input row from the page's run: the original columns (with the user's edits), the
+// validation, and per prospect its queue outcome and enrichment as tracked, joined by email.
+TEST(SessionResults, EveryRowWithItsColumnsAndWhatTheRunSaysOfIt) {
+  pe::Session s;
+  const std::string csv =
+      "Email,First Name,Notes\n"
+      "Ada@Example.com,Ada,=1+1\n"
+      "broken,Bob,\n"
+      "grace@example.com,Grace,x\n"
+      "ada@example.com,Ada again,\n"
+      "linus@example.com,Linus,\n";
+  ASSERT_TRUE(s.load(csv, "auto", "auto", 2).ok);
+  pe::Run run;
+  std::string error;
+  ASSERT_TRUE(pe::run_from_json(R"({"id":"r1","endpoint":"http://127.0.0.1:9","key_fingerprint":"fp","file_fingerprint":"",
+    "file_name":"f.csv","created":"2026-11-29T08:00:00Z","batch_size":2,"credits_ceiling":4.5,"tracked_at":"",
+    "batches":[
+      {"index":0,"state":"sent","attempts":1,"uuid":"u-1","queue_status":"ENQUEUED","prospects_count":2,"total_prospects_count":2,
+       "queued":2,"message":"ENQUEUED","emails":["ada@example.com","grace@example.com"],
+       "tracks":[{"uuid":"u-1","status":"PROCESSED","result":"ENRICHED","asked":false},{"uuid":"u-1","status":"PROCESSING","result":"","asked":false}]},
+      {"index":1,"state":"failed","attempts":1,"uuid":"","queue_status":"","prospects_count":0,"total_prospects_count":0,
+       "queued":0,"message":"The API refused the batch (400).","emails":["linus@example.com"]}]})", run, error)) << error;
+  const std::string out = s.results_csv(run);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; at < out.size(); at = end + 2) {
+    end = out.find("\r\n", at);
+    lines.push_back(out.substr(at, end - at));
+  }
+  ASSERT_EQ(6u, lines.size()) << out;  // the header and every input row
+  EXPECT_EQ("Email,First Name,Notes,validation,validation_details,batch_uuid,queue_outcome,queue_details,enrichment_status,enrichment_result", lines[0]);
+  EXPECT_EQ("Ada@Example.com,Ada,'=1+1,valid,,u-1,queued,\"run r1, batch 1\",PROCESSED,ENRICHED", lines[1]);  // formula-safe
+  EXPECT_EQ(0u, lines[2].find("broken,Bob,,invalid,error email:")) << lines[2];
+  EXPECT_EQ("grace@example.com,Grace,x,valid,,u-1,queued,\"run r1, batch 1\",PROCESSING,", lines[3]);
+  EXPECT_EQ(0u, lines[4].find("ada@example.com,Ada again,,duplicate,")) << lines[4];
+  EXPECT_EQ("linus@example.com,Linus,,valid,,,failed,\"run r1, batch 2: The API refused the batch (400).\",,", lines[5]);
+  // An edit is in the results: the file the user takes back has the fix.
+  ASSERT_TRUE(s.set_cell(1, 0, "bob@example.com").ok);
+  EXPECT_NE(std::string::npos, s.results_csv(run).find("bob@example.com,Bob,,valid,,,not_sent,in no run"));
+}

@@ -31,7 +31,7 @@
   const names = (...list) => Object.freeze(Object.fromEntries(list.map((n) => [n, n])));
 
   const REQUEST = names('load', 'remap', 'setBatchSize', 'rows', 'setCell', 'batchPlan', 'batchBody', 'problems',
-    'cleanedCsv', 'reportCsv', 'send', 'cancel', 'status', 'checkOnly', 'cancelCheck', 'keyFingerprint');
+    'cleanedCsv', 'reportCsv', 'resultsCsv', 'send', 'cancel', 'status', 'checkOnly', 'cancelCheck', 'keyFingerprint');
   // progress: {type, progress: {bytes, total, rows, ms}} while a file is read (load, checkOnly).
   const MESSAGE = names('ready', 'startFailed', 'event', 'progress');
   const EVENT = names('batch', 'retry', 'finished');

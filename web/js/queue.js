@@ -103,7 +103,48 @@
     $('track-run-btn').hidden = !current || running || !!tracking || !todo.length;
     $('track-run-btn').textContent = todo.length === all.length ? 'Track this run' : 'Track the ' + counted(todo.length, 'unfinished batch', 'unfinished batches');
     $('track-run-stop').hidden = !tracking;
+    $('results-btn').hidden = !current || running || !PE.check.usable();
   }
+  // The page's run in the core's form (run_ledger.hpp, json_forms.hpp), for the results per row:
+  // each batch with its emails (from the loaded file's plan, by the batch's key) and what tracking
+  // last said of each. Returns {run, unmatched}: unmatched, the batches the loaded file does not have.
+  async function coreRun(run) {
+    await keyedPlan();
+    let unmatched = 0;
+    const batches = run.batches.map((b) => {
+      const known = emailsOf(b);
+      if (!known) unmatched++;
+      const emails = (known || []).map((e) => e.toLowerCase());
+      const queued = b.counts ? b.counts.queued : 0;
+      return {
+        index: b.index, state: b.state, attempts: b.state === STATE.waiting ? 0 : 1, uuid: b.uuid || '', queue_status: b.status || '',
+        prospects_count: queued, total_prospects_count: (b.counts && b.counts.submitted) || b.count, queued,
+        answer_lost: b.state === STATE.unconfirmed, queued_earlier: b.status === 'NOT_ENQUEUED' && queued > 0,
+        last_attempt_at: '', message: b.message || '', emails,
+        tracks: emails.map((e) => {
+          const t = results.get(e);
+          return t && t.uuid ? { uuid: t.uuid, status: t.status, result: t.result, asked: true } : { uuid: '', status: '', result: '', asked: false };
+        }),
+      };
+    });
+    return { unmatched, run: { id: run.id, endpoint: run.baseUrl || 'unknown', key_fingerprint: run.keyFp || 'unknown', file_fingerprint: '',
+      file_name: run.file || '', created: run.created, batch_size: 0, credits_ceiling: 0, tracked_at: '', batches } };
+  }
+  $('results-btn').addEventListener('click', async () => {
+    if (!current) return;
+    try {
+      const { run, unmatched } = await coreRun(current);
+      const csv = await call(REQUEST.resultsCsv, { run });
+      const stem = PE.input.name().replace(/\.[^.]*$/, '') || 'prospects';
+      PE.util.download(stem + '-results.csv', '\uFEFF' + csv);
+      const note = unmatched ? ' ' + counted(unmatched, 'batch', 'batches') + ' of the run ' + (unmatched === 1 ? 'is' : 'are') +
+        ' not in the loaded file (another file or batch size): ' + (unmatched === 1 ? 'its' : 'their') + ' rows show as in no run.' : '';
+      $('track-run-text').textContent = 'Results per row downloaded' + (PE.run.trackTotals(current).batches ? ' (enrichment as last tracked).' : ' (track the run first to add the enrichment results).') + note;
+      announce($('track-run-text').textContent);
+    } catch (e) {
+      showAlert('The results could not be made: ' + wordsOf(e && e.message));
+    }
+  });
   // Waits ms, or less when tracking is stopped meanwhile.
   function pause(ms, t) { return new Promise((resolve) => { t.wake = resolve; t.timer = setTimeout(resolve, ms); }); }
   // How long to wait after a 429: the API's Retry-After (seconds or a date), else 2, 4, 8… s, at most a minute.
