@@ -43,6 +43,32 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
       await shot(page, 'tracking');
       await page.context().close();
     }
+    // A run at scale: a 20,000-row export in 400 batches, sent, tracked, with its totals.
+    {
+      await sandbox.config({ credits: 100000, progress_seconds: 1 });
+      const page = await h.openPage(browser, h.FILE_URL + '?api=' + encodeURIComponent(sandbox.url), { viewport: { width: 1280, height: 900 } });
+      await h.started(page);
+      await page.getByLabel('API key').fill(h.SANDBOX_KEY);
+      await page.getByLabel('Batch size').fill('50');
+      const lines = ['Email,First Name,Last Name,Company,Website'];
+      for (let i = 1; i <= 20000; i++) {
+        const email = i % 3 === 0 ? 'person' + i + '@example.com' : i % 3 === 1 ? 'nodata' + i + '@example.com' : 'person' + i + '@company' + (i % 997) + '.com';
+        lines.push([email, 'First' + i, 'Last' + i, 'Company ' + (i % 997), 'company' + (i % 997) + '.com'].join(','));
+      }
+      await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+      await page.getByRole('button', { name: 'Queue 20,000 prospects' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Queue now' }).click();
+      await page.locator('#run-totals', { hasText: /about .* left/ }).waitFor({ timeout: 120000 });
+      await page.locator('#queue').scrollIntoViewIfNeeded();
+      await shot(page, 'large-run-sending');
+      await page.locator('#progress-text', { hasText: /^Finished:/ }).waitFor({ timeout: 300000 });
+      await new Promise((resolve) => setTimeout(resolve, 1500));   // the sandbox finishes the last batches (progress_seconds 1)
+      await page.getByRole('button', { name: 'Track this run' }).click();
+      await page.locator('#track-run-text', { hasText: /^Tracked / }).waitFor({ timeout: 300000 });
+      await page.locator('#queue').scrollIntoViewIfNeeded();
+      await shot(page, 'large-run-tracked');
+      await page.context().close();
+    }
     const phone = await h.openPage(browser, h.FILE_URL, { viewport: { width: 320, height: 800 } });
     await phone.getByRole('button', { name: 'Try the sample file' }).click();
     await phone.locator('#summary .stat').first().waitFor();

@@ -166,3 +166,22 @@ test('the run in one line: batches by state, prospects queued, and while it is s
   assert.equal(R.totalsText(long, t0 + 30000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued · 30 s, about 1 min 00 s left.');
   assert.equal(R.duration(2 * 3600e3 + 3 * 60e3 + 4e3), '2 h 03 min');
 });
+
+test('a look-up settles a batch whose answer was lost: all found sent, none not sent, some partly queued; its counts are tracked', () => {
+  const lost = apply(started(), { kind: EVENT.batch, id: 1, state: STATE.unconfirmed, attempt: 1, message: 'lost' });
+  assert.deepEqual(R.trackable(lost), [1]);
+  const p = (email, result) => ({ email, uuid: 'u-9', status: 'PROCESSED', processing_result: result, final: true });
+  const all = deepFreeze(R.lookedUp(lost, 1, [p('c@x.com', 'ENRICHED'), p('d@x.com', 'NO_DATA_FOUND'), p('e@x.com', 'ENRICHED')], 3, NOW));
+  assert.equal(all.batches[1].state, STATE.sent);
+  assert.deepEqual(all.batches[1].counts, { queued: 3, submitted: 3 });
+  assert.match(all.batches[1].message, /^Confirmed by tracking: its 3 prospects were found queued \(u-9\)/);
+  assert.deepEqual(all.batches[1].tracked.results, { ENRICHED: 2, NO_DATA_FOUND: 1 });
+  assert.deepEqual(R.unfinished(all), [], 'nothing pending: tracked to the end');
+  const none = deepFreeze(R.lookedUp(lost, 1, [], 3, NOW));
+  assert.equal(none.batches[1].state, STATE.not_sent);
+  assert.match(none.batches[1].message, /can be sent again/);
+  const some = deepFreeze(R.lookedUp(lost, 1, [p('c@x.com', 'ENRICHED')], 3, NOW));
+  assert.equal(some.batches[1].state, STATE.partial);
+  assert.deepEqual(some.batches[1].counts, { queued: 1, submitted: 3 });
+  assert.equal(R.trackTotals(some).creditsUsed, 1.5);
+});

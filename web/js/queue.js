@@ -155,6 +155,21 @@
     if (!Number.isNaN(at)) return Math.min(Math.max(at - Date.now(), 0), 60000);
     return Math.min(2000 * 2 ** (tries - 1), 60000);
   }
+  // A status request (what: {uuid} or {emails}), asked again after a 429 as the API says, at most
+  // 8 times; null when tracking was stopped meanwhile.
+  async function askStatus(t, base, key, what, waiting) {
+    for (let tries = 1; ; tries++) {
+      const r = await call(REQUEST.status, Object.assign({ baseUrl: base, apiKey: key, timeoutMs: PE.settings.timeoutMs() }, what));
+      if (t.stopped) return null;
+      if (r.httpStatus !== 429 || tries >= 8) return r;
+      const ms = waitAfter429(r.retryAfter, tries);
+      $('track-run-text').textContent = 'Tracking: the API asks to slow down (429); waiting ' + PE.run.duration(ms) + ' before ' + waiting + '…';
+      await pause(ms, t);
+      if (t.stopped) return null;
+    }
+  }
+  const QUERY_CHUNK = 100;             // emails per statuses query (the core's kStatusQueryChunk)
+  const SKEW_MS = 15 * 60 * 1000;      // an enrichment older than the run by more than this is an earlier one
   async function trackRun() {
     if (!current || running || tracking) return;
     const key = PE.settings.requestKey();
@@ -163,24 +178,21 @@
     if (!base) return;
     const runId = current.id;
     const todo = PE.run.unfinished(current);
+    const polled = todo.filter((id) => current.batches[id].uuid);
+    let lookups = todo.filter((id) => !current.batches[id].uuid);
     const t = tracking = { stopped: false, timer: null, wake: null };
     renderTracking();
     const say = (text) => { $('track-run-text').textContent = text; };
-    let asked = 0, stopText = '';
+    let asked = 0, stopText = '', noEmails = 0;
+    const gone = () => t.stopped || !current || current.id !== runId;
     try {
-      for (const id of todo) {
-        if (t.stopped || !current || current.id !== runId) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+      // 1. Each batch with a uuid: its enrichment, one request at a time.
+      for (const id of polled) {
+        if (gone()) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
         const uuid = current.batches[id].uuid;
         say('Tracking: batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length) + ' (' + (current.batches[id].index + 1) + ')…');
-        let r = null;
-        for (let tries = 1; ; tries++) {
-          r = await call(REQUEST.status, { baseUrl: base, apiKey: key, timeoutMs: PE.settings.timeoutMs(), uuid });
-          if (r.httpStatus !== 429 || t.stopped || tries >= 8) break;
-          const ms = waitAfter429(r.retryAfter, tries);
-          say('Tracking: the API asks to slow down (429); waiting ' + PE.run.duration(ms) + ' before batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length) + '…');
-          await pause(ms, t);
-        }
-        if (t.stopped) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+        const r = await askStatus(t, base, key, { uuid }, 'batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length));
+        if (!r) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
         if (r.httpStatus === 404) { asked++; continue; }   // not known (any more): nothing to count
         if (!r.parsed) { stopText = 'Tracking stopped after ' + counted(asked, 'batch', 'batches') + ': ' + (r.message || 'the answer could not be read.'); break; }
         const sb = r.parsed.batches.find((b) => b.uuid === uuid) || r.parsed.batches[0];
@@ -191,17 +203,56 @@
         asked++;
         if (asked % 25 === 0) { ledger.save(current); renderTracking(); }
       }
+      // 2. Batches with no uuid of their own (an answer was lost): their emails looked up, 100 a
+      //    request; each email's newest enrichment of this run's time is its own.
+      if (!stopText && lookups.length) {
+        await keyedPlan();
+        const emailsBy = new Map();
+        for (const id of lookups) {
+          const e = emailsOf(current.batches[id]);
+          if (e) emailsBy.set(id, e.map((x) => x.toLowerCase())); else noEmails++;
+        }
+        lookups = [...emailsBy.keys()];
+        const all = [...new Set([].concat(...emailsBy.values()))];
+        const since = Date.parse(current.created) - SKEW_MS;
+        const hits = new Map();   // email -> {uuid, created, prospect}
+        for (let i = 0; i < all.length && !stopText; i += QUERY_CHUNK) {
+          if (gone()) { stopText = 'Tracking stopped before its look-ups were done.'; break; }
+          say('Tracking: looking up the emails of ' + counted(lookups.length, 'batch', 'batches') + ' whose answer was lost (' + fmt(Math.min(i + QUERY_CHUNK, all.length)) + ' of ' + fmt(all.length) + ')…');
+          const r = await askStatus(t, base, key, { emails: all.slice(i, i + QUERY_CHUNK) }, 'the next look-up');
+          if (!r) { stopText = 'Tracking stopped before its look-ups were done.'; break; }
+          if (!r.parsed) { stopText = 'Tracking stopped while looking up emails: ' + (r.message || 'the answer could not be read.'); break; }
+          for (const sb of r.parsed.batches) {
+            const created = Date.parse(sb.created);
+            if (!Number.isNaN(created) && created < since) continue;
+            for (const p of sb.prospects) {
+              const e = p.email.toLowerCase();
+              const had = hits.get(e);
+              if (!had || (!Number.isNaN(created) && created > had.created)) hits.set(e, { uuid: sb.uuid, created: Number.isNaN(created) ? 0 : created, prospect: p });
+            }
+          }
+        }
+        if (!stopText) {
+          for (const [id, emails] of emailsBy) {
+            const found = emails.filter((e) => hits.has(e)).map((e) => Object.assign({}, hits.get(e).prospect, { uuid: hits.get(e).uuid }));
+            current = PE.run.lookedUp(current, id, found, emails.length, Date.now());
+            for (const p of found) results.set(p.email.toLowerCase(), { uuid: p.uuid, status: p.status, result: p.processing_result || '' });
+          }
+          asked += lookups.length;
+        }
+      }
     } catch (e) {
       stopText = 'Tracking stopped after ' + counted(asked, 'batch', 'batches') + ': ' + wordsOf(e && e.message);
     } finally {
       clearTimeout(t.timer);
       tracking = null;
       if (current && current.id === runId) ledger.save(current);
-      renderTracking();
+      render();
     }
     const done = stopText || 'Tracked ' + counted(asked, 'batch', 'batches') + '.';
-    const left = current ? PE.run.unfinished(current).length : 0;
-    say(done + (left && !stopText ? ' ' + counted(left, 'batch', 'batches') + ' still ' + (left === 1 ? 'has' : 'have') + ' prospects pending: track again later.' : ''));
+    const left = current ? PE.run.unfinished(current).length - (stopText ? 0 : noEmails) : 0;
+    say(done + (noEmails ? ' ' + counted(noEmails, 'batch', 'batches') + ' whose answer was lost could not be looked up: load the file of this run to look up their emails.' : '') +
+      (left > 0 && !stopText ? ' ' + counted(left, 'batch', 'batches') + ' still ' + (left === 1 ? 'has' : 'have') + ' prospects pending: track again later.' : ''));
     announce($('track-run-text').textContent + ' ' + ($('run-enrichment').textContent || ''));
   }
   $('track-run-btn').addEventListener('click', () => { trackRun(); });

@@ -216,10 +216,41 @@
       b.tracked = { at: new Date(now).toISOString(), total: sb.prospects.length, pending, results };
     });
   }
-  // The batches of a run that have an enrichment to ask about (a uuid), and which of them are not
+  // Batches with no enrichment of their own to ask about whose prospects may be queued anyway: an
+  // answer was lost (unconfirmed), NOT_ENQUEUED after a lost answer, or partly queued. Tracking
+  // looks their emails up (the statuses query).
+  const byLookup = (b) => !b.uuid && (b.state === STATE.unconfirmed || b.state === STATE.partial ||
+    (b.state === STATE.sent && b.counts && b.counts.queued > 0));
+  // The batches of a run that tracking asks about (a uuid, or by look-up), and which of them are not
   // finished as last tracked (never tracked, or with prospects pending).
-  const trackable = (run) => run.batches.map((b, i) => i).filter((i) => run.batches[i].uuid);
+  const trackable = (run) => run.batches.map((b, i) => i).filter((i) => run.batches[i].uuid || byLookup(run.batches[i]));
   const unfinished = (run) => trackable(run).filter((i) => !run.batches[i].tracked || run.batches[i].tracked.pending > 0);
+
+  // What the look-up of a batch's emails found (found: one {uuid, status, processing_result, final}
+  // per email that is in an enrichment of this run's time, of `emails` asked). Its counts as for a
+  // tracked batch; an unconfirmed batch is settled: all found -> sent, none -> not sent (its answer
+  // was lost before anything was queued), some -> partly queued.
+  function lookedUp(run, id, found, emails, now) {
+    if (!run.batches[id]) return run;
+    const next = tracked(run, id, { prospects: found }, now);
+    return withBatch(next, id, (b) => {
+      b.tracked = Object.assign({}, b.tracked, { asked: emails });
+      if (b.state !== STATE.unconfirmed) return;
+      const uuids = [...new Set(found.map((p) => p.uuid))].join(', ');
+      if (found.length === emails) {
+        b.state = STATE.sent;
+        b.counts = { queued: emails, submitted: emails };
+        b.message = 'Confirmed by tracking: its ' + counted(emails, 'prospect was', 'prospects were') + ' found queued (' + uuids + '), so its lost answer did queue it.';
+      } else if (found.length === 0) {
+        b.state = STATE.not_sent;
+        b.message = 'Tracking found none of its ' + counted(emails, 'prospect') + ' queued: its lost attempt queued nothing, so it can be sent again.';
+      } else {
+        b.state = STATE.partial;
+        b.counts = { queued: found.length, submitted: emails };
+        b.message = 'Tracking found ' + fmt(found.length) + ' of its ' + counted(emails, 'prospect') + ' queued (' + uuids + '); the others were not queued.';
+      }
+    });
+  }
 
   // The enrichment of the whole run as last tracked: prospects by outcome, still pending, and the
   // credits used (credits_per_prospect for each ENRICHED prospect, as the API charges) beside the
@@ -228,7 +259,7 @@
     const t = { batches: 0, trackable: 0, prospects: 0, pending: 0, results: {}, queued: 0 };
     for (const b of run.batches) {
       t.queued += b.counts ? b.counts.queued : 0;
-      if (!b.uuid) continue;
+      if (!b.uuid && !byLookup(b) && !b.tracked) continue;
       t.trackable++;
       if (!b.tracked) continue;
       t.batches++;
@@ -269,7 +300,7 @@
     return { text, alert };
   }
 
-  const api = { create, begin, reduce, engineLost, settle, progressText, outcome, totals, totalsText, duration, tracked, trackable, unfinished, trackTotals, trackText };
+  const api = { create, begin, reduce, engineLost, settle, progressText, outcome, totals, totalsText, duration, tracked, lookedUp, byLookup, trackable, unfinished, trackTotals, trackText };
   if (node) module.exports = api;
   else (root.PE = root.PE || {}).run = api;
 })(typeof self !== 'undefined' ? self : this);

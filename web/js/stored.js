@@ -40,6 +40,7 @@
     if (isObj(t) && isDate(t.at) && isCount(t.total) && isCount(t.pending) && isObj(t.results) &&
         Object.values(t.results).every(isCount)) {
       out.tracked = { at: t.at, total: t.total, pending: t.pending, results: Object.assign({}, t.results) };
+      if (isCount(t.asked)) out.tracked.asked = t.asked;
     }
     return out;
   }
