@@ -227,6 +227,21 @@ std::string_view Document::cell(std::size_t row, std::size_t col) const {
   return std::string_view(input_).substr(off, len);
 }
 
+std::size_t Document::set_cells(const std::vector<CellChange>& changes) {
+  std::size_t made = 0;
+  for (const CellChange& c : changes) {
+    if (c.row >= row_count() || c.col >= column_count() || cell(c.row, c.col) != c.from) continue;
+    if (arena_.size() + c.to.size() >= kInArena) break;
+    cells_[c.row * headers_.size() + c.col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
+                                              static_cast<std::uint32_t>(c.to.size())};
+    arena_.append(c.to);
+    validate_row(c.row);
+    ++made;
+  }
+  if (made) recompute_duplicates();
+  return made;
+}
+
 bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value) {
   if (row >= row_count() || col >= column_count()) return false;
   if (arena_.size() + value.size() >= kInArena) return false;

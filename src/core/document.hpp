@@ -56,6 +56,14 @@ class Document {
   bool remap(const std::vector<std::pair<std::string, Field>>& overrides);
   // Replaces one cell (0-based data row and column) and re-validates that row and duplicates.
   bool set_cell(std::size_t row, std::size_t col, std::string_view value);
+  // Many cells at once (edits offered back for the same file, a bulk fix, its undo): each change is
+  // made only where the cell still holds `from`; the rows are checked again and the duplicates once
+  // at the end. Returns how many were made; the others (another value there, no such cell) are left.
+  struct CellChange {
+    std::size_t row = 0, col = 0;
+    std::string from, to;
+  };
+  std::size_t set_cells(const std::vector<CellChange>& changes);
 
   // Rows: the records after the header, blank lines left out (csv.hpp); a blank line takes no row
   // number, so row r + 1 is the (r + 1)-th record that is not blank. line_of() is the physical line.

@@ -148,6 +148,7 @@ void write_state_fields(JsonWriter& w, const SessionState& s) {
   write_findings(w, s.file_findings);
   w.key("summary");
   write_json(w, s.summary);
+  w.field("fingerprint", s.fingerprint);
 }
 
 void write_groups(JsonWriter& w, const std::vector<ProblemGroup>& groups) {
@@ -314,6 +315,29 @@ std::vector<std::pair<std::string, Field>> overrides_from_json(std::string_view 
       out.emplace_back(o["header"].get<std::string>(), f);
   }
   return out;
+}
+
+std::vector<Document::CellChange> changes_from_json(std::string_view json) {
+  std::vector<Document::CellChange> out;
+  const ojson in = parse(json);
+  if (!in.is_array()) return out;
+  for (const ojson& o : in) {
+    if (!o.is_object() || !o.contains("row") || !o["row"].is_number_unsigned() || !o.contains("col") ||
+        !o["col"].is_number_unsigned() || !o.contains("from") || !o["from"].is_string() || !o.contains("to") ||
+        !o["to"].is_string())
+      continue;
+    out.push_back(Document::CellChange{o["row"].get<std::size_t>(), o["col"].get<std::size_t>(),
+                                       o["from"].get<std::string>(), o["to"].get<std::string>()});
+  }
+  return out;
+}
+
+std::string to_json(const CellsEdit& e) {
+  return written([&](JsonWriter& w) {
+    w.begin_object().field("made", e.made).field("skipped", e.skipped).key("summary");
+    write_json(w, e.summary);
+    w.end_object();
+  });
 }
 
 std::vector<BatchOutcome> outcomes_from_json(std::string_view json) {

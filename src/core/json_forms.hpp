@@ -59,6 +59,10 @@ std::string to_json(const SessionState& s);
 std::string to_json(const RowPage& page);
 // {"row":{...},"summary":{...}}; no such cell: {"ok":false,"error":"..."}.
 std::string to_json(const CellEdit& e);
+// {"made", "skipped", "summary"}.
+std::string to_json(const CellsEdit& e);
+// [{"row", "col", "from", "to"}, ...] (0-based row and column): an entry of another shape is left out.
+std::vector<Document::CellChange> changes_from_json(std::string_view json);
 // [{"index","count","first_row","last_row","key","emails" (the last two only when asked)}]
 std::string to_json(const std::vector<PlannedBatch>& plan, bool with_emails);
 // [{"row","line"}]

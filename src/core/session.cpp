@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "csv.hpp"
+#include "digest.hpp"
 #include "requests.hpp"
 #include "results_csv.hpp"
 #include "run_ledger.hpp"
@@ -49,6 +50,7 @@ void Session::clear() {
   doc_ = Document();  // frees the cells, findings and everything else of the previous file
   loaded_ = false;
   overrides_.clear();
+  fingerprint_.clear();
   std::vector<std::uint32_t>().swap(visible_);
   std::vector<std::vector<std::size_t>>().swap(batches_);
   batches_valid_ = false;
@@ -71,7 +73,9 @@ SessionState Session::load_from(std::string_view bytes, std::string* owned, cons
   if (std::string error = read_options(encoding, delimiter, opt); !error.empty()) return refused(std::move(error));
   batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
   try {
+    fingerprint_ = content_fingerprint(bytes);
     loaded_ = owned ? doc_.load_owned(std::move(*owned), opt) : doc_.load(bytes, opt);
+    if (!loaded_) fingerprint_.clear();
     refilter();
     return state();
   } catch (...) {
@@ -92,6 +96,7 @@ SessionState Session::state() const {
     for (const std::string& h : doc_.headers()) s.columns.push_back(ColumnMap{h, Field::Ignore, false, ""});
   s.file_findings = doc_.file_findings();
   s.summary = doc_.summary(batch_size_);
+  if (loaded_) s.fingerprint = fingerprint_;
   return s;
 }
 
@@ -144,6 +149,27 @@ CellEdit Session::set_cell(int row, int col, const std::string& value) {
   e.row = row_view(static_cast<std::size_t>(row));
   e.summary = doc_.summary(batch_size_);
   return e;
+}
+
+CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
+  CellsEdit e;
+  if (loaded_) e.made = doc_.set_cells(changes);
+  e.skipped = changes.size() - e.made;
+  if (e.made) {
+    batches_valid_ = false;
+    refilter();
+  }
+  e.summary = doc_.summary(batch_size_);
+  return e;
+}
+
+std::string content_fingerprint(std::string_view bytes) {
+  constexpr std::size_t kEdge = std::size_t{1} << 20;
+  Sha256 h;
+  h.update(std::to_string(bytes.size()) + ":");
+  h.update(bytes.substr(0, kEdge));
+  if (bytes.size() > kEdge) h.update(bytes.substr(std::max(kEdge, bytes.size() - kEdge)));
+  return h.hex().substr(0, 32);
 }
 
 RowPage Session::rows(RowFilter filter, int start, int count, Code code) {

@@ -31,7 +31,20 @@ struct SessionState {
   std::vector<ColumnMap> columns;  // the headers with field Ignore when the file was not mapped
   std::vector<Finding> file_findings;
   Summary summary;
+  std::string fingerprint;  // content_fingerprint of the file read ("" when none was)
 };
+
+// Many cells changed at once (Session::set_cells).
+struct CellsEdit {
+  std::size_t made = 0, skipped = 0;
+  Summary summary;
+};
+
+// A fingerprint of a file's content for remembering what the user did with it (edits offered back
+// when the same file is read again): SHA-256 over its size, its first and its last MiB, as 32 hex
+// digits. Not the whole file, so that it costs nothing on a large one: whoever uses it checks each
+// remembered edit against the cell it was made on (Document::set_cells) and leaves the others.
+std::string content_fingerprint(std::string_view bytes);
 
 // One row as the grid shows it.
 struct RowView {
@@ -124,6 +137,10 @@ class Session {
   SessionState remap(std::vector<std::pair<std::string, Field>> overrides);
   void set_batch_size(int n);  // n < 1: the default
   CellEdit set_cell(int row, int col, const std::string& value);
+  // Document::set_cells, then the filter applied again. The summary after it.
+  CellsEdit set_cells(const std::vector<Document::CellChange>& changes);
+  // What identifies the loaded file's content (content_fingerprint), "" when nothing is loaded.
+  const std::string& fingerprint() const { return fingerprint_; }
   // A page of the rows the filter keeps: count rows from the start-th. code: for RowFilter::Code.
   RowPage rows(RowFilter filter, int start, int count, Code code = Code::EmailInvalid);
   // Re-applies the current filter (after edits the set of erroneous rows changes).
@@ -158,6 +175,7 @@ class Session {
   std::vector<std::uint32_t> visible_;
   mutable std::vector<std::vector<std::size_t>> batches_;
   mutable bool batches_valid_ = false;
+  std::string fingerprint_;  // content_fingerprint of the loaded file
 };
 
 // ---- check only --------------------------------------------------------------------------------

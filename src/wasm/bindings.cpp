@@ -207,6 +207,9 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("setCell", optional_override([](Session& s, int row, int col, const std::string& value) {
                   return json_or_error([&] { return pe::to_json(s.set_cell(row, col, value)); });
                 }))
+      .function("setCells", optional_override([](Session& s, const std::string& changes) {
+                  return value_or_js_error([&] { return pe::to_json(s.set_cells(pe::changes_from_json(changes))); });
+                }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
                   return json_or([&] {
                     pe::Code code = pe::Code::EmailInvalid;

@@ -42,7 +42,7 @@ const char* const k_load =
     R"J("field":"company_website"},{"header":"LinkedIn","field":"linkedin_url"},{"header":"Email Status","field":null,)J"
     R"J("note":"a status column, not an address"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)J"
     R"J("file_findings":[],"summary":{"rows":6,"valid":4,"invalid":1,"duplicates":1,"rows_with_warnings":4,)J"
-    R"J("blank_lines":1,"errors":2,"warnings":7,"batches":2,"batch_size":2,"credits_max":6.0}})J";
+    R"J("blank_lines":1,"errors":2,"warnings":7,"batches":2,"batch_size":2,"credits_max":6.0},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
 
 const char* const k_rows_all =
     R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace","Acme",)J"
@@ -168,7 +168,7 @@ const char* const k_remap =
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5}})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
 
 const char* const k_report =
       "row,line,email,status,outcome,details\r\n"
@@ -227,14 +227,14 @@ const char* const k_state_with_error =
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5}})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
 
 const char* const k_no_email =
     R"J({"ok":false,"error":"No email column was found. Headers seen: “name,company”. Name the column “email”,)J"
     R"J( or map one of these columns to email.","encoding":"utf-8","delimiter":";","delimiter_name":"semicolon",)J"
     R"J("delimiter_detected":false,"columns":[{"header":"name,company","field":"company_name"}],"file_findings":[],)J"
     R"J("summary":{"rows":1,"valid":0,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":0,)J"
-    R"J("warnings":0,"batches":0,"batch_size":50,"credits_max":0.0}})J";
+    R"J("warnings":0,"batches":0,"batch_size":50,"credits_max":0.0},"fingerprint":""})J";
 
 const char* const k_no_email_rows =
     R"J({"total":0,"rows":[]})J";
@@ -393,7 +393,7 @@ TEST(SessionJson, OneSnakeCaseForm) {
             R"(needs linkedin_url, or first_name and last_name with company_website. Valid rows are sent, but many may not be )"
             R"(enriched. Add those columns if your CRM exports them, or map an existing column to them."}],)"
             R"("summary":{"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":1,)"
-            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5}})");
+            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5},"fingerprint":"19d3049a2d45ea2cc44824d4aa4e6701"})");
   const std::string remapped = pe::to_json(s.remap({{"Notes", pe::Field::CompanyName}}));
   EXPECT_NE(remapped.find(R"({"header":"Notes","field":"company_name","overridden":true})"), std::string::npos) << remapped;
   EXPECT_EQ(pe::to_json(s.batch_plan(true), true),
@@ -494,4 +494,47 @@ TEST(SessionResults, EveryRowWithItsColumnsAndWhatTheRunSaysOfIt) {
   // An edit is in the results: the file the user takes back has the fix.
   ASSERT_TRUE(s.set_cell(1, 0, "bob@example.com").ok);
   EXPECT_NE(std::string::npos, s.results_csv(run).find("bob@example.com,Bob,,valid,,,not_sent,in no run"));
+}
+
+// Edits offered back for the same file, bulk fixes and their undo: many cells at once, each only
+// where the cell still holds what it held when the edit was made.
+TEST(SessionCells, ManyCellsAtOnceOnlyWhereTheyStillHoldTheirValue) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("email,first_name\nbroken,Ada\nb@x.com,Bob\nb@x.com,Bob again\n", "auto", "auto", 50).ok);
+  EXPECT_EQ(1u, s.state().summary.invalid);
+  EXPECT_EQ(1u, s.state().summary.duplicates);
+  const pe::CellsEdit e = s.set_cells({{0, 0, "broken", "ada@x.com"},   // made
+                                       {2, 0, "b@x.com", "c@x.com"},    // made: no duplicate left
+                                       {1, 1, "Robert", "Rob"},         // the cell holds Bob: left
+                                       {9, 0, "", "x@x.com"}});         // no such row: left
+  EXPECT_EQ(2u, e.made);
+  EXPECT_EQ(2u, e.skipped);
+  EXPECT_EQ(3u, e.summary.valid);
+  EXPECT_EQ(0u, e.summary.invalid);
+  EXPECT_EQ(0u, e.summary.duplicates);
+  // Undone by the reverse changes.
+  EXPECT_EQ(2u, s.set_cells({{0, 0, "ada@x.com", "broken"}, {2, 0, "c@x.com", "b@x.com"}}).made);
+  EXPECT_EQ(1u, s.state().summary.invalid);
+  EXPECT_EQ(1u, s.state().summary.duplicates);
+  // The JSON forms.
+  const auto changes = pe::changes_from_json(R"([{"row":0,"col":0,"from":"broken","to":"a@x.com"},{"row":-1},"x"])");
+  ASSERT_EQ(1u, changes.size());
+  EXPECT_EQ(R"({"made":1,"skipped":0,"summary":)", pe::to_json(s.set_cells(changes)).substr(0, 32));
+}
+
+TEST(SessionCells, TheFingerprintIsTheContentsNotTheNameOrTheLoad) {
+  pe::Session a, b;
+  const std::string csv = "email\nada@x.com\n";
+  EXPECT_EQ(a.load(csv, "auto", "auto", 50).fingerprint, b.load(csv, "utf-8", "auto", 10).fingerprint);
+  EXPECT_EQ(32u, a.fingerprint().size());
+  EXPECT_NE(a.fingerprint(), pe::content_fingerprint("email\nada@x.co\n"));
+  // A large file: its size and its two ends, so a change at either end or in the size shows.
+  std::string big(3 << 20, 'a');
+  const std::string f = pe::content_fingerprint(big);
+  std::string end = big;
+  end.back() = 'b';
+  EXPECT_NE(f, pe::content_fingerprint(end));
+  EXPECT_NE(f, pe::content_fingerprint(big + "a"));
+  EXPECT_EQ("", (a.clear(), a.fingerprint()));
+  EXPECT_EQ("", a.load("", "auto", "auto", 50).fingerprint) << "nothing read: no fingerprint";
 }
