@@ -227,9 +227,10 @@ std::string_view Document::cell(std::size_t row, std::size_t col) const {
   return std::string_view(input_).substr(off, len);
 }
 
-std::size_t Document::set_cells(const std::vector<CellChange>& changes) {
+std::size_t Document::set_cells(const std::vector<CellChange>& changes, std::vector<std::size_t>* made_at) {
   std::size_t made = 0;
-  for (const CellChange& c : changes) {
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    const CellChange& c = changes[k];
     if (c.row >= row_count() || c.col >= column_count() || cell(c.row, c.col) != c.from) continue;
     if (arena_.size() + c.to.size() >= kInArena) break;
     cells_[c.row * headers_.size() + c.col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
@@ -237,6 +238,7 @@ std::size_t Document::set_cells(const std::vector<CellChange>& changes) {
     arena_.append(c.to);
     validate_row(c.row);
     ++made;
+    if (made_at) made_at->push_back(k);
   }
   if (made) recompute_duplicates();
   return made;

@@ -63,7 +63,8 @@ class Document {
     std::size_t row = 0, col = 0;
     std::string from, to;
   };
-  std::size_t set_cells(const std::vector<CellChange>& changes);
+  // made_at (when given) gets the places in `changes` of those made.
+  std::size_t set_cells(const std::vector<CellChange>& changes, std::vector<std::size_t>* made_at = nullptr);
 
   // Rows: the records after the header, blank lines left out (csv.hpp); a blank line takes no row
   // number, so row r + 1 is the (r + 1)-th record that is not blank. line_of() is the physical line.

@@ -334,7 +334,9 @@ std::vector<Document::CellChange> changes_from_json(std::string_view json) {
 
 std::string to_json(const CellsEdit& e) {
   return written([&](JsonWriter& w) {
-    w.begin_object().field("made", e.made).field("skipped", e.skipped).key("summary");
+    w.begin_object().field("made", e.made).field("skipped", e.skipped).key("made_at").begin_array();
+    for (std::size_t k : e.made_at) w.value(k);
+    w.end_array().key("summary");
     write_json(w, e.summary);
     w.end_object();
   });

@@ -59,7 +59,7 @@ std::string to_json(const SessionState& s);
 std::string to_json(const RowPage& page);
 // {"row":{...},"summary":{...}}; no such cell: {"ok":false,"error":"..."}.
 std::string to_json(const CellEdit& e);
-// {"made", "skipped", "summary"}.
+// {"made", "skipped", "made_at", "summary"}.
 std::string to_json(const CellsEdit& e);
 // [{"row", "col", "from", "to"}, ...] (0-based row and column): an entry of another shape is left out.
 std::vector<Document::CellChange> changes_from_json(std::string_view json);

@@ -153,7 +153,7 @@ CellEdit Session::set_cell(int row, int col, const std::string& value) {
 
 CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
   CellsEdit e;
-  if (loaded_) e.made = doc_.set_cells(changes);
+  if (loaded_) e.made = doc_.set_cells(changes, &e.made_at);
   e.skipped = changes.size() - e.made;
   if (e.made) {
     batches_valid_ = false;

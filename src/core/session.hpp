@@ -37,6 +37,7 @@ struct SessionState {
 // Many cells changed at once (Session::set_cells).
 struct CellsEdit {
   std::size_t made = 0, skipped = 0;
+  std::vector<std::size_t> made_at;  // the places of the changes made, in order
   Summary summary;
 };
 

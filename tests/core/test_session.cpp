@@ -509,6 +509,7 @@ TEST(SessionCells, ManyCellsAtOnceOnlyWhereTheyStillHoldTheirValue) {
                                        {9, 0, "", "x@x.com"}});         // no such row: left
   EXPECT_EQ(2u, e.made);
   EXPECT_EQ(2u, e.skipped);
+  EXPECT_EQ((std::vector<std::size_t>{0, 1}), e.made_at);
   EXPECT_EQ(3u, e.summary.valid);
   EXPECT_EQ(0u, e.summary.invalid);
   EXPECT_EQ(0u, e.summary.duplicates);
@@ -519,7 +520,7 @@ TEST(SessionCells, ManyCellsAtOnceOnlyWhereTheyStillHoldTheirValue) {
   // The JSON forms.
   const auto changes = pe::changes_from_json(R"([{"row":0,"col":0,"from":"broken","to":"a@x.com"},{"row":-1},"x"])");
   ASSERT_EQ(1u, changes.size());
-  EXPECT_EQ(R"({"made":1,"skipped":0,"summary":)", pe::to_json(s.set_cells(changes)).substr(0, 32));
+  EXPECT_EQ(R"({"made":1,"skipped":0,"made_at":[0],"summary":)", pe::to_json(s.set_cells(changes)).substr(0, 46));
 }
 
 TEST(SessionCells, TheFingerprintIsTheContentsNotTheNameOrTheLoad) {

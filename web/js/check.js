@@ -28,6 +28,7 @@
   // No file is loaded any more (a failed read, or the engine was restarted).
   function drop() {
     doc = null;
+    PE.saved.fileGone();
     clearView();
     $('columns').replaceChildren();
     $('results').hidden = $('dryrun').hidden = $('export').hidden = true;
@@ -101,6 +102,7 @@
         overrides.push({ header: key, field: sel.value });
         doc = await call(REQUEST.remap, { overrides });
         await show(false);
+        PE.saved.remember();
         announce('Column “' + c.header + '” is now ' + (sel.value === IGNORE ? 'ignored' : 'sent as ' + sel.value) + '.');
       });
       tb.append(el('tr', { class: c.field === null ? 'ignored' : '' },
@@ -163,6 +165,12 @@
     doc = state;
     if (reread && overrides.length && doc.columns && doc.columns.length) doc = await call(REQUEST.remap, { overrides });
   }
+  // Column choices remembered for this file (saved.js), applied again.
+  async function applyOverrides(list) {
+    overrides = list.slice();
+    doc = await call(REQUEST.remap, { overrides });
+    await show(false);
+  }
   // The batch size changed in Settings: the document's batches follow.
   async function batchSizeChanged() {
     if (!doc) return;
@@ -176,5 +184,8 @@
     usable: () => !!(doc && doc.ok),
     summary: () => (doc && doc.ok ? doc.summary : null),
     columns: () => doc.columns,
+    overrides: () => overrides.slice(),
+    fingerprint: () => (doc && doc.ok ? doc.fingerprint || '' : ''),
+    applyOverrides,
   };
 })(window.PE);

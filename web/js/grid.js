@@ -331,9 +331,12 @@
   // The cell edits of this file, for undo and redo (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y; the buttons by
   // the rows): {row, col, before, after}. Edited cells are marked with their value as read. A new
   // file, or the same file read again, starts without them (resetEdits).
+  // An entry is one cell {row, col, before, after}, or many made at once {cells: [...], label}
+  // (edits offered back, a bulk fix), undone and redone as one.
   const undoStack = [];
   const redoStack = [];
   const edited = new Map();   // 'row:col' -> the value as read
+  const values = new Map();   // 'row:col' -> the value now, for the edited cells
   function showEditCount() {
     $('undo-btn').disabled = !undoStack.length || PE.queue.running();
     $('redo-btn').disabled = !redoStack.length || PE.queue.running();
@@ -344,9 +347,15 @@
     undoStack.length = 0;
     redoStack.length = 0;
     edited.clear();
+    values.clear();
     showEditCount();
   }
   const editCount = () => edited.size;   // cells that differ from the file as read
+  // The cells that differ from the file as read: {row, col, from (as read), to (now)}.
+  const edits = () => [...edited].map(([key, from]) => {
+    const [row, col] = key.split(':').map(Number);
+    return { row, col, from, to: values.get(key) };
+  });
   // Sets a cell (the row is checked again at once) and shows the result; false when refused.
   // saved() runs as soon as the module has the value, before anything is shown: the undo history
   // is up to date by the time the new summary can be seen.
@@ -364,7 +373,30 @@
   function noteEdit(row, col, before, after) {
     const key = row + ':' + col;
     if (!edited.has(key)) edited.set(key, before);
-    if (edited.get(key) === after) edited.delete(key);
+    values.set(key, after);
+    if (edited.get(key) === after) { edited.delete(key); values.delete(key); }
+    PE.saved.remember();
+  }
+  // Many cells at once ({row, col, before, after} each; each made only where the cell still holds
+  // `before`), as one entry of the undo history named by label. Resolves with how many were made.
+  async function setMany(cells, redo) {
+    const r = await call(REQUEST.setCells, { changes: cells.map((c) => ({ row: c.row, col: c.col, from: redo ? c.before : c.after, to: redo ? c.after : c.before })) });
+    const made = r.made_at.map((k) => cells[k]);
+    for (const c of made) noteEdit(c.row, c.col, redo ? c.before : c.after, redo ? c.after : c.before);
+    PE.check.takeSummary(r.summary);
+    return { made, summary: r.summary };
+  }
+  async function applyChanges(cells, label) {
+    if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return 0; }
+    const { made } = await setMany(cells, true);
+    if (made.length) {
+      undoStack.push({ cells: made, label });
+      redoStack.length = 0;
+    }
+    showEditCount();
+    await refresh(false);
+    await PE.check.afterEdit();
+    return made.length;
   }
   // One at a time, in the order pressed: a Ctrl+Z pressed while the previous one is being applied
   // waits for it (else it would find the stack not yet updated).
@@ -378,6 +410,16 @@
     const from = redo ? redoStack : undoStack;
     const e = from.pop();
     if (!e) { announce(redo ? 'Nothing to redo.' : 'Nothing to undo.'); showEditCount(); return; }
+    if (e.cells) {
+      // Only the cells still as the entry left them change back; the entry keeps those.
+      const { made } = await setMany(e.cells, redo);
+      if (made.length) (redo ? undoStack : redoStack).push({ cells: made, label: e.label });
+      showEditCount();
+      await refresh(false);
+      await PE.check.afterEdit();
+      announce((redo ? 'Redone: ' : 'Undone: ') + e.label + ' (' + counted(made.length, 'cell') + ').');
+      return;
+    }
     const value = redo ? e.after : e.before;
     const done = await setValue(e.row, e.col, value, () => {
       (redo ? undoStack : redoStack).push(e);
@@ -449,5 +491,5 @@
     return total ? render() : undefined;
   }
 
-  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount };
+  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount, edits, applyChanges };
 })(window.PE);

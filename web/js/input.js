@@ -81,6 +81,8 @@
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         const s = PE.check.summary();
         $('read-status').textContent = s ? 'Read ' + counted(s.rows, 'row') + ' of ' + inputName + ' in ' + secs + ' s.' : '';
+        // The user's earlier work on this same file is offered back (saved.js).
+        await PE.saved.fileRead(PE.check.fingerprint(), inputName);
       } catch (e) {
         // Whatever was shown belongs to the previous file: it must not pass for this one.
         PE.check.drop();
