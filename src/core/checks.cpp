@@ -799,6 +799,8 @@ Quick quick_name(std::string_view raw) {
   return Quick::Same;
 }
 
+bool is_webmail_domain(std::string_view domain) { return is_webmail(domain); }
+
 bool split_full_name(std::string_view full, std::string& first, std::string& last) {
   first.clear();
   last.clear();

@@ -73,6 +73,9 @@ Quick quick_website(std::string_view raw);
 // Printable ASCII, single spaces inside, at most 100 characters, no @, not a URL -> Same; "" -> Empty.
 Quick quick_name(std::string_view raw);
 
+// An email provider's domain (gmail.com, outlook.com, ...: the website_webmail list), lower case.
+bool is_webmail_domain(std::string_view domain);
+
 // Splits "Ada Lovelace" / "Lovelace, Ada" into first and last name (first = first word,
 // last = the rest; "Last, First" order recognised; a leading "Dr."/"Mr" before two more words is
 // dropped). Returns false when it cannot (single word; `first` then holds that word).

@@ -332,6 +332,23 @@ std::vector<Document::CellChange> changes_from_json(std::string_view json) {
   return out;
 }
 
+std::string to_json(const std::vector<Document::CellChange>& changes) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const Document::CellChange& c : changes)
+      w.begin_object().field("row", c.row).field("col", c.col).field("from", c.from).field("to", c.to).end_object();
+    w.end_array();
+  });
+}
+
+std::string to_json(const std::vector<std::pair<std::string, std::size_t>>& fixes) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const auto& [fix, count] : fixes) w.begin_object().field("fix", fix).field("count", count).end_object();
+    w.end_array();
+  });
+}
+
 std::string to_json(const CellsEdit& e) {
   return written([&](JsonWriter& w) {
     w.begin_object().field("made", e.made).field("skipped", e.skipped).key("made_at").begin_array();

@@ -59,6 +59,10 @@ std::string to_json(const SessionState& s);
 std::string to_json(const RowPage& page);
 // {"row":{...},"summary":{...}}; no such cell: {"ok":false,"error":"..."}.
 std::string to_json(const CellEdit& e);
+// [{"row", "col", "from", "to"}, ...]: the changes of a bulk fix (Session::fix_changes).
+std::string to_json(const std::vector<Document::CellChange>& changes);
+// [{"fix", "count"}, ...] (Session::fixes).
+std::string to_json(const std::vector<std::pair<std::string, std::size_t>>& fixes);
 // {"made", "skipped", "made_at", "summary"}.
 std::string to_json(const CellsEdit& e);
 // [{"row", "col", "from", "to"}, ...] (0-based row and column): an entry of another shape is left out.

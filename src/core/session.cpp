@@ -6,6 +6,7 @@
 
 #include "csv.hpp"
 #include "digest.hpp"
+#include "checks.hpp"
 #include "requests.hpp"
 #include "results_csv.hpp"
 #include "run_ledger.hpp"
@@ -161,6 +162,56 @@ CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
   }
   e.summary = doc_.summary(batch_size_);
   return e;
+}
+
+std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) const {
+  std::vector<Document::CellChange> out;
+  if (!loaded_) return out;
+  const std::vector<ColumnMap>& cols = doc_.columns();
+  auto column_of = [&](Field f) {
+    for (std::size_t c = 0; c < cols.size(); ++c)
+      if (cols[c].field == f) return static_cast<int>(c);
+    return -1;
+  };
+  if (fix == "website_from_email") {
+    const int email = column_of(Field::Email), site = column_of(Field::CompanyWebsite);
+    if (email < 0 || site < 0) return out;
+    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+      const std::string_view now = doc_.cell(r, static_cast<std::size_t>(site));
+      if (!collapse_whitespace(now).empty()) continue;
+      const FieldResult e = check_email(doc_.cell(r, static_cast<std::size_t>(email)));
+      if (!e.valid) continue;
+      const std::string domain = e.value.substr(e.value.find('@') + 1);
+      if (is_webmail_domain(domain)) continue;
+      out.push_back(Document::CellChange{r, static_cast<std::size_t>(site), std::string(now), domain});
+    }
+    return out;
+  }
+  if (fix.compare(0, 5, "trim:") == 0) {
+    const std::string n = fix.substr(5);
+    if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) return out;
+    const std::size_t col = static_cast<std::size_t>(std::stoul(n));
+    if (col >= cols.size()) return out;
+    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+      const std::string_view now = doc_.cell(r, col);
+      std::string trimmed = collapse_whitespace(now);
+      if (trimmed != now) out.push_back(Document::CellChange{r, col, std::string(now), std::move(trimmed)});
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  if (!loaded_) return out;
+  auto add = [&](const std::string& fix) {
+    const std::size_t n = fix_changes(fix).size();
+    if (n) out.emplace_back(fix, n);
+  };
+  add("website_from_email");
+  for (std::size_t c = 0; c < doc_.columns().size(); ++c)
+    if (doc_.columns()[c].field != Field::Ignore) add("trim:" + std::to_string(c));
+  return out;
 }
 
 std::string content_fingerprint(std::string_view bytes) {

@@ -140,6 +140,15 @@ class Session {
   CellEdit set_cell(int row, int col, const std::string& value);
   // Document::set_cells, then the filter applied again. The summary after it.
   CellsEdit set_cells(const std::vector<Document::CellChange>& changes);
+  // Bulk fixes (the page previews each with its count, then makes it with set_cells, undoably):
+  //   "website_from_email"  an empty company website filled with the domain of the row's valid
+  //                         email, when that is a company's (not an email provider's)
+  //   "trim:N"              the cells of column N (0-based) with spaces at the ends or doubled
+  //                         inside, or invisible characters at the ends, written trimmed
+  // The changes a fix makes now (none for an unknown fix or one that does not apply).
+  std::vector<Document::CellChange> fix_changes(const std::string& fix) const;
+  // The fixes that would change something now, with how many cells each changes.
+  std::vector<std::pair<std::string, std::size_t>> fixes() const;
   // What identifies the loaded file's content (content_fingerprint), "" when nothing is loaded.
   const std::string& fingerprint() const { return fingerprint_; }
   // A page of the rows the filter keeps: count rows from the start-th. code: for RowFilter::Code.

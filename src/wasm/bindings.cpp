@@ -210,6 +210,12 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("setCells", optional_override([](Session& s, const std::string& changes) {
                   return value_or_js_error([&] { return pe::to_json(s.set_cells(pe::changes_from_json(changes))); });
                 }))
+      .function("fixes", optional_override([](const Session& s) {
+                  return value_or_js_error([&] { return pe::to_json(s.fixes()); });
+                }))
+      .function("fixChanges", optional_override([](const Session& s, const std::string& fix) {
+                  return value_or_js_error([&] { return pe::to_json(s.fix_changes(fix)); });
+                }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
                   return json_or([&] {
                     pe::Code code = pe::Code::EmailInvalid;

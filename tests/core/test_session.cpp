@@ -539,3 +539,26 @@ TEST(SessionCells, TheFingerprintIsTheContentsNotTheNameOrTheLoad) {
   EXPECT_EQ("", (a.clear(), a.fingerprint()));
   EXPECT_EQ("", a.load("", "auto", "auto", 50).fingerprint) << "nothing read: no fingerprint";
 }
+
+// Bulk fixes: what each would change, counted for the preview, then made (and undone) as changes.
+TEST(SessionFixes, WebsiteFromEmailAndTrimmedCells) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Website,First Name\n"
+                     "ada@acme.com,,  Ada \n"           // filled: acme.com; first name trimmed
+                     "bob@gmail.com,,Bob\n"             // a webmail: not a company's site
+                     "broken,,Cy\n"                     // no valid email
+                     "dee@beta.io,beta.io,Dee  Dee\n"   // has a website; first name collapsed
+                     "eve@Gamma.COM, ,Eve\n",           // blank website: filled with the normalised domain
+                     "auto", "auto", 50).ok);
+  EXPECT_EQ(R"([{"fix":"website_from_email","count":2},{"fix":"trim:1","count":1},{"fix":"trim:2","count":2}])",
+            pe::to_json(s.fixes()));  // trim:1: the blank website " "
+  EXPECT_EQ(R"([{"row":0,"col":1,"from":"","to":"acme.com"},{"row":4,"col":1,"from":" ","to":"gamma.com"}])",
+            pe::to_json(s.fix_changes("website_from_email")));
+  EXPECT_EQ(R"([{"row":0,"col":2,"from":"  Ada ","to":"Ada"},{"row":3,"col":2,"from":"Dee  Dee","to":"Dee Dee"}])",
+            pe::to_json(s.fix_changes("trim:2")));
+  EXPECT_EQ("[]", pe::to_json(s.fix_changes("trim:9")));
+  EXPECT_EQ("[]", pe::to_json(s.fix_changes("trim:x")));
+  EXPECT_EQ("[]", pe::to_json(s.fix_changes("nonsense")));
+  EXPECT_EQ(2u, s.set_cells(s.fix_changes("website_from_email")).made);
+  EXPECT_EQ(R"([{"fix":"trim:2","count":2}])", pe::to_json(s.fixes()));
+}

@@ -155,6 +155,38 @@
       list.append(groupItem(g, showRows));
     }
     if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
+    await refreshFixes();
+  }
+
+  // Bulk fixes the core offers for the file as it now is, each with how many cells it changes; made
+  // at once, and undone at once (the grid's undo history).
+  function fixText(f) {
+    if (f.fix === 'website_from_email') {
+      return ['Fill ' + counted(f.count, 'empty company website') + ' with the domain of the row\'s email (not for email providers such as gmail.com).', 'Fill them', 'empty company websites filled from the email'];
+    }
+    const m = /^trim:(\d+)$/.exec(f.fix);
+    if (!m) return null;
+    const header = (doc.columns[Number(m[1])] || {}).header || 'column ' + (Number(m[1]) + 1);
+    return ['Trim the spaces of ' + counted(f.count, 'cell') + ' of “' + header + '” (at the ends, and doubled inside).', 'Trim them', 'spaces trimmed in “' + header + '”'];
+  }
+  async function refreshFixes() {
+    const list = $('fixes');
+    list.replaceChildren();
+    if (!doc || !doc.ok) { $('fixes-h').hidden = true; return; }
+    const fixes = await call(REQUEST.fixes);
+    for (const f of fixes) {
+      const t = fixText(f);
+      if (!t) continue;
+      const [text, button, label] = t;
+      const b = el('button', { type: 'button', class: 'link', text: button, 'aria-label': button + ': ' + text });
+      b.addEventListener('click', async () => {
+        const changes = await call(REQUEST.fixChanges, { fix: f.fix });
+        const made = await PE.grid.applyChanges(changes.map((c) => ({ row: c.row, col: c.col, before: c.from, after: c.to })), label);
+        announce(counted(made, 'cell') + ' changed: ' + label + '. Undo takes them back.');
+      });
+      list.append(el('li', { class: 'info' }, text + ' ', b));
+    }
+    $('fixes-h').hidden = list.childElementCount === 0;
   }
 
   // A file was read (input.js). reread: the same bytes read again with another encoding or

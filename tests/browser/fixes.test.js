@@ -1,0 +1,71 @@
+// Issue 12: bulk fixes on a 20,000-row file, each offered with its count, made at once, and undone
+// at once: company websites filled from the email's company domain (never from a webmail one), and
+// the spaces of a column trimmed.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./harness');
+
+const ROWS = 20000;
+// Every 10th row has no website (2,000): half of them with a company email (1,000 to fill), half
+// with a gmail.com one (left empty). Every 8th first name has spaces around it (2,500 to trim).
+function exportCsv() {
+  const lines = ['Email,First Name,Last Name,Website'];
+  for (let i = 1; i <= ROWS; i++) {
+    const noSite = i % 10 === 0;
+    const email = noSite && i % 20 === 0 ? 'person' + i + '@gmail.com' : 'person' + i + '@company' + (i % 500) + '.com';
+    const first = i % 8 === 0 ? '  First' + i + ' ' : 'First' + i;
+    lines.push([email, first, 'Last' + i, noSite ? '' : 'company' + (i % 500) + '.com'].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+let browser;
+test.before(async () => { browser = await h.launch(); });
+test.after(async () => { if (browser) await browser.close(); });
+
+const fixes = (page) => page.locator('#fixes li').evaluateAll((lis) => lis.map((li) => li.firstChild.textContent.trim()));
+
+test('bulk fixes on 20,000 rows: counted before, made at once, undone at once', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
+  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  await page.locator('#fixes li').first().waitFor();
+  assert.deepEqual(await fixes(page), [
+    'Fill 1,000 empty company websites with the domain of the row\'s email (not for email providers such as gmail.com).',
+    'Trim the spaces of 2,500 cells of “First Name” (at the ends, and doubled inside).',
+  ]);
+
+  // Fill: 1,000 cells, one step; the gmail rows stay empty.
+  await page.getByRole('button', { name: /^Fill them/ }).click();
+  await page.locator('#undo-btn', { hasText: 'Undo (1)' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 1);
+  assert.deepEqual(await fixes(page), ['Trim the spaces of 2,500 cells of “First Name” (at the ends, and doubled inside).']);
+  const website = (row) => page.locator('.grid-row .cell[data-row="' + row + '"][data-col="3"]').textContent();
+  // Row 10 (index 9): company10.com from its email; row 20 (index 19): gmail, left empty.
+  assert.equal(await website(9), 'company10.com');
+  assert.equal(await website(19), '');
+  assert.equal(await page.locator('.grid-row .cell.edited[data-row="9"][data-col="3"]').count(), 1, 'a filled cell is marked as edited');
+
+  // Trim: 2,500 cells; then one undo takes the trim back, another the fill.
+  await page.getByRole('button', { name: /^Trim them/ }).click();
+  await page.locator('#undo-btn', { hasText: 'Undo (2)' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 0);
+  assert.equal(await page.locator('.grid-row .cell[data-row="7"][data-col="1"]').textContent(), 'First8');
+  assert.ok(await page.locator('#fixes-h').isHidden(), 'no fix left: no heading either');
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await page.locator('#undo-btn', { hasText: 'Undo (1)' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 1);
+  assert.equal(await page.locator('.grid-row .cell[data-row="7"][data-col="1"]').textContent(), '  First8 ');
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await page.locator('#undo-btn', { hasText: /^Undo$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 2);
+  assert.equal(await website(9), '');
+  // Redo makes the fill again, exactly.
+  await page.getByRole('button', { name: /^Redo/ }).click();
+  await page.locator('#undo-btn', { hasText: 'Undo (1)' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 1);
+  assert.equal(await website(9), 'company10.com');
+  await page.context().close();
+});
