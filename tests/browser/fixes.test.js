@@ -69,3 +69,32 @@ test('bulk fixes on 20,000 rows: counted before, made at once, undone at once', 
   assert.equal(await website(9), 'company10.com');
   await page.context().close();
 });
+
+test('revert cell: an edited cell back to its value as read, as a step of the undo history', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Prospects CSV').fill('Email,First Name\nbroken,Ada\nbob@example.com,Bob\n');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#read-status', { hasText: /^Read 2 rows/ }).waitFor();
+  const revert = page.locator('#revert-btn');
+  assert.equal(await revert.isDisabled(), true, 'nothing edited: nothing to revert');
+  const cell = page.locator('.grid-row .cell[data-row="0"][data-col="0"]');
+  await cell.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('input.cell-edit').fill('ada@example.com');
+  await page.locator('input.cell-edit').press('Enter');
+  await page.locator('.grid-row .cell.edited[data-row="0"][data-col="0"]', { hasText: 'ada@example.com' }).waitFor();
+  await page.locator('.grid-row .cell[data-row="0"][data-col="0"]').focus();
+  await page.waitForFunction(() => !document.getElementById('revert-btn').disabled);
+  assert.equal(await revert.getAttribute('aria-label'), 'Revert row 1, Email to “broken” as read');
+  await revert.click();
+  await page.locator('.grid-row .cell[data-row="0"][data-col="0"]', { hasText: /^broken$/ }).waitFor();
+  assert.equal(await page.locator('.grid-row .cell.edited').count(), 0, 'no longer marked as edited');
+  assert.equal(await revert.isDisabled(), true);
+  assert.equal(await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').textContent(), '1');
+  // The revert is a step: undo makes the edit again.
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await page.locator('.grid-row .cell.edited[data-row="0"][data-col="0"]', { hasText: 'ada@example.com' }).waitFor();
+  assert.equal(await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').textContent(), '2');
+  await page.context().close();
+});

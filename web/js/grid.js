@@ -325,6 +325,8 @@
   $('grid-body').addEventListener('focusin', (e) => {
     const cell = e.target.closest('.cell');
     if (cell && cell.dataset.col != null) cursor = { pos: +cell.dataset.pos, col: +cell.dataset.col };
+    if (cell && cell.dataset.row != null && cell.dataset.col != null) revertTarget = { row: +cell.dataset.row, col: +cell.dataset.col };
+    showEditCount();
     if (cell && cell.getAttribute('aria-description')) announce(cell.getAttribute('aria-description'));
   });
 
@@ -337,13 +339,21 @@
   const redoStack = [];
   const edited = new Map();   // 'row:col' -> the value as read
   const values = new Map();   // 'row:col' -> the value now, for the edited cells
+  // The cell "Revert cell" acts on: the last cell of the grid that had the focus.
+  let revertTarget = null;
+  const revertable = () => revertTarget && edited.has(revertTarget.row + ':' + revertTarget.col);
   function showEditCount() {
     $('undo-btn').disabled = !undoStack.length || PE.queue.running();
     $('redo-btn').disabled = !redoStack.length || PE.queue.running();
+    $('revert-btn').disabled = !revertable() || PE.queue.running();
+    $('revert-btn').setAttribute('aria-label', revertable()
+      ? 'Revert row ' + (revertTarget.row + 1) + ', ' + (columns()[revertTarget.col] ? columns()[revertTarget.col].header : 'cell') + ' to “' + edited.get(revertTarget.row + ':' + revertTarget.col) + '” as read'
+      : 'Revert cell (focus an edited cell first)');
     $('undo-btn').textContent = 'Undo' + (undoStack.length ? ' (' + undoStack.length + ')' : '');
     $('redo-btn').textContent = 'Redo' + (redoStack.length ? ' (' + redoStack.length + ')' : '');
   }
   function resetEdits() {
+    revertTarget = null;
     undoStack.length = 0;
     redoStack.length = 0;
     edited.clear();
@@ -430,6 +440,24 @@
     await render();
     announce((redo ? 'Redone' : 'Undone') + ': row ' + (e.row + 1) + ', ' + (columns()[e.col].header || 'column ' + (e.col + 1)) + ' is “' + value + '” again.');
   }
+  // An edited cell back to its value as read, as one more step of the undo history.
+  $('revert-btn').addEventListener('click', async () => {
+    if (!revertable() || PE.queue.running()) return;
+    const { row, col } = revertTarget;
+    const key = row + ':' + col;
+    const before = values.get(key), after = edited.get(key);
+    const done = await setValue(row, col, after, () => {
+      undoStack.push({ row, col, before, after });
+      redoStack.length = 0;
+      noteEdit(row, col, before, after);
+      showEditCount();
+    });
+    if (!done) return;
+    await render();
+    const same = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
+    if (same) same.focus({ preventScroll: true });
+    announce('Row ' + (row + 1) + ', ' + (columns()[col].header || 'column ' + (col + 1)) + ' is “' + after + '” again, as read.');
+  });
   $('undo-btn').addEventListener('click', () => undoOrRedo(false));
   $('redo-btn').addEventListener('click', () => undoOrRedo(true));
   // Ctrl+Z in the page undoes the grid's last edit (the browser's own undo would act on the last
