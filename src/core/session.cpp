@@ -187,6 +187,18 @@ std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) c
     }
     return out;
   }
+  if (fix == "clear_linkedin" || fix == "clear_website") {
+    const bool linkedin = fix == "clear_linkedin";
+    const int col = column_of(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite);
+    if (col < 0) return out;
+    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+      const std::string_view now = doc_.cell(r, static_cast<std::size_t>(col));
+      if (collapse_whitespace(now).empty()) continue;
+      const FieldResult checked = linkedin ? check_linkedin(now) : check_website(now);
+      if (checked.value.empty()) out.push_back(Document::CellChange{r, static_cast<std::size_t>(col), std::string(now), ""});
+    }
+    return out;
+  }
   if (fix.compare(0, 5, "trim:") == 0) {
     const std::string n = fix.substr(5);
     if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) return out;
@@ -209,6 +221,8 @@ std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
     if (n) out.emplace_back(fix, n);
   };
   add("website_from_email");
+  add("clear_linkedin");
+  add("clear_website");
   for (std::size_t c = 0; c < doc_.columns().size(); ++c)
     if (doc_.columns()[c].field != Field::Ignore) add("trim:" + std::to_string(c));
   return out;

@@ -143,6 +143,10 @@ class Session {
   // Bulk fixes (the page previews each with its count, then makes it with set_cells, undoably):
   //   "website_from_email"  an empty company website filled with the domain of the row's valid
   //                         email, when that is a company's (not an email provider's)
+  //   "clear_linkedin"      LinkedIn values the check leaves out (company pages, Sales Navigator
+  //                         links, not LinkedIn at all) emptied
+  //   "clear_website"       website values the check leaves out (social sites, IP addresses, not a
+  //                         web address) emptied
   //   "trim:N"              the cells of column N (0-based) with spaces at the ends or doubled
   //                         inside, or invisible characters at the ends, written trimmed
   // The changes a fix makes now (none for an unknown fix or one that does not apply).

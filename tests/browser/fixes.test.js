@@ -98,3 +98,22 @@ test('revert cell: an edited cell back to its value as read, as a step of the un
   assert.equal(await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').textContent(), '2');
   await page.context().close();
 });
+
+test('values the checks leave out can be cleared at once; emptied websites can then be filled from the emails', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Prospects CSV').fill('Email,LinkedIn,Website\na@acme.com,https://www.linkedin.com/company/acme,facebook.com/acme\nb@beta.io,https://www.linkedin.com/in/bee,beta.io\n');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#read-status', { hasText: /^Read 2 rows/ }).waitFor();
+  await page.locator('#fixes li').first().waitFor();
+  assert.deepEqual(await fixes(page), [
+    'Clear 1 LinkedIn value that is not a person\'s profile (company pages, Sales Navigator links…): they are left out of the requests anyway.',
+    'Clear 1 website value that is not a company\'s site (social pages, IP addresses…): they are left out of the requests anyway.',
+  ]);
+  await page.getByRole('button', { name: /^Clear them: Clear 1 website/ }).click();
+  await page.waitForFunction(() => /^Fill 1 empty company website/.test(document.querySelector('#fixes li') && document.querySelector('#fixes li').textContent));
+  await page.getByRole('button', { name: /^Fill them/ }).click();
+  await page.locator('.grid-row .cell[data-row="0"][data-col="2"]', { hasText: /^acme\.com$/ }).waitFor();
+  assert.equal(await page.locator('#undo-btn').textContent(), 'Undo (2)');
+  await page.context().close();
+});

@@ -562,3 +562,21 @@ TEST(SessionFixes, WebsiteFromEmailAndTrimmedCells) {
   EXPECT_EQ(2u, s.set_cells(s.fix_changes("website_from_email")).made);
   EXPECT_EQ(R"([{"fix":"trim:2","count":2}])", pe::to_json(s.fixes()));
 }
+
+TEST(SessionFixes, ValuesTheChecksLeaveOutAreCleared) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,LinkedIn,Website\n"
+                     "a@acme.com,https://www.linkedin.com/company/acme,acme.com\n"   // a company page: cleared
+                     "b@acme.com,https://www.linkedin.com/in/bee,facebook.com/acme\n" // a profile: kept; a social site: cleared
+                     "c@acme.com,,https://1.2.3.4\n",                                 // empty: nothing; an IP: cleared
+                     "auto", "auto", 50).ok);
+  EXPECT_EQ(R"([{"row":0,"col":1,"from":"https://www.linkedin.com/company/acme","to":""}])", pe::to_json(s.fix_changes("clear_linkedin")));
+  EXPECT_EQ(R"([{"row":1,"col":2,"from":"facebook.com/acme","to":""},{"row":2,"col":2,"from":"https://1.2.3.4","to":""}])",
+            pe::to_json(s.fix_changes("clear_website")));
+  EXPECT_EQ(R"([{"fix":"clear_linkedin","count":1},{"fix":"clear_website","count":2}])", pe::to_json(s.fixes()));
+  const std::size_t warnings = s.state().summary.warnings;
+  EXPECT_EQ(3u, s.set_cells(s.fix_changes("clear_linkedin")).made + s.set_cells(s.fix_changes("clear_website")).made);
+  EXPECT_LT(s.state().summary.warnings, warnings);
+  // Emptied, the two websites can now be filled from the emails' company domain.
+  EXPECT_EQ(R"([{"fix":"website_from_email","count":2}])", pe::to_json(s.fixes()));
+}

@@ -164,6 +164,12 @@
     if (f.fix === 'website_from_email') {
       return ['Fill ' + counted(f.count, 'empty company website') + ' with the domain of the row\'s email (not for email providers such as gmail.com).', 'Fill them', 'empty company websites filled from the email'];
     }
+    if (f.fix === 'clear_linkedin') {
+      return ['Clear ' + counted(f.count, 'LinkedIn value') + ' that ' + (f.count === 1 ? 'is' : 'are') + ' not a person\'s profile (company pages, Sales Navigator links…): they are left out of the requests anyway.', 'Clear them', 'LinkedIn values that are not profiles cleared'];
+    }
+    if (f.fix === 'clear_website') {
+      return ['Clear ' + counted(f.count, 'website value') + ' that ' + (f.count === 1 ? 'is' : 'are') + ' not a company\'s site (social pages, IP addresses…): they are left out of the requests anyway.', 'Clear them', 'website values that are not company sites cleared'];
+    }
     const m = /^trim:(\d+)$/.exec(f.fix);
     if (!m) return null;
     const header = (doc.columns[Number(m[1])] || {}).header || 'column ' + (Number(m[1]) + 1);
