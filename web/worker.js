@@ -335,6 +335,7 @@ const handlers = {
   [REQUEST.setCell]: (m) => { notWhileRunning(); const r = JSON.parse(session.setCell(m.row, m.col, m.value)); session.refresh(); return r; },
   [REQUEST.setCells]: (m) => { notWhileRunning(); return JSON.parse(session.setCells(JSON.stringify(m.changes || []))); },
   [REQUEST.fixes]: () => JSON.parse(session.fixes()),
+  [REQUEST.columnStats]: () => JSON.parse(session.columnStats()),
   [REQUEST.fixChanges]: (m) => JSON.parse(session.fixChanges(String(m.fix))),
   [REQUEST.batchPlan]: (m) => JSON.parse(session.batchPlan(!!m.emails)),
   [REQUEST.batchBody]: (m) => session.batchBody(m.index),

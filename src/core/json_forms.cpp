@@ -349,6 +349,18 @@ std::string to_json(const std::vector<std::pair<std::string, std::size_t>>& fixe
   });
 }
 
+std::string to_json(const std::vector<Session::ColumnStats>& stats) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (const Session::ColumnStats& c : stats) {
+      w.begin_object().field("filled", c.filled).key("samples").begin_array();
+      for (const std::string& v : c.samples) w.value(v);
+      w.end_array().end_object();
+    }
+    w.end_array();
+  });
+}
+
 std::string to_json(const CellsEdit& e) {
   return written([&](JsonWriter& w) {
     w.begin_object().field("made", e.made).field("skipped", e.skipped).key("made_at").begin_array();

@@ -63,6 +63,8 @@ std::string to_json(const CellEdit& e);
 std::string to_json(const std::vector<Document::CellChange>& changes);
 // [{"fix", "count"}, ...] (Session::fixes).
 std::string to_json(const std::vector<std::pair<std::string, std::size_t>>& fixes);
+// [{"filled", "samples": [...]}, ...] per shown column (Session::column_stats).
+std::string to_json(const std::vector<Session::ColumnStats>& stats);
 // {"made", "skipped", "made_at", "summary"}.
 std::string to_json(const CellsEdit& e);
 // [{"row", "col", "from", "to"}, ...] (0-based row and column): an entry of another shape is left out.

@@ -228,6 +228,24 @@ std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
   return out;
 }
 
+std::vector<Session::ColumnStats> Session::column_stats(std::size_t samples) const {
+  // Also when no column is mapped to email yet (the rows are kept for a remap): that is when the
+  // samples help most.
+  std::vector<ColumnStats> out(doc_.column_count());
+  for (std::size_t r = 0; r < doc_.row_count(); ++r)
+    for (std::size_t c = 0; c < out.size(); ++c) {
+      const std::string_view v = doc_.cell(r, c);
+      if (v.empty() || is_blank(v)) continue;
+      ColumnStats& st = out[c];
+      ++st.filled;
+      if (st.samples.size() < samples) {
+        std::string shown = safe_snippet(collapse_whitespace(v), 60);
+        if (std::find(st.samples.begin(), st.samples.end(), shown) == st.samples.end()) st.samples.push_back(shown);
+      }
+    }
+  return out;
+}
+
 std::string content_fingerprint(std::string_view bytes) {
   constexpr std::size_t kEdge = std::size_t{1} << 20;
   Sha256 h;

@@ -153,6 +153,13 @@ class Session {
   std::vector<Document::CellChange> fix_changes(const std::string& fix) const;
   // The fixes that would change something now, with how many cells each changes.
   std::vector<std::pair<std::string, std::size_t>> fixes() const;
+  // Per shown column: how many rows have a value in it, and its first few distinct values (at most
+  // `samples`, each cut to 60 characters), to help decide the mapping.
+  struct ColumnStats {
+    std::size_t filled = 0;
+    std::vector<std::string> samples;
+  };
+  std::vector<ColumnStats> column_stats(std::size_t samples = 3) const;
   // What identifies the loaded file's content (content_fingerprint), "" when nothing is loaded.
   const std::string& fingerprint() const { return fingerprint_; }
   // A page of the rows the filter keeps: count rows from the start-th. code: for RowFilter::Code.

@@ -210,6 +210,9 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("setCells", optional_override([](Session& s, const std::string& changes) {
                   return value_or_js_error([&] { return pe::to_json(s.set_cells(pe::changes_from_json(changes))); });
                 }))
+      .function("columnStats", optional_override([](const Session& s) {
+                  return value_or_js_error([&] { return pe::to_json(s.column_stats()); });
+                }))
       .function("fixes", optional_override([](const Session& s) {
                   return value_or_js_error([&] { return pe::to_json(s.fixes()); });
                 }))

@@ -117,3 +117,24 @@ test('values the checks leave out can be cleared at once; emptied websites can t
   assert.equal(await page.locator('#undo-btn').textContent(), 'Undo (2)');
   await page.context().close();
 });
+
+test('the mapping helps decide: plain labels with the API names, email required, each column\'s fill rate and samples, also before an email column is chosen', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Prospects CSV').fill('Contact,Who,Phone\njane@acme.com,Jane Doe,\nbob@beta.io,Bob,555\n,Cy,\njane@acme.com,Jane again,\n');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  // No column is recognised as email: the columns are shown with what they hold, to choose from.
+  await page.getByLabel('Field for column Contact').waitFor();
+  const row = (header) => page.locator('#columns tr', { has: page.locator('th', { hasText: header }) }).locator('td')
+    .evaluateAll((tds) => tds.slice(1).map((td) => td.textContent));
+  assert.deepEqual(await row('Contact'), ['3 of 4 (75%)', 'jane@acme.com · bob@beta.io', '']);
+  assert.deepEqual((await row('Phone')).slice(0, 2), ['1 of 4 (25%)', '555']);
+  const options = await page.getByLabel('Field for column Contact').locator('option').allTextContents();
+  assert.deepEqual(options, ['Work email (email, required)', 'First name (first_name)', 'Last name (last_name)',
+    'Full name, split into first and last (full_name)', 'LinkedIn profile URL (linkedin_url)', 'Company name (company_name)',
+    'Company website (company_website)', 'ignored']);
+  await page.getByLabel('Field for column Contact').selectOption('email');
+  await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd', { hasText: /^2$/ }).waitFor();  // one empty, one duplicate
+  assert.deepEqual((await row('Who')).slice(0, 2), ['all', 'Jane Doe · Bob · Cy']);
+  await page.context().close();
+});

@@ -580,3 +580,21 @@ TEST(SessionFixes, ValuesTheChecksLeaveOutAreCleared) {
   // Emptied, the two websites can now be filled from the emails' company domain.
   EXPECT_EQ(R"([{"fix":"website_from_email","count":2}])", pe::to_json(s.fixes()));
 }
+
+// What helps decide the mapping: each column's fill count and first distinct values.
+TEST(SessionColumns, FillCountsAndSamples) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Notes,Phone\n"
+                     "a@x.com,  first  note ,\n"
+                     "b@x.com,first note,\n"
+                     "c@x.com,,\n"
+                     "d@x.com,another,555\n"
+                     "e@x.com," + std::string(70, 'n') + ",\n",
+                     "auto", "auto", 50).ok);
+  EXPECT_EQ(R"([{"filled":5,"samples":["a@x.com","b@x.com","c@x.com"]},)"
+            R"({"filled":4,"samples":["first note","another",")" + std::string(60, 'n') + "\xE2\x80\xA6" + R"("]},)"
+            R"({"filled":1,"samples":["555"]}])",
+            pe::to_json(s.column_stats()));
+  pe::Session empty;
+  EXPECT_EQ("[]", pe::to_json(empty.column_stats()));
+}

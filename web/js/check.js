@@ -12,6 +12,11 @@
   // module's answers; the core reads "ignore" in a column choice).
   const IGNORE = 'ignore';
   const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', IGNORE];
+  // Each field in plain words, with the API's name (email is the one every prospect needs).
+  const LABELS = { email: 'Work email (email, required)', first_name: 'First name (first_name)', last_name: 'Last name (last_name)',
+    full_name: 'Full name, split into first and last (full_name)', linkedin_url: 'LinkedIn profile URL (linkedin_url)',
+    company_name: 'Company name (company_name)', company_website: 'Company website (company_website)', [IGNORE]: 'ignored' };
+  let stats = [];       // per column: {filled, samples} (the module's column_stats)
   let doc = null;       // the last state from the worker; null: no file loaded
   let overrides = [];   // the user's column choices: [{header: '#N', field}]
 
@@ -46,7 +51,7 @@
       clearView();
       $('results').hidden = !(doc.columns && doc.columns.length);
       $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
-      if (doc.columns && doc.columns.length) renderColumns(); else $('columns').replaceChildren();
+      if (doc.columns && doc.columns.length) { stats = await call(REQUEST.columnStats); renderColumns(); } else $('columns').replaceChildren();
       PE.queue.render();
       return;
     }
@@ -54,6 +59,7 @@
     $('results').hidden = $('dryrun').hidden = $('queue').hidden = $('export').hidden = false;
     $('detected').textContent = 'Read as ' + doc.encoding + ', ' + doc.delimiter_name + '-separated' + (doc.delimiter_detected ? ' (detected)' : '');
     renderSummary();
+    stats = await call(REQUEST.columnStats);
     renderColumns();
     await PE.grid.refresh(resetView);
     await refreshProblems();
@@ -94,7 +100,7 @@
     tb.replaceChildren();
     doc.columns.forEach((c, i) => {
       const sel = el('select', { 'aria-label': 'Field for column ' + (c.header || '#' + (i + 1)), 'data-col': String(i) });
-      for (const f of FIELDS) sel.append(el('option', { value: f, text: f === IGNORE ? 'ignored' : f }));
+      for (const f of FIELDS) sel.append(el('option', { value: f, text: LABELS[f] }));
       sel.value = c.field === null ? IGNORE : c.field;
       sel.addEventListener('change', async () => {
         const key = '#' + (i + 1);
@@ -105,8 +111,12 @@
         PE.saved.remember();
         announce('Column “' + c.header + '” is now ' + (sel.value === IGNORE ? 'ignored' : 'sent as ' + sel.value) + '.');
       });
+      const st = stats[i] || { filled: 0, samples: [] };
+      const rows = doc.summary ? doc.summary.rows : 0;
+      const filled = rows ? (st.filled === rows ? 'all' : fmt(st.filled) + ' of ' + fmt(rows) + ' (' + Math.round((100 * st.filled) / rows) + '%)') : '';
       tb.append(el('tr', { class: c.field === null ? 'ignored' : '' },
-        el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: c.note || '' })));
+        el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: filled }),
+        el('td', { class: 'samples', text: st.samples.join(' · ') }), el('td', { text: c.note || '' })));
     });
   }
 
