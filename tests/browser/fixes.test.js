@@ -24,6 +24,15 @@ let browser;
 test.before(async () => { browser = await h.launch(); });
 test.after(async () => { if (browser) await browser.close(); });
 
+// A page with csv pasted and read (rows: how many it has).
+async function pasted(csv, rows) {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Prospects CSV').fill(csv);
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('#read-status', { hasText: new RegExp('^Read ' + rows + ' rows') }).waitFor();
+  return page;
+}
 const fixes = (page) => page.locator('#fixes li').evaluateAll((lis) => lis.map((li) => li.firstChild.textContent.trim()));
 
 test('bulk fixes on 20,000 rows: counted before, made at once, undone at once', async () => {
@@ -71,11 +80,7 @@ test('bulk fixes on 20,000 rows: counted before, made at once, undone at once', 
 });
 
 test('revert cell: an edited cell back to its value as read, as a step of the undo history', async () => {
-  const page = await h.openPage(browser, h.FILE_URL);
-  await h.started(page);
-  await page.getByLabel('Prospects CSV').fill('Email,First Name\nbroken,Ada\nbob@example.com,Bob\n');
-  await page.getByRole('button', { name: 'Validate' }).click();
-  await page.locator('#read-status', { hasText: /^Read 2 rows/ }).waitFor();
+  const page = await pasted('Email,First Name\nbroken,Ada\nbob@example.com,Bob\n', 2);
   const revert = page.locator('#revert-btn');
   assert.equal(await revert.isDisabled(), true, 'nothing edited: nothing to revert');
   const cell = page.locator('.grid-row .cell[data-row="0"][data-col="0"]');
@@ -100,11 +105,7 @@ test('revert cell: an edited cell back to its value as read, as a step of the un
 });
 
 test('values the checks leave out can be cleared at once; emptied websites can then be filled from the emails', async () => {
-  const page = await h.openPage(browser, h.FILE_URL);
-  await h.started(page);
-  await page.getByLabel('Prospects CSV').fill('Email,LinkedIn,Website\na@acme.com,https://www.linkedin.com/company/acme,facebook.com/acme\nb@beta.io,https://www.linkedin.com/in/bee,beta.io\n');
-  await page.getByRole('button', { name: 'Validate' }).click();
-  await page.locator('#read-status', { hasText: /^Read 2 rows/ }).waitFor();
+  const page = await pasted('Email,LinkedIn,Website\na@acme.com,https://www.linkedin.com/company/acme,facebook.com/acme\nb@beta.io,https://www.linkedin.com/in/bee,beta.io\n', 2);
   await page.locator('#fixes li').first().waitFor();
   assert.deepEqual(await fixes(page), [
     'Clear 1 LinkedIn value that is not a person\'s profile (company pages, Sales Navigator links…): they are left out of the requests anyway.',

@@ -380,6 +380,15 @@
     await PE.check.afterEdit();
     return true;
   }
+  // A cell set from `before` to `after` as a new step of the undo history; false when refused.
+  function editStep(row, col, before, after) {
+    return setValue(row, col, after, () => {
+      undoStack.push({ row, col, before, after });
+      redoStack.length = 0;
+      noteEdit(row, col, before, after);
+      showEditCount();
+    });
+  }
   function noteEdit(row, col, before, after) {
     const key = row + ':' + col;
     if (!edited.has(key)) edited.set(key, before);
@@ -446,13 +455,7 @@
     const { row, col } = revertTarget;
     const key = row + ':' + col;
     const before = values.get(key), after = edited.get(key);
-    const done = await setValue(row, col, after, () => {
-      undoStack.push({ row, col, before, after });
-      redoStack.length = 0;
-      noteEdit(row, col, before, after);
-      showEditCount();
-    });
-    if (!done) return;
+    if (!await editStep(row, col, before, after)) return;
     await render();
     const same = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
     if (same) same.focus({ preventScroll: true });
@@ -495,13 +498,7 @@
       done = true;
       const after = input.value;
       if (!save || after === before) { await render(); refocus(); return; }
-      const saved = await setValue(row, col, after, () => {
-        undoStack.push({ row, col, before, after });
-        redoStack.length = 0;
-        noteEdit(row, col, before, after);
-        showEditCount();
-      });
-      if (!saved) return;
+      if (!await editStep(row, col, before, after)) return;
       await render();
       refocus();
     };
