@@ -234,6 +234,16 @@ const char* domain_typo(std::string_view dom) {
   return e && (e->kinds & kTypoKind) ? e->typo_fix : nullptr;
 }
 
+// The domain an email's domain was most likely meant to be (a misspelt webmail domain, or ".con"
+// and the like for ".com"), or "" when it looks as meant (email_domain_typo).
+std::string typo_fix(std::string_view dom) {
+  if (const char* fix = domain_typo(dom)) return fix;
+  static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
+  for (const std::string_view t : kBadTld)
+    if (ends_with(dom, t)) return std::string(dom.substr(0, dom.size() - t.size())) + ".com";
+  return std::string();
+}
+
 bool is_webmail(std::string_view dom) {
   const Listed* e = domain_lists().find(dom);
   return e && (e->kinds & kWebmailKind);
@@ -383,17 +393,7 @@ void email_warnings(FieldResult& r, const Quoted& q, bool unwrapped, std::string
     r.notes.push_back(note(Code::EmailIdnConverted, "The domain in " + q +
                                                         " was written with full-width or other variant characters; "
                                                         "it is sent as " + show(r.value) + "."));
-  std::string fixed;
-  if (const char* fix = domain_typo(dom)) {
-    fixed = fix;
-  } else {
-    static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
-    for (const std::string_view t : kBadTld)
-      if (ends_with(dom, t)) {
-        fixed = dom.substr(0, dom.size() - t.size()) + ".com";
-        break;
-      }
-  }
+  const std::string fixed = typo_fix(dom);
   if (!fixed.empty())
     r.notes.push_back(note(Code::EmailDomainTypo, show(r.value) + ": did you mean “" + std::string(local) + "@" + fixed +
                                                       "”? The address is kept as written; correct it if it is a typo."));
@@ -739,10 +739,7 @@ Quick quick_email(std::string_view raw) {
   for (char c : local)
     if (!email_local_char(c)) return Quick::Unknown;
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return Quick::Unknown;
-  if (!plain_domain(dom) || domain_typo(dom)) return Quick::Unknown;
-  static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
-  for (const std::string_view t : kBadTld)
-    if (ends_with(dom, t)) return Quick::Unknown;
+  if (!plain_domain(dom) || !typo_fix(dom).empty()) return Quick::Unknown;
   return Quick::Same;
 }
 

@@ -227,16 +227,23 @@ std::string_view Document::cell(std::size_t row, std::size_t col) const {
   return std::string_view(input_).substr(off, len);
 }
 
+// One cell given a new value (in the arena) and its row checked again; false when there is no such
+// cell or the arena is full. The duplicates are the caller's to recompute.
+bool Document::write_cell(std::size_t row, std::size_t col, std::string_view value) {
+  if (row >= row_count() || col >= column_count()) return false;
+  if (arena_.size() + value.size() >= kInArena) return false;
+  cells_[row * headers_.size() + col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
+                                        static_cast<std::uint32_t>(value.size())};
+  arena_.append(value.data(), value.size());
+  validate_row(row);
+  return true;
+}
+
 std::size_t Document::set_cells(const std::vector<CellChange>& changes, std::vector<std::size_t>* made_at) {
   std::size_t made = 0;
   for (std::size_t k = 0; k < changes.size(); ++k) {
     const CellChange& c = changes[k];
-    if (c.row >= row_count() || c.col >= column_count() || cell(c.row, c.col) != c.from) continue;
-    if (arena_.size() + c.to.size() >= kInArena) break;
-    cells_[c.row * headers_.size() + c.col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
-                                              static_cast<std::uint32_t>(c.to.size())};
-    arena_.append(c.to);
-    validate_row(c.row);
+    if (cell(c.row, c.col) != c.from || !write_cell(c.row, c.col, c.to)) continue;
     ++made;
     if (made_at) made_at->push_back(k);
   }
@@ -245,12 +252,7 @@ std::size_t Document::set_cells(const std::vector<CellChange>& changes, std::vec
 }
 
 bool Document::set_cell(std::size_t row, std::size_t col, std::string_view value) {
-  if (row >= row_count() || col >= column_count()) return false;
-  if (arena_.size() + value.size() >= kInArena) return false;
-  cells_[row * headers_.size() + col] = {static_cast<std::uint32_t>(arena_.size()) | kInArena,
-                                        static_cast<std::uint32_t>(value.size())};
-  arena_.append(value.data(), value.size());
-  validate_row(row);
+  if (!write_cell(row, col, value)) return false;
   recompute_duplicates();
   return true;
 }

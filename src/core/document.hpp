@@ -51,6 +51,8 @@ class Document {
   // value in any row, named by no override: drop_empty_columns, row_rules.hpp), which one info
   // finding, empty_columns_ignored, reports instead.
   const std::vector<ColumnMap>& columns() const { return plan_.columns; }
+  // The shown column sent as field f, or -1.
+  int column_for(Field f) const { return plan_.column(f); }
 
   // Changes the mapping and re-validates every row. False (error() set) if no email column remains.
   bool remap(const std::vector<std::pair<std::string, Field>>& overrides);
@@ -106,9 +108,9 @@ class Document {
   bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
   FieldCells field_cells(std::size_t row) const;
   void validate_row(std::size_t row);
+  bool write_cell(std::size_t row, std::size_t col, std::string_view value);
   void recompute_duplicates();
   void drop_rows();  // after a load that cannot go on: no half-read rows stay behind
-  int column_for(Field f) const { return plan_.column(f); }
 
   std::string error_;
   Encoding encoding_ = Encoding::Utf8;

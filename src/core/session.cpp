@@ -164,52 +164,66 @@ CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
   return e;
 }
 
-std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) const {
-  std::vector<Document::CellChange> out;
-  if (!loaded_) return out;
-  const std::vector<ColumnMap>& cols = doc_.columns();
-  auto column_of = [&](Field f) {
-    for (std::size_t c = 0; c < cols.size(); ++c)
-      if (cols[c].field == f) return static_cast<int>(c);
-    return -1;
+// A fix's changes into *out, or only counted when out is null (the count is asked after every edit,
+// so the common cells cost no allocation: a clean cell is read as a view, a plain value gets its
+// quick answer). Returns how many cells the fix changes.
+std::size_t Session::scan_fix(const std::string& fix, std::vector<Document::CellChange>* out) const {
+  if (!loaded_) return 0;
+  std::size_t n = 0;
+  std::string scratch;
+  auto change = [&](std::size_t r, std::size_t c, std::string_view now, std::string to) {
+    ++n;
+    if (out) out->push_back(Document::CellChange{r, c, std::string(now), std::move(to)});
   };
   if (fix == "website_from_email") {
-    const int email = column_of(Field::Email), site = column_of(Field::CompanyWebsite);
-    if (email < 0 || site < 0) return out;
+    const int email = doc_.column_for(Field::Email), site = doc_.column_for(Field::CompanyWebsite);
+    if (email < 0 || site < 0) return 0;
     for (std::size_t r = 0; r < doc_.row_count(); ++r) {
       const std::string_view now = doc_.cell(r, static_cast<std::size_t>(site));
-      if (!collapse_whitespace(now).empty()) continue;
-      const FieldResult e = check_email(doc_.cell(r, static_cast<std::size_t>(email)));
-      if (!e.valid) continue;
-      const std::string domain = e.value.substr(e.value.find('@') + 1);
-      if (is_webmail_domain(domain)) continue;
-      out.push_back(Document::CellChange{r, static_cast<std::size_t>(site), std::string(now), domain});
+      if (!collapsed(now, scratch).empty()) continue;
+      const std::string_view cell = doc_.cell(r, static_cast<std::size_t>(email));
+      std::string checked;  // the address as sent, when the quick answer does not say it is the cell
+      if (quick_email(cell) != Quick::Same) {
+        FieldResult e = check_email(cell);
+        if (!e.valid) continue;
+        checked = std::move(e.value);
+      }
+      const std::string_view address = checked.empty() ? cell : std::string_view(checked);
+      const std::string_view domain = address.substr(address.find('@') + 1);
+      if (!is_webmail_domain(domain)) change(r, static_cast<std::size_t>(site), now, std::string(domain));
     }
-    return out;
+    return n;
   }
   if (fix == "clear_linkedin" || fix == "clear_website") {
     const bool linkedin = fix == "clear_linkedin";
-    const int col = column_of(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite);
-    if (col < 0) return out;
+    const int col = doc_.column_for(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite);
+    if (col < 0) return 0;
     for (std::size_t r = 0; r < doc_.row_count(); ++r) {
       const std::string_view now = doc_.cell(r, static_cast<std::size_t>(col));
-      if (collapse_whitespace(now).empty()) continue;
+      // A value with a quick answer is sent; only the others need the check to say.
+      if (collapsed(now, scratch).empty() || (linkedin ? quick_linkedin(now) : quick_website(now)) != Quick::Unknown) continue;
       const FieldResult checked = linkedin ? check_linkedin(now) : check_website(now);
-      if (checked.value.empty()) out.push_back(Document::CellChange{r, static_cast<std::size_t>(col), std::string(now), ""});
+      if (checked.value.empty()) change(r, static_cast<std::size_t>(col), now, std::string());
     }
-    return out;
+    return n;
   }
   if (fix.compare(0, 5, "trim:") == 0) {
-    const std::string n = fix.substr(5);
-    if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) return out;
-    const std::size_t col = static_cast<std::size_t>(std::stoul(n));
-    if (col >= cols.size()) return out;
+    const std::string digits = fix.substr(5);
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
+    const std::size_t col = static_cast<std::size_t>(std::stoul(digits));
+    if (col >= doc_.column_count()) return 0;
     for (std::size_t r = 0; r < doc_.row_count(); ++r) {
       const std::string_view now = doc_.cell(r, col);
-      std::string trimmed = collapse_whitespace(now);
-      if (trimmed != now) out.push_back(Document::CellChange{r, col, std::string(now), std::move(trimmed)});
+      const std::string_view trimmed = collapsed(now, scratch);
+      if (trimmed != now) change(r, col, now, std::string(trimmed));
     }
   }
+  return n;
+}
+
+std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) const {
+  std::vector<Document::CellChange> out;
+  scan_fix(fix, &out);
   return out;
 }
 
@@ -217,8 +231,7 @@ std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
   std::vector<std::pair<std::string, std::size_t>> out;
   if (!loaded_) return out;
   auto add = [&](const std::string& fix) {
-    const std::size_t n = fix_changes(fix).size();
-    if (n) out.emplace_back(fix, n);
+    if (const std::size_t n = scan_fix(fix, nullptr)) out.emplace_back(fix, n);
   };
   add("website_from_email");
   add("clear_linkedin");

@@ -197,6 +197,7 @@ class Session {
   mutable std::vector<std::vector<std::size_t>> batches_;
   mutable bool batches_valid_ = false;
   std::string fingerprint_;  // content_fingerprint of the loaded file
+  std::size_t scan_fix(const std::string& fix, std::vector<Document::CellChange>* out) const;
 };
 
 // ---- check only --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
   const { $, announce, download } = PE.util;
   const { REQUEST, STATE } = PE.protocol;
   const call = PE.engine.call;
-  const stem = () => PE.input.name().replace(/\.[^.]*$/, '') || 'prospects';
+  const stem = PE.input.stem;
 
   $('export-clean').addEventListener('click', async () => {
     download(stem() + '-cleaned.csv', '\uFEFF' + await call(REQUEST.cleanedCsv));

@@ -164,6 +164,8 @@
 
   PE.input = {
     name: () => inputName,
+    // The name without its extension, for the names of the exports ("crm.csv" -> "crm-report.csv").
+    stem: () => inputName.replace(/\.[^.]*$/, '') || 'prospects',
     // For the browser tests only: a lower limit, so that a small file stands for one over 500 MB.
     setInteractiveMax: (n) => { interactiveMax = n; },
   };

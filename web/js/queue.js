@@ -135,8 +135,7 @@
     try {
       const { run, unmatched } = await coreRun(current);
       const csv = await call(REQUEST.resultsCsv, { run });
-      const stem = PE.input.name().replace(/\.[^.]*$/, '') || 'prospects';
-      PE.util.download(stem + '-results.csv', '\uFEFF' + csv);
+      PE.util.download(PE.input.stem() + '-results.csv', '\uFEFF' + csv);
       const note = unmatched ? ' ' + counted(unmatched, 'batch', 'batches') + ' of the run ' + (unmatched === 1 ? 'is' : 'are') +
         ' not in the loaded file (another file or batch size): ' + (unmatched === 1 ? 'its' : 'their') + ' rows show as in no run.' : '';
       $('track-run-text').textContent = 'Results per row downloaded' + (PE.run.trackTotals(current).batches ? ' (enrichment as last tracked).' : ' (track the run first to add the enrichment results).') + note;
@@ -185,14 +184,15 @@
     const say = (text) => { $('track-run-text').textContent = text; };
     let asked = 0, stopText = '', noEmails = 0;
     const gone = () => t.stopped || !current || current.id !== runId;
+    const notAsked = () => 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.';
     try {
       // 1. Each batch with a uuid: its enrichment, one request at a time.
       for (const id of polled) {
-        if (gone()) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+        if (gone()) { stopText = notAsked(); break; }
         const uuid = current.batches[id].uuid;
         say('Tracking: batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length) + ' (' + (current.batches[id].index + 1) + ')…');
         const r = await askStatus(t, base, key, { uuid }, 'batch ' + fmt(asked + 1) + ' of ' + fmt(todo.length));
-        if (!r) { stopText = 'Tracking stopped: ' + counted(todo.length - asked, 'batch', 'batches') + ' not asked.'; break; }
+        if (!r) { stopText = notAsked(); break; }
         if (r.httpStatus === 404) { asked++; continue; }   // not known (any more): nothing to count
         if (!r.parsed) { stopText = 'Tracking stopped after ' + counted(asked, 'batch', 'batches') + ': ' + (r.message || 'the answer could not be read.'); break; }
         const sb = r.parsed.batches.find((b) => b.uuid === uuid) || r.parsed.batches[0];
