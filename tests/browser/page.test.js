@@ -476,6 +476,8 @@ test('100,000 rows: only visible rows are in the DOM and scrolling reaches the e
   await page.locator('#summary .stat').first().waitFor({ timeout: 180000 });
   assert.equal(await stat(page, 'Rows read').textContent(), '100,000');
   assert.equal(await stat(page, 'Invalid').textContent(), '100');
+  // The grid asks the worker for its visible rows after the summary is shown.
+  await page.locator('.grid-row .rownum', { hasText: /^1$/ }).waitFor();
   const domRows = await page.locator('.grid-row').count();
   assert.ok(domRows > 5 && domRows < 80, 'rendered rows: ' + domRows);
   await page.locator('#grid').evaluate((g) => { g.scrollTop = g.scrollHeight; });
