@@ -221,10 +221,12 @@ std::string to_json(const std::vector<PlannedBatch>& plan, bool with_emails) {
     for (const PlannedBatch& b : plan) {
       w.begin_object().field("index", b.index).field("count", b.count);
       w.field("first_row", b.first_row).field("last_row", b.last_row);
+      if (b.skipped) w.field("skipped", b.skipped);
       if (with_emails) {
         w.field("key", b.key).key("emails").begin_array();
         for (const std::string& e : b.emails) w.value(e);
         w.end_array();
+        w.field("hashes", b.hashes);
       }
       w.end_object();
     }

@@ -94,6 +94,37 @@ std::string batch_key(const std::vector<std::string>& emails) {
   return std::string(key) + "-" + std::to_string(emails.size());
 }
 
+std::uint64_t prospect_hash(std::string_view email_key) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : email_key) h = (h ^ c) * 1099511628211ull;
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+std::string prospect_hash_hex(std::uint64_t h) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(hex, 16);
+}
+
+bool parse_prospect_hash(std::string_view hex, std::uint64_t& out) {
+  if (hex.size() != 16) return false;
+  std::uint64_t h = 0;
+  for (char c : hex) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return false;
+    h = (h << 4) | static_cast<std::uint64_t>(d);
+  }
+  out = h;
+  return true;
+}
+
 std::string build_status_query(const std::vector<std::string>& emails) {
   if (emails.empty()) return "{}";
   try {

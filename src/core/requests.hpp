@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ std::string batch_body_json(const std::vector<Prospect>& prospects);
 // recognises a batch already sent by it, also in a file loaded again, without storing the emails.
 // Stored ledgers depend on these exact strings (tests/core/test_requests.cpp pins some).
 std::string batch_key(const std::vector<std::string>& emails);
+
+// What the page remembers of a prospect queued from it: a 64-bit hash of its email as the duplicate
+// check compares it (Document::email_key: normalised, lower-case), so that a file loaded again,
+// edited or cut into other batches, never sends a confirmed prospect twice, without the emails
+// being stored. FNV-1a 64 then the splitmix64 finaliser (so that similar emails differ in every
+// bit); stored hashes depend on these exact values (tests/core/test_requests.cpp pins some). Two
+// of a million emails share a hash with a probability of about 3 in 100 million.
+std::uint64_t prospect_hash(std::string_view email_key);
+// As 16 lower-case hex digits; and back (false for anything else).
+std::string prospect_hash_hex(std::uint64_t h);
+bool parse_prospect_hash(std::string_view hex, std::uint64_t& out);
 
 // The body of a status query, {"emails":[...]}; "{}" for no email.
 std::string build_status_query(const std::vector<std::string>& emails);

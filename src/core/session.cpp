@@ -52,6 +52,7 @@ void Session::clear() {
   loaded_ = false;
   overrides_.clear();
   fingerprint_.clear();
+  std::vector<std::uint64_t>().swap(skip_);
   std::vector<std::uint32_t>().swap(visible_);
   std::vector<std::vector<std::size_t>>().swap(batches_);
   batches_valid_ = false;
@@ -282,19 +283,44 @@ RowPage Session::rows(RowFilter filter, int start, int count, Code code) {
   return page;
 }
 
+void Session::set_skip(std::vector<std::uint64_t> hashes) {
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  skip_ = std::move(hashes);
+}
+
+bool Session::skipped(std::size_t row) const {
+  return !skip_.empty() && std::binary_search(skip_.begin(), skip_.end(), prospect_hash(doc_.email_key(row)));
+}
+
+std::vector<std::size_t> Session::rows_to_send(std::size_t batch) const {
+  std::vector<std::size_t> rows;
+  for (std::size_t r : batches()[batch])
+    if (!skipped(r)) rows.push_back(r);
+  return rows;
+}
+
 std::vector<PlannedBatch> Session::batch_plan(bool with_emails) const {
   std::vector<PlannedBatch> out;
   const auto& all = batches();
+  std::vector<std::string> every;
   for (std::size_t i = 0; i < all.size(); ++i) {
     PlannedBatch b;
     b.index = i;
-    b.count = all[i].size();
     b.first_row = all[i].front() + 1;
     b.last_row = all[i].back() + 1;
-    if (with_emails) {
-      for (std::size_t r : all[i]) b.emails.push_back(doc_.email(r));
-      b.key = batch_key(b.emails);
+    every.clear();
+    for (std::size_t r : all[i]) {
+      const bool skip = skipped(r);
+      b.skipped += skip ? 1 : 0;
+      if (!with_emails) continue;
+      every.push_back(doc_.email(r));
+      if (skip) continue;
+      b.emails.push_back(every.back());
+      b.hashes += prospect_hash_hex(prospect_hash(doc_.email_key(r)));
     }
+    b.count = all[i].size() - b.skipped;
+    if (with_emails) b.key = batch_key(every);
     out.push_back(std::move(b));
   }
   return out;
@@ -304,7 +330,8 @@ std::vector<RowRef> Session::batch_rows(int index) const {
   const auto& all = batches();
   std::vector<RowRef> out;
   if (index >= 0 && static_cast<std::size_t>(index) < all.size())
-    for (std::size_t r : all[static_cast<std::size_t>(index)]) out.push_back(RowRef{r + 1, doc_.line_of(r)});
+    for (std::size_t r : all[static_cast<std::size_t>(index)])
+      if (!skipped(r)) out.push_back(RowRef{r + 1, doc_.line_of(r)});
   return out;
 }
 
@@ -344,7 +371,9 @@ std::vector<ProblemGroup> Session::problems() const {
 std::string Session::batch_body(int index) const {
   const auto& all = batches();
   if (index < 0 || static_cast<std::size_t>(index) >= all.size()) return std::string();
-  return pe::batch_body(doc_, all[static_cast<std::size_t>(index)]);
+  if (skip_.empty()) return pe::batch_body(doc_, all[static_cast<std::size_t>(index)]);
+  const std::vector<std::size_t> rows = rows_to_send(static_cast<std::size_t>(index));
+  return rows.empty() ? std::string() : pe::batch_body(doc_, rows);
 }
 
 std::string Session::cleaned_csv() const { return loaded_ ? pe::cleaned_csv(doc_) : std::string(); }

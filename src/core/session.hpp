@@ -79,8 +79,10 @@ struct CellEdit {
 struct PlannedBatch {
   std::size_t index = 0, count = 0;
   std::size_t first_row = 0, last_row = 0;  // 1-based
-  std::string key;                          // batch_key(emails) (requests.hpp); only with emails
-  std::vector<std::string> emails;          // only when asked
+  std::string key;                          // batch_key of all its emails (requests.hpp); only with emails
+  std::vector<std::string> emails;          // only when asked: the ones to send (not skipped)
+  std::size_t skipped = 0;                  // its prospects in the skip set (Session::set_skip)
+  std::string hashes;                       // only with emails: prospect_hash_hex of each of emails, joined
 };
 
 struct RowRef {
@@ -166,8 +168,14 @@ class Session {
   RowPage rows(RowFilter filter, int start, int count, Code code = Code::EmailInvalid);
   // Re-applies the current filter (after edits the set of erroneous rows changes).
   void refresh() { refilter(); }
+  // The batches of the valid rows. A batch's count, emails and body leave out the prospects of the
+  // skip set; its key stays the key of all its emails (the same batch in every plan).
   std::vector<PlannedBatch> batch_plan(bool with_emails) const;
-  // The file rows of a batch, in request order (empty for no such batch).
+  // Prospects not to send (prospect_hash of their email_key: ones already queued from this
+  // browser). Empty by default and after every load; the plan and the bodies follow it at once.
+  void set_skip(std::vector<std::uint64_t> hashes);
+  std::size_t skip_size() const { return skip_.size(); }
+  // The file rows of a batch that are sent, in request order (empty for no such batch).
   std::vector<RowRef> batch_rows(int index) const;
   std::vector<ProblemGroup> problems() const;
   std::string batch_body(int index) const;  // "" for no such batch
@@ -197,6 +205,9 @@ class Session {
   mutable std::vector<std::vector<std::size_t>> batches_;
   mutable bool batches_valid_ = false;
   std::string fingerprint_;  // content_fingerprint of the loaded file
+  std::vector<std::uint64_t> skip_;  // sorted (set_skip)
+  bool skipped(std::size_t row) const;
+  std::vector<std::size_t> rows_to_send(std::size_t batch) const;
   std::size_t scan_fix(const std::string& fix, std::vector<Document::CellChange>* out) const;
 };
 

@@ -236,6 +236,19 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("batchPlan", optional_override([](const Session& s, bool with_emails) {
                   return value_or_js_error([&] { return pe::to_json(s.batch_plan(with_emails), with_emails); });
                 }))
+      // hashes: prospect_hash_hex values joined (16 hex digits each); "" sends everyone again.
+      .function("setSkip", optional_override([](Session& s, const std::string& hashes) {
+                  value_or_js_error([&] {
+                    if (hashes.size() % 16)
+                      throw std::invalid_argument("The list of prospects already queued could not be read (its length is not a multiple of 16).");
+                    std::vector<std::uint64_t> list(hashes.size() / 16);
+                    for (std::size_t i = 0; i < list.size(); ++i)
+                      if (!pe::parse_prospect_hash(std::string_view(hashes).substr(i * 16, 16), list[i]))
+                        throw std::invalid_argument("The list of prospects already queued could not be read (entry " +
+                                                    std::to_string(i + 1) + " is not 16 hex digits).");
+                    s.set_skip(std::move(list));
+                  });
+                }))
       .function("batchBody",
                 optional_override([](const Session& s, int index) { return value_or_js_error([&] { return s.batch_body(index); }); }))
       .function("batchRequestBody", optional_override([](const Session& s, int index) {

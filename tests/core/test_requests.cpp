@@ -35,6 +35,18 @@ TEST(BatchKey, PinnedForStoredLedgers) {
   EXPECT_EQ(batch_key({"x@y.co"}), "5a153d913801cec8-1");
 }
 
+TEST(ProspectHash, PinnedForStoredRunsAndReadBack) {
+  EXPECT_EQ(prospect_hash_hex(prospect_hash("ada@acme.com")), "21b7ade15b2550ec");
+  EXPECT_EQ(prospect_hash_hex(prospect_hash("eve@xn--psilon-9ua.com")), "eb5adc79eec7225b");
+  EXPECT_EQ(prospect_hash_hex(prospect_hash("")), "552d3fb62b3c344f");
+  EXPECT_NE(prospect_hash("ada@acme.com"), prospect_hash("ada@acme.co"));
+  std::uint64_t h = 0;
+  ASSERT_TRUE(parse_prospect_hash("21b7ade15b2550ec", h));
+  EXPECT_EQ(h, prospect_hash("ada@acme.com"));
+  for (const char* bad : {"", "21b7ade15b2550e", "21b7ade15b2550ec0", "21B7ADE15B2550EC", "21b7ade15b2550eg", "21b7ade1 b2550ec"})
+    EXPECT_FALSE(parse_prospect_hash(bad, h)) << bad;
+}
+
 // The same keys through a loaded file: the normalised emails (case kept, the domain converted) of
 // the valid rows, in batches.
 TEST(BatchKey, OfTheBatchesOfAFile) {

@@ -137,8 +137,9 @@ const char* const k_plan =
 
 const char* const k_plan_emails =
     R"J([{"index":0,"count":2,"first_row":1,"last_row":2,"key":"9b2c453d338a77ec-2","emails":["ada@acme.com",)J"
-    R"J("bob@gmial.com"]},{"index":1,"count":2,"first_row":5,"last_row":6,"key":"82d4c61d63048c02-2",)J"
-    R"J("emails":["dee@delta.com","eve@xn--psilon-9ua.com"]}])J";
+    R"J("bob@gmial.com"],"hashes":"21b7ade15b2550eceb5722469ed750f9"},{"index":1,"count":2,"first_row":5,"last_row":6,)J"
+    R"J("key":"82d4c61d63048c02-2","emails":["dee@delta.com","eve@xn--psilon-9ua.com"],)J"
+    R"J("hashes":"ba20be09ae15e89feb5adc79eec7225b"}])J";
 
 const char* const k_batch_rows_1 =
     R"J([{"row":5,"line":6},{"row":6,"line":8}])J";
@@ -398,7 +399,7 @@ TEST(SessionJson, OneSnakeCaseForm) {
   EXPECT_NE(remapped.find(R"({"header":"Notes","field":"company_name","overridden":true})"), std::string::npos) << remapped;
   EXPECT_EQ(pe::to_json(s.batch_plan(true), true),
             R"([{"index":0,"count":1,"first_row":1,"last_row":1,"key":")" + pe::batch_key({"a@b.co"}) +
-                R"(","emails":["a@b.co"]}])");
+                R"(","emails":["a@b.co"],"hashes":"f9ca8e019cb85a40"}])");
 }
 
 TEST(SessionJson, WhatThePageSendsIsReadLeniently) {
@@ -597,4 +598,45 @@ TEST(SessionColumns, FillCountsAndSamples) {
             pe::to_json(s.column_stats()));
   pe::Session empty;
   EXPECT_EQ("[]", pe::to_json(empty.column_stats()));
+}
+
+// Prospects already queued from this browser (their hashes) are left out of the plan's counts,
+// emails and bodies, also when they are in other batches than before; the batch keys stay those of
+// all the batch's emails, so a run's batches are still found in the plan.
+TEST(SessionSkip, ConfirmedProspectsAreNotSentAgainWhereverTheyAre) {
+  pe::Session s;
+  const std::string csv = "email,first_name\nA@one.com,A\nb@two.com,B\nc@three.com,C\nd@four.com,D\ne@five.com,E\n";
+  s.load(csv, "auto", "auto", 2);
+  const std::vector<pe::PlannedBatch> before = s.batch_plan(true);
+  ASSERT_EQ(before.size(), 3u);
+  const std::string body1 = s.batch_body(1);
+  // The hash is of the email as the duplicate check compares it: lower-case.
+  s.set_skip({pe::prospect_hash("a@one.com"), pe::prospect_hash("c@three.com"), pe::prospect_hash("d@four.com"),
+              pe::prospect_hash("not@in-the-file.com"), pe::prospect_hash("c@three.com")});
+  EXPECT_EQ(s.skip_size(), 4u);
+  const std::vector<pe::PlannedBatch> plan = s.batch_plan(true);
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan[0].count, 1u);
+  EXPECT_EQ(plan[0].skipped, 1u);
+  EXPECT_EQ(plan[0].emails, std::vector<std::string>{"b@two.com"});
+  EXPECT_EQ(plan[0].hashes, pe::prospect_hash_hex(pe::prospect_hash("b@two.com")));
+  EXPECT_EQ(plan[1].count, 0u);
+  EXPECT_EQ(plan[1].skipped, 2u);
+  EXPECT_TRUE(plan[1].emails.empty());
+  EXPECT_EQ(plan[2].count, 1u);
+  EXPECT_EQ(plan[2].skipped, 0u);
+  for (std::size_t i = 0; i < plan.size(); ++i) EXPECT_EQ(plan[i].key, before[i].key) << i;
+  EXPECT_EQ(s.batch_plan(false)[1].skipped, 2u);
+  EXPECT_EQ(s.batch_body(0), R"({"prospects":[{"email":"b@two.com","first_name":"B"}]})");
+  EXPECT_EQ(s.batch_body(1), "") << "nothing of it is left to send";
+  EXPECT_EQ(pe::to_json(s.batch_rows(0)), R"([{"row":2,"line":3}])");
+  EXPECT_NE(pe::to_json(s.batch_plan(false), false).find(R"("index":1,"count":0,"first_row":3,"last_row":4,"skipped":2})"),
+            std::string::npos);
+  // An empty list sends everyone again; so does a new load.
+  s.set_skip({});
+  EXPECT_EQ(s.batch_body(1), body1);
+  s.set_skip({pe::prospect_hash("c@three.com")});
+  s.load(csv, "auto", "auto", 2);
+  EXPECT_EQ(s.skip_size(), 0u);
+  EXPECT_EQ(s.batch_plan(false)[1].count, 2u);
 }
