@@ -338,6 +338,9 @@ const handlers = {
   [REQUEST.columnStats]: () => JSON.parse(session.columnStats()),
   [REQUEST.fixChanges]: (m) => JSON.parse(session.fixChanges(String(m.fix))),
   [REQUEST.batchPlan]: (m) => JSON.parse(session.batchPlan(!!m.emails)),
+  // hashes: the prospects already queued from this browser (sent.js), left out of the plan and the
+  // bodies; '' leaves out nobody. Not during a run: its bodies are built from the plan as it started.
+  [REQUEST.setSkip]: (m) => { notWhileRunning(); session.setSkip(String(m.hashes || '')); return true; },
   [REQUEST.batchBody]: (m) => session.batchBody(m.index),
   [REQUEST.problems]: () => JSON.parse(session.problems()),
   [REQUEST.cleanedCsv]: () => session.cleanedCsv(),

@@ -404,11 +404,11 @@ test('queueing the same file again: the note beside the button says why; "Queue 
     const history = await page.locator('#history li').count();
     assert.equal(history, 4);
 
-    // Never blindly repeated: the page recognises the batches it already sent, and says so beside
+    // Never blindly repeated: the page recognises the prospects it already sent, and says so beside
     // the queue button (not only in an alert), without asking to clear the history.
     await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
     const note = page.locator('#queue-note');
-    await note.filter({ hasText: 'All 4 batches of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
+    await note.filter({ hasText: 'All 7 prospects of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
     assert.equal(await note.getAttribute('role'), 'status');
     assert.doesNotMatch(await note.textContent(), /clear the history/i);
     assert.equal(await page.getByRole('alert').isVisible(), false);
@@ -439,11 +439,12 @@ test('queueing the same file again: the note beside the button says why; "Queue 
     assert.deepEqual(batchOrder(posts), [1, 2, 3, 4, 1, 2, 3, 4]);
     assert.equal((await sandbox.state()).batches_count, 4);
 
-    // Partly sent: a file with one new batch leaves the sent ones out, and the dialog says so.
+    // Partly sent: a file with one new prospect sends only it (its batch holds one sent before),
+    // and the dialog says so.
     await prepare(page, { csv: CSV + '\nlaurie@raviga.com,Laurie,Bream', valid: 8 });
     await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
     await dialog.waitFor();
-    assert.match(await dialog.textContent(), /Queue 2 prospects in 1 batch to .*3 batches identical to ones already sent from this browser are left out too\./);
+    assert.match(await dialog.textContent(), /Queue 1 prospect in 1 batch to .*7 prospects already sent from this browser to this endpoint with this key are left out too\./);
     await dialog.getByRole('button', { name: 'Back' }).click();
 
     // Clearing the history asks first; Back keeps it.
@@ -487,7 +488,7 @@ test('issue 11: the endpoint is remembered over a reload; "already sent" holds f
       // Back to the first endpoint: there it was sent, and the page says so.
       await page.getByLabel('API base URL').fill(sandbox.url);
       await page.getByRole('button', { name: 'Queue 7 prospects' }).click();
-      await page.locator('#queue-note').filter({ hasText: 'All 4 batches of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
+      await page.locator('#queue-note').filter({ hasText: 'All 7 prospects of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
       assert.equal(await page.getByRole('dialog').isVisible(), false);
       // Another key is another account: not "already sent" for it.
       await page.getByLabel('API key').fill('another-account-key');
@@ -533,6 +534,69 @@ test('a different file is not mistaken for a sent one; the report matches outcom
     await queueAll(page);
     assert.match(await finished(page), /^Finished: 4 sent/);
     assert.equal((await queuePosts(sandbox)).length, 8);
+  });
+});
+
+test('issue 11: a file fixed and loaded again after a reload is cut into other batches, yet no prospect already queued is sent again', async () => {
+  await scenario({}, async ({ sandbox, page }) => {
+    // One row is broken at first: 7 valid rows in 4 batches.
+    const broken = ['Email,First Name,Last Name', 'laurie(at)raviga.com,Laurie,Bream', ...ROWS.map((r) => r.join(','))].join('\n');
+    await prepare(page, { csv: broken });
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    // What the browser keeps of them: hashes of the emails, never the emails.
+    const kept = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('prospect-enricher');
+      req.onsuccess = () => { const g = req.result.transaction('prospects').objectStore('prospects').getAll(); g.onsuccess = () => resolve(g.result); };
+    }));
+    assert.equal(kept.length, 4);
+    assert.equal(kept.map((r) => r.hashes).join('').length, 7 * 16);
+    assert.ok(!JSON.stringify(kept).includes('@'), 'no email is stored');
+
+    // A reload; the same file with the broken row fixed: every batch is different now (the fixed
+    // row comes first), but only the fixed prospect is offered.
+    await page.reload();
+    await h.started(page);
+    const fixed = broken.replace('laurie(at)raviga.com', 'laurie@raviga.com');
+    await prepare(page, { csv: fixed, valid: 8 });
+    await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /^.*Queue 1 prospect in 1 batch to .*up to 1\.5 credits.*7 prospects already sent from this browser to this endpoint with this key are left out too\./s);
+    // Once the dialog is closed, the dry run shows the whole file again.
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    await page.getByLabel('Batch', { exact: true }).fill('1');
+    await page.getByLabel('Batch', { exact: true }).dispatchEvent('change');
+    await poll(async () => /erlich@bachmanity\.com/.test(await page.getByLabel('Request body').inputValue()), 'the whole first batch in the dry run');
+    assert.deepEqual(JSON.parse(await page.getByLabel('Request body').inputValue()).prospects.map((x) => x.email), ['laurie@raviga.com', 'erlich@bachmanity.com']);
+    await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Queue now' }).click();
+    assert.match(await finished(page), /^Finished: 1 sent, 0 failed, 0 not sent;/);
+    const posts = await queuePosts(sandbox);
+    assert.equal(posts.length, 5);
+    const emails = posts.flatMap((p) => p.body.prospects.map((x) => x.email));
+    assert.deepEqual([...emails].sort(), ['laurie@raviga.com', ...ROWS.map((r) => r[0])].sort(), 'each prospect sent exactly once');
+    assert.deepEqual(posts[4].body, { prospects: [{ email: 'laurie@raviga.com', first_name: 'Laurie', last_name: 'Bream' }] });
+
+    // Now all of them were sent: nothing is offered; "Queue them again anyway" sends them all.
+    await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await page.locator('#queue-note').filter({ hasText: 'All 8 prospects of this file were already sent from this browser to ' + sandbox.url + ', on ' }).waitFor();
+    await page.getByRole('button', { name: 'Queue them again anyway' }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Queue all 8 prospects in 4 batches to .* again\?/);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+
+    // Clearing the history forgets them: the whole file is offered again.
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Clear history' }).click();
+    await page.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Queue 8 prospects in 4 batches to /);
+    assert.doesNotMatch(await dialog.textContent(), /already sent/);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    assert.equal((await queuePosts(sandbox)).length, 5);
   });
 });
 

@@ -46,6 +46,12 @@
       (b.first_row === b.last_row ? 'row ' + fmt(b.first_row) : 'rows ' + fmt(b.first_row) + '–' + fmt(b.last_row)) + ')';
     const body = await call(REQUEST.batchBody, { index: b.index });
     if (chosen() !== i) return;   // another batch was asked for meanwhile: its answer shows it
+    // During a run, a batch whose prospects were all queued from this browser before is not sent.
+    if (!body) {
+      $('batch-body').value = '';
+      $('batch-curl').value = 'Nothing of this batch is sent: its prospects were already queued from this browser.';
+      return;
+    }
     $('batch-body').value = JSON.stringify(JSON.parse(body), null, 2);
     // A base URL outside the policy is not put in the command at all.
     const c = PE.settings.checkBase(PE.settings.baseUrl() || PE.constants.default_base_url);

@@ -67,14 +67,17 @@
   // URL, so that a file sent one way is known as sent the other way too.
   const PROXY = /^https?:\/\/[^/]+\/woodpecker\/?$/;
   const apiOf = (url) => (PROXY.test(String(url || '')) ? PE.constants.default_base_url : String(url || '').replace(/\/+$/, ''));
-  // Batches of this plan already sent from this browser, in an earlier run to the same endpoint
-  // (base URL) with the same key (fingerprint): a sandbox rehearsal does not stop the real run, nor
-  // one account's run another's. A run stored before fingerprints were kept counts for any key.
+  // The run went to the same endpoint (base URL) with the same key (fingerprint): a sandbox
+  // rehearsal does not stop the real run, nor one account's run another's. A run stored before
+  // fingerprints were kept counts for any key.
+  const sameAccount = (run, baseUrl, keyFp) => apiOf(run.baseUrl) === apiOf(baseUrl) && !(run.keyFp && keyFp && run.keyFp !== keyFp);
+  // Batches of this plan identical to batches sent from this browser in an earlier run to the same
+  // account (by their keys). What a run sent is also kept per prospect (sent.js), which the plan
+  // leaves out; this catches the batches of runs kept before that, or while IndexedDB was off.
   function alreadySent(plan, baseUrl, keyFp) {
     const sent = new Map();
-    const api = apiOf(baseUrl);
     for (const run of runs()) {
-      if (apiOf(run.baseUrl) !== api || (run.keyFp && keyFp && run.keyFp !== keyFp)) continue;
+      if (!sameAccount(run, baseUrl, keyFp)) continue;
       for (const b of run.batches) if (b.state === STATE.sent && b.key) sent.set(b.key, run);
     }
     return plan.filter((b) => sent.has(b.key)).map((b) => ({ plan: b, run: sent.get(b.key) }));
@@ -101,5 +104,5 @@
     }
   }
 
-  PE.ledger = { TAB, init, runs, save, replace, newId, liveElsewhere, alreadySent, inFlightElsewhere };
+  PE.ledger = { TAB, init, runs, save, replace, newId, liveElsewhere, sameAccount, alreadySent, inFlightElsewhere };
 })(window.PE);

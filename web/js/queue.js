@@ -13,8 +13,9 @@
   let running = false;       // this tab is sending it
   let heartbeat = null;      // saves the run every few seconds while it is sent
   let confirmAction = null;  // {action, anyTime}: what the dialog's yes button does
-  let againPlan = null;      // {plan, when}: what "Queue them again anyway" queues
+  let againPlan = null;      // {when}: "Queue them again anyway" is offered (when: the date it names)
   let planKeys = new Map();  // key -> emails of the loaded file's batches (filled when a plan with keys is made)
+  let planHashes = new Map(); // index -> hashes of the prospects a batch of that plan sends (sent.js)
   // Batches that may have reached the API but have no uuid to track: their emails can be looked up.
   const LOOK_UP = [STATE.sent, STATE.failed, STATE.unconfirmed];
   const emailsOf = (b) => b.emails || planKeys.get(b.key) || null;
@@ -298,8 +299,18 @@
   async function keyedPlan() {
     const p = await call(REQUEST.batchPlan, { emails: true });
     planKeys = new Map(p.map((b) => [b.key, b.emails]));
+    planHashes = new Map(p.map((b) => [b.index, b.hashes]));
     return p;
   }
+  // Leaves out of the loaded file's plan the prospects already confirmed queued from this browser
+  // to this endpoint with this key (sent.js), wherever they are in the file now; returns what was
+  // found ({count, latest}). skipNone() puts them back: after the run, or when it is not started.
+  async function skipConfirmed(base, keyFp) {
+    const found = await PE.sent.confirmed(base, keyFp);
+    await call(REQUEST.setSkip, { hashes: found.hashes });
+    return found;
+  }
+  const skipNone = () => call(REQUEST.setSkip, { hashes: '' }).catch(() => {});
   // Says so beside the queue button, naming the other tab's run; true when something is in flight.
   function blockedByOtherTab(p, what) {
     const busy = ledger.inFlightElsewhere(p);
@@ -321,7 +332,7 @@
     $('confirm').showModal();
     $('confirm-no').focus();
   }
-  $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); });
+  $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); if (!running) skipNone(); });
   $('confirm-yes').addEventListener('click', async () => {
     $('confirm').close();
     const c = confirmAction;
@@ -331,7 +342,7 @@
   // After a run starts, keyboard focus goes to its Cancel button (the queue button is disabled).
   function focusRun() { ($('cancel-btn').hidden ? $('progress-text') : $('cancel-btn')).focus(); }
   // The note beside the queue button says why nothing was queued; "Queue them again anyway" is
-  // offered when every batch of the file was already sent from this browser.
+  // offered when every prospect of the file was already sent from this browser.
   function setNote(text, again) {
     $('queue-note').textContent = text;
     againPlan = again || null;
@@ -361,19 +372,26 @@
     }
     const base = PE.settings.readyToSend();
     if (!base) return;
+    // Never repeat blindly: prospects already confirmed queued from this browser to this endpoint
+    // with this key are left out of the plan (wherever they are in the file now), and so are
+    // batches identical to ones sent by runs kept before prospects were (ledger.alreadySent).
+    const keyFp = await keyFingerprint();
+    const found = await skipConfirmed(base, keyFp);
     const p = await keyedPlan();
     // Never twice at once: not while another tab is sending any of these batches.
-    if (blockedByOtherTab(p, 'this file')) return;
-    // Never repeat blindly: batches identical to ones already sent from this browser to this
-    // endpoint with this key are left out.
-    const keyFp = await keyFingerprint();
-    const dup = ledger.alreadySent(p, base, keyFp);
+    if (blockedByOtherTab(p, 'this file')) { skipNone(); return; }
+    const known = p.reduce((n, b) => n + (b.skipped || 0), 0);
+    const open = p.filter((b) => b.count > 0);
+    const dup = ledger.alreadySent(open, base, keyFp);
     const skip = new Set(dup.map((d) => d.plan.index));
-    const todo = p.filter((b) => !skip.has(b.index));
+    const todo = open.filter((b) => !skip.has(b.index));
     if (!todo.length) {
-      const when = new Date(dup[0].run.created).toLocaleString();
-      setNote((p.length === 1 ? 'The only batch' : 'All ' + counted(p.length, 'batch', 'batches')) + ' of this file ' + (p.length === 1 ? 'was' : 'were') +
-        ' already sent from this browser to ' + base + ', on ' + when + (p.length === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { plan: p, when });
+      skipNone();
+      const all = known + prospectsOf(open);
+      const last = dup.length ? dup[0].run : found.latest;
+      const when = new Date(last.created).toLocaleString();
+      setNote((all === 1 ? 'The only prospect' : 'All ' + counted(all, 'prospect')) + ' of this file ' + (all === 1 ? 'was' : 'were') +
+        ' already sent from this browser to ' + base + ', on ' + when + (all === 1 ? '. Track it below, or queue it again.' : '. Track them below, or queue them again.'), { when });
       return;
     }
     const prospects = prospectsOf(todo);
@@ -381,15 +399,18 @@
     confirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + base +
       '? This can use up to ' + ceiling(prospects) + charged() +
       (left ? ' ' + counted(left, 'invalid or duplicate row') + (left === 1 ? ' is' : ' are') + ' left out.' : '') +
+      (known ? ' ' + counted(known, 'prospect') + ' already sent from this browser to this endpoint with this key ' + (known === 1 ? 'is' : 'are') + ' left out too.' : '') +
       (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
     'Queue now', () => newRun(todo, keyFp));
   });
-  // Every batch was sent before: the user may insist, through the same confirmation.
+  // Every prospect was sent before: the user may insist, through the same confirmation.
   $('queue-again').addEventListener('click', async () => {
     if (!againPlan || running) return;
     const base = PE.settings.readyToSend();
     if (!base) return;
-    const { plan: p, when } = againPlan;
+    const { when } = againPlan;
+    await skipNone();
+    const p = await keyedPlan();
     if (blockedByOtherTab(p, 'this file')) return;
     const keyFp = await keyFingerprint();
     const prospects = prospectsOf(p);
@@ -404,20 +425,33 @@
     // The run's base URL was read back from storage: it passes the same policy as ?api=.
     const base = PE.settings.readyToSend(run.baseUrl);
     if (!base) return;
-    const todo = resendable(run);
-    if (blockedByOtherTab(todo, 'these batches')) return;
-    // Match the ledger's batches to the loaded file by their keys (hashes of their emails).
-    const byKey = new Map((await keyedPlan()).map((b) => [b.key, b.index]));
-    const missing = todo.filter((b) => !byKey.has(b.key));
+    const all = resendable(run);
+    if (blockedByOtherTab(all, 'these batches')) return;
+    // Match the ledger's batches to the loaded file by their keys (hashes of their emails); what
+    // was confirmed queued since (by this run or another) is left out of them.
+    await skipConfirmed(run.baseUrl, await keyFingerprint());
+    const byKey = new Map((await keyedPlan()).map((b) => [b.key, b]));
+    const missing = all.filter((b) => !byKey.has(b.key));
     if (missing.length) {
+      skipNone();
       showAlert(counted(missing.length, 'batch', 'batches') + (missing.length === 1 ? ' does' : ' do') + ' not match the loaded file. Load the same file (and batch size) as when they were queued.');
       return;
     }
-    const prospects = prospectsOf(todo);
+    const todo = all.filter((b) => byKey.get(b.key).count > 0);
+    if (!todo.length) {
+      skipNone();
+      setNote('Every prospect of ' + (all.length === 1 ? 'that batch' : 'those ' + counted(all.length, 'batch', 'batches')) +
+        ' was queued from this browser since, in other batches: there is nothing left to send.');
+      return;
+    }
+    const prospects = todo.reduce((n, b) => n + byKey.get(b.key).count, 0);
+    const done = all.length - todo.length;
     confirm('Send these batches again?', 'Send ' + counted(todo.length, 'batch', 'batches') + ' again (' + counted(prospects, 'prospect') + ') to ' + base +
-      '? This can use up to ' + ceiling(prospects) + '; prospects already queued are not queued or charged twice.', 'Send now', async () => {
-      if (!PE.settings.readyToSend(run.baseUrl) || blockedByOtherTab(todo, 'these batches')) return;
-      start(run, new Map(todo.map((b) => [run.batches.indexOf(b), byKey.get(b.key)])));
+      '? This can use up to ' + ceiling(prospects) + '; prospects already queued are not queued or charged twice.' +
+      (done ? ' ' + counted(done, 'batch', 'batches') + (done === 1 ? ' is' : ' are') + ' left out: ' + (done === 1 ? 'its' : 'their') + ' prospects were queued since, in other batches.' : ''),
+    'Send now', async () => {
+      if (!PE.settings.readyToSend(run.baseUrl) || blockedByOtherTab(todo, 'these batches')) { skipNone(); return; }
+      start(run, new Map(todo.map((b) => [run.batches.indexOf(b), byKey.get(b.key).index])));
       focusRun();
     });
   });
@@ -467,6 +501,7 @@
     current = PE.run.reduce(current, { kind: EVENT.finished, stopReason });
     ledger.save(current);
     render();
+    skipNone();
     const o = PE.run.outcome(current, stopReason, message);
     $('progress-text').textContent = o.text;
     announce(o.text);
@@ -492,6 +527,8 @@
     current = PE.run.reduce(current, ev);
     const b = current.batches[ev.id];
     if (ev.kind === EVENT.batch && ev.response && ev.state === STATE.sent && b.uuid) PE.track.addHistory(b, current.baseUrl);
+    // Confirmed queued (or already pending): its prospects are never queued again from here.
+    if (ev.kind === EVENT.batch && ev.response && b.state === STATE.sent) PE.sent.record(current.id, ev.id, planHashes.get(b.planIndex));
     const line = PE.run.progressText(current, ev);
     if (line !== null) $('progress-text').textContent = line;
     if (ev.kind === EVENT.batch && ev.state !== STATE.sending) $('progress').value = current.progress.done;

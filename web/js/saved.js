@@ -1,4 +1,4 @@
-// What the user did with a file, kept in this browser (IndexedDB) by the file's content
+// What the user did with a file, kept in this browser (IndexedDB, idb.js) by the file's content
 // fingerprint (the core's content_fingerprint): the cells they edited (each with the value it had
 // when read) and their column choices. When the same file is read again, they are offered back
 // ("Apply them" / "Discard them"); each edit is made only where the cell still holds the value it
@@ -9,45 +9,11 @@
 (function (PE) {
   const { $, announce, showAlert } = PE.util;
   const { counted } = PE.words;
-  const DB = 'prospect-enricher';
   const STORE = 'files';
   const KEEP = 50;          // files remembered, the most recently changed
   const SAVE_MS = 300;      // edits are written at most this often
 
-  let db = null;            // a promise of the database, or of null when IndexedDB cannot be used
-  function open() {
-    if (db) return db;
-    // A database without the store (made by something else of this origin) is upgraded to have it.
-    const attempt = (version, resolve) => {
-      let req;
-      try { req = version ? indexedDB.open(DB, version) : indexedDB.open(DB); } catch (e) { resolve(null); return; }
-      req.onupgradeneeded = () => { if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'fingerprint' }); };
-      req.onsuccess = () => {
-        const d = req.result;
-        if (d.objectStoreNames.contains(STORE)) { resolve(d); return; }
-        const next = d.version + 1;
-        d.close();
-        if (version) resolve(null); else attempt(next, resolve);
-      };
-      req.onerror = () => resolve(null);
-      req.onblocked = () => resolve(null);
-    };
-    db = new Promise((resolve) => attempt(0, resolve));
-    return db;
-  }
-  // One request on the store, as a promise (null when storage is off or the request fails).
-  async function request(mode, fn) {
-    const d = await open();
-    if (!d) return null;
-    return new Promise((resolve) => {
-      try {
-        const tx = d.transaction(STORE, mode);
-        const req = fn(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(req ? req.result : null);
-        tx.onerror = tx.onabort = () => resolve(null);
-      } catch (e) { resolve(null); }
-    });
-  }
+  const request = (mode, fn) => PE.idb.request(STORE, mode, fn);
   const get = (fp) => request('readonly', (s) => s.get(fp));
   const remove = (fp) => request('readwrite', (s) => s.delete(fp));
   async function put(record) {
