@@ -578,6 +578,13 @@ test('issue 11: a file fixed and loaded again after a reload is cut into other b
     const emails = posts.flatMap((p) => p.body.prospects.map((x) => x.email));
     assert.deepEqual([...emails].sort(), ['laurie@raviga.com', ...ROWS.map((r) => r[0])].sort(), 'each prospect sent exactly once');
     assert.deepEqual(posts[4].body, { prospects: [{ email: 'laurie@raviga.com', first_name: 'Laurie', last_name: 'Bream' }] });
+    // The history groups the batches under their runs, newest first, each with its totals.
+    const heads = await page.locator('#history h4').allTextContents();
+    assert.equal(heads.length, 2);
+    assert.match(heads[0], new RegExp('^Run of pasted\\.csv, started .+, to ' + sandbox.url.replace(/\./g, '\\.') + ': 1 batch: 1 sent · 1 of 1 prospect queued\\.$'));
+    assert.match(heads[1], /^Run of pasted\.csv, .*: 4 batches: 4 sent · 7 of 7 prospects queued\.$/);
+    assert.equal(await page.locator('#history section').nth(0).locator('li').count(), 1);
+    assert.equal(await page.locator('#history section').nth(1).locator('li').count(), 4);
 
     // Now all of them were sent: nothing is offered; "Queue them again anyway" sends them all.
     await page.getByRole('button', { name: 'Queue 8 prospects' }).click();

@@ -73,8 +73,20 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
     assert.deepEqual(rows[0].slice(0, 3), ['10', '50', 'failed']);
     assert.match(rows[0][3], /refused by the test/);
     assert.deepEqual(rows[1], ['397 batches', '19,850', 'sent', '19,850 of 19,850 prospects queued.']);
+    // The history: the run under one heading with its totals, its newest 50 batches listed.
+    const head = page.locator('#history h4');
+    assert.equal(await head.count(), 1);
+    assert.match(await head.textContent(), /^Run of export-20000\.csv, started .+: 398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued\.$/);
+    assert.equal(await page.locator('#history li').count(), 50);
+    assert.equal(await page.locator('#history .hint').textContent(), 'And 346 earlier batches of this run.');
     // The whole page stays small: the grid shows a window of rows, the run a row per state.
     assert.ok(await page.evaluate(() => document.getElementsByTagName('*').length) < 2500);
+    // The same file again: only the refused batch's 50 prospects are offered; the 19,850 confirmed
+    // ones (kept as hashes in this browser) are left out.
+    await page.getByRole('button', { name: 'Queue 19,900 prospects' }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Queue 50 prospects in 1 batch to .*19,850 prospects already sent from this browser to this endpoint with this key are left out too\./);
+    await dialog.getByRole('button', { name: 'Back' }).click();
 
     // What the sandbox recorded: every valid prospect but the refused batch's, each exactly once
     // (the batch whose answer was lost was sent again and not queued twice).

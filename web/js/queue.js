@@ -501,6 +501,7 @@
     current = PE.run.reduce(current, { kind: EVENT.finished, stopReason });
     ledger.save(current);
     render();
+    PE.track.renderHistory();
     skipNone();
     const o = PE.run.outcome(current, stopReason, message);
     $('progress-text').textContent = o.text;
@@ -526,7 +527,6 @@
     if (!current.batches[ev.id]) return;
     current = PE.run.reduce(current, ev);
     const b = current.batches[ev.id];
-    if (ev.kind === EVENT.batch && ev.response && ev.state === STATE.sent && b.uuid) PE.track.addHistory(b, current.baseUrl);
     // Confirmed queued (or already pending): its prospects are never queued again from here.
     if (ev.kind === EVENT.batch && ev.response && b.state === STATE.sent) PE.sent.record(current.id, ev.id, planHashes.get(b.planIndex));
     const line = PE.run.progressText(current, ev);
@@ -534,6 +534,8 @@
     if (ev.kind === EVENT.batch && ev.state !== STATE.sending) $('progress').value = current.progress.done;
     // Saved at every event: a batch that is being sent is on record before its answer can come.
     ledger.save(current);
+    // The history shows it under its run (read from the ledger, so after the save).
+    if (ev.kind === EVENT.batch && ev.response && ev.state === STATE.sent && b.uuid) PE.track.addHistory(b, current.baseUrl);
     renderSoon();
   }
 

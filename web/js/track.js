@@ -41,17 +41,44 @@
     saveHistory(h);
     renderHistory();
   }
+  // One batch of the history: its uuid (a button that tracks it), when, its status and counts.
+  function entryItem(x) {
+    return el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, 'aria-label': 'Track batch ' + x.uuid,
+      onclick: () => { $('track-uuid').value = x.uuid; trackUuid(x.baseUrl); } }),
+    ' — ' + new Date(x.created).toLocaleString() + ', ' + (x.finished ? 'finished' : x.status || 'status unknown') + ', ' +
+      (x.queued == null ? '?' : x.queued) + ' of ' + (x.submitted == null ? '?' : x.submitted) + ' queued' +
+      (x.baseUrl && x.baseUrl !== PE.settings.baseUrl() ? ' (at ' + x.baseUrl + ')' : ''));
+  }
+  // The history grouped by run, newest first: each run of the ledger under a heading (file, date,
+  // endpoint and its totals) with its batches that have a uuid, newest first, SHOW_PER_RUN at most
+  // (a run of hundreds of batches stays a short list); batches of runs the ledger no longer holds
+  // under a heading of their own.
+  const SHOW_PER_RUN = 50;
   function renderHistory() {
-    const ul = $('history');
-    ul.replaceChildren();
-    const h = loadHistory();
-    if (!h.length) ul.append(el('li', { class: 'hint', text: 'No batches queued from this browser yet.' }));
-    for (const x of h) {
-      ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: x.uuid, 'aria-label': 'Track batch ' + x.uuid,
-        onclick: () => { $('track-uuid').value = x.uuid; trackUuid(x.baseUrl); } }),
-        ' — ' + new Date(x.created).toLocaleString() + ', ' + (x.finished ? 'finished' : x.status || 'status unknown') + ', ' +
-        (x.queued == null ? '?' : x.queued) + ' of ' + (x.submitted == null ? '?' : x.submitted) + ' queued' +
-        (x.baseUrl && x.baseUrl !== PE.settings.baseUrl() ? ' (at ' + x.baseUrl + ')' : '')));
+    const box = $('history');
+    box.replaceChildren();
+    const entries = loadHistory();
+    const byUuid = new Map(entries.map((x) => [x.uuid, x]));
+    const inRuns = new Set();
+    const groups = [];
+    for (const run of PE.ledger.runs().slice().reverse()) {
+      const items = [];
+      for (const b of run.batches) {
+        if (!b.uuid) continue;
+        inRuns.add(b.uuid);
+        const x = byUuid.get(b.uuid);
+        items.push({ uuid: b.uuid, created: x ? x.created : run.created, finished: x && x.finished, status: b.status,
+          queued: b.counts ? b.counts.queued : null, submitted: b.counts ? b.counts.submitted : null, baseUrl: run.baseUrl });
+      }
+      if (items.length) groups.push({ head: 'Run of ' + (run.file || 'a file') + ', started ' + new Date(run.created).toLocaleString() + ', to ' + run.baseUrl + ': ' + PE.run.totalsText(run), items: items.reverse() });
+    }
+    const rest = entries.filter((x) => !inRuns.has(x.uuid));
+    if (rest.length) groups.push({ head: groups.length ? 'Batches of earlier runs' : 'Batches queued from this browser', items: rest });
+    if (!groups.length) { box.append(el('ul', {}, el('li', { class: 'hint', text: 'No batches queued from this browser yet.' }))); return; }
+    for (const g of groups) {
+      const more = g.items.length - SHOW_PER_RUN;
+      box.append(el('section', { class: 'history-run' }, el('h4', { text: g.head }), el('ul', {}, ...g.items.slice(0, SHOW_PER_RUN).map(entryItem)),
+        more > 0 ? el('p', { class: 'hint', text: 'And ' + counted(more, 'earlier batch', 'earlier batches') + ' of this run.' }) : null));
     }
   }
   // Clears what this browser remembers of earlier runs (not a run in progress in this or another
@@ -151,5 +178,5 @@
     renderHistory();
   }
 
-  PE.track = { init, trackUuid, lookupEmails, addHistory };
+  PE.track = { init, trackUuid, lookupEmails, addHistory, renderHistory };
 })(window.PE);
