@@ -42,17 +42,17 @@ bool Document::load_from(std::string_view bytes, std::string* owned, const LoadO
   if (owned) std::string().swap(*owned);
   if (!error_.empty()) return false;
   const std::size_t rows = lines_.size();
-  csv_findings_.assign(rows, {});
+  csv_findings_.reset(rows);
   for (auto& [row, f] : pending_csv) {
     if (row >= 1 && row <= rows)
-      csv_findings_[row - 1].push_back(std::move(f));
+      csv_findings_.edit(row - 1).push_back(std::move(f));
     else
       file_findings_.push_back(std::move(f));
   }
   if (fatal_) {
     error_ = fatal_read_error(file_findings_);
-    for (const auto& rf : csv_findings_)
-      for (const Finding& f : rf)
+    for (std::size_t r = 0; r < rows; ++r)
+      for (const Finding& f : csv_findings_[r])
         if (code_info(f.code).stops_reading) error_ = "Line " + std::to_string(f.line) + ": " + f.message;
     drop_rows();
     headers_.clear();  // only part of the file was read: remap() must not make that part usable
@@ -190,7 +190,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
     key_h64_.assign(rows, 0);
     key_h32_.assign(rows, 0);
     derive_.assign(rows, 0);
-    row_findings_.assign(rows, {});
+    row_findings_.reset(rows);
     return false;
   }
   error_.clear();
@@ -199,7 +199,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
   key_h64_.assign(rows, 0);
   key_h32_.assign(rows, 0);
   derive_.assign(rows, 0);
-  row_findings_.assign(rows, {});
+  row_findings_.reset(rows);
   for (std::size_t r = 0; r < rows; ++r) validate_row(r);
   recompute_duplicates();
   return true;
@@ -210,7 +210,7 @@ void Document::drop_rows() {
   std::string().swap(arena_);
   decltype(cells_)().swap(cells_);
   decltype(lines_)().swap(lines_);
-  decltype(csv_findings_)().swap(csv_findings_);
+  csv_findings_.release();
   decltype(derive_)().swap(derive_);
   decltype(key_h64_)().swap(key_h64_);
   decltype(key_h32_)().swap(key_h32_);
@@ -286,10 +286,10 @@ void Document::prospect_into(std::size_t row, Prospect& p) const {
 }
 
 void Document::validate_row(std::size_t row) {
-  std::vector<Finding>& out = row_findings_[row];
-  out.clear();
+  found_.clear();
   RowCheck& rc = row_check_;
-  check_row_into(plan_, field_cells(row), row + 1, lines_[row], &out, rc, false);
+  check_row_into(plan_, field_cells(row), row + 1, lines_[row], &found_, rc, false);
+  row_findings_.set(row, found_);
   key_h64_[row] = DupIndex::hash64(rc.email_key);
   key_h32_[row] = DupIndex::hash32(rc.email_key);
   derive_[row] = rc.derive;

@@ -19,6 +19,45 @@
 
 namespace pe {
 
+// Findings by row for the few rows that have any: a slot per row (0: none) into a pool of lists.
+// A vector per row cost 24 bytes per row and two for each (48 MB for a million rows), all set up
+// and freed on every load, when most rows have no finding at all.
+class RowFindings {
+ public:
+  void reset(std::size_t rows) {
+    slot_.assign(rows, 0);
+    pool_.clear();
+  }
+  void release() {
+    std::vector<std::uint32_t>().swap(slot_);
+    std::vector<std::vector<Finding>>().swap(pool_);
+  }
+  const std::vector<Finding>& operator[](std::size_t row) const {
+    static const std::vector<Finding> kNone;
+    const std::uint32_t s = slot_[row];
+    return s ? pool_[s - 1] : kNone;
+  }
+  // The row's list, to fill (a slot is given to it the first time).
+  std::vector<Finding>& edit(std::size_t row) {
+    if (!slot_[row]) {
+      pool_.emplace_back();
+      slot_[row] = static_cast<std::uint32_t>(pool_.size());
+    }
+    return pool_[slot_[row] - 1];
+  }
+  // The row's list becomes these findings (its slot, if any, is kept for later edits).
+  void set(std::size_t row, std::vector<Finding>& findings) {
+    if (findings.empty() && !slot_[row]) return;
+    std::vector<Finding>& v = edit(row);
+    v.clear();
+    for (Finding& f : findings) v.push_back(std::move(f));
+  }
+
+ private:
+  std::vector<std::uint32_t> slot_;           // per row: 0, or 1 + its place in pool_
+  std::vector<std::vector<Finding>> pool_;    // nothing is allocated before a row has a finding
+};
+
 struct LoadOptions {
   Encoding encoding = Encoding::Auto;
   char delimiter = 0;  // 0 = detect
@@ -144,8 +183,9 @@ class Document {
   std::vector<std::uint32_t> key_h32_;
   std::vector<std::uint32_t> derive_;              // how each row's values follow from its cells (RowCheck::derive)
   RowCheck row_check_;                             // validate_row's, reused from row to row (its strings keep their memory)
-  std::vector<std::vector<Finding>> row_findings_; // validation findings per row
-  std::vector<std::vector<Finding>> csv_findings_; // reader findings per row
+  std::vector<Finding> found_;                      // validate_row's findings of the row being checked
+  RowFindings row_findings_;                       // validation findings per row
+  RowFindings csv_findings_;                       // reader findings per row
   std::vector<Finding> file_findings_;
 };
 
