@@ -157,14 +157,22 @@ test('the run in one line: batches by state, prospects queued, and while it is s
   let run = deepFreeze(R.begin(R.create({ id: 'r1', owner: 'tab', now: NOW, baseUrl: 'http://127.0.0.1:9', file: 'f.csv', plan: PLAN }),
     new Map([[0, 0], [1, 1], [2, 2]]), 'tab', t0));
   assert.equal(run.progress.started, t0);
-  assert.equal(R.totalsText(run, 0), '3 batches: 3 waiting · 0 of 6 prospects queued.');
+  assert.equal(R.totalsText(run, 0), '3 batches: 3 waiting · 0 of 6 prospects queued (6 waiting).');
   run = apply(run, sent(0, response('ENQUEUED', 2, 2)), { kind: EVENT.batch, id: 1, state: STATE.failed, attempt: 1, message: 'refused' });
   assert.deepEqual(R.totals(run).byState, { sent: { batches: 1, prospects: 2 }, failed: { batches: 1, prospects: 3 }, waiting: { batches: 1, prospects: 1 } });
-  assert.equal(R.totalsText(run, t0 + 65000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued · 1 min 05 s.');
+  assert.equal(R.totalsText(run, t0 + 65000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued (3 failed, 1 waiting) · 1 min 05 s.');
+  assert.deepEqual(R.totals(run).notQueued, { already_pending: 0, failed: 3, unconfirmed: 0, not_sent: 0, waiting: 1 });
   // After 3 batches of a longer send, the time left at the rate seen so far.
   const long = deepFreeze(Object.assign({}, run, { progress: Object.assign({}, run.progress, { done: 3, total: 9 }) }));
-  assert.equal(R.totalsText(long, t0 + 30000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued · 30 s, about 1 min 00 s left.');
+  assert.equal(R.totalsText(long, t0 + 30000), '3 batches: 1 sent, 1 failed, 1 waiting · 2 of 6 prospects queued (3 failed, 1 waiting) · 30 s, about 1 min 00 s left.');
   assert.equal(R.duration(2 * 3600e3 + 3 * 60e3 + 4e3), '2 h 03 min');
+  // Prospects the API did not queue: a sent batch's were already pending; a partly queued batch's
+  // are not confirmed until tracked; an unconfirmed batch's too; a batch not sent, not sent.
+  const fresh = R.begin(R.create({ id: 'r2', owner: 'tab', now: NOW, baseUrl: 'http://127.0.0.1:9', file: 'f.csv', plan: PLAN }),
+    new Map([[0, 0], [1, 1], [2, 2]]), 'tab', t0);
+  const pending = apply(fresh, sent(0, response('NOT_ENQUEUED', 0, 2)), { kind: EVENT.batch, id: 1, state: STATE.failed, attempt: 1, message: 'refused' },
+    { kind: EVENT.batch, id: 2, state: STATE.not_sent, attempt: 0, message: 'cancelled' });
+  assert.equal(R.totalsText(pending, 0), '3 batches: 1 sent, 1 failed, 1 not sent · 0 of 6 prospects queued (2 already pending, 3 failed, 1 not sent).');
 });
 
 test('a look-up settles a batch whose answer was lost: all found sent, none not sent, some partly queued; its counts are tracked', () => {

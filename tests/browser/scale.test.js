@@ -60,12 +60,12 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
     await dialog.getByRole('button', { name: 'Queue now' }).click();
 
     // While it runs: one line of totals with the time so far; the table stays small.
-    await page.locator('#run-totals', { hasText: /^398 batches: \d+ sent.* · [\d,]+ of 19,900 prospects queued · \d+/ }).waitFor({ timeout: 120000 });
+    await page.locator('#run-totals', { hasText: /^398 batches: \d+ sent.* · [\d,]+ of 19,900 prospects queued \(.*[\d,]+ waiting\) · \d+/ }).waitFor({ timeout: 120000 });
     const done = page.locator('#progress-text', { hasText: /^Finished:/ });
     await done.waitFor({ timeout: 300000 });
     assert.match(await done.textContent(), /^Finished: 397 sent, 1 failed, 0 not sent; 19,850 of 19,900 prospects queued/);
     assert.equal(await page.locator('#run-totals').textContent(),
-      '398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued.');
+      '398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued (50 failed).');
 
     // The failed batch first, with its reason; the 397 sent ones in one row.
     const rows = await page.$$eval('#batches tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
@@ -76,7 +76,7 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
     // The history: the run under one heading with its totals, its newest 50 batches listed.
     const head = page.locator('#history h4');
     assert.equal(await head.count(), 1);
-    assert.match(await head.textContent(), /^Run of export-20000\.csv, started .+: 398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued\.$/);
+    assert.match(await head.textContent(), /^Run of export-20000\.csv, started .+: 398 batches: 397 sent, 1 failed · 19,850 of 19,900 prospects queued \(50 failed\)\.$/);
     assert.equal(await page.locator('#history li').count(), 50);
     assert.equal(await page.locator('#history .hint').textContent(), 'And 346 earlier batches of this run.');
     // The whole page stays small: the grid shows a window of rows, the run a row per state.

@@ -166,29 +166,42 @@
   }
 
   // The whole run in numbers: batches by state, prospects (all, queued) and, for each state, its
-  // batches' prospects.
+  // batches' prospects; notQueued: the prospects not queued, by where they stand (as the core's
+  // prospect states say it: a sent batch's prospects the API did not queue were already pending;
+  // which prospects of a partly queued batch were queued is not known until it is tracked).
   function totals(run) {
     const byState = {};
+    const notQueued = { already_pending: 0, failed: 0, unconfirmed: 0, not_sent: 0, waiting: 0 };
     let prospects = 0, queued = 0;
     for (const b of run.batches) {
       const t = byState[b.state] || (byState[b.state] = { batches: 0, prospects: 0 });
       t.batches++;
       t.prospects += b.count;
       prospects += b.count;
+      const q = Math.min(b.counts ? b.counts.queued : 0, b.count);
       queued += b.counts ? b.counts.queued : 0;
+      const rest = b.count - q;
+      if (b.state === STATE.sent) notQueued.already_pending += rest;
+      else if (b.state === STATE.failed) notQueued.failed += rest;
+      else if (b.state === STATE.partial || b.state === STATE.unconfirmed || b.state === STATE.sending) notQueued.unconfirmed += rest;
+      else if (b.state === STATE.waiting) notQueued.waiting += rest;
+      else notQueued.not_sent += rest;
     }
-    return { batches: run.batches.length, byState, prospects, queued };
+    return { batches: run.batches.length, byState, prospects, queued, notQueued };
   }
+  const NOT_QUEUED_WORDS = { already_pending: 'already pending', failed: 'failed', unconfirmed: 'not confirmed', not_sent: 'not sent', waiting: 'waiting' };
 
   // One line for the whole run: "389 batches: 380 sent, 2 failed, 7 waiting · 19,000 of 19,450
-  // prospects queued · 3 min 12 s, about 20 s left". now: for the time of a send in progress
+  // prospects queued (100 failed, 350 waiting) · 3 min 12 s, about 20 s left". now: for the time of a send in progress
   // (0: the run is not being sent; no times are said).
   const ORDER = [STATE.sent, STATE.partial, STATE.failed, STATE.unconfirmed, STATE.not_sent, STATE.sending, STATE.waiting];
   function totalsText(run, now) {
     const t = totals(run);
     const parts = ORDER.concat(Object.keys(t.byState).filter((k) => !ORDER.includes(k)))
       .filter((k) => t.byState[k]).map((k) => fmt(t.byState[k].batches) + ' ' + (STATE_TEXT[k] || k).replace(/…$/, ''));
-    let text = counted(t.batches, 'batch', 'batches') + ': ' + parts.join(', ') + ' · ' + fmt(t.queued) + ' of ' + counted(t.prospects, 'prospect') + ' queued';
+    const rest = Object.keys(NOT_QUEUED_WORDS).filter((k) => t.notQueued[k]).map((k) => fmt(t.notQueued[k]) + ' ' + NOT_QUEUED_WORDS[k]);
+    let text = counted(t.batches, 'batch', 'batches') + ': ' + parts.join(', ') + ' · ' + fmt(t.queued) + ' of ' + counted(t.prospects, 'prospect') + ' queued' +
+      (rest.length ? ' (' + rest.join(', ') + ')' : '');
     const p = run.progress;
     if (now && p && p.started) {
       const spent = now - p.started;
