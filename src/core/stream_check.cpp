@@ -114,7 +114,9 @@ void StreamChecker::on_record(const CsvRecord& rec) {
     if (c >= 0 && static_cast<std::size_t>(c) < rec.fields.size()) cells[f] = rec.fields[static_cast<std::size_t>(c)];
   }
   checks_.clear();
-  RowCheck rc = check_row(plan_, cells, rec.row, rec.line, &checks_);
+  // The prospect itself is needed only by a caller that takes rows or batches.
+  RowCheck& rc = rc_;
+  check_row_into(plan_, cells, rec.row, rec.line, &checks_, rc, cb_.on_row || cb_.on_batch);
   StreamRow r;
   r.row = rec.row;
   r.line = rec.line;

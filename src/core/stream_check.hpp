@@ -99,6 +99,7 @@ class StreamChecker {
   std::vector<Finding> held_;      // file findings found before on_start (emitted right after it)
   std::vector<Finding> pending_;   // reader findings of the record being read
   std::vector<Finding> checks_;    // the checks' findings of the current row (reused)
+  RowCheck rc_;                    // the current row's check, reused (its strings keep their memory)
   Summary summary_;
   DupIndex index_;
   std::vector<Prospect> batch_;
