@@ -382,7 +382,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     char msg[512];
     std::snprintf(msg, sizeof msg,
-                  "enrich: out of memory after reading %zu bytes of the input. The check keeps about 30 to 60 "
+                  "enrich: out of memory after reading %zu bytes of the input. The check keeps about 30 to 65 "
                   "bytes per distinct email (to find duplicates); everything else is read and written as it "
                   "goes. Free some memory, or split the file into smaller files and check each. Any output "
                   "written so far is incomplete.\n",

@@ -384,20 +384,23 @@ std::uint32_t DupIndex::hash32(std::string_view key) {
 
 bool DupIndex::find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
                                      std::uint32_t& first_row, std::uint32_t& first_line) {
-  if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+  if ((entries_.size() + 1) * 10 > slots_.size() * 7) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
   const std::uint32_t lo = static_cast<std::uint32_t>(h64), hi = static_cast<std::uint32_t>(h64 >> 32);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = static_cast<std::size_t>(h64) & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
-    if (s.row == 0) {
-      s = Slot{lo, hi, h32, row, line};
-      ++size_;
+    if (s.entry == 0) {
+      entries_.push_back(Entry{lo, hi, h32, row, line});
+      s = Slot{hi, static_cast<std::uint32_t>(entries_.size())};
       return false;
     }
-    if (s.h64_lo == lo && s.h64_hi == hi && s.h32 == h32) {
-      first_row = s.row;
-      first_line = s.line;
-      return true;
+    if (s.h64_hi == hi) {
+      const Entry& e = entries_[s.entry - 1];
+      if (e.h64_lo == lo && e.h32 == h32) {
+        first_row = e.row;
+        first_line = e.line;
+        return true;
+      }
     }
   }
 }
@@ -405,23 +408,21 @@ bool DupIndex::find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::
 void DupIndex::reserve(std::size_t n) {
   std::size_t cap = slots_.empty() ? 1024 : slots_.size();
   while (n * 10 > cap * 7) cap *= 2;
+  entries_.reserve(n);
   if (cap != slots_.size()) rehash(cap);
 }
 
-void DupIndex::grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
-
-// Moves every key into a table of `capacity` slots (a power of two).
+// A table of `capacity` slots (a power of two) for the entries, built from them in order: the old
+// table is freed first and never read.
 void DupIndex::rehash(std::size_t capacity) {
-  std::vector<Slot> old;
-  old.swap(slots_);
-  slots_.assign(capacity, Slot{0, 0, 0, 0, 0});
-  const std::size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.row == 0) continue;
-    const std::uint64_t h64 = (static_cast<std::uint64_t>(s.h64_hi) << 32) | s.h64_lo;
+  std::vector<Slot>().swap(slots_);
+  slots_.assign(capacity, Slot{0, 0});
+  const std::size_t mask = capacity - 1;
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    const std::uint64_t h64 = (static_cast<std::uint64_t>(entries_[k].h64_hi) << 32) | entries_[k].h64_lo;
     std::size_t i = static_cast<std::size_t>(h64) & mask;
-    while (slots_[i].row != 0) i = (i + 1) & mask;
-    slots_[i] = s;
+    while (slots_[i].entry != 0) i = (i + 1) & mask;
+    slots_[i] = Slot{entries_[k].h64_hi, static_cast<std::uint32_t>(k + 1)};
   }
 }
 

@@ -215,7 +215,7 @@ class Session {
 // A file too large to hold in the page (or checked this way by choice) is checked as it is read:
 // the StreamChecker (stream_check.hpp) is fed slice by slice, and only the report is kept: the
 // summary, the problem groups, the first findings of the rows and the batch plan's size, in memory
-// that does not grow with the file apart from the duplicate index (29 to 57 bytes per distinct
+// that does not grow with the file apart from the duplicate index (31 to 63 bytes per distinct
 // email). The rows are not kept: there is nothing to edit or send; every finding is written out
 // as CSV as it is found, for the page to keep outside the module's memory (take_findings_csv).
 
