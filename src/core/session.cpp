@@ -168,77 +168,97 @@ CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
 // A fix's changes into *out, or only counted when out is null (the count is asked after every edit,
 // so the common cells cost no allocation: a clean cell is read as a view, a plain value gets its
 // quick answer). Returns how many cells the fix changes.
-std::size_t Session::scan_fix(const std::string& fix, std::vector<Document::CellChange>* out) const {
-  if (!loaded_) return 0;
-  std::size_t n = 0;
-  std::string scratch;
-  auto change = [&](std::size_t r, std::size_t c, std::string_view now, std::string to) {
-    ++n;
-    if (out) out->push_back(Document::CellChange{r, c, std::string(now), std::move(to)});
-  };
+bool Session::fix_target(const std::string& fix, FixTarget& t) const {
   if (fix == "website_from_email") {
-    const int email = doc_.column_for(Field::Email), site = doc_.column_for(Field::CompanyWebsite);
-    if (email < 0 || site < 0) return 0;
-    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
-      const std::string_view now = doc_.cell(r, static_cast<std::size_t>(site));
-      if (!collapsed(now, scratch).empty()) continue;
-      const std::string_view cell = doc_.cell(r, static_cast<std::size_t>(email));
+    t = FixTarget{FixKind::WebsiteFromEmail, doc_.column_for(Field::CompanyWebsite)};
+    return t.col >= 0 && doc_.column_for(Field::Email) >= 0;
+  }
+  if (fix == "clear_linkedin" || fix == "clear_website") {
+    const bool linkedin = fix == "clear_linkedin";
+    t = FixTarget{linkedin ? FixKind::ClearLinkedin : FixKind::ClearWebsite,
+                  doc_.column_for(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite)};
+    return t.col >= 0;
+  }
+  if (fix.compare(0, 5, "trim:") == 0) {
+    const std::string digits = fix.substr(5);
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+    const std::size_t col = static_cast<std::size_t>(std::stoul(digits));
+    if (col >= doc_.column_count()) return false;
+    t = FixTarget{FixKind::Trim, static_cast<int>(col)};
+    return true;
+  }
+  return false;
+}
+
+bool Session::fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to) const {
+  const std::size_t col = static_cast<std::size_t>(t.col);
+  const std::string_view now = doc_.cell(r, col);
+  switch (t.kind) {
+    case FixKind::WebsiteFromEmail: {
+      if (!collapsed(now, scratch).empty()) return false;
+      const std::string_view cell = doc_.cell(r, static_cast<std::size_t>(doc_.column_for(Field::Email)));
       std::string checked;  // the address as sent, when the quick answer does not say it is the cell
       if (quick_email(cell) != Quick::Same) {
         FieldResult e = check_email(cell);
-        if (!e.valid) continue;
+        if (!e.valid) return false;
         checked = std::move(e.value);
       }
       const std::string_view address = checked.empty() ? cell : std::string_view(checked);
       const std::string_view domain = address.substr(address.find('@') + 1);
-      if (!is_webmail_domain(domain)) change(r, static_cast<std::size_t>(site), now, std::string(domain));
+      if (is_webmail_domain(domain)) return false;
+      if (to) *to = std::string(domain);
+      return true;
     }
-    return n;
-  }
-  if (fix == "clear_linkedin" || fix == "clear_website") {
-    const bool linkedin = fix == "clear_linkedin";
-    const int col = doc_.column_for(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite);
-    if (col < 0) return 0;
-    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
-      const std::string_view now = doc_.cell(r, static_cast<std::size_t>(col));
+    case FixKind::ClearLinkedin:
+    case FixKind::ClearWebsite: {
+      const bool linkedin = t.kind == FixKind::ClearLinkedin;
       // A value with a quick answer is sent; only the others need the check to say.
-      if (collapsed(now, scratch).empty() || (linkedin ? quick_linkedin(now) : quick_website(now)) != Quick::Unknown) continue;
-      const FieldResult checked = linkedin ? check_linkedin(now) : check_website(now);
-      if (checked.value.empty()) change(r, static_cast<std::size_t>(col), now, std::string());
+      if (collapsed(now, scratch).empty() || (linkedin ? quick_linkedin(now) : quick_website(now)) != Quick::Unknown) return false;
+      if (!(linkedin ? check_linkedin(now) : check_website(now)).value.empty()) return false;
+      if (to) to->clear();
+      return true;
     }
-    return n;
-  }
-  if (fix.compare(0, 5, "trim:") == 0) {
-    const std::string digits = fix.substr(5);
-    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
-    const std::size_t col = static_cast<std::size_t>(std::stoul(digits));
-    if (col >= doc_.column_count()) return 0;
-    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
-      const std::string_view now = doc_.cell(r, col);
+    case FixKind::Trim: {
       const std::string_view trimmed = collapsed(now, scratch);
-      if (trimmed != now) change(r, col, now, std::string(trimmed));
+      if (trimmed == now) return false;
+      if (to) *to = std::string(trimmed);
+      return true;
     }
   }
-  return n;
+  return false;
 }
 
 std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) const {
   std::vector<Document::CellChange> out;
-  scan_fix(fix, &out);
+  FixTarget t;
+  if (!loaded_ || !fix_target(fix, t)) return out;
+  std::string scratch, to;
+  for (std::size_t r = 0; r < doc_.row_count(); ++r)
+    if (fix_cell(t, r, scratch, &to))
+      out.push_back(Document::CellChange{r, static_cast<std::size_t>(t.col), std::string(doc_.cell(r, static_cast<std::size_t>(t.col))), std::move(to)});
   return out;
 }
 
+// Every fix counted in one pass over the rows (the cells of a row are next to each other; a pass
+// per fix read the whole cell table once per fix): the page asks for this after every edit.
 std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
   std::vector<std::pair<std::string, std::size_t>> out;
   if (!loaded_) return out;
-  auto add = [&](const std::string& fix) {
-    if (const std::size_t n = scan_fix(fix, nullptr)) out.emplace_back(fix, n);
-  };
-  add("website_from_email");
-  add("clear_linkedin");
-  add("clear_website");
+  std::vector<std::string> names = {"website_from_email", "clear_linkedin", "clear_website"};
   for (std::size_t c = 0; c < doc_.columns().size(); ++c)
-    if (doc_.columns()[c].field != Field::Ignore) add("trim:" + std::to_string(c));
+    if (doc_.columns()[c].field != Field::Ignore) names.push_back("trim:" + std::to_string(c));
+  std::vector<std::pair<FixTarget, std::size_t>> targets;  // (target, place in names)
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    FixTarget t;
+    if (fix_target(names[i], t)) targets.emplace_back(t, i);
+  }
+  std::vector<std::size_t> counts(names.size(), 0);
+  std::string scratch;
+  for (std::size_t r = 0; r < doc_.row_count(); ++r)
+    for (const auto& [t, i] : targets)
+      if (fix_cell(t, r, scratch, nullptr)) ++counts[i];
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (counts[i]) out.emplace_back(names[i], counts[i]);
   return out;
 }
 
@@ -246,6 +266,10 @@ std::vector<Session::ColumnStats> Session::column_stats(std::size_t samples) con
   // Also when no column is mapped to email yet (the rows are kept for a remap): that is when the
   // samples help most.
   std::vector<ColumnStats> out(doc_.column_count());
+  // The cells already looked at for a sample, per column (a few): a column that repeats one value
+  // (a constant, or two or three values over a million rows) is not made into a new string per row.
+  constexpr std::size_t kLooked = 16;
+  std::vector<std::vector<std::string_view>> looked(out.size());
   for (std::size_t r = 0; r < doc_.row_count(); ++r)
     for (std::size_t c = 0; c < out.size(); ++c) {
       const std::string_view v = doc_.cell(r, c);
@@ -253,6 +277,9 @@ std::vector<Session::ColumnStats> Session::column_stats(std::size_t samples) con
       ColumnStats& st = out[c];
       ++st.filled;
       if (st.samples.size() < samples) {
+        std::vector<std::string_view>& seen = looked[c];
+        if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+        if (seen.size() < kLooked) seen.push_back(v);
         std::string shown = safe_snippet(collapse_whitespace(v), 60);
         if (std::find(st.samples.begin(), st.samples.end(), shown) == st.samples.end()) st.samples.push_back(shown);
       }

@@ -208,7 +208,15 @@ class Session {
   std::vector<std::uint64_t> skip_;  // sorted (set_skip)
   bool skipped(std::size_t row) const;
   std::vector<std::size_t> rows_to_send(std::size_t batch) const;
-  std::size_t scan_fix(const std::string& fix, std::vector<Document::CellChange>* out) const;
+  // A bulk fix as what it does and to which column (col: -1 when the file has none for it).
+  enum class FixKind { WebsiteFromEmail, ClearLinkedin, ClearWebsite, Trim };
+  struct FixTarget {
+    FixKind kind = FixKind::Trim;
+    int col = -1;
+  };
+  bool fix_target(const std::string& fix, FixTarget& t) const;
+  // Whether the fix changes row r's cell; if so and `to` is given, its new value.
+  bool fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to) const;
 };
 
 // ---- check only --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@
     $('summary').replaceChildren();
     $('file-findings').replaceChildren();
     $('problems').replaceChildren();
+    clearFixes();
     PE.grid.clear();
     PE.dryrun.clear();
     PE.queue.showFile(null);
@@ -65,6 +66,9 @@
     await refreshProblems();
     await PE.dryrun.refresh();
     PE.queue.render();
+    // The bulk fixes come last, not awaited: counting them is a pass over every cell (about half a
+    // second for a million rows), and the file is shown meanwhile.
+    refreshFixes().catch(() => {});
     const s = doc.summary;
     announce(counted(s.rows, 'row') + ' read: ' + fmt(s.valid) + ' valid, ' + fmt(s.invalid) + ' invalid, ' + counted(s.duplicates, 'duplicate') + '.');
   }
@@ -74,6 +78,7 @@
     await PE.dryrun.refresh();
     PE.queue.render();
     await refreshProblems();
+    await refreshFixes();
   }
 
   // The summary s into the list dl, and the file's findings (with the blank lines skipped) into ff:
@@ -165,7 +170,6 @@
       list.append(groupItem(g, showRows));
     }
     if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
-    await refreshFixes();
   }
 
   // Bulk fixes the core offers for the file as it now is, each with how many cells it changes; made
@@ -185,11 +189,20 @@
     const header = (doc.columns[Number(m[1])] || {}).header || 'column ' + (Number(m[1]) + 1);
     return ['Trim the spaces of ' + counted(f.count, 'cell') + ' of “' + header + '” (at the ends, and doubled inside).', 'Trim them', 'spaces trimmed in “' + header + '”'];
   }
+  // The newest count asked for is the one shown (an older answer that comes later is dropped).
+  let fixesSeq = 0;
+  function clearFixes() {
+    fixesSeq++;
+    $('fixes').replaceChildren();
+    $('fixes-h').hidden = true;
+  }
   async function refreshFixes() {
+    const seq = ++fixesSeq;
     const list = $('fixes');
-    list.replaceChildren();
-    if (!doc || !doc.ok) { $('fixes-h').hidden = true; return; }
+    if (!doc || !doc.ok) { clearFixes(); return; }
     const fixes = await call(REQUEST.fixes);
+    if (seq !== fixesSeq) return;
+    list.replaceChildren();
     for (const f of fixes) {
       const t = fixText(f);
       if (!t) continue;
