@@ -83,20 +83,22 @@ std::string batch_body_json(const std::vector<Prospect>& prospects) {
   return out;
 }
 
+namespace {
+constexpr std::uint64_t kFnvBasis = 1469598103934665603ull;  // FNV-1a 64
+std::uint64_t fnv1a64(std::uint64_t h, std::string_view bytes) {
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+}  // namespace
+
 std::string batch_key(const std::vector<std::string>& emails) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64 offset basis
-  for (const std::string& e : emails) {
-    for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ '\n') * 1099511628211ull;
-  }
-  char key[17];
-  std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(h));
-  return std::string(key) + "-" + std::to_string(emails.size());
+  std::uint64_t h = kFnvBasis;
+  for (const std::string& e : emails) h = fnv1a64(fnv1a64(h, e), "\n");
+  return prospect_hash_hex(h) + "-" + std::to_string(emails.size());
 }
 
 std::uint64_t prospect_hash(std::string_view email_key) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : email_key) h = (h ^ c) * 1099511628211ull;
+  std::uint64_t h = fnv1a64(kFnvBasis, email_key);
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ull;
   h ^= h >> 27;
