@@ -45,6 +45,7 @@
   // Shows the document as it now is. resetView: a new file (the rows scroll back to the top).
   async function show(resetView) {
     showAlert('');
+    clearFixes();   // those of the document before: counted again below
     if (!doc.ok) {
       showAlert(doc.error);
       announce('The file could not be used: ' + doc.error);

@@ -15,7 +15,7 @@
   let confirmAction = null;  // {action, anyTime}: what the dialog's yes button does
   let againPlan = null;      // {when}: "Queue them again anyway" is offered (when: the date it names)
   let planKeys = new Map();  // key -> emails of the loaded file's batches (filled when a plan with keys is made)
-  let planHashes = new Map(); // index -> hashes of the prospects a batch of that plan sends (sent.js)
+  let planHashes = new Map(); // key -> hashes of the prospects that batch of the plan sends (sent.js)
   // Batches that may have reached the API but have no uuid to track: their emails can be looked up.
   const LOOK_UP = [STATE.sent, STATE.failed, STATE.unconfirmed];
   const emailsOf = (b) => b.emails || planKeys.get(b.key) || null;
@@ -237,6 +237,8 @@
           for (const [id, emails] of emailsBy) {
             const found = emails.filter((e) => hits.has(e)).map((e) => Object.assign({}, hits.get(e).prospect, { uuid: hits.get(e).uuid }));
             current = PE.run.lookedUp(current, id, found, emails.length, Date.now());
+            // Found queued: its prospects are never queued again from here either.
+            if (current.batches[id].state === STATE.sent) PE.sent.record(current, id, planHashes.get(current.batches[id].key));
             for (const p of found) results.set(p.email.toLowerCase(), { uuid: p.uuid, status: p.status, result: p.processing_result || '' });
           }
           asked += lookups.length;
@@ -299,7 +301,7 @@
   async function keyedPlan() {
     const p = await call(REQUEST.batchPlan, { emails: true });
     planKeys = new Map(p.map((b) => [b.key, b.emails]));
-    planHashes = new Map(p.map((b) => [b.index, b.hashes]));
+    planHashes = new Map(p.map((b) => [b.key, b.hashes]));
     return p;
   }
   // Leaves out of the loaded file's plan the prospects already confirmed queued from this browser
@@ -332,11 +334,18 @@
     $('confirm').showModal();
     $('confirm-no').focus();
   }
-  $('confirm-no').addEventListener('click', () => { confirmAction = null; $('confirm').close(); if (!running) skipNone(); });
+  // Closed without yes (Back, or Escape): nothing happens, and the plan is the whole file again.
+  function dismiss() {
+    if (!confirmAction) return;
+    confirmAction = null;
+    if (!running) skipNone();
+  }
+  $('confirm').addEventListener('close', dismiss);
+  $('confirm-no').addEventListener('click', () => { dismiss(); $('confirm').close(); });
   $('confirm-yes').addEventListener('click', async () => {
-    $('confirm').close();
     const c = confirmAction;
     confirmAction = null;
+    $('confirm').close();
     if (c && (!running || c.anyTime)) await c.action();
   });
   // After a run starts, keyboard focus goes to its Cancel button (the queue button is disabled).
@@ -356,7 +365,7 @@
   function newRun(todo, keyFp) {
     // Checked again on "Queue now": another tab may have started sending meanwhile.
     const base = PE.settings.readyToSend();
-    if (!base || blockedByOtherTab(todo, 'this file')) return;
+    if (!base || blockedByOtherTab(todo, 'this file')) { skipNone(); return; }
     const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, keyFp, file: PE.input.name(), plan: todo });
     start(run, new Map(run.batches.map((b, i) => [i, b.planIndex])));
     focusRun();
@@ -435,6 +444,16 @@
     if (missing.length) {
       skipNone();
       showAlert(counted(missing.length, 'batch', 'batches') + (missing.length === 1 ? ' does' : ' do') + ' not match the loaded file. Load the same file (and batch size) as when they were queued.');
+      return;
+    }
+    // A batch would send more than it was planned with when prospects it left out (queued by
+    // another run) are no longer known as sent (that run's history was cleared, or another key is
+    // in Settings): it is not sent, so that they are not queued twice.
+    const grown = all.filter((b) => byKey.get(b.key).count > b.count);
+    if (grown.length) {
+      skipNone();
+      showAlert(counted(grown.length, 'batch', 'batches') + ' of this run would now send more prospects than ' + (grown.length === 1 ? 'it was' : 'they were') +
+        ' planned with: some of ' + (grown.length === 1 ? 'its' : 'their') + ' prospects were queued by another run that this browser no longer has in its history, or with another key. Nothing was sent. Queue the file again instead: the confirmation says what is sent.');
       return;
     }
     const todo = all.filter((b) => byKey.get(b.key).count > 0);
@@ -528,7 +547,7 @@
     current = PE.run.reduce(current, ev);
     const b = current.batches[ev.id];
     // Confirmed queued (or already pending): its prospects are never queued again from here.
-    if (ev.kind === EVENT.batch && ev.response && b.state === STATE.sent) PE.sent.record(current.id, ev.id, planHashes.get(b.planIndex));
+    if (ev.kind === EVENT.batch && ev.response && b.state === STATE.sent) PE.sent.record(current, ev.id, planHashes.get(b.key));
     const line = PE.run.progressText(current, ev);
     if (line !== null) $('progress-text').textContent = line;
     if (ev.kind === EVENT.batch && ev.state !== STATE.sending) $('progress').value = current.progress.done;

@@ -179,7 +179,7 @@
       t.prospects += b.count;
       prospects += b.count;
       const q = Math.min(b.counts ? b.counts.queued : 0, b.count);
-      queued += b.counts ? b.counts.queued : 0;
+      queued += q;
       const rest = b.count - q;
       if (b.state === STATE.sent) notQueued.already_pending += rest;
       else if (b.state === STATE.failed) notQueued.failed += rest;

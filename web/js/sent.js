@@ -1,48 +1,46 @@
 // The prospects queued from this browser, so that none is queued twice to the same endpoint and
 // account: whatever file they come back in, however it was edited or cut into batches. Per batch
-// of a run that the API confirmed (state sent: queued, or already pending), the hashes of its
-// prospects' emails (the core's prospect_hash, 16 hex digits each; never the emails) in IndexedDB
-// (idb.js, store 'prospects'): {id: "<run id>/<place in the run>", run, place, hashes}. Where they went
-// (endpoint, key fingerprint) and whether the batch is still confirmed are read from the run in the
-// ledger (ledger.js), so a record counts only while its run does: clearing the history forgets
-// them too. Defines PE.sent.
+// of a run that the API confirmed (queued, or already pending), the hashes of its prospects'
+// emails (the core's prospect_hash, 16 hex digits each; never the emails) in IndexedDB (idb.js,
+// store 'prospects'): {id: "<run id>/<place in the run>", run, place, baseUrl, keyFp, created,
+// hashes}. A record says itself where its prospects went, so it does not depend on the ledger's
+// runs (which keeps only the newest 20, in localStorage); "Clear history" forgets the records of
+// the runs it forgets. Defines PE.sent.
 'use strict';
 (function (PE) {
-  const { STATE } = PE.protocol;
   const STORE = 'prospects';
   const request = (mode, fn) => PE.idb.request(STORE, mode, fn);
   const HEX = /^(?:[0-9a-f]{16})*$/;
   const valid = (r) => r && typeof r === 'object' && typeof r.run === 'string' && Number.isInteger(r.place) && r.place >= 0 &&
-    typeof r.hashes === 'string' && HEX.test(r.hashes);
+    typeof r.baseUrl === 'string' && typeof r.keyFp === 'string' && typeof r.created === 'string' && typeof r.hashes === 'string' && HEX.test(r.hashes);
 
-  // A batch of a run was confirmed queued: the hashes of the prospects it sent, joined.
-  function record(runId, place, hashes) {
-    if (!hashes) return Promise.resolve(null);
-    return request('readwrite', (s) => s.put({ id: runId + '/' + place, run: runId, place, hashes }));
+  // Batch `place` of `run` was confirmed queued: the hashes of the prospects it sent, joined.
+  function record(run, place, hashes) {
+    if (!run || !hashes) return Promise.resolve(null);
+    return request('readwrite', (s) => s.put({ id: run.id + '/' + place, run: run.id, place, baseUrl: run.baseUrl || '', keyFp: run.keyFp || '',
+      created: new Date().toISOString(), hashes }));
   }
-  // The prospects confirmed queued to this endpoint (base URL) with this key by the runs of the
-  // ledger: {hashes (joined), count, latest: the newest run they come from}. Records of runs the
-  // ledger no longer holds (cleared, or dropped as the oldest) and unreadable ones are deleted.
+  // The prospects confirmed queued to this endpoint (base URL) with this key (ledger.sameAccount):
+  // {hashes (joined), count, latest: {created} of the newest record, or null}.
   async function confirmed(baseUrl, keyFp) {
-    const none = { hashes: '', count: 0, latest: null };
     const all = await request('readonly', (s) => s.getAll());
-    if (!all) return none;
-    const runs = new Map(PE.ledger.runs().map((r) => [r.id, r]));
     const parts = [];
-    const gone = [];
     let latest = null;
-    for (const rec of all) {
-      const run = valid(rec) ? runs.get(rec.run) : null;
-      if (!run) { if (rec && rec.id !== undefined) gone.push(rec.id); continue; }
-      const b = run.batches[rec.place];
-      if (!b || b.state !== STATE.sent || !PE.ledger.sameAccount(run, baseUrl, keyFp)) continue;
+    for (const rec of all || []) {
+      if (!valid(rec) || !PE.ledger.sameAccount(rec, baseUrl, keyFp)) continue;
       parts.push(rec.hashes);
-      if (!latest || run.created > latest.created) latest = run;
+      if (!latest || rec.created > latest.created) latest = { created: rec.created };
     }
-    if (gone.length) await request('readwrite', (s) => { for (const id of gone) s.delete(id); return null; });
     const hashes = parts.join('');
     return { hashes, count: hashes.length / 16, latest };
   }
+  // "Clear history": the records of every run but these (run ids) are deleted.
+  async function forget(keepRunIds) {
+    const keep = new Set(keepRunIds);
+    const all = await request('readonly', (s) => s.getAll());
+    const gone = (all || []).filter((r) => !(r && keep.has(r.run))).map((r) => r && r.id).filter((id) => id !== undefined);
+    if (gone.length) await request('readwrite', (s) => { for (const id of gone) s.delete(id); return null; });
+  }
 
-  PE.sent = { record, confirmed };
+  PE.sent = { record, confirmed, forget };
 })(window.PE);

@@ -29,7 +29,14 @@
     const h = loadHistory().filter((x) => x.uuid !== b.uuid);
     h.unshift({ uuid: b.uuid, created: new Date().toISOString(), status: b.status, queued: b.counts && b.counts.queued, submitted: b.counts && b.counts.submitted, baseUrl });
     saveHistory(h.slice(0, 200));
-    renderHistory();
+    renderHistorySoon();
+  }
+  // During a run a batch is added every moment: the history (read from the ledger) is drawn at
+  // most every HISTORY_MS.
+  const HISTORY_MS = 500;
+  let historyTimer = null;
+  function renderHistorySoon() {
+    if (historyTimer === null) historyTimer = setTimeout(() => { historyTimer = null; renderHistory(); }, HISTORY_MS);
   }
   // A status answer saying a batch is finished updates its history entry (which otherwise shows the
   // queue answer's status).
@@ -85,6 +92,7 @@
   // tab, nor the history entries of its batches).
   function clearHistory() {
     const keep = PE.queue.forgetRuns();
+    PE.sent.forget(keep.map((r) => r.id));
     const kept = new Set();
     for (const r of keep) for (const b of r.batches) if (b.uuid) kept.add(b.uuid);
     saveHistory(loadHistory().filter((x) => kept.has(x.uuid)));
