@@ -189,7 +189,10 @@
     }
     return { batches: run.batches.length, byState, prospects, queued, notQueued };
   }
-  const NOT_QUEUED_WORDS = { already_pending: 'already pending', failed: 'failed', unconfirmed: 'not confirmed', not_sent: 'not sent', waiting: 'waiting' };
+  // The words of those that match a batch state are the state's (PE.protocol).
+  const stateWords = (s) => STATE_TEXT[s].replace(/…$/, '');
+  const NOT_QUEUED_WORDS = { already_pending: 'already pending', failed: stateWords(STATE.failed), unconfirmed: 'not confirmed',
+    not_sent: stateWords(STATE.not_sent), waiting: stateWords(STATE.waiting) };
 
   // One line for the whole run: "389 batches: 380 sent, 2 failed, 7 waiting · 19,000 of 19,450
   // prospects queued (100 failed, 350 waiting) · 3 min 12 s, about 20 s left". now: for the time of a send in progress
