@@ -122,6 +122,8 @@ test('edits and column choices come back for the same file after a reload; a cha
   await offer.waitFor();
   await page.getByRole('button', { name: 'Discard them' }).click();
   assert.ok(await offer.isHidden());
+  // Said once the record is deleted (a reload before that could keep it).
+  await page.locator('#live', { hasText: 'Your earlier edits of this file were discarded.' }).waitFor({ state: 'attached' });
   await page.reload();
   await h.started(page);
   await upload(page, CSV);
