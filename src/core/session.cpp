@@ -338,13 +338,19 @@ std::vector<PlannedBatch> Session::batch_plan(bool with_emails) const {
     b.last_row = all[i].back() + 1;
     every.clear();
     for (std::size_t r : all[i]) {
-      const bool skip = skipped(r);
-      b.skipped += skip ? 1 : 0;
-      if (!with_emails) continue;
+      if (!with_emails) {
+        b.skipped += skipped(r) ? 1 : 0;
+        continue;
+      }
+      // One check of the email per row: the key (what the hash is of) is the sent email lower-cased.
       every.push_back(doc_.email(r));
-      if (skip) continue;
+      const std::uint64_t h = prospect_hash(ascii_lower(every.back()));
+      if (!skip_.empty() && std::binary_search(skip_.begin(), skip_.end(), h)) {
+        ++b.skipped;
+        continue;
+      }
       b.emails.push_back(every.back());
-      b.hashes += prospect_hash_hex(prospect_hash(doc_.email_key(r)));
+      b.hashes += prospect_hash_hex(h);
     }
     b.count = all[i].size() - b.skipped;
     if (with_emails) b.key = batch_key(every);

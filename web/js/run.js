@@ -190,7 +190,7 @@
     return { batches: run.batches.length, byState, prospects, queued, notQueued };
   }
   // The words of those that match a batch state are the state's (PE.protocol).
-  const stateWords = (s) => STATE_TEXT[s].replace(/…$/, '');
+  const stateWords = (s) => (STATE_TEXT[s] || s).replace(/…$/, '');
   const NOT_QUEUED_WORDS = { already_pending: 'already pending', failed: stateWords(STATE.failed), unconfirmed: 'not confirmed',
     not_sent: stateWords(STATE.not_sent), waiting: stateWords(STATE.waiting) };
 
@@ -201,7 +201,7 @@
   function totalsText(run, now) {
     const t = totals(run);
     const parts = ORDER.concat(Object.keys(t.byState).filter((k) => !ORDER.includes(k)))
-      .filter((k) => t.byState[k]).map((k) => fmt(t.byState[k].batches) + ' ' + (STATE_TEXT[k] || k).replace(/…$/, ''));
+      .filter((k) => t.byState[k]).map((k) => fmt(t.byState[k].batches) + ' ' + stateWords(k));
     const rest = Object.keys(NOT_QUEUED_WORDS).filter((k) => t.notQueued[k]).map((k) => fmt(t.notQueued[k]) + ' ' + NOT_QUEUED_WORDS[k]);
     let text = counted(t.batches, 'batch', 'batches') + ': ' + parts.join(', ') + ' · ' + fmt(t.queued) + ' of ' + counted(t.prospects, 'prospect') + ' queued' +
       (rest.length ? ' (' + rest.join(', ') + ')' : '');
