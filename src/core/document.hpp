@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,11 @@ class RowFindings {
     slot_.assign(rows, 0);
     pool_.clear();
   }
+  // Rows added at the end, with no findings (the rows before keep theirs).
+  void grow(std::size_t rows) {
+    if (rows > slot_.size()) slot_.resize(rows, 0);
+  }
+  void reserve(std::size_t rows) { slot_.reserve(rows); }
   void release() {
     std::vector<std::uint32_t>().swap(slot_);
     std::vector<std::vector<Finding>>().swap(pool_);
@@ -58,6 +64,37 @@ class RowFindings {
   std::vector<std::vector<Finding>> pool_;    // nothing is allocated before a row has a finding
 };
 
+// The input a document reads in place: a string handed over (load_owned), or a buffer made for
+// the caller to fill (begin_input), which is not cleared first (std::string::resize would write
+// every byte before the caller writes them again: 158 MB at the start of every load).
+class InputBytes {
+ public:
+  void adopt(std::string&& s) {
+    release();
+    owned_ = std::move(s);
+    view_ = owned_;
+  }
+  char* make(std::size_t n) {
+    release();
+    raw_.reset(new char[n > 0 ? n : 1]);
+    view_ = std::string_view(raw_.get(), n);
+    return raw_.get();
+  }
+  void release() {
+    std::string().swap(owned_);
+    raw_.reset();
+    view_ = {};
+  }
+  std::string_view view() const { return view_; }
+  std::size_t size() const { return view_.size(); }
+  bool empty() const { return view_.empty(); }
+
+ private:
+  std::string owned_;
+  std::unique_ptr<char[]> raw_;
+  std::string_view view_;
+};
+
 struct LoadOptions {
   Encoding encoding = Encoding::Auto;
   char delimiter = 0;  // 0 = detect
@@ -66,6 +103,11 @@ struct LoadOptions {
 
 class Document {
  public:
+  Document();
+  ~Document();
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+
   // Reads a whole export. Returns false when it cannot be read at all (error() says why and what
   // to do): empty input, no header, a reader error in the header record (an unclosed quote; the
   // reader's finding is kept in file_findings() and headers() is left empty), no email column, or a
@@ -77,6 +119,17 @@ class Document {
   // load(), and the bytes are freed as soon as they are read: the checks, the rows' state and the
   // duplicate index that follow reuse their memory instead of adding to it (the page's input).
   bool load_owned(std::string&& bytes, const LoadOptions& opt);
+  // load_owned() while the bytes arrive (the page reads a file in slices): begin_input() gives a
+  // buffer of the file's size (the previous document is gone first), which the caller fills in
+  // order; read_to(end, opt) reads what is there so far while the rest arrives; end_input(opt)
+  // reads the rest and goes on as load_owned() of the whole buffer. The result is the same as that
+  // of load_owned(): with encoding Auto, the encoding is detected on the first bytes and confirmed
+  // on all of them at the end; if all of them say otherwise, or the options differ from those
+  // reading started with, end_input() reads the buffer again from its start.
+  char* begin_input(std::size_t size);
+  void read_to(std::size_t end, const LoadOptions& opt);
+  bool end_input(const LoadOptions& opt);
+  std::string_view input() const { return input_.view(); }  // the buffer of begin_input() until read
   const std::string& error() const { return error_; }
 
   Encoding encoding() const { return encoding_; }
@@ -141,12 +194,30 @@ class Document {
 
  private:
   bool load_from(std::string_view bytes, std::string* owned, const LoadOptions& opt);
+  // input_ (in place unless over 2 GB) or `bytes` read whole, and the rest of the load.
+  bool read_whole(std::string_view bytes, bool in_place, const LoadOptions& opt);
+  // Reading, in three steps (so that the page can read while the file arrives): start on the first
+  // `filled` bytes of `bytes` (the encoding is detected on them), advance as more are there, finish.
   // in_place: cells may point into `bytes` (then input_, which outlives the document's cells).
-  void read(std::string_view bytes, bool in_place, const LoadOptions& opt,
-            std::vector<std::pair<std::size_t, Finding>>& pending);
-  bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides);
+  struct Reading;
+  void start_reading(std::string_view bytes, std::size_t filled, bool in_place, const LoadOptions& opt);
+  void advance_reading(std::size_t end);
+  // False, with nothing finished, when the encoding detected on all the bytes is not the one the
+  // reading started with (then the caller reads again); otherwise the reader's findings by row.
+  bool finish_reading(std::vector<std::pair<std::size_t, Finding>>& pending);
+  // What load_owned() does after reading: the reader's findings placed, the read refused or mapped.
+  // checked: rows checked while reading (check_read_rows) with opt's mapping.
+  bool end_load(std::vector<std::pair<std::size_t, Finding>>& pending, const LoadOptions& opt, std::size_t checked = 0);
+  // checked: the first rows were checked while the input arrived (check_read_rows), with the
+  // mapping these overrides give; they are not checked again.
+  bool map_and_validate(const std::vector<std::pair<std::string, Field>>& overrides, std::size_t checked = 0);
+  // While the input arrives (read_to): the rows read so far are checked with the mapping of the
+  // header and the options' overrides, which is the one end_load() makes unless the overrides differ.
+  void check_read_rows();
   FieldCells field_cells(std::size_t row) const;
-  void validate_row(std::size_t row);
+  // with_reader_findings false: the reader's findings of the row are not placed yet (while reading);
+  // the row's status is then its email's, and end_load() adds theirs.
+  void validate_row(std::size_t row, bool with_reader_findings = true);
   bool write_cell(std::size_t row, std::size_t col, std::string_view value);
   void recompute_duplicates();
   void drop_rows();  // after a load that cannot go on: no half-read rows stay behind
@@ -170,7 +241,7 @@ class Document {
   // with kInArena set in its offset, from arena_: cells whose text is not the input's (decoded from
   // another encoding, unescaped quotes, invalid bytes replaced) and edited cells.
   static constexpr std::uint32_t kInArena = 0x80000000u;
-  std::string input_;
+  InputBytes input_;
   std::string arena_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> cells_;
   std::vector<std::uint32_t> lines_;
@@ -187,6 +258,7 @@ class Document {
   RowFindings row_findings_;                       // validation findings per row
   RowFindings csv_findings_;                       // reader findings per row
   std::vector<Finding> file_findings_;
+  std::unique_ptr<Reading> reading_;                // between begin_input() and end_input()
 };
 
 }  // namespace pe

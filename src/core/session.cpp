@@ -86,6 +86,46 @@ SessionState Session::load_from(std::string_view bytes, std::string* owned, cons
   }
 }
 
+char* Session::begin_input(std::size_t size) {
+  clear();
+  try {
+    return doc_.begin_input(size);
+  } catch (...) {
+    clear();
+    throw;
+  }
+}
+
+void Session::read_input(std::size_t end, const std::string& encoding, const std::string& delimiter) {
+  LoadOptions opt;
+  if (!read_options(encoding, delimiter, opt).empty()) return;
+  try {
+    doc_.read_to(end, opt);
+  } catch (...) {
+    clear();
+    throw;
+  }
+}
+
+SessionState Session::end_input(const std::string& encoding, const std::string& delimiter, int batch_size) {
+  LoadOptions opt;
+  if (std::string error = read_options(encoding, delimiter, opt); !error.empty()) {
+    clear();
+    return refused(std::move(error));
+  }
+  batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
+  try {
+    fingerprint_ = content_fingerprint(doc_.input());  // before reading ends: the input may be freed then
+    loaded_ = doc_.end_input(opt);
+    if (!loaded_) fingerprint_.clear();
+    refilter();
+    return state();
+  } catch (...) {
+    clear();
+    throw;
+  }
+}
+
 SessionState Session::state() const {
   SessionState s;
   s.ok = loaded_;

@@ -129,6 +129,14 @@ class Session {
   // load(), and the bytes are freed as soon as they are read (Document::load_owned).
   SessionState load_owned(std::string&& bytes, const std::string& encoding, const std::string& delimiter,
                           int batch_size);
+  // load_owned() while the file arrives (Document::begin_input): begin_input() drops the previous
+  // document and gives a buffer of the file's size, which the caller fills in order; read_input()
+  // reads what is there so far (an unknown encoding or delimiter name: nothing, end_input() says
+  // so); end_input() reads the rest and answers as load_owned() of the whole buffer would.
+  char* begin_input(std::size_t size);
+  std::string_view input() const { return doc_.input(); }
+  void read_input(std::size_t end, const std::string& encoding, const std::string& delimiter);
+  SessionState end_input(const std::string& encoding, const std::string& delimiter, int batch_size);
   // Forgets the document and everything derived from it, and frees its memory.
   void clear();
 

@@ -128,33 +128,40 @@ void http_request_with_body(const std::string& method, const std::string& url, c
 
 // The file's bytes on their way in. Embind's std::string conversion copies a Uint8Array into the
 // module one byte at a time in a JavaScript loop (0.5 s for 158 MB); instead the worker asks for a
-// buffer of the file's size (Session.input), writes the bytes into it through the returned view in
-// one TypedArray.set (a memcpy), and Session.load reads them from here and frees them once read.
-// Asking for the buffer first drops the previous document, so its memory can hold the new file.
-std::string g_input;
-
+// buffer of the file's size (Session.input: Session::begin_input, which drops the previous
+// document first, so that its memory can hold the new file), writes each slice into it through the
+// returned view in one TypedArray.set (a memcpy), tells how far it is filled (Session.filled, which
+// reads that much while the next slice is on its way), and ends with Session.load.
 val input_view(pe::Session& s, double size) {
+  char* data = nullptr;
   const std::string failed = pe::wasm::json_or_cleared_state(s, [&] {
-    s.clear();
-    std::string().swap(g_input);
-    g_input.resize(static_cast<std::size_t>(size));
+    data = s.begin_input(static_cast<std::size_t>(size));
     return std::string();
   });
   if (!failed.empty()) return val(failed);  // the session's state with the error, as load() answers
-  return val(emscripten::typed_memory_view(g_input.size(), reinterpret_cast<unsigned char*>(g_input.data())));
+  return val(emscripten::typed_memory_view(static_cast<std::size_t>(size), reinterpret_cast<unsigned char*>(data)));
 }
 
 // The same buffer's view again (no allocation): the worker takes it anew after each await, since
 // anything that ran meanwhile (an HTTP answer being handed over) may have grown the memory, which
 // detaches earlier views.
-val input_view_again(pe::Session&) {
-  return val(emscripten::typed_memory_view(g_input.size(), reinterpret_cast<unsigned char*>(g_input.data())));
+val input_view_again(pe::Session& s) {
+  const std::string_view in = s.input();
+  return val(emscripten::typed_memory_view(in.size(), reinterpret_cast<const unsigned char*>(in.data())));
+}
+
+// The first `end` bytes of the buffer are there: read them. '' when done; otherwise the session's
+// state with the error (out of memory), as load() answers.
+std::string input_filled(pe::Session& s, double end, const LoadOptionsJs& o) {
+  return pe::wasm::json_or_cleared_state(s, [&] {
+    s.read_input(static_cast<std::size_t>(end), o.encoding, o.delimiter);
+    return std::string();
+  });
 }
 
 std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
-  std::string bytes;
-  bytes.swap(g_input);  // freed as soon as it is read, so that the checks reuse its memory
-  return pe::wasm::load_owned_or_explain(s, std::move(bytes), o.encoding, o.delimiter, o.batch_size);
+  return pe::wasm::json_or_cleared_state(
+      s, [&] { return pe::to_json(s.end_input(o.encoding, o.delimiter, o.batch_size)); });
 }
 
 // A file checked as it is read ("check only", session.hpp): the worker asks for a buffer of a
@@ -188,13 +195,9 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .constructor<>()
       .function("input", &input_view)
       .function("inputAgain", &input_view_again)
+      .function("filled", &input_filled)
       .function("load", &load_input)
-      .function("clear", optional_override([](Session& s) {
-                  value_or_js_error([&] {
-                    s.clear();
-                    std::string().swap(g_input);
-                  });
-                }))
+      .function("clear", optional_override([](Session& s) { value_or_js_error([&] { s.clear(); }); }))
       .function("state", optional_override([](const Session& s) {
                   return json_or_error([&] { return pe::to_json(s.state()); });
                 }))

@@ -263,6 +263,39 @@ test('upload a Windows-1252 semicolon file; encoding and delimiter are shown and
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// The worker reads a file in slices, through a reader worker of its own, while it checks the slices
+// before; a file changed on disk after it was chosen cannot be read any more (the browser refuses),
+// and the page says what happened and what to do, in words. A larger file (several slices) then
+// reads whole, with the same rows as the same bytes pasted.
+test('a file changed on disk after it was chosen is refused in words; a file of several slices reads whole', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-slices-'));
+  const file = path.join(dir, 'export.csv');
+  let csv = 'email,first_name,company_website\n';
+  for (let i = 0; csv.length < 20 * 1024 * 1024; i++) csv += 'p' + i + '@acme' + (i % 97) + '.com,Ann ' + i + ',acme' + (i % 97) + '.com\n';
+  csv += 'broken,Bo,acme.com\np1@acme1.com,Dup,acme1.com\n';
+  fs.writeFileSync(file, csv);
+  const rows = csv.split('\n').length - 2;
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.locator('#read-status', { hasText: /^Read [\d,]+ rows of export\.csv/ }).waitFor({ timeout: 120000 });
+  assert.equal(await stat(page, 'Rows read').textContent(), rows.toLocaleString('en-US'));
+  assert.equal(await stat(page, 'Invalid').textContent(), '1');
+  assert.equal(await stat(page, 'Duplicates').textContent(), '1');
+  // Re-saved by another program: "Validate" reads the chosen file again, and the browser refuses.
+  fs.appendFileSync(file, 'late@acme.com,Late,acme.com\n');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /reading stopped at byte 0/ });
+  await alert.waitFor({ timeout: 120000 });
+  assert.match(await alert.textContent(), /Check that the file still exists and is not being changed by another program, then choose it again\./);
+  assert.doesNotMatch(await alert.textContent(), /\b\d{7,}\b|undefined|\[object/);
+  // Chosen again, it reads, with the row added.
+  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await stat(page, 'Rows read').filter({ hasText: new RegExp('^' + (rows + 1).toLocaleString('en-US') + '$') }).waitFor({ timeout: 120000 });
+  assert.equal(await stat(page, 'Valid').textContent(), (rows - 1).toLocaleString('en-US'));
+  await page.context().close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('drag and drop a file anywhere on the page', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   const dt = await page.evaluateHandle(() => {

@@ -1042,3 +1042,189 @@ TEST(CheckOnly, ASecondCheckWithTheSameObjectCountsAfresh) {
   EXPECT_EQ(to_json(c.finish(), true), first);
   EXPECT_NE(first.find(R"("code":"email_domain_typo","severity":"warning","field":"email","count":1,"rows":[2])"), std::string::npos) << first;
 }
+
+// ---- the input read while it arrives (Document::begin_input, read_to, end_input) ----------------
+
+namespace {
+
+// The buffer filled and read up to each cut (in order), then ended: what the page's worker does.
+bool load_in_slices(Document& d, const std::string& bytes, const LoadOptions& opt, const std::vector<std::size_t>& cuts,
+                    const LoadOptions* end_opt = nullptr) {
+  char* buf = d.begin_input(bytes.size());
+  std::size_t filled = 0;
+  for (std::size_t cut : cuts) {
+    cut = std::min(cut, bytes.size());
+    if (cut > filled) std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(filled), bytes.begin() + static_cast<std::ptrdiff_t>(cut), buf + filled);
+    filled = std::max(filled, cut);
+    d.read_to(cut, opt);
+  }
+  if (filled < bytes.size()) std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(filled), bytes.end(), buf + filled);
+  return d.end_input(end_opt ? *end_opt : opt);
+}
+
+std::vector<std::size_t> random_cuts(std::size_t size, std::size_t max_step, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::size_t> cuts;
+  for (std::size_t at = 0; at < size;) {
+    at += 1 + rng() % max_step;
+    cuts.push_back(std::min(at, size));
+  }
+  return cuts;
+}
+
+void expect_as_load_owned(const std::string& bytes, const LoadOptions& opt, const std::vector<std::size_t>& cuts,
+                          const std::string& what, const LoadOptions* end_opt = nullptr) {
+  SCOPED_TRACE(what);
+  const LoadOptions& used = end_opt ? *end_opt : opt;
+  Document whole, sliced;
+  std::string owned = bytes;
+  const bool ok = whole.load_owned(std::move(owned), used);
+  EXPECT_EQ(load_in_slices(sliced, bytes, opt, cuts, end_opt), ok);
+  EXPECT_EQ(sliced.error(), whole.error());
+  EXPECT_EQ(sliced.encoding(), whole.encoding());
+  EXPECT_EQ(sliced.delimiter(), whole.delimiter());
+  EXPECT_EQ(sliced.headers(), whole.headers());
+  EXPECT_EQ(sliced.arena_bytes(), whole.arena_bytes());
+  EXPECT_EQ(validation_report_json(sliced, 2), validation_report_json(whole, 2));
+  ASSERT_EQ(sliced.row_count(), whole.row_count());
+  for (std::size_t r = 0; r < whole.row_count(); ++r) {
+    ASSERT_EQ(sliced.line_of(r), whole.line_of(r)) << "row " << r;
+    for (std::size_t c = 0; c < whole.column_count(); ++c)
+      ASSERT_EQ(sliced.cell(r, c), whole.cell(r, c)) << "row " << r << " column " << c;
+  }
+}
+
+}  // namespace
+
+TEST(InputInSlices, GivesLoadOwnedsDocumentForEveryFixtureAndGeneratedExportWhateverTheSlices) {
+  std::vector<std::string> files;
+  list_files(PE_FIXTURES_DIR, files);
+  for (const std::string& path : files) {
+    const std::string bytes = read_file(path);
+    expect_as_load_owned(bytes, {}, {bytes.size()}, path + " (one slice)");
+    expect_as_load_owned(bytes, {}, random_cuts(bytes.size(), 300, 1), path + " (random slices)");
+  }
+  std::size_t read_while_arriving = 0;
+  for (unsigned seed = 1; seed <= 150; ++seed) {
+    const Generated g = generate(seed, seed % 10 == 0 ? 3000 : 40);
+    const std::size_t step = seed % 2 ? 70000 : 5000;
+    expect_as_load_owned(g.bytes, g.opt, random_cuts(g.bytes.size(), step, seed), g.what);
+    read_while_arriving += g.bytes.size() > kDelimiterSampleBytes + 2 * step;
+    if (HasFailure()) return;
+  }
+  // Larger ones, read in many small slices after the first 64 KiB.
+  for (unsigned seed = 2000; seed < 2008; ++seed) {
+    const Generated g = generate(seed, 6000);
+    expect_as_load_owned(g.bytes, g.opt, random_cuts(g.bytes.size(), 5000, seed), g.what);
+    read_while_arriving += g.bytes.size() > kDelimiterSampleBytes + 10000;
+    if (HasFailure()) return;
+  }
+  EXPECT_GE(read_while_arriving, 8u) << "some inputs are read part by part before their end";
+}
+
+TEST(InputInSlices, ByteByByteAndInEightMegabyteSlicesAsThePageReads) {
+  // 10 MB with quoted fields, doubled quotes and a BOM: slices end inside fields, quotes and lines.
+  std::string bytes = "\xEF\xBB\xBF" "email,first_name,notes\r\n";
+  for (int i = 0; bytes.size() < (10u << 20); ++i)
+    bytes += "p" + std::to_string(i % 70000) + "@acme.com,\"N\xC3\xA4me " + std::to_string(i) + "\",\"say \"\"hi\"\",\nthere\"\r\n";
+  expect_as_load_owned(bytes, {}, random_cuts(bytes.size(), 8u << 20, 3), "8 MB slices");
+  std::vector<std::size_t> every(300000);
+  for (std::size_t i = 0; i < every.size(); ++i) every[i] = i + 1;  // the first 300 kB a byte at a time
+  expect_as_load_owned(bytes, {}, every, "byte by byte, then the rest");
+}
+
+TEST(InputInSlices, AnEncodingThatOnlyTheLaterBytesShowIsReadAgainFromTheStart) {
+  // 200 kB of ASCII, then Windows-1252 names: the first bytes say UTF-8, all of them Windows-1252.
+  std::string bytes = "email,first_name\n";
+  for (int i = 0; bytes.size() < 200000; ++i) bytes += "p" + std::to_string(i) + "@acme.com,Ann\n";
+  for (int i = 0; i < 50; ++i) bytes += "j" + std::to_string(i) + "@acme.de,J\xFCrgen\n";
+  Document sliced;
+  ASSERT_TRUE(load_in_slices(sliced, bytes, {}, random_cuts(bytes.size(), 20000, 5)));
+  EXPECT_EQ(sliced.encoding(), pe::Encoding::Windows1252);
+  EXPECT_EQ(sliced.cell(sliced.row_count() - 1, 1), "J\xC3\xBCrgen");
+  EXPECT_EQ(sliced.invalid_sequences(), 0u);
+  expect_as_load_owned(bytes, {}, random_cuts(bytes.size(), 20000, 5), "Windows-1252 after 200 kB");
+  // The other way: UTF-8 names late in a file whose first bytes are ASCII stay UTF-8.
+  std::string utf8 = bytes.substr(0, 200000) + "\nj@acme.de,J\xC3\xBCrgen\n";
+  expect_as_load_owned(utf8, {}, random_cuts(utf8.size(), 20000, 6), "UTF-8 after 200 kB");
+}
+
+TEST(InputInSlices, OptionsOtherThanThoseReadingStartedWithReadTheWholeAgain) {
+  std::string bytes = "email;first_name,x\n";
+  for (int i = 0; bytes.size() < 300000; ++i) bytes += "p" + std::to_string(i) + "@acme.com;Ann,x\n";
+  LoadOptions semicolon, comma;
+  semicolon.delimiter = ';';
+  comma.delimiter = ',';
+  expect_as_load_owned(bytes, semicolon, random_cuts(bytes.size(), 50000, 7), "; then ,", &comma);
+  Document d;
+  EXPECT_FALSE(load_in_slices(d, bytes, semicolon, random_cuts(bytes.size(), 50000, 7), &comma));
+  EXPECT_NE(d.error().find("email"), std::string::npos) << d.error();  // "email;first_name" is no email column
+  // Other overrides at the end: the rows checked while reading are checked again with their mapping.
+  std::string two = "email,other\n";
+  for (int i = 0; two.size() < 300000; ++i)  // "other": some broken, many repeated
+    two += "p" + std::to_string(i) + "@acme.com," + (i % 3 == 1 ? std::string("broken") : "q" + std::to_string(i % 1000) + "@acme.com") + "\n";
+  LoadOptions other;
+  other.overrides.emplace_back("other", pe::Field::Email);
+  other.overrides.emplace_back("email", pe::Field::Ignore);
+  expect_as_load_owned(two, {}, random_cuts(two.size(), 50000, 11), "overrides given at the end", &other);
+  Document o;
+  ASSERT_TRUE(load_in_slices(o, two, {}, random_cuts(two.size(), 50000, 11), &other));
+  EXPECT_EQ(o.email(0), "q0@acme.com");
+  EXPECT_EQ(o.status(1), pe::RowStatus::Invalid);
+  EXPECT_EQ(o.status(3000), pe::RowStatus::Duplicate);
+  LoadOptions cp1252;
+  cp1252.encoding = pe::Encoding::Windows1252;
+  expect_as_load_owned(bytes, {}, random_cuts(bytes.size(), 50000, 8), "auto then Windows-1252", &cp1252);
+}
+
+TEST(InputInSlices, RefusedAndEmptyInputsAnswerAsLoadOwned) {
+  std::string zip = std::string("PK\x03\x04", 4) + std::string(100000, 'x');
+  expect_as_load_owned(zip, {}, random_cuts(zip.size(), 9000, 9), "a zip");
+  expect_as_load_owned("", {}, {}, "empty");
+  std::string unclosed = "email,name\n";
+  for (int i = 0; unclosed.size() < 150000; ++i) unclosed += "p" + std::to_string(i) + "@acme.com,Ann\n";
+  unclosed += "q@acme.com,\"never closed\n";
+  for (int i = 0; i < 20000; ++i) unclosed += "r" + std::to_string(i) + "@acme.com,Bo\n";
+  expect_as_load_owned(unclosed, {}, random_cuts(unclosed.size(), 40000, 10), "an unclosed quote");
+  Document d;
+  EXPECT_FALSE(d.end_input({}));  // nothing was begun: an empty input
+  EXPECT_FALSE(d.error().empty());
+  // Reading past the end, or again up to where it was, changes nothing.
+  std::string small = "email\na@acme.com\n";
+  Document s;
+  char* buf = s.begin_input(small.size());
+  std::copy(small.begin(), small.end(), buf);
+  s.read_to(small.size() + 100, {});
+  s.read_to(3, {});
+  ASSERT_TRUE(s.end_input({}));
+  EXPECT_EQ(s.row_count(), 1u);
+  EXPECT_EQ(s.cell(0, 0), "a@acme.com");
+}
+
+TEST(InputInSlices, TheSessionAnswersAsLoadWithTheSameFingerprint) {
+  std::string bytes = "email,first_name\n";
+  for (int i = 0; bytes.size() < 400000; ++i) bytes += "p" + std::to_string(i % 9000) + "@acme.com,Ann\n";
+  Session whole, sliced;
+  const SessionState a = whole.load(bytes, "auto", "auto", 50);
+  char* buf = sliced.begin_input(bytes.size());
+  for (std::size_t at = 0; at < bytes.size(); at += 100000) {
+    const std::size_t end = std::min(bytes.size(), at + 100000);
+    std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(end), buf + at);
+    sliced.read_input(end, "auto", "auto");
+  }
+  const SessionState b = sliced.end_input("auto", "auto", 50);
+  EXPECT_TRUE(b.ok);
+  EXPECT_EQ(to_json(b), to_json(a));
+  EXPECT_EQ(b.fingerprint, a.fingerprint);
+  EXPECT_EQ(b.summary.duplicates, 400000u / 20 - 9000u > 0 ? a.summary.duplicates : 0u);
+  EXPECT_GT(b.summary.duplicates, 0u);
+  // An unknown encoding name: nothing is read, and the end says which name.
+  Session s;
+  buf = s.begin_input(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), buf);
+  s.read_input(bytes.size(), "klingon", "auto");
+  const SessionState c = s.end_input("klingon", "auto", 50);
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.error.find("klingon"), std::string::npos) << c.error;
+  EXPECT_EQ(s.rows(RowFilter::All, 0, 10).total, 0u);
+}

@@ -14,6 +14,7 @@
 // Input: the last bytes choose the load options, the batch size and the edits; the front is the file.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "checks.hpp"
@@ -200,6 +201,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (flags & 64) opt.overrides = {{"#1", pe::Field::Email}};
 
   bool usable = d.load(bytes, opt);
+  // Half the inputs are read again as the page reads a file, in slices while it arrives
+  // (begin_input, read_to, end_input): the same document as the whole load.
+  if (flags & 128) {
+    pe::Document sliced;
+    char* buf = sliced.begin_input(bytes.size());
+    const std::size_t step = 1 + fdp.ConsumeIntegralInRange<std::size_t>(0, 5000);
+    for (std::size_t at = 0; at < bytes.size(); at += step) {
+      const std::size_t end = std::min(bytes.size(), at + step);
+      std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(end), buf + at);
+      sliced.read_to(end, opt);
+    }
+    FUZZ_CHECK(sliced.end_input(opt) == usable, "read in slices of " + std::to_string(step) + ": usable as the whole load");
+    FUZZ_CHECK(sliced.error() == d.error(), "read in slices: the whole load's error: " + fuzz::show(sliced.error()));
+    FUZZ_CHECK(sliced.row_count() == d.row_count(), "read in slices: the whole load's rows");
+    FUZZ_CHECK(pe::validation_report_json(sliced, 2) == pe::validation_report_json(d, 2),
+               "read in slices of " + std::to_string(step) + ": the whole load's report");
+  }
   // A load that stopped on a reader error (an error not tied to a row) holds only part of the file:
   // no remap may turn it into a usable document, or the rows after the error would silently vanish.
   bool stopped = false;
