@@ -199,6 +199,13 @@ constexpr struct {
     {"instagram.com", "an Instagram page"}, {"youtube.com", "a YouTube page"},
 };
 
+constexpr bool every_social_domain_has_a_dot() {
+  for (const auto& x : kSocial)
+    if (x.domain.find('.') == std::string_view::npos) return false;
+  return true;
+}
+static_assert(every_social_domain_has_a_dot(), "social_site looks up only names with a dot");
+
 DomainLists::DomainLists() {
   for (const std::string_view w : kWebmail) add(w).kinds |= kWebmailKind;
   for (const auto& t : kTypos) {
@@ -218,13 +225,14 @@ const DomainLists& domain_lists() {
   return lists;
 }
 
-// The host's own entry or that of a domain it is under (www.facebook.com: facebook.com).
+// The host's own entry or that of a domain it is under (www.facebook.com: facebook.com). Every
+// social site's domain has a dot (a static_assert says so), so a last label alone is not looked up.
 const char* social_site(std::string_view host) {
   for (std::string_view d = host;;) {
-    const Listed* e = domain_lists().find(d);
-    if (e && (e->kinds & kSocialKind)) return e->social_name;
     const std::size_t dot = d.find('.');
     if (dot == std::string_view::npos) return nullptr;
+    const Listed* e = domain_lists().find(d);
+    if (e && (e->kinds & kSocialKind)) return e->social_name;
     d.remove_prefix(dot + 1);
   }
 }
@@ -236,12 +244,21 @@ const char* domain_typo(std::string_view dom) {
 
 // The domain an email's domain was most likely meant to be (a misspelt webmail domain, or ".con"
 // and the like for ".com"), or "" when it looks as meant (email_domain_typo).
+constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
+
 std::string typo_fix(std::string_view dom) {
   if (const char* fix = domain_typo(dom)) return fix;
-  static constexpr std::string_view kBadTld[] = {".con", ".cmo", ".ocm", ".vom", ".xom", ".comm", ".coom"};
   for (const std::string_view t : kBadTld)
     if (ends_with(dom, t)) return std::string(dom.substr(0, dom.size() - t.size())) + ".com";
   return std::string();
+}
+
+// !typo_fix(dom).empty(), without making the fix.
+bool has_typo(std::string_view dom) {
+  if (domain_typo(dom)) return true;
+  for (const std::string_view t : kBadTld)
+    if (ends_with(dom, t)) return true;
+  return false;
 }
 
 bool is_webmail(std::string_view dom) {
@@ -739,7 +756,7 @@ Quick quick_email(std::string_view raw) {
   for (char c : local)
     if (!email_local_char(c)) return Quick::Unknown;
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return Quick::Unknown;
-  if (!plain_domain(dom) || !typo_fix(dom).empty()) return Quick::Unknown;
+  if (!plain_domain(dom) || has_typo(dom)) return Quick::Unknown;
   return Quick::Same;
 }
 
@@ -772,9 +789,18 @@ Quick quick_website(std::string_view raw) {
     q = Quick::HttpToHttps;
     host.remove_prefix(7);
   }
-  if (!plain_domain(host) || social_site(host)) return Quick::Unknown;
+  if (!plain_domain(host)) return Quick::Unknown;
   const std::string_view base = host.compare(0, 4, "www.") == 0 ? host.substr(4) : host;
-  if (is_webmail(base)) return Quick::Unknown;
+  // social_site(host) and is_webmail(base) in one walk: base is the host or the domain it is under.
+  for (std::string_view d = host;;) {
+    const std::size_t dot = d.find('.');
+    if (dot == std::string_view::npos) break;
+    if (const Listed* e = domain_lists().find(d)) {
+      if (e->kinds & kSocialKind) return Quick::Unknown;
+      if ((e->kinds & kWebmailKind) && d.data() == base.data()) return Quick::Unknown;
+    }
+    d.remove_prefix(dot + 1);
+  }
   return q;
 }
 

@@ -368,12 +368,37 @@ std::uint64_t DupIndex::hash64(std::string_view key) {
 }
 
 std::uint32_t DupIndex::hash32(std::string_view key) {
-  // FNV-1a, then the MurmurHash3 finaliser: an algorithm unrelated to hash64.
-  std::uint32_t h = 2166136261u;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 16777619u;
+  // MurmurHash3_x86_32 (Austin Appleby, public domain), four bytes a step (FNV-1a's byte a step
+  // cost three times MurmurHash64A's time): 32-bit arithmetic with its own constants, unrelated
+  // to hash64's (TheTwoHashesAreIndependentOfEachOther).
+  constexpr std::uint32_t c1 = 0xcc9e2d51u, c2 = 0x1b873593u;
+  const std::size_t len = key.size();
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  auto rotl = [](std::uint32_t x, int b) { return (x << b) | (x >> (32 - b)); };
+  std::uint32_t h = 0x811c9dc5u;  // the seed
+  std::size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    std::uint32_t k;
+    std::memcpy(&k, data + i, 4);
+    k *= c1;
+    k = rotl(k, 15);
+    k *= c2;
+    h ^= k;
+    h = rotl(h, 13);
+    h = h * 5 + 0xe6546b64u;
   }
+  std::uint32_t k = 0;
+  switch (len - i) {
+    case 3: k ^= static_cast<std::uint32_t>(data[i + 2]) << 16; [[fallthrough]];
+    case 2: k ^= static_cast<std::uint32_t>(data[i + 1]) << 8; [[fallthrough]];
+    case 1:
+      k ^= data[i];
+      k *= c1;
+      k = rotl(k, 15);
+      k *= c2;
+      h ^= k;
+  }
+  h ^= static_cast<std::uint32_t>(len);
   h ^= h >> 16;
   h *= 0x85ebca6bu;
   h ^= h >> 13;

@@ -68,7 +68,7 @@ std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>&
 
 // Normalised email -> the first row that has it, without keeping the emails. An email is keyed by
 // two independent hashes: a 64-bit one (MurmurHash64A; also picks the slot) and a 32-bit one
-// (FNV-1a, finalised). Two emails count as the same only when both hashes agree, so a false
+// (MurmurHash3_x86_32: 32-bit arithmetic, other constants). Two emails count as the same only when both hashes agree, so a false
 // duplicate needs a 96-bit collision: for n distinct emails its probability is below n^2 / 2^97
 // (about 1e-15 for ten million emails). The emails' hashes and first rows are kept in insertion
 // order (20 bytes each, appended: memory written in sequence); the table that finds them is flat
