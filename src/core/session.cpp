@@ -2,6 +2,7 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "csv.hpp"
@@ -56,6 +57,7 @@ void Session::clear() {
   std::vector<std::uint32_t>().swap(visible_);
   std::vector<std::vector<std::size_t>>().swap(batches_);
   batches_valid_ = false;
+  fix_counts_ = FixCounts();
 }
 
 SessionState Session::load(std::string_view bytes, const std::string& encoding, const std::string& delimiter,
@@ -152,6 +154,7 @@ SessionState Session::state_with_error(const std::string& error) const {
 SessionState Session::remap(std::vector<std::pair<std::string, Field>> overrides) {
   overrides_ = std::move(overrides);
   batches_valid_ = false;
+  fix_counts_ = FixCounts();  // other columns, other fixes
   try {
     if (!doc_.headers().empty()) loaded_ = doc_.remap(overrides_);
     refilter();
@@ -187,6 +190,7 @@ CellEdit Session::set_cell(int row, int col, const std::string& value) {
     return e;
   }
   batches_valid_ = false;
+  refix(static_cast<std::size_t>(row));
   e.ok = true;
   e.row = row_view(static_cast<std::size_t>(row));
   e.summary = doc_.summary(batch_size_);
@@ -199,6 +203,7 @@ CellsEdit Session::set_cells(const std::vector<Document::CellChange>& changes) {
   e.skipped = changes.size() - e.made;
   if (e.made) {
     batches_valid_ = false;
+    for (std::size_t i : e.made_at) refix(changes[i].row);
     refilter();
   }
   e.summary = doc_.summary(batch_size_);
@@ -280,25 +285,57 @@ std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) c
 }
 
 // Every fix counted in one pass over the rows (the cells of a row are next to each other; a pass
-// per fix read the whole cell table once per fix): the page asks for this after every edit.
-std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
-  std::vector<std::pair<std::string, std::size_t>> out;
-  if (!loaded_) return out;
-  std::vector<std::string> names = {"website_from_email", "clear_linkedin", "clear_website"};
+// per fix read the whole cell table once per fix), then kept per row: the page asks for the counts
+// after every edit, and an edit changes a row or a few.
+void Session::make_fix_counts() const {
+  FixCounts& fc = fix_counts_;
+  fc = FixCounts();
+  fc.made = true;
+  if (!loaded_) return;
+  fc.names = {"website_from_email", "clear_linkedin", "clear_website"};
   for (std::size_t c = 0; c < doc_.columns().size(); ++c)
-    if (doc_.columns()[c].field != Field::Ignore) names.push_back("trim:" + std::to_string(c));
-  std::vector<std::pair<FixTarget, std::size_t>> targets;  // (target, place in names)
-  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (doc_.columns()[c].field != Field::Ignore) fc.names.push_back("trim:" + std::to_string(c));
+  for (std::size_t i = 0; i < fc.names.size(); ++i) {
     FixTarget t;
-    if (fix_target(names[i], t)) targets.emplace_back(t, i);
+    if (fix_target(fc.names[i], t)) fc.targets.emplace_back(t, i);
   }
-  std::vector<std::size_t> counts(names.size(), 0);
+  if (fc.targets.size() > 16) throw std::logic_error("more bulk fixes than bits per row");
+  fc.counts.assign(fc.names.size(), 0);
+  fc.bits.assign(doc_.row_count(), 0);
   std::string scratch;
-  for (std::size_t r = 0; r < doc_.row_count(); ++r)
-    for (const auto& [t, i] : targets)
-      if (fix_cell(t, r, scratch, nullptr)) ++counts[i];
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (counts[i]) out.emplace_back(names[i], counts[i]);
+  for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+    std::uint16_t b = 0;
+    for (std::size_t k = 0; k < fc.targets.size(); ++k)
+      if (fix_cell(fc.targets[k].first, r, scratch, nullptr)) {
+        b = static_cast<std::uint16_t>(b | (1u << k));
+        ++fc.counts[fc.targets[k].second];
+      }
+    fc.bits[r] = b;
+  }
+}
+
+void Session::refix(std::size_t row) {
+  FixCounts& fc = fix_counts_;
+  if (!fc.made || row >= fc.bits.size()) return;
+  std::string scratch;
+  std::uint16_t b = 0;
+  for (std::size_t k = 0; k < fc.targets.size(); ++k)
+    if (fix_cell(fc.targets[k].first, row, scratch, nullptr)) b = static_cast<std::uint16_t>(b | (1u << k));
+  for (std::size_t k = 0; k < fc.targets.size(); ++k) {
+    const bool was = fc.bits[row] & (1u << k), now = b & (1u << k);
+    if (was != now) {
+      std::size_t& n = fc.counts[fc.targets[k].second];
+      n = now ? n + 1 : n - 1;
+    }
+  }
+  fc.bits[row] = b;
+}
+
+std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
+  if (!fix_counts_.made) make_fix_counts();
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (std::size_t i = 0; i < fix_counts_.names.size(); ++i)
+    if (fix_counts_.counts[i]) out.emplace_back(fix_counts_.names[i], fix_counts_.counts[i]);
   return out;
 }
 

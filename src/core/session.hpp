@@ -162,6 +162,8 @@ class Session {
   // The changes a fix makes now (none for an unknown fix or one that does not apply).
   std::vector<Document::CellChange> fix_changes(const std::string& fix) const;
   // The fixes that would change something now, with how many cells each changes.
+  // Kept up to date row by row: made by the first call after a load or a remap (a pass over the
+  // rows), then only the rows an edit changes are looked at again.
   std::vector<std::pair<std::string, std::size_t>> fixes() const;
   // Per shown column: how many rows have a value in it, and its first few distinct values (at most
   // `samples`, each cut to 60 characters), to help decide the mapping.
@@ -225,6 +227,19 @@ class Session {
   bool fix_target(const std::string& fix, FixTarget& t) const;
   // Whether the fix changes row r's cell; if so and `to` is given, its new value.
   bool fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to) const;
+  // The fixes' counts (fixes()): the fixes the mapping allows, a bit per fix for each row (set when
+  // the fix changes a cell of the row), and how many rows have each bit. Forgotten by a load, a
+  // clear and a remap; set_cell and set_cells look again at the rows they changed (refix).
+  struct FixCounts {
+    bool made = false;
+    std::vector<std::string> names;
+    std::vector<std::pair<FixTarget, std::size_t>> targets;  // (target, place in names), at most 16
+    std::vector<std::uint16_t> bits;                         // per row
+    std::vector<std::size_t> counts;                         // per name
+  };
+  mutable FixCounts fix_counts_;
+  void make_fix_counts() const;
+  void refix(std::size_t row);
 };
 
 // ---- check only --------------------------------------------------------------------------------

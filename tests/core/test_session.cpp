@@ -6,6 +6,8 @@
 // here is a change the page sees (web/js/*.js and web/worker.js read these keys).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <string>
 
 #include "json_forms.hpp"
@@ -580,6 +582,66 @@ TEST(SessionFixes, ValuesTheChecksLeaveOutAreCleared) {
   EXPECT_LT(s.state().summary.warnings, warnings);
   // Emptied, the two websites can now be filled from the emails' company domain.
   EXPECT_EQ(R"([{"fix":"website_from_email","count":2}])", pe::to_json(s.fixes()));
+}
+
+// The counts are kept row by row after the first (a pass over the rows), so that an edit costs its
+// rows: after every edit, bulk fix, undo and remap they are what a fresh pass over the rows says
+// (each fix's fix_changes, which looks at every row).
+TEST(SessionFixes, CountsKeptRowByRowAreAFreshPasssCounts) {
+  std::mt19937 rng(11);
+  static const char* const kValues[] = {"", " ", "  Ada ", "Ada", "a@acme.com", "b@gmail.com", "broken", "acme.com",
+                                        "facebook.com/x", "https://www.linkedin.com/company/acme",
+                                        "https://www.linkedin.com/in/ada", "Dee  Dee", "c@Gamma.COM", "https://1.2.3.4"};
+  auto value = [&] { return std::string(kValues[rng() % (sizeof kValues / sizeof *kValues)]); };
+  std::string csv = "Email,LinkedIn,Website,First Name,Notes\n";
+  for (int r = 0; r < 300; ++r) csv += value() + "," + value() + "," + value() + ",\"" + value() + "\"," + value() + "\n";
+  pe::Session s;
+  ASSERT_TRUE(s.load(csv, "auto", "auto", 50).ok);
+  auto fresh = [&] {
+    std::vector<std::pair<std::string, std::size_t>> out;
+    std::vector<std::string> names = {"website_from_email", "clear_linkedin", "clear_website"};
+    const std::vector<pe::ColumnMap> columns = s.state().columns;
+    for (std::size_t c = 0; c < columns.size(); ++c)  // trims are offered for the mapped columns
+      if (columns[c].field != pe::Field::Ignore) names.push_back("trim:" + std::to_string(c));
+    for (const std::string& n : names)
+      if (const std::size_t k = s.fix_changes(n).size()) out.emplace_back(n, k);
+    return out;
+  };
+  ASSERT_EQ(fresh(), s.fixes());
+  ASSERT_FALSE(s.fixes().empty());
+  for (int step = 0; step < 200; ++step) {
+    switch (rng() % 5) {
+      case 0: case 1:
+        s.set_cell(static_cast<int>(rng() % 300), static_cast<int>(rng() % 5), value());
+        break;
+      case 2: {  // a bulk fix, then maybe its undo
+        const auto offered = s.fixes();
+        if (offered.empty()) break;
+        const std::vector<pe::Document::CellChange> changes = s.fix_changes(offered[rng() % offered.size()].first);
+        s.set_cells(changes);
+        if (rng() % 2) {
+          std::vector<pe::Document::CellChange> undo;
+          for (const auto& c : changes) undo.push_back({c.row, c.col, c.to, c.from});
+          s.set_cells(undo);
+        }
+        break;
+      }
+      case 3: {  // many cells at once, some of them no longer holding `from` (not made)
+        std::vector<pe::Document::CellChange> changes;
+        for (int k = 0; k < 20; ++k) {
+          const std::size_t row = rng() % 300, col = rng() % 5;
+          changes.push_back({row, col, rng() % 4 ? std::string(s.rows(pe::RowFilter::All, static_cast<int>(row), 1).rows[0].cells[col]) : "x", value()});
+        }
+        s.set_cells(changes);
+        break;
+      }
+      default:  // another mapping: the Notes column as the first name, or back
+        s.remap(rng() % 2 ? std::vector<std::pair<std::string, pe::Field>>{{"Notes", pe::Field::FirstName}, {"First Name", pe::Field::Ignore}}
+                          : std::vector<std::pair<std::string, pe::Field>>{});
+        break;
+    }
+    ASSERT_EQ(fresh(), s.fixes()) << "after step " << step;
+  }
 }
 
 // What helps decide the mapping: each column's fill count and first distinct values.
