@@ -2,7 +2,13 @@
 #include "row_rules.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <sys/mman.h>  // madvise: huge pages for the duplicate index (large_table_allocate)
+#endif
 
 #include "checks.hpp"
 #include "constants.hpp"
@@ -196,7 +202,7 @@ std::uint32_t derive_of(Quick q) {
 }  // namespace
 
 void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
-                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect) {
+                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect, const DupIndex* index) {
   Prospect& p = rc.prospect;
   auto get = [&](Field f) { return cells[static_cast<std::size_t>(f)]; };
   auto notes = [&](const char* field, const FieldResult& r) {
@@ -241,6 +247,8 @@ void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t
       p.email = std::move(email.value);
       codes[0] = derive_one(cell, p.email);
     }
+    rc.email_h64 = rc.email_valid ? DupIndex::hash64(rc.email_key) : 0;
+    if (index && rc.email_valid) index->prefetch(rc.email_h64);
   }
 
   const bool split = plan.column(Field::FirstName) < 0 && plan.column(Field::LastName) < 0 &&
@@ -338,6 +346,33 @@ void close_summary(Summary& s, std::size_t batch_size) {
 }
 
 // ---- DupIndex -------------------------------------------------------------------------------
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}  // namespace
+
+void* large_table_allocate(std::size_t bytes) {
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+  if (bytes >= 2 * kHugePage) {
+    const std::size_t size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, size);
+    if (!p) throw std::bad_alloc();
+    madvise(p, size, MADV_HUGEPAGE);  // a request: without huge pages the table works as before
+    return p;
+  }
+#endif
+  return ::operator new(bytes);
+}
+
+void large_table_free(void* p, std::size_t bytes) {
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+  if (bytes >= 2 * kHugePage) {
+    std::free(p);
+    return;
+  }
+#endif
+  ::operator delete(p);
+}
 
 std::uint64_t DupIndex::hash64(std::string_view key) {
   // MurmurHash64A (Austin Appleby, public domain).
@@ -440,7 +475,7 @@ void DupIndex::reserve(std::size_t n) {
 // A table of `capacity` slots (a power of two) for the entries, built from them in order: the old
 // table is freed first and never read.
 void DupIndex::rehash(std::size_t capacity) {
-  std::vector<Slot>().swap(slots_);
+  decltype(slots_)().swap(slots_);
   slots_.assign(capacity, Slot{0, 0});
   const std::size_t mask = capacity - 1;
   for (std::size_t k = 0; k < entries_.size(); ++k) {

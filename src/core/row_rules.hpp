@@ -77,6 +77,34 @@ std::size_t drop_empty_columns(ColumnPlan& plan, const std::vector<std::string>&
 // likely match. The table is what is read at random, once per row: 8 bytes a slot keep it 2.5
 // times smaller than whole entries would (16 MB for a million emails, within a server's L3
 // cache). 31 to 63 bytes per distinct email (the entries' vector grows by doubling).
+// Memory for a large table read at random (DupIndex's slots): on Linux, in 2 MB pages where the
+// system gives them on request (transparent huge pages in "madvise" mode), so that a lookup does not
+// also miss the TLB (a 16 MB table is 4,096 pages of 4 kB); elsewhere, and for small tables, as
+// std::allocator gives it.
+template <class T>
+struct LargeTableAllocator {
+  using value_type = T;
+  LargeTableAllocator() = default;
+  template <class U>
+  LargeTableAllocator(const LargeTableAllocator<U>&) {}
+  T* allocate(std::size_t n);
+  void deallocate(T* p, std::size_t n);
+  template <class U>
+  bool operator==(const LargeTableAllocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const LargeTableAllocator<U>&) const { return false; }
+};
+void* large_table_allocate(std::size_t bytes);
+void large_table_free(void* p, std::size_t bytes);
+template <class T>
+T* LargeTableAllocator<T>::allocate(std::size_t n) {
+  return static_cast<T*>(large_table_allocate(n * sizeof(T)));
+}
+template <class T>
+void LargeTableAllocator<T>::deallocate(T* p, std::size_t n) {
+  large_table_free(p, n * sizeof(T));
+}
+
 class DupIndex {
  public:
   static std::uint64_t hash64(std::string_view key);
@@ -93,6 +121,15 @@ class DupIndex {
   bool find_or_insert_hashed(std::uint64_t h64, std::uint32_t h32, std::uint32_t row, std::uint32_t line,
                              std::uint32_t& first_row, std::uint32_t& first_line);
 
+  // Asks the processor for the slot where a key of this hash is looked up first, to be used a little
+  // later (the table is read at random, once per row: a cache miss that other work can hide).
+  void prefetch(std::uint64_t h64) const {
+#if defined(__GNUC__) && !defined(__wasm__)
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(h64) & (slots_.size() - 1)]);
+#else
+    (void)h64;
+#endif
+  }
   // Room for n keys without growing (no old table left behind in memory while it grows).
   void reserve(std::size_t n);
   std::size_t size() const { return entries_.size(); }
@@ -109,7 +146,7 @@ class DupIndex {
     std::uint32_t entry;   // 1 + the entry's place in entries_; 0 = empty slot
   };
   void rehash(std::size_t capacity);
-  std::vector<Slot> slots_;
+  std::vector<Slot, LargeTableAllocator<Slot>> slots_;
   std::vector<Entry> entries_;
 };
 
@@ -133,6 +170,7 @@ struct RowCheck {
   Prospect prospect;        // the normalised values (email empty when it is invalid)
   bool email_valid = false;
   std::string email_key;    // what duplicates are found by: the email, lower-cased; "" when invalid
+  std::uint64_t email_h64 = 0;  // DupIndex::hash64(email_key) when the email is valid
   std::uint32_t derive = 0; // per value of prospect, a Derive (kDeriveBits each)
 };
 // The prospect written from the cells by `derive` (RowCheck::derive); false when some value needs
@@ -144,9 +182,11 @@ RowCheck check_row(const ColumnPlan& plan, const FieldCells& cells, std::size_t 
                    std::vector<Finding>* findings);
 // check_row into `rc`, whose strings keep their memory from row to row (a caller that checks many
 // rows reuses one). with_prospect false: rc.prospect is not needed (rc.derive says how to write it)
-// and its values are then unspecified.
+// and its values are then unspecified. index (optional): the duplicate index the caller will look
+// the email up in; its slot is asked for (DupIndex::prefetch) as soon as the email is checked, so
+// that it comes while the other fields are.
 void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t row, std::size_t line,
-                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect);
+                    std::vector<Finding>* findings, RowCheck& rc, bool with_prospect, const DupIndex* index = nullptr);
 // Valid or Invalid (before duplicates): invalid when the email is, or a reader finding is an error.
 RowStatus row_status(bool email_valid, const std::vector<Finding>& csv_findings);
 // The error of a row that repeats the email of an earlier valid row (1-based rows).

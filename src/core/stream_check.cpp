@@ -116,15 +116,15 @@ void StreamChecker::on_record(const CsvRecord& rec) {
   checks_.clear();
   // The prospect itself is needed only by a caller that takes rows or batches.
   RowCheck& rc = rc_;
-  check_row_into(plan_, cells, rec.row, rec.line, &checks_, rc, cb_.on_row || cb_.on_batch);
+  check_row_into(plan_, cells, rec.row, rec.line, &checks_, rc, cb_.on_row || cb_.on_batch, &index_);
   StreamRow r;
   r.row = rec.row;
   r.line = rec.line;
   r.status = row_status(rc.email_valid, csv);
   std::uint32_t first_row = 0, first_line = 0;
   if (r.status == RowStatus::Valid &&
-      index_.find_or_insert(rc.email_key, static_cast<std::uint32_t>(rec.row), static_cast<std::uint32_t>(rec.line),
-                            first_row, first_line))
+      index_.find_or_insert_hashed(rc.email_h64, DupIndex::hash32(rc.email_key), static_cast<std::uint32_t>(rec.row),
+                                   static_cast<std::uint32_t>(rec.line), first_row, first_line))
     r.status = RowStatus::Duplicate;
   r.duplicate_of = first_row;
   count_row(summary_, r.status, csv, checks_);
