@@ -15,7 +15,9 @@ const h = require('../../tests/browser/harness.js');
     const page = await h.openPage(browser, h.FILE_URL);
     await h.started(page);
     await page.getByRole('checkbox', { name: 'Check only' }).check();
-    const worker = page.workers()[0];
+    // The page's worker (not the file reader it starts, a worker too).
+    let worker = null;
+    for (const w of page.workers()) if (await w.evaluate(() => typeof M === 'object').catch(() => false)) worker = w;   // eslint-disable-line no-undef
     const t0 = Date.now();
     await page.getByLabel('Upload CSV file').setInputFiles(file);
     await page.locator('#read-status', { hasText: /^(Checked|Cancelled)/ }).waitFor({ timeout: 3600000 });

@@ -53,10 +53,16 @@ async function poll(fn, what = 'condition', timeoutMs = 60000) {
   }
 }
 
-// The page's worker once its module has started (M is the module object inside worker.js).
+// The page's worker once its module has started (M is the module object inside worker.js); not the
+// file reader it starts (a worker too), nor `except`.
 async function engine(page, except) {
   let w;
-  await poll(async () => { w = page.workers().find((x) => x !== except); return !!w && await w.evaluate(() => typeof M === 'object' && M !== null).catch(() => false); }, 'the worker\'s module');
+  await poll(async () => {
+    for (const x of page.workers()) {
+      if (x !== except && await x.evaluate(() => typeof M === 'object' && M !== null).catch(() => false)) { w = x; return true; }
+    }
+    return false;
+  }, 'the worker\'s module');
   return w;
 }
 // Changes what the page posts to its worker, before the worker sees it (the way a message that
