@@ -163,7 +163,72 @@ test('a damaged ledger or history does not brick the page: it says what was drop
     assert.equal(await alert(page).isVisible(), false, label + ': reported once');
     assert.deepEqual(pageErrors(page), [], label);
   }
+  // The runs are kept in IndexedDB (any page of the origin can write there too): a record that does
+  // not fit is dropped and said once; the others are kept.
+  const good = { id: 'good', created: '2026-05-01T08:00:00Z', baseUrl: 'https://api.woodpecker.co', batches: [{ index: 0, count: 1, state: 'sent', key: 'k1' }] };
+  const idbCases = [
+    [[{ id: 'x', created: 'not a date', batches: [] }], /1 earlier run of 1 \(missing or wrong details\)/, []],
+    [[{ id: 'y', created: '2026-05-01T08:00:00Z', batches: [{ index: 0, count: 1, state: 'nonsense' }] }, good], /1 earlier run of 2/, ['good']],
+  ];
+  for (const [records, what, kept] of idbCases) {
+    const label = 'runs = ' + JSON.stringify(records);
+    await page.evaluate(async (rs) => {
+      localStorage.clear();
+      for (const r of rs) await PE.idb.request('runs', 'readwrite', (s) => s.put(r));
+    }, records);
+    await page.reload();
+    const a = alert(page).filter({ hasText: /could not be read .*so it was left out: / });
+    await a.waitFor();
+    assert.match(await a.textContent(), what, label);
+    assert.deepEqual((await h.ledgerRuns(page)).map((r) => r.id), kept, label);
+    await page.reload();
+    await h.started(page);
+    assert.equal(await alert(page).isVisible(), false, label + ': reported once');
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Clear history' }).click();
+    assert.deepEqual(await h.ledgerRuns(page), [], label + ': cleared');
+    assert.deepEqual(pageErrors(page), [], label);
+  }
   await page.context().close();
+});
+
+// A tab of an older page that holds the database (and does not let go when asked) blocks the upgrade
+// that adds a store: the new page says so, and what to do, instead of silently keeping nothing.
+test('a tab of an older page that blocks the storage upgrade is named, with what to do', async () => {
+  const context = await browser.newContext();
+  try {
+    const old = await context.newPage();
+    await old.goto(h.FILE_URL);
+    await h.started(old);
+    // The older page: its database of one store, held open without letting go on a version change.
+    await old.evaluate(() => new Promise((resolve, reject) => {
+      const del = indexedDB.deleteDatabase('prospect-enricher');   // this page's own connection lets go
+      del.onsuccess = () => {
+        const req = indexedDB.open('prospect-enricher', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('files', { keyPath: 'fingerprint' });
+        req.onsuccess = () => { window.heldOpen = req.result; resolve(); };
+        req.onerror = () => reject(req.error);
+      };
+      del.onerror = () => reject(del.error);
+    }));
+    const page = await context.newPage();
+    await page.goto(h.FILE_URL);
+    const a = alert(page).filter({ hasText: /Another tab of this page, opened before it was updated, holds what this browser keeps for it/ });
+    await a.waitFor();
+    assert.match(await a.textContent(), /Close or reload the other tabs of this page, then reload this one\./);
+    // The page still works: a file validates.
+    await page.getByRole('button', { name: 'Try the sample file' }).click();
+    await stat(page, 'Rows read').getByText('8', { exact: true }).waitFor();
+    // Once the old tab is gone, a reload has its storage again, quietly.
+    await old.close();
+    await page.reload();
+    await h.started(page);
+    assert.deepEqual(await h.ledgerRuns(page), []);
+    assert.equal(await page.evaluate(() => PE.idb.request('runs', 'readonly', (s) => s.count())), 0);
+    assert.equal(await alert(page).isVisible(), false);
+  } finally {
+    await context.close();
+  }
 });
 
 test('a base URL read back from storage passes the policy before a request with the key uses it (page and worker)', async () => {
@@ -181,11 +246,11 @@ test('a base URL read back from storage passes the policy before a request with 
     await prepare(page, { key: 'wrong-key' });
     await queueAll(page);
     await finished(page);
-    await page.evaluate(() => {
-      const l = JSON.parse(localStorage.getItem('pe.ledger.v2'));
-      l.runs[l.runs.length - 1].baseUrl = 'http://127.0.0.1:8090/x" ; touch /tmp/PWNED ; echo "';
-      localStorage.setItem('pe.ledger.v2', JSON.stringify(l));
-    });
+    const runs = await h.ledgerRuns(page);
+    await page.evaluate((run) => {
+      run.baseUrl = 'http://127.0.0.1:8090/x" ; touch /tmp/PWNED ; echo "';
+      return PE.idb.request('runs', 'readwrite', (s) => s.put(run));
+    }, runs[runs.length - 1]);
     await page.reload();
     await prepare(page);
     await page.getByRole('button', { name: 'Send 4 failed or unsent batches', exact: true }).click();

@@ -46,6 +46,7 @@ async function startSandbox(extraArgs = []) {
     requests: async () => (await control('GET', '/_sandbox/requests')).requests,
     state: () => control('GET', '/_sandbox/state'),
     prospects: async () => (await control('GET', '/_sandbox/prospects')).prospects,
+    release: () => control('POST', '/_sandbox/release', {}),   // requests a "hold" fault keeps waiting go on
     stop: () => new Promise((resolve) => { if (proc.exitCode !== null) return resolve(); proc.once('exit', resolve); proc.kill('SIGTERM'); }),
   };
 }
@@ -116,7 +117,18 @@ async function openPage(browser, url, opts = {}) {
 // validation engine's module has started, so the notes of the start (a refused ?api=) are shown.
 async function started(page) {
   await page.locator('#base-url:enabled').waitFor();
-  await page.evaluate(() => window.PE.engine.ready);
+  await page.evaluate(() => Promise.all([window.PE.engine.ready, window.PE.ledger.ready]));
+}
+
+// The runs as this browser's storage holds them (IndexedDB, ledger.js), oldest first, once the
+// page's writes asked for so far are done.
+async function ledgerRuns(page) {
+  return page.evaluate(async () => {
+    await window.PE.ledger.ready;   // read at start, runs left behind settled
+    await window.PE.ledger.flush();
+    const all = await window.PE.idb.request('runs', 'readonly', (s) => s.getAll());
+    return (all || []).sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  });
 }
 
 // Stops the page's installed clock at about "now". Playwright's pauseAt() takes an absolute time
@@ -134,4 +146,4 @@ async function pauseClock(page) {
   }
 }
 
-module.exports = { pauseClock, ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, freePort };
+module.exports = { pauseClock, ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, ledgerRuns, freePort };

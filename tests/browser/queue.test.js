@@ -456,7 +456,7 @@ test('queueing the same file again: the note beside the button says why; "Queue 
     await page.getByRole('button', { name: 'Clear history' }).click();
     await dialog.getByRole('button', { name: 'Clear history' }).click();
     await page.locator('#history li', { hasText: 'No batches queued from this browser yet.' }).waitFor();
-    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs.length), 0);
+    assert.equal((await h.ledgerRuns(page)).length, 0);
   });
 });
 
@@ -496,7 +496,7 @@ test('issue 11: the endpoint is remembered over a reload; "already sent" holds f
       await dialog.waitFor();
       assert.doesNotMatch(await dialog.textContent(), /already sent/);
       await dialog.getByRole('button', { name: 'Back' }).click();
-      const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs.map((r) => [r.baseUrl, r.keyFp]));
+      const runs = (await h.ledgerRuns(page)).map((r) => [r.baseUrl, r.keyFp]);
       assert.deepEqual(runs.map((r) => r[0]), [sandbox.url, other.url]);
       assert.match(runs[0][1], /^[0-9a-f]{8,}$/, 'a fingerprint of the key, never the key');
       assert.equal(runs[0][1], runs[1][1]);
@@ -608,6 +608,34 @@ test('issue 11: a file fixed and loaded again after a reload is cut into other b
   });
 });
 
+// A run that left out prospects queued by an earlier run (issue 11), whose one batch lost its answer:
+// after a reload, tracking looks up the email that batch sent, not the one it left out (which the
+// earlier run queued), so the batch is settled as what it sent: 1 of 1 queued, not 2.
+test('tracking after a reload looks up only the prospects a lost-answer batch sent, not those it left out', async () => {
+  await scenario({ faults: [PASS, PASS, PASS, PASS, { match: 'queue', type: 'hold', process: true }] }, async ({ sandbox, page }) => {
+    const broken = ['Email,First Name,Last Name', 'laurie(at)raviga.com,Laurie,Bream', ...ROWS.map((r) => r.join(','))].join('\n');
+    await prepare(page, { csv: broken });
+    await queueAll(page);
+    assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
+    // The fixed row is sent in a batch of its own file's plan with erlich@, who is left out.
+    const fixed = broken.replace('laurie(at)raviga.com', 'laurie@raviga.com');
+    await prepare(page, { csv: fixed, valid: 8 });
+    await queueAll(page, 8);
+    await poll(async () => (await sandbox.requests()).some((r) => r.path === QUEUE_PATH && r.fault === 'hold:processed'), 'the batch processed, its answer held');
+    await page.reload();
+    await h.started(page);
+    assert.deepEqual(states(await table(page)), ['unconfirmed']);
+    await prepare(page, { csv: fixed, valid: 8 });
+    await page.getByRole('button', { name: 'Track this run' }).click();
+    await page.locator('#track-run-text', { hasText: /^Tracked 1 batch\./ }).waitFor();
+    const lookups = (await sandbox.requests()).filter((r) => r.method === 'POST' && r.path === QUERY_PATH);
+    assert.deepEqual(lookups.map((r) => r.body.emails), [['laurie@raviga.com']], 'the email the batch sent, not erlich@');
+    assert.deepEqual(states(await table(page)), ['sent']);
+    assert.equal(await page.locator('#run-totals').textContent(), '1 batch: 1 sent · 1 of 1 prospect queued.');
+    await sandbox.release();
+  });
+});
+
 test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch 2 unconfirmed; the resend sends only the rest', async () => {
   // Batch 2's answer comes after 2 minutes: the reload is certain to happen while it is in flight.
   await scenario({ faults: [PASS, { match: 'queue', type: 'slow', delay_ms: 120000 }] }, async ({ sandbox, page }) => {
@@ -619,8 +647,8 @@ test('reload while batch 2 is in flight: the ledger keeps batch 1 sent and batch
     assert.ok(sentUuid);
 
     await page.reload();
-    const ledger = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')));
-    const run = ledger.runs[ledger.runs.length - 1];
+    const ledger = await h.ledgerRuns(page);
+    const run = ledger[ledger.length - 1];
     assert.deepEqual(run.batches.map((b) => [b.state, b.uuid]), [['sent', sentUuid], ['unconfirmed', null], ['not_sent', null], ['not_sent', null]]);
     // Only what is needed to recognise the batches: size, first and last email, a key; not the email list.
     assert.deepEqual(run.batches.map((b) => [b.count, b.first, b.last]), BODIES.map((b) => [b.prospects.length, b.prospects[0].email, b.prospects[b.prospects.length - 1].email]));
@@ -785,7 +813,12 @@ test('the key stays out of the console, localStorage and exports; sessionStorage
     assert.ok(dryRun.includes('$WOODPECKER_API_KEY') && !dryRun.includes(key), 'the curl command masks the key');
     assert.ok(!(await session()).includes(key));
     const all = await page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));
-    assert.ok(all.includes('pe.ledger.v2') && !all.includes(key));
+    assert.ok(all.includes('pe.history.v1') && !all.includes(key), 'localStorage: the history, never the key');
+    // IndexedDB: the run, the prospects sent (hashes) and the file's work, never the key.
+    const runs = await h.ledgerRuns(page);
+    assert.equal(runs.length, 1);
+    const stored = await page.evaluate(async () => JSON.stringify(await Promise.all(['runs', 'prospects', 'files'].map((st) => PE.idb.request(st, 'readonly', (s) => s.getAll())))));
+    assert.ok(stored.includes(runs[0].id) && !stored.includes(key), 'IndexedDB holds the run, never the key');
 
     // Ticked, the key survives a reload of this tab (and only this tab's sessionStorage holds it).
     await page.getByLabel('Remember in this tab').check();
@@ -805,7 +838,7 @@ test('during a run the data is locked: nothing that changes the batches can be t
     await dialog.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Back');
     await dialog.getByRole('button', { name: 'Queue now' }).click();
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'cancel-btn');
+    await page.waitForFunction(() => document.activeElement.id === 'cancel-btn');
     await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
     for (const label of ['Batch size', 'Prospects CSV', 'Encoding', 'Delimiter', 'Field for column Email']) {
       assert.equal(await page.getByLabel(label, { exact: true }).isDisabled(), true, label + ' is locked');
@@ -837,7 +870,7 @@ test('two tabs keep both of their runs in the ledger', async () => {
     await finished(page);
     await queueAll(other, 3);
     await finished(other);
-    const runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    const runs = await h.ledgerRuns(page);
     assert.equal(runs.length, 2);
     assert.deepEqual(runs.map((r) => r.batches.length).sort(), [2, 4]);
     assert.equal((await queuePosts(sandbox)).length, 6);
@@ -853,7 +886,7 @@ test('a second tab does not queue batches that another tab is still sending; it 
     await prepare(other);
     await queueAll(page);
     await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
-    const started = await page.evaluate(() => { const r = JSON.parse(localStorage.getItem('pe.ledger.v2')).runs; return new Date(r[r.length - 1].created).toLocaleString(); });
+    const started = await h.ledgerRuns(page).then((r) => page.evaluate((c) => new Date(c).toLocaleString(), r[r.length - 1].created));
 
     await other.getByRole('button', { name: 'Queue 7 prospects' }).click();
     const note = other.locator('#queue-note');
@@ -862,10 +895,18 @@ test('a second tab does not queue batches that another tab is still sending; it 
     assert.equal(await other.getByRole('button', { name: 'Queue them again anyway' }).isVisible(), false);
     assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1], 'only the first tab\'s request');
 
-    // The same file with one more row: its first 3 batches are the ones in flight; still refused.
+    // The same file with one more row: its first 3 batches are the ones in flight, and its 4th holds
+    // a prospect in flight (beside the new one); all refused.
     await prepare(other, { csv: CSV + '\nlaurie@raviga.com,Laurie,Bream', valid: 8 });
     await other.getByRole('button', { name: 'Queue 8 prospects' }).click();
-    await note.filter({ hasText: /^3 batches of this file are being sent right now by another tab/ }).waitFor();
+    await note.filter({ hasText: /^4 batches of this file are being sent right now by another tab/ }).waitFor();
+    // Edited at the top: every batch is cut differently (no batch key is the same), yet each one
+    // holds prospects the first tab is sending: refused too.
+    await prepare(other, { csv: CSV.replace('\n', '\nlaurie@raviga.com,Laurie,Bream\n'), valid: 8 });
+    await note.evaluate((n) => { n.textContent = ''; });
+    await other.getByRole('button', { name: 'Queue 8 prospects' }).click();
+    await note.filter({ hasText: /^4 batches of this file are being sent right now by another tab/ }).waitFor();
+    assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1], 'still only the first tab\'s request');
 
     // Once the first tab's run has ended (cancelled: nothing of it was sent), the second tab may send.
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -874,6 +915,30 @@ test('a second tab does not queue batches that another tab is still sending; it 
     await queueAll(other);
     assert.equal(await finished(other), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
     assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1, 1, 2, 3, 4]);
+  });
+});
+
+// The confirmation was opened before the other tab started: "Queue now" still sees that run (a tab
+// that writes a run tells the others, which read the runs again), and sends nothing.
+test('a confirmation opened before another tab started sending: "Queue now" sees that run and sends nothing', async () => {
+  await scenario({ faults: [{ match: 'queue', type: 'status', status: 429, retry_after: '600' }] }, async ({ sandbox, page }) => {
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await prepare(page);
+    await prepare(other);
+    await other.getByRole('button', { name: 'Queue 7 prospects' }).click();
+    const dialog = other.getByRole('dialog');
+    await dialog.waitFor();
+    await queueAll(page);
+    await progress(page).getByText(/^Waiting for the rate limit: /).waitFor();
+    // The second tab has heard of the first tab's run (without a reload, a click or a refocus).
+    await other.waitForFunction(() => PE.ledger.runs().some((r) => PE.ledger.liveElsewhere(r)));
+    await dialog.getByRole('button', { name: 'Queue now' }).click();
+    await other.locator('#queue-note').filter({ hasText: /^4 batches of this file are being sent right now by another tab of this browser/ }).waitFor();
+    assert.deepEqual(batchOrder(await queuePosts(sandbox)), [1], 'only the first tab\'s request');
+    assert.equal(await other.locator('#cancel-btn').isVisible(), false, 'no run in the second tab');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await finished(page, 120000);
   });
 });
 
@@ -916,7 +981,7 @@ test('clearing the history during a run keeps that run and its batches; earlier 
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /The run in progress is kept\./);
     await dialog.getByRole('button', { name: 'Clear history' }).click();
-    let runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    let runs = await h.ledgerRuns(page);
     assert.equal(runs.length, 1, 'only the run in progress is kept');
     assert.equal(await page.locator('#history li').count(), 1, 'the batch the run in progress has sent stays in the history');
     // The run goes on after the clearing: cancelled, then its rest sent again, it is still the one run.
@@ -924,7 +989,7 @@ test('clearing the history during a run keeps that run and its batches; earlier 
     assert.match(await finished(page, 120000), /^Finished: 1 sent, 0 failed, 3 not sent;/);
     await resend(page, 3);
     assert.equal(await finished(page), 'Finished: 4 sent, 0 failed, 0 not sent; 7 of 7 prospects queued.');
-    runs = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs);
+    runs = await h.ledgerRuns(page);
     assert.equal(runs.length, 1);
     assert.deepEqual(runs[0].batches.map((b) => b.state), ['sent', 'sent', 'sent', 'sent']);
     assert.equal(await page.locator('#history li').count(), 4, 'the batches of the run in progress stay in the history');

@@ -106,7 +106,7 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const final = await sandbox.prospects();
-    const uuids = await page.evaluate(() => JSON.parse(localStorage.getItem('pe.ledger.v2')).runs[0].batches.map((b) => b.uuid).filter(Boolean));
+    const uuids = (await h.ledgerRuns(page))[0].batches.map((b) => b.uuid).filter(Boolean);
     assert.equal(uuids.length, 396);
     await page.getByRole('button', { name: 'Track this run' }).click();
     const tracked = page.locator('#track-run-text', { hasText: /^Tracked / });
@@ -156,5 +156,51 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
   } finally {
     if (page) await page.context().close();
     await sandbox.stop();
+  }
+});
+
+// A run of a million rows (19,600 batches of 50) is a ledger record of megabytes: more than the
+// 5 MB localStorage gives a whole origin, where older pages kept it. Kept in IndexedDB, it is there
+// after a reload, with its totals and its batches grouped; the earlier localStorage ledger is moved
+// over once. (The run is written as the page writes one, without sending 19,600 requests.)
+test('a run of 19,600 batches is kept across a reload; an older page\'s localStorage ledger is moved over', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  try {
+    // An earlier page's ledger in localStorage: one small run.
+    const small = { id: 'legacy1', owner: 'gone', heartbeat: 0, created: '2026-05-01T08:00:00.000Z', baseUrl: 'https://api.woodpecker.co', file: 'old.csv',
+      batches: [{ index: 0, count: 2, key: 'k0', first: 'a@x.co', last: 'b@x.co', state: 'sent', uuid: 'u-old', message: '', status: 'ENQUEUED', counts: { queued: 2, submitted: 2 } }] };
+    await page.evaluate((r) => localStorage.setItem('pe.ledger.v2', JSON.stringify({ runs: [r] })), small);
+    await page.reload();
+    await h.started(page);
+    assert.equal(await page.evaluate(() => localStorage.getItem('pe.ledger.v2')), null, 'moved out of localStorage');
+    assert.deepEqual((await h.ledgerRuns(page)).map((r) => r.id), ['legacy1']);
+    const size = await page.evaluate(() => {
+      const batches = [];
+      for (let i = 0; i < 19600; i++) {
+        const failed = i >= 19590;
+        batches.push({ index: i, count: 50, key: 'key' + i.toString(16).padStart(12, '0'), first: 'first' + i + '@company' + i + '.com',
+          last: 'last' + i + '@company' + i + '.com', state: failed ? 'failed' : 'sent', uuid: failed ? null : '00000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+          message: failed ? 'The API answered 500 three times.' : '', status: failed ? undefined : 'ENQUEUED', counts: failed ? undefined : { queued: 50, submitted: 50 },
+          tracked: failed ? undefined : { at: new Date().toISOString(), total: 50, pending: 0, results: { enriched: 41, no_data: 5, not_found: 4 } } });
+      }
+      const run = { id: 'big1', owner: 'another-tab', heartbeat: 0, created: new Date().toISOString(), baseUrl: 'https://api.woodpecker.co', file: 'export-1000000.csv', keyFp: 'abcdef0123456789', batches };
+      PE.ledger.save(run);
+      // What an older page did with it: localStorage refuses it (its quota is about 5 MB per origin).
+      const text = JSON.stringify({ runs: [run] });
+      let refused = false;
+      try { localStorage.setItem('pe.probe', text); localStorage.removeItem('pe.probe'); } catch (e) { refused = true; }
+      return { chars: text.length, refused };
+    });
+    assert.ok(size.refused, 'localStorage refuses the run (' + size.chars + ' characters)');
+    assert.deepEqual((await h.ledgerRuns(page)).map((r) => r.id), ['legacy1', 'big1'], 'written (the page is reloaded once it is)');
+    await page.reload();
+    await h.started(page);
+    const runs = await h.ledgerRuns(page);
+    assert.deepEqual(runs.map((r) => [r.id, r.batches.length]), [['legacy1', 1], ['big1', 19600]]);
+    await page.locator('#run-totals').filter({ hasText: /^19,600 batches: 19,590 sent, 10 failed · 979,500 of 980,000 prospects queued \(500 failed\)\.$/ }).waitFor();
+    // The table stays small: the failed batches first, the sent ones as one group.
+    assert.ok(await page.locator('#batches tr').count() < 60);
+  } finally {
+    await page.context().close();
   }
 });

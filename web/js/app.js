@@ -30,11 +30,17 @@
   const refused = PE.settings.init();
   $('credit-note').textContent = 'Each prospect enrichment that finds data costs ' + PE.words.credits(PE.constants.credits_per_prospect) + ' credits.';
   PE.engine.start();
-  PE.ledger.init();
-  PE.track.init();
-  PE.queue.restore();
+  // The runs are read from storage (IndexedDB) before the last run and the history are shown.
+  const ledgerRead = PE.ledger.init().then(() => { PE.track.init(); PE.queue.restore(); });
+  // Another tab wrote a run, or this one is back in view: the runs as they are now (the other tabs'
+  // progress, or a history they cleared).
+  const redraw = () => { PE.queue.render(); PE.track.renderHistory(); };
+  PE.ledger.onChange(redraw);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) PE.ledger.refresh().then(redraw, () => {});
+  });
   // The notes gathered while the page starts (a refused ?api=, damaged storage) are shown once the
-  // module has started, or after the engine's own message when it cannot start.
+  // module has started and the runs are read, or after the engine's own message when it cannot start.
   const done = () => PE.util.startupDone(refused);
-  PE.engine.ready.then(done, done);
+  Promise.all([PE.engine.ready.catch(() => {}), ledgerRead.catch(() => {})]).then(done);
 })(window.PE);

@@ -1,11 +1,14 @@
 // This page's IndexedDB database ('prospect-enricher'), shared by what it keeps there: the work
-// done on each file (saved.js, store 'files') and the prospects queued from this browser (sent.js,
-// store 'prospects'). Storage that is off, full or blocked gives null: callers then only keep less.
+// done on each file (saved.js, store 'files'), the prospects queued from this browser (sent.js,
+// store 'prospects'), the runs and the prospects of runs being sent (ledger.js, stores 'runs' and
+// 'inflight'). Storage that is off, full or blocked
+// gives null: callers then only keep less. Blocked (a tab of an older page holds the database and
+// does not let go while it is upgraded) is said once, with what to do.
 // Defines PE.idb.
 'use strict';
 (function (PE) {
   const DB = 'prospect-enricher';
-  const STORES = { files: 'fingerprint', prospects: 'id' };   // store -> its keyPath
+  const STORES = { files: 'fingerprint', prospects: 'id', runs: 'id', inflight: 'run' };   // store -> its keyPath
 
   let db = null;            // a promise of the database, or of null when IndexedDB cannot be used
   function open() {
@@ -31,7 +34,11 @@
         if (version) resolve(null); else attempt(next, resolve);
       };
       req.onerror = () => resolve(null);
-      req.onblocked = () => resolve(null);
+      req.onblocked = () => {
+        PE.util.showAlert('Another tab of this page, opened before it was updated, holds what this browser keeps for it, so this tab ' +
+          'cannot keep your edits, the prospects it sends or its runs. Close or reload the other tabs of this page, then reload this one.');
+        resolve(null);
+      };
     };
     db = new Promise((resolve) => attempt(0, resolve));
     return db;

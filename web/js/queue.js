@@ -106,11 +106,19 @@
     $('track-run-stop').hidden = !tracking;
     $('results-btn').hidden = !current || running || !PE.check.usable();
   }
+  // The loaded file's plan as `run` cut it: without the prospects that earlier runs had confirmed
+  // queued to its endpoint and account when it started (it left them out of its batches), so that a
+  // batch's emails are the ones it sent. The plan is the whole file again afterwards.
+  async function planAsSent(run) {
+    const found = await PE.sent.confirmed(run.baseUrl, run.keyFp, { run: run.id, created: run.created });
+    await call(REQUEST.setSkip, { hashes: found.hashes });
+    try { return await keyedPlan(); } finally { await skipNone(); }
+  }
   // The page's run in the core's form (run_ledger.hpp, json_forms.hpp), for the results per row:
   // each batch with its emails (from the loaded file's plan, by the batch's key) and what tracking
   // last said of each. Returns {run, unmatched}: unmatched, the batches the loaded file does not have.
   async function coreRun(run) {
-    await keyedPlan();
+    await planAsSent(run);
     let unmatched = 0;
     const batches = run.batches.map((b) => {
       const known = emailsOf(b);
@@ -207,7 +215,7 @@
       // 2. Batches with no uuid of their own (an answer was lost): their emails looked up, 100 a
       //    request; each email's newest enrichment of this run's time is its own.
       if (!stopText && lookups.length) {
-        await keyedPlan();
+        await planAsSent(current);
         const emailsBy = new Map();
         for (const id of lookups) {
           const e = emailsOf(current.batches[id]);
@@ -363,9 +371,10 @@
   // keyFp: the fingerprint of the key, taken before the confirmation (the dialog is modal, so the
   // key cannot change meanwhile); the run starts at once on "Queue now".
   function newRun(todo, keyFp) {
-    // Checked again on "Queue now": another tab may have started sending meanwhile.
+    // Checked again on "Queue now": another tab may have started sending meanwhile (its runs are
+    // read again whenever it writes one: ledger.js).
     const base = PE.settings.readyToSend();
-    if (!base || blockedByOtherTab(todo, 'this file')) { skipNone(); return; }
+    if (running || !base || blockedByOtherTab(todo, 'this file')) { skipNone(); return; }
     const run = PE.run.create({ id: ledger.newId(), owner: ledger.TAB, now: Date.now(), baseUrl: base, keyFp, file: PE.input.name(), plan: todo });
     start(run, new Map(run.batches.map((b, i) => [i, b.planIndex])));
     focusRun();
@@ -373,6 +382,7 @@
   $('queue-btn').addEventListener('click', async () => {
     setNote('');
     if (running) return;
+    await ledger.refresh();   // the other tabs' runs as they are now
     const s = PE.check.summary();
     if (!s) {
       setNote('There is no valid file loaded, so there is nothing to queue yet.' +
@@ -418,6 +428,7 @@
     const base = PE.settings.readyToSend();
     if (!base) return;
     const { when } = againPlan;
+    await ledger.refresh();
     await skipNone();
     const p = await keyedPlan();
     if (blockedByOtherTab(p, 'this file')) return;
@@ -435,7 +446,8 @@
     const base = PE.settings.readyToSend(run.baseUrl);
     if (!base) return;
     const all = resendable(run);
-    if (blockedByOtherTab(all, 'these batches')) return;
+    await ledger.refresh();
+    if (running || blockedByOtherTab(all, 'these batches')) return;
     // Match the ledger's batches to the loaded file by their keys (hashes of their emails); what
     // was confirmed queued since (by this run or another) is left out of them.
     await skipConfirmed(run.baseUrl, await keyFingerprint());
@@ -469,7 +481,7 @@
       '? This can use up to ' + ceiling(prospects) + '; prospects already queued are not queued or charged twice.' +
       (done ? ' ' + counted(done, 'batch', 'batches') + (done === 1 ? ' is' : ' are') + ' left out: ' + (done === 1 ? 'its' : 'their') + ' prospects were queued since, in other batches.' : ''),
     'Send now', async () => {
-      if (!PE.settings.readyToSend(run.baseUrl) || blockedByOtherTab(todo, 'these batches')) { skipNone(); return; }
+      if (running || !PE.settings.readyToSend(run.baseUrl) || blockedByOtherTab(todo.map((b) => byKey.get(b.key)), 'these batches')) { skipNone(); return; }
       start(run, new Map(todo.map((b) => [run.batches.indexOf(b), byKey.get(b.key).index])));
       focusRun();
     });
@@ -499,6 +511,8 @@
     $('progress').value = 0;
     render();
     ledger.save(current);
+    // Its prospects, so that no other tab sends them meanwhile, whatever batches its file makes.
+    ledger.sending(current, [...picks.keys()].map((id) => planHashes.get(current.batches[id].key) || '').join(''));
     // The worker answers at once and then reports the run by events, ending with 'finished'. If it
     // refuses to start the run, the run ends here with its reason.
     call(REQUEST.send, { baseUrl: current.baseUrl, apiKey: PE.settings.apiKey(), timeoutMs: PE.settings.timeoutMs(),
@@ -519,6 +533,7 @@
     $('queue-btn').disabled = !s || s.valid === 0;
     current = PE.run.reduce(current, { kind: EVENT.finished, stopReason });
     ledger.save(current);
+    ledger.sent(current);
     render();
     PE.track.renderHistory();
     skipNone();

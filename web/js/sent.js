@@ -4,7 +4,7 @@
 // emails (the core's prospect_hash, 16 hex digits each; never the emails) in IndexedDB (idb.js,
 // store 'prospects'): {id: "<run id>/<place in the run>", run, place, baseUrl, keyFp, created,
 // hashes}. A record says itself where its prospects went, so it does not depend on the ledger's
-// runs (which keeps only the newest 20, in localStorage); "Clear history" forgets the records of
+// runs (which keeps only the newest 20); "Clear history" forgets the records of
 // the runs it forgets. Defines PE.sent.
 'use strict';
 (function (PE) {
@@ -21,13 +21,16 @@
       created: new Date().toISOString(), hashes }));
   }
   // The prospects confirmed queued to this endpoint (base URL) with this key (ledger.sameAccount):
-  // {hashes (joined), count, latest: {created} of the newest record, or null}.
-  async function confirmed(baseUrl, keyFp) {
+  // {hashes (joined), count, latest: {created} of the newest record, or null}. before (optional):
+  // {run, created}: only what runs other than that one had confirmed before it was created (what it
+  // left out of its batches).
+  async function confirmed(baseUrl, keyFp, before) {
     const all = await request('readonly', (s) => s.getAll());
     const parts = [];
     let latest = null;
     for (const rec of all || []) {
       if (!valid(rec) || !PE.ledger.sameAccount(rec, baseUrl, keyFp)) continue;
+      if (before && (rec.run === before.run || rec.created >= before.created)) continue;
       parts.push(rec.hashes);
       if (!latest || rec.created > latest.created) latest = { created: rec.created };
     }

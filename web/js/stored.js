@@ -1,7 +1,8 @@
-// What the page reads back from localStorage, checked before use: the run ledger (pe.ledger.v2) and
-// the history of queued batches (pe.history.v1). Every page opened from disk shares one
-// localStorage, so anything may be there: each run and each history entry is kept only when it has
-// the expected shape and types, rebuilt from its known fields; the rest is dropped and described.
+// What the page reads back from storage, checked before use: the run ledger (IndexedDB, and the
+// localStorage pe.ledger.v2 of older pages) and the history of queued batches (pe.history.v1).
+// Every page opened from disk shares one storage, so anything may be there: each run and each
+// history entry is kept only when it has the expected shape and types, rebuilt from its known
+// fields; the rest is dropped and described.
 // Pure functions; a classic script that defines PE.stored (window), or module.exports under Node.
 (function (root) {
   'use strict';
@@ -76,6 +77,18 @@
     return { runs, dropped: bad ? plural(bad, 'earlier run', 'earlier runs') + ' of ' + p.value.runs.length + ' (missing or wrong details)' : '' };
   }
 
+  // records: the runs as IndexedDB holds them (ledger.js; any values, as any page of the origin may
+  // have written them). Returns {runs, dropped} like readLedger.
+  function readRuns(records) {
+    const runs = [];
+    let bad = 0;
+    for (const r of records) {
+      const c = cleanRun(r);
+      if (c) runs.push(c); else bad++;
+    }
+    return { runs, dropped: bad ? plural(bad, 'earlier run', 'earlier runs') + ' of ' + records.length + ' (missing or wrong details)' : '' };
+  }
+
   function cleanEntry(x) {
     if (!isObj(x) || !isStr(x.uuid) || !x.uuid || !isDate(x.created)) return null;
     if (!optional(x.status, isStr) || !optional(x.queued, isNum) || !optional(x.submitted, isNum) ||
@@ -104,7 +117,7 @@
     return { entries, dropped: bad ? plural(bad, 'entry', 'entries') + ' of ' + p.value.length + ' in the history of queued batches (missing or wrong details)' : '' };
   }
 
-  const api = { readLedger, readHistory };
+  const api = { readLedger, readRuns, readHistory };
   if (typeof module === 'object' && module && module.exports) module.exports = api;
   else (root.PE = root.PE || {}).stored = api;
 })(typeof self !== 'undefined' ? self : this);
