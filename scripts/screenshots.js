@@ -67,6 +67,11 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
       await page.locator('#track-run-text', { hasText: /^Tracked / }).waitFor({ timeout: 300000 });
       await page.locator('#queue').scrollIntoViewIfNeeded();
       await shot(page, 'large-run-tracked');
+      // The history of queued batches, grouped by run: the run's heading with its totals, its newest
+      // batches, and how many more it has.
+      await page.locator('#history h4').first().waitFor();
+      await page.locator('#history-h').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot(page, 'large-run-history');
       await page.context().close();
     }
     const phone = await h.openPage(browser, h.FILE_URL, { viewport: { width: 320, height: 800 } });
