@@ -69,6 +69,20 @@ class RowFindings {
 // every byte before the caller writes them again: 158 MB at the start of every load).
 class InputBytes {
  public:
+  InputBytes() = default;
+  InputBytes(InputBytes&& o) noexcept { *this = std::move(o); }
+  // The view follows the bytes: a short string keeps its bytes inside itself, so a view of the
+  // moved-from string would point at the old object.
+  InputBytes& operator=(InputBytes&& o) noexcept {
+    if (this == &o) return *this;
+    const bool in_owned = !o.view_.empty() && o.view_.data() == o.owned_.data();
+    owned_ = std::move(o.owned_);
+    raw_ = std::move(o.raw_);
+    view_ = in_owned ? std::string_view(owned_) : o.view_;
+    std::string().swap(o.owned_);
+    o.view_ = {};
+    return *this;
+  }
   void adopt(std::string&& s) {
     release();
     owned_ = std::move(s);

@@ -109,10 +109,18 @@
   function changed() {
     try { localStorage.setItem(CHANGED, TAB + ' ' + Date.now()); } catch (e) { /* storage off: refresh() before decisions still reads them */ }
   }
-  window.addEventListener('storage', (e) => {
-    if (e.key !== CHANGED) return;
-    refresh().then(() => { for (const fn of listeners) fn(); }, () => {});
-  });
+  // A run being sent writes after every answer: one reading at a time, and one more after it if
+  // another write was heard meanwhile.
+  let reading = false, again = false;
+  function heard() {
+    if (reading) { again = true; return; }
+    reading = true;
+    refresh().then(() => { for (const fn of listeners) fn(); }, () => {}).then(() => {
+      reading = false;
+      if (again) { again = false; heard(); }
+    });
+  }
+  window.addEventListener('storage', (e) => { if (e.key === CHANGED) heard(); });
   // fn() after the runs were read again because another tab wrote one.
   function onChange(fn) { listeners.push(fn); }
 
