@@ -337,6 +337,12 @@ function loadFile(blob, options) {
       for (let at = 0; at < blob.size; at += SLICE) {
         const end = Math.min(blob.size, at + SLICE);
         const bytes = await slices.take();
+        // The buffer is not cleared first: a slice shorter than asked (the file changed meanwhile)
+        // would leave bytes of what was there before.
+        if (bytes.length !== end - at) {
+          throw new Error('reading stopped at byte ' + (at + bytes.length) + ' (the file is shorter than when it was chosen). Check that the file ' +
+            'is not being changed by another program, then choose it again.');
+        }
         // Taken anew: an HTTP answer handed over during the await may have grown the memory.
         session.inputAgain().set(bytes, at);
         const failed = session.filled(end, options);

@@ -381,6 +381,7 @@ bool Document::map_and_validate(const std::vector<std::pair<std::string, Field>>
 
 void Document::drop_rows() {
   reading_.reset();
+  plan_ = ColumnPlan();  // the mapping the rows were checked with while reading: there are no rows
   input_.release();
   decltype(status_)().swap(status_);
   decltype(dup_of_)().swap(dup_of_);

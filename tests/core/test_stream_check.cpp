@@ -1201,6 +1201,22 @@ TEST(InputInSlices, RefusedAndEmptyInputsAnswerAsLoadOwned) {
   EXPECT_EQ(s.cell(0, 0), "a@acme.com");
 }
 
+TEST(InputInSlices, AFatalReaderErrorAfterRowsWereCheckedAnswersAsLoadOwned) {
+  // Rows checked while reading, then a record with too many columns stops reading: the answer, the
+  // columns and the rows are load_owned's (none of the mapping made while reading is left).
+  std::string bytes = "email,name\n";
+  for (int i = 0; bytes.size() < 300000; ++i) bytes += "p" + std::to_string(i) + "@acme.com,Ann\n";
+  bytes += "q@acme.com" + std::string(20000, ',') + "\n";
+  for (int i = 0; i < 1000; ++i) bytes += "r" + std::to_string(i) + "@acme.com,Bo\n";
+  expect_as_load_owned(bytes, {}, random_cuts(bytes.size(), 30000, 12), "too many columns after 300 kB");
+  Document whole, sliced;
+  std::string owned = bytes;
+  EXPECT_FALSE(whole.load_owned(std::move(owned), {}));
+  EXPECT_FALSE(load_in_slices(sliced, bytes, {}, random_cuts(bytes.size(), 30000, 12)));
+  EXPECT_EQ(sliced.columns().size(), whole.columns().size());
+  EXPECT_EQ(sliced.column_for(pe::Field::Email), whole.column_for(pe::Field::Email));
+}
+
 TEST(InputInSlices, TheSessionAnswersAsLoadWithTheSameFingerprint) {
   std::string bytes = "email,first_name\n";
   for (int i = 0; bytes.size() < 400000; ++i) bytes += "p" + std::to_string(i % 9000) + "@acme.com,Ann\n";
@@ -1216,7 +1232,6 @@ TEST(InputInSlices, TheSessionAnswersAsLoadWithTheSameFingerprint) {
   EXPECT_TRUE(b.ok);
   EXPECT_EQ(to_json(b), to_json(a));
   EXPECT_EQ(b.fingerprint, a.fingerprint);
-  EXPECT_EQ(b.summary.duplicates, 400000u / 20 - 9000u > 0 ? a.summary.duplicates : 0u);
   EXPECT_GT(b.summary.duplicates, 0u);
   // An unknown encoding name: nothing is read, and the end says which name.
   Session s;

@@ -31,10 +31,11 @@
   $('credit-note').textContent = 'Each prospect enrichment that finds data costs ' + PE.words.credits(PE.constants.credits_per_prospect) + ' credits.';
   PE.engine.start();
   // The runs are read from storage (IndexedDB) before the last run and the history are shown.
-  const ledgerRead = PE.ledger.init().then(() => { PE.track.init(); PE.queue.restore(); });
+  const ledgerRead = PE.ledger.init().then(() => { PE.track.init(); PE.queue.restore(); })
+    .catch((e) => showAlert('The record of earlier runs could not be read (' + PE.engine.wordsOf(e && e.message) + '). Queueing works; earlier runs are not shown. Reload the page to try again.'));
   // Another tab wrote a run, or this one is back in view: the runs as they are now (the other tabs'
   // progress, or a history they cleared).
-  const redraw = () => { PE.queue.render(); PE.track.renderHistory(); };
+  const redraw = () => { PE.queue.sync(); PE.track.renderHistory(); };
   PE.ledger.onChange(redraw);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) PE.ledger.refresh().then(redraw, () => {});

@@ -86,8 +86,10 @@
   // Keeps the run (written at once, but a large run in flight within WRITE_MS), and the 20 newest runs.
   function save(run) {
     if (!run) return;
+    const first = !cache.has(run.id) || cache.get(run.id) !== run && cache.get(run.id).owner !== run.owner;
     cache.set(run.id, run);
-    if (run.batches.length <= BIG || !run.batches.some((b) => IN_FLIGHT.includes(b.state))) write(run.id);
+    // A new run (or one this tab takes over) is written at once: the other tabs must see it start.
+    if (first || run.batches.length <= BIG || !run.batches.some((b) => IN_FLIGHT.includes(b.state))) write(run.id);
     else if (!pending.has(run.id)) pending.set(run.id, setTimeout(() => write(run.id), WRITE_MS));
     const all = runs();
     for (const old of all.slice(0, Math.max(0, all.length - KEEP))) {
@@ -115,7 +117,7 @@
   function heard() {
     if (reading) { again = true; return; }
     reading = true;
-    refresh().then(() => { for (const fn of listeners) fn(); }, () => {}).then(() => {
+    refresh().then(() => { for (const fn of listeners) fn(); }).catch(() => {}).finally(() => {
       reading = false;
       if (again) { again = false; heard(); }
     });
@@ -157,8 +159,10 @@
     const seen = new Set();
     for (const r of list) {
       seen.add(r.id);
+      // This tab's copy is kept while this tab owns the run (it is written from here); a run another
+      // tab has taken over since (a resend there) is taken as storage has it.
       const mine = cache.get(r.id);
-      if (!mine || mine.owner !== TAB) cache.set(r.id, r);
+      if (!mine || mine.owner !== TAB || (r.owner !== TAB && !pending.has(r.id))) cache.set(r.id, r);
     }
     for (const [id, r] of [...cache]) if (!seen.has(id) && r.owner !== TAB) cache.delete(id);
     await readElsewhere();
@@ -171,7 +175,7 @@
   const INFLIGHT = 'inflight';
   const elsewhere = new Map();   // run id -> its prospects' hashes (joined), for runs live in another tab
   function sending(run, hashes) {
-    const w = PE.idb.request(INFLIGHT, 'readwrite', (s) => s.put({ run: run.id, hashes: String(hashes || '') })).then(() => { writes.delete(w); changed(); });
+    const w = PE.idb.request(INFLIGHT, 'readwrite', (s) => s.put({ run: run.id, at: Date.now(), hashes: String(hashes || '') })).then(() => { writes.delete(w); changed(); });
     writes.add(w);
   }
   function sent(run) {
@@ -265,9 +269,16 @@
         const settled = PE.run.settle(run);
         if (settled !== run) save(settled);
       }
-      // What runs no longer live were sending (their tab closed mid-run) is not in flight any more.
-      const flying = await PE.idb.request(INFLIGHT, 'readonly', (s) => s.getAllKeys());
-      for (const id of flying || []) if (!runs().some((r) => r.id === id && liveElsewhere(r))) await PE.idb.request(INFLIGHT, 'readwrite', (s) => s.delete(id));
+      // What runs no longer live were sending (their tab closed mid-run) is not in flight any more;
+      // a record of a run not stored yet is kept while it is fresh (that run has just started).
+      const flying = await PE.idb.request(INFLIGHT, 'readonly', (s) => s.getAll());
+      for (const rec of flying || []) {
+        const id = rec && rec.run;
+        if (id === undefined) continue;
+        const run = runs().find((r) => r.id === id);
+        const fresh = !run && Number.isFinite(rec.at) && Date.now() - rec.at < STALE_MS;
+        if (!fresh && !(run && liveElsewhere(run))) await PE.idb.request(INFLIGHT, 'readwrite', (s) => s.delete(id));
+      }
       await readElsewhere();
     } finally {
       readyResolve();

@@ -109,19 +109,33 @@
   // The loaded file's plan as `run` cut it: without the prospects that earlier runs had confirmed
   // queued to its endpoint and account when it started (it left them out of its batches), so that a
   // batch's emails are the ones it sent. The plan is the whole file again afterwards.
+  // Worked out here from the whole plan's emails and their hashes (in the same order), so that the
+  // worker's skip set, which a queue confirmation or a run may be using, is left as it is.
+  // Returns {emails, hashes}: batch key -> the emails it sent, and their hashes (joined).
   async function planAsSent(run) {
     const found = await PE.sent.confirmed(run.baseUrl, run.keyFp, { run: run.id, created: run.created });
-    await call(REQUEST.setSkip, { hashes: found.hashes });
-    try { return await keyedPlan(); } finally { await skipNone(); }
+    const earlier = new Set();
+    for (let i = 0; i < found.hashes.length; i += 16) earlier.add(found.hashes.substr(i, 16));
+    const emails = new Map(), hashes = new Map();
+    for (const b of await call(REQUEST.batchPlan, { emails: true })) {
+      const keep = [], hs = [];
+      b.emails.forEach((e, i) => {
+        const h = b.hashes.substr(i * 16, 16);
+        if (!earlier.has(h)) { keep.push(e); hs.push(h); }
+      });
+      emails.set(b.key, keep);
+      hashes.set(b.key, hs.join(''));
+    }
+    return { emails, hashes };
   }
   // The page's run in the core's form (run_ledger.hpp, json_forms.hpp), for the results per row:
   // each batch with its emails (from the loaded file's plan, by the batch's key) and what tracking
   // last said of each. Returns {run, unmatched}: unmatched, the batches the loaded file does not have.
   async function coreRun(run) {
-    await planAsSent(run);
+    const plan = await planAsSent(run);
     let unmatched = 0;
     const batches = run.batches.map((b) => {
-      const known = emailsOf(b);
+      const known = b.emails || plan.emails.get(b.key) || null;
       if (!known) unmatched++;
       const emails = (known || []).map((e) => e.toLowerCase());
       const queued = b.counts ? b.counts.queued : 0;
@@ -215,10 +229,11 @@
       // 2. Batches with no uuid of their own (an answer was lost): their emails looked up, 100 a
       //    request; each email's newest enrichment of this run's time is its own.
       if (!stopText && lookups.length) {
-        await planAsSent(current);
+        const plan = await planAsSent(current);
         const emailsBy = new Map();
         for (const id of lookups) {
-          const e = emailsOf(current.batches[id]);
+          const b = current.batches[id];
+          const e = b.emails || plan.emails.get(b.key) || null;
           if (e) emailsBy.set(id, e.map((x) => x.toLowerCase())); else noEmails++;
         }
         lookups = [...emailsBy.keys()];
@@ -246,7 +261,7 @@
             const found = emails.filter((e) => hits.has(e)).map((e) => Object.assign({}, hits.get(e).prospect, { uuid: hits.get(e).uuid }));
             current = PE.run.lookedUp(current, id, found, emails.length, Date.now());
             // Found queued: its prospects are never queued again from here either.
-            if (current.batches[id].state === STATE.sent) PE.sent.record(current, id, planHashes.get(current.batches[id].key));
+            if (current.batches[id].state === STATE.sent) PE.sent.record(current, id, plan.hashes.get(current.batches[id].key));
             for (const p of found) results.set(p.email.toLowerCase(), { uuid: p.uuid, status: p.status, result: p.processing_result || '' });
           }
           asked += lookups.length;
@@ -594,8 +609,18 @@
     }
   }
 
+  // Another tab's writes were read: the run shown is the ledger's (another tab may have taken it
+  // over with a resend), unless this tab is sending it.
+  function sync() {
+    if (!running && current) {
+      const r = ledger.runs().find((x) => x.id === current.id);
+      if (r) current = r;
+    }
+    render();
+  }
+
   PE.queue = {
-    render, showFile, setNote, keyedPlan, confirm, onEvent, engineLost, forgetRuns, restore,
+    render, sync, showFile, setNote, keyedPlan, confirm, onEvent, engineLost, forgetRuns, restore,
     running: () => running,
     hasRun: () => current !== null,
     runInProgress: () => (running ? current : null),
