@@ -469,7 +469,7 @@ void Document::validate_row(std::size_t row, bool with_reader_findings) {
   RowCheck& rc = row_check_;
   check_row_into(plan_, field_cells(row), row + 1, lines_[row], &found_, rc, false);
   row_findings_.set(row, found_);
-  key_h64_[row] = rc.email_valid ? rc.email_h64 : DupIndex::hash64(rc.email_key);
+  key_h64_[row] = rc.email_h64;
   key_h32_[row] = DupIndex::hash32(rc.email_key);
   derive_[row] = rc.derive;
   status_[row] = with_reader_findings ? row_status(rc.email_valid, csv_findings_[row])

@@ -247,7 +247,7 @@ void check_row_into(const ColumnPlan& plan, const FieldCells& cells, std::size_t
       p.email = std::move(email.value);
       codes[0] = derive_one(cell, p.email);
     }
-    rc.email_h64 = rc.email_valid ? DupIndex::hash64(rc.email_key) : 0;
+    rc.email_h64 = DupIndex::hash64(rc.email_key);
     if (index && rc.email_valid) index->prefetch(rc.email_h64);
   }
 

@@ -170,7 +170,7 @@ struct RowCheck {
   Prospect prospect;        // the normalised values (email empty when it is invalid)
   bool email_valid = false;
   std::string email_key;    // what duplicates are found by: the email, lower-cased; "" when invalid
-  std::uint64_t email_h64 = 0;  // DupIndex::hash64(email_key) when the email is valid
+  std::uint64_t email_h64 = 0;  // DupIndex::hash64(email_key), made once per row
   std::uint32_t derive = 0; // per value of prospect, a Derive (kDeriveBits each)
 };
 // The prospect written from the cells by `derive` (RowCheck::derive); false when some value needs

@@ -304,23 +304,26 @@ void Session::make_fix_counts() const {
   fc.bits.assign(doc_.row_count(), 0);
   std::string scratch;
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
-    std::uint16_t b = 0;
+    fc.bits[r] = fix_bits(r, scratch);
     for (std::size_t k = 0; k < fc.targets.size(); ++k)
-      if (fix_cell(fc.targets[k].first, r, scratch, nullptr)) {
-        b = static_cast<std::uint16_t>(b | (1u << k));
-        ++fc.counts[fc.targets[k].second];
-      }
-    fc.bits[r] = b;
+      if (fc.bits[r] & (1u << k)) ++fc.counts[fc.targets[k].second];
   }
+}
+
+// Bit k set when fix_counts_.targets[k] changes a cell of the row.
+std::uint16_t Session::fix_bits(std::size_t row, std::string& scratch) const {
+  const FixCounts& fc = fix_counts_;
+  std::uint16_t b = 0;
+  for (std::size_t k = 0; k < fc.targets.size(); ++k)
+    if (fix_cell(fc.targets[k].first, row, scratch, nullptr)) b = static_cast<std::uint16_t>(b | (1u << k));
+  return b;
 }
 
 void Session::refix(std::size_t row) {
   FixCounts& fc = fix_counts_;
   if (!fc.made || row >= fc.bits.size()) return;
   std::string scratch;
-  std::uint16_t b = 0;
-  for (std::size_t k = 0; k < fc.targets.size(); ++k)
-    if (fix_cell(fc.targets[k].first, row, scratch, nullptr)) b = static_cast<std::uint16_t>(b | (1u << k));
+  const std::uint16_t b = fix_bits(row, scratch);
   for (std::size_t k = 0; k < fc.targets.size(); ++k) {
     const bool was = fc.bits[row] & (1u << k), now = b & (1u << k);
     if (was != now) {

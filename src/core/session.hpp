@@ -239,6 +239,7 @@ class Session {
   };
   mutable FixCounts fix_counts_;
   void make_fix_counts() const;
+  std::uint16_t fix_bits(std::size_t row, std::string& scratch) const;
   void refix(std::size_t row);
 };
 

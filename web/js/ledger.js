@@ -75,10 +75,16 @@
     if (pending.has(id)) { clearTimeout(pending.get(id)); pending.delete(id); }
     const run = cache.get(id);
     const form = run ? storedForm(run) : null;
-    const w = PE.idb.request(STORE, 'readwrite', (s) => (form ? s.put(form) : s.delete(id))).then((ok) => {
-      writes.delete(w);
+    return tracked(STORE, (s) => (form ? s.put(form) : s.delete(id)), (ok) => {
       if (ok === null && form) cannotSave();
       else changed();
+    });
+  }
+  // A write to a store that flush() waits for; then(result) once it is done.
+  function tracked(store, fn, then) {
+    const w = PE.idb.request(store, 'readwrite', fn).then((ok) => {
+      writes.delete(w);
+      if (then) then(ok);
     });
     writes.add(w);
     return w;
@@ -175,12 +181,10 @@
   const INFLIGHT = 'inflight';
   const elsewhere = new Map();   // run id -> its prospects' hashes (joined), for runs live in another tab
   function sending(run, hashes) {
-    const w = PE.idb.request(INFLIGHT, 'readwrite', (s) => s.put({ run: run.id, at: Date.now(), hashes: String(hashes || '') })).then(() => { writes.delete(w); changed(); });
-    writes.add(w);
+    tracked(INFLIGHT, (s) => s.put({ run: run.id, at: Date.now(), hashes: String(hashes || '') }), () => changed());
   }
   function sent(run) {
-    const w = PE.idb.request(INFLIGHT, 'readwrite', (s) => s.delete(run.id)).then(() => { writes.delete(w); });
-    writes.add(w);
+    tracked(INFLIGHT, (s) => s.delete(run.id));
   }
   async function readElsewhere() {
     elsewhere.clear();
