@@ -13,20 +13,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "constants.hpp"
 #include "csv_stream.hpp"
+#include "encoding.hpp"
 #include "json_forms.hpp"
 #include "run_commands.hpp"
 #include "stream_check.hpp"
@@ -55,7 +61,7 @@ const std::string kUsage = std::string() +
 constexpr std::size_t kChunk = 1u << 20;  // bytes read at a time
 constexpr std::size_t kFlushAt = 1u << 20;  // output buffered before it is written
 
-std::size_t g_bytes_read = 0;  // for the out-of-memory message
+std::atomic<std::size_t> g_bytes_read{0};  // for the out-of-memory message
 
 int fail(const std::string& msg) {
   std::fflush(stdout);
@@ -102,6 +108,17 @@ class Input {
   // A regular file can be read twice: once to detect the encoding on all of it, then to check it.
   bool regular() const { return regular_; }
   bool rewind() { return ::lseek(fd_, 0, SEEK_SET) == 0; }
+  // Bytes at `offset` of a regular file, without moving the read position (another thread may read
+  // meanwhile); as read() otherwise.
+  long read_at(char* buf, std::size_t n, std::uint64_t offset, std::string& err) const {
+    for (;;) {
+      const ssize_t r = ::pread(fd_, buf, n, static_cast<off_t>(offset));
+      if (r >= 0) return static_cast<long>(r);
+      if (errno == EINTR) continue;
+      err = "cannot read " + path_ + ": " + std::strerror(errno);
+      return -1;
+    }
+  }
 
  private:
   int fd_ = -1;
@@ -111,13 +128,16 @@ class Input {
 
 // Standard output through one buffer, written out when it is large and whenever the input is
 // waited for (flush()), so that what was found so far is never held back.
+// While held (hold()), nothing is written: the output may still be thrown away (EncodingCheck).
 class Output {
  public:
   std::string& buf() { return buf_; }
   void maybe_flush() {
     if (buf_.size() >= kFlushAt) flush();
   }
+  void hold(bool on) { held_ = on; }
   void flush() {
+    if (held_) return;
     if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
     buf_.clear();
     std::fflush(stdout);
@@ -128,41 +148,200 @@ class Output {
 
  private:
   std::string buf_, err_;
+  bool held_ = false;
+};
+
+// The input read ahead on a thread of its own, a chunk at a time, while the previous chunk is
+// checked: the kernel's copy of the next chunk (a tenth of `validate`'s time when it took turns
+// with the check) then runs on the machine's other core. At most kAhead chunks wait, so memory
+// stays flat. next() hands out one chunk at a time; the one it handed out before is then reused.
+class ReadAhead {
+ public:
+  explicit ReadAhead(Input& in) : in_(in) {
+    for (std::vector<char>& b : bufs_) b.resize(kChunk);
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      // No thread to be had (a process or memory limit): each chunk is read when it is asked for.
+    }
+  }
+  ~ReadAhead() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+
+  // The next chunk in `out` (valid until the next call): its size, 0 at the end of the input, -1
+  // with err set on a read error.
+  long next(std::string_view& out, std::string& err) {
+    if (!thread_.joinable()) {
+      const long n = in_.read(bufs_[0].data(), kChunk, err);
+      if (n > 0) out = std::string_view(bufs_[0].data(), static_cast<std::size_t>(n));
+      return n;
+    }
+    std::unique_lock<std::mutex> lock(m_);
+    if (lent_) {  // the chunk handed out last time is free again
+      lent_ = false;
+      ++taken_;
+      cv_.notify_all();
+    }
+    cv_.wait(lock, [this] { return read_ > taken_; });
+    const std::size_t slot = taken_ % kAhead;
+    const long n = len_[slot];
+    if (n < 0) {
+      err = err_;
+      return -1;
+    }
+    if (n > 0) {
+      lent_ = true;
+      out = std::string_view(bufs_[slot].data(), static_cast<std::size_t>(n));
+    }
+    return n;
+  }
+
+ private:
+  static constexpr std::size_t kAhead = 3;
+  void run() {
+    for (;;) {
+      std::size_t slot;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [this] { return stop_ || read_ - taken_ < kAhead; });
+        if (stop_) return;
+        slot = read_ % kAhead;
+      }
+      std::string err;
+      const long n = in_.read(bufs_[slot].data(), kChunk, err);
+      {
+        std::lock_guard<std::mutex> lock(m_);
+        len_[slot] = n;
+        if (n < 0) err_ = err;
+        ++read_;
+      }
+      cv_.notify_all();
+      if (n <= 0) return;
+    }
+  }
+  Input& in_;
+  std::vector<char> bufs_[kAhead];
+  long len_[kAhead] = {};
+  std::size_t read_ = 0, taken_ = 0;  // chunks read, chunks handed back
+  bool lent_ = false, stop_ = false;
+  std::string err_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread thread_;  // last: started once everything above exists
+};
+
+// The encoding of Auto for a regular file is detected on the whole file, as the page does on a
+// whole file (a stream detects on its first bytes). The check does not wait for it: it starts with
+// the encoding its first bytes show, while this thread reads the whole file (with pread, so the
+// check's reads are not disturbed) through an EncodingSniffer. The output is held until the answer
+// is known; if it differs (bytes of another encoding only later in the file), the output is thrown
+// away and the check starts again with it. The answer takes a fraction of the check's time, so
+// little output is ever held.
+class EncodingCheck {
+ public:
+  EncodingCheck(const Input& in, pe::Encoding guess) : in_(in), guess_(guess) {
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      run();  // no thread to be had (a process or memory limit): the answer first, as a stream would wait
+    }
+  }
+  ~EncodingCheck() {
+    if (thread_.joinable()) thread_.join();
+  }
+  EncodingCheck(const EncodingCheck&) = delete;
+  EncodingCheck& operator=(const EncodingCheck&) = delete;
+
+  bool done() const { return done_.load(std::memory_order_acquire); }
+  // Waits for the answer: true when the whole file agrees with the guess (or could not be read
+  // here: the check's own reads then say why).
+  bool agrees() {
+    if (!done()) {
+      std::unique_lock<std::mutex> lock(m_);
+      cv_.wait(lock, [this] { return done(); });
+    }
+    return !failed_ && result_ == guess_;
+  }
+  pe::Encoding result() const { return result_; }
+
+ private:
+  void run() {
+    pe::EncodingSniffer sniffer;
+    std::vector<char> buf(kChunk);
+    std::uint64_t at = 0;
+    std::string err;
+    for (;;) {
+      const long n = in_.read_at(buf.data(), buf.size(), at, err);
+      if (n < 0) failed_ = true;
+      if (n <= 0) break;
+      sniffer.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+      at += static_cast<std::uint64_t>(n);
+    }
+    result_ = sniffer.result();
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      done_.store(true, std::memory_order_release);
+    }
+    cv_.notify_all();
+  }
+  const Input& in_;
+  const pe::Encoding guess_;
+  pe::Encoding result_ = pe::Encoding::Utf8;
+  bool failed_ = false;
+  std::atomic<bool> done_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread thread_;
 };
 
 // Reads the whole input through feed(bytes) until it ends, feed returns false or an error.
+// With an EncodingCheck, the output is held until its answer agrees; on a different answer, pump
+// stops and sets `again`: the caller throws the output away and starts over with that encoding.
 template <typename Feed>
-bool pump(Input& in, Output& out, std::string& err, Feed feed) {
-  std::vector<char> chunk(kChunk);
-  for (;;) {
-    const long n = in.read(chunk.data(), chunk.size(), err);
-    if (n < 0) return false;
-    if (n == 0) return true;
-    const bool more = feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
-    out.flush();
-    if (!more) return true;
+bool pump(Input& in, Output& out, EncodingCheck* enc, bool& again, std::string& err, Feed feed) {
+  again = false;
+  out.hold(enc != nullptr);
+  bool ok = true;
+  {
+    ReadAhead ahead(in);
+    for (;;) {
+      std::string_view chunk;
+      const long n = ahead.next(chunk, err);
+      if (n < 0) ok = false;
+      if (n <= 0) break;
+      const bool more = feed(chunk);
+      if (enc && enc->done()) {
+        if (!enc->agrees()) break;
+        out.hold(false);
+        enc = nullptr;
+      }
+      out.flush();
+      if (!more) break;
+    }
   }
-}
-
-// The encoding of Auto for a regular file: detected on the whole file, as the page does on a
-// whole file (a stream detects on its first bytes). The file is then read again from the start.
-bool resolve_encoding(Input& in, pe::Encoding& enc, std::string& err) {
-  if (enc != pe::Encoding::Auto || !in.regular()) return true;
-  pe::EncodingSniffer sniffer;
-  std::vector<char> chunk(kChunk);
-  for (;;) {
-    const long n = in.read(chunk.data(), chunk.size(), err);
-    if (n < 0) return false;
-    if (n == 0) break;
-    sniffer.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
-  }
-  g_bytes_read = 0;
-  if (!in.rewind()) {
-    err = std::string("cannot read the input again: ") + std::strerror(errno);
+  if (enc && !enc->agrees()) {
+    again = true;
     return false;
   }
-  enc = sniffer.result();
-  return true;
+  out.hold(false);
+  return ok;
+}
+
+// The encoding the first bytes of a regular file show (the EncodingCheck's starting guess).
+// It is what a stream (CsvStream) detects on: its first kEncodingSampleBytes.
+pe::Encoding first_bytes_encoding(const Input& in) {
+  std::vector<char> head(pe::kEncodingSampleBytes);
+  std::string err;
+  const long n = in.read_at(head.data(), head.size(), 0, err);
+  return pe::detect_encoding(std::string_view(head.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
 }
 
 // The JSON objects of `parse` are keyed by header, so columns that share a header name collapse into
@@ -185,7 +364,7 @@ void warn_duplicate_headers(const std::vector<std::string>& headers, std::string
   }
 }
 
-int cmd_parse(Input& in, const pe::LoadOptions& opt) {
+int cmd_parse(Input& in, const pe::LoadOptions& opt, EncodingCheck* enc, bool& again) {
   Output out;
   std::optional<pe::RecordJson> record_json;
   std::size_t records = 0;
@@ -213,10 +392,11 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt) {
                      pe::code_name(f.code) + ": " + f.message + "\n";
       });
   std::string err;
-  const bool read = pump(in, out, err, [&](std::string_view bytes) {
+  const bool read = pump(in, out, enc, again, err, [&](std::string_view bytes) {
     stream.feed(bytes);
     return !stream.fatal();
   });
+  if (again) return 0;
   if (read) stream.finish();
   // Close the array, also when reading stopped part way: what was read is valid JSON.
   if (records > 0 || (read && !stream.fatal())) out.buf() += records == 0 ? "[]\n" : "]\n";
@@ -238,7 +418,8 @@ std::string unknown_mapping(const std::vector<pe::Finding>& file_findings) {
 enum class Format { Json, Jsonl };
 
 // validate and batches: the streaming check.
-int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std::size_t batch_size, Format format) {
+int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std::size_t batch_size, Format format,
+              EncodingCheck* enc, bool& again) {
   Output out;
   const bool validate = cmd == "validate";
   const bool json = format == Format::Json;
@@ -281,10 +462,11 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
   checker = &check;
 
   std::string err;
-  const bool read = pump(in, out, err, [&](std::string_view bytes) {
+  const bool read = pump(in, out, enc, again, err, [&](std::string_view bytes) {
     check.feed(bytes);
     return !check.failed();
   });
+  if (again) return 0;
   const bool complete = read && check.finish();
   if (!usage_error.empty()) return fail(usage_error);  // nothing was written
   if (!check.started()) {
@@ -367,9 +549,27 @@ int run(const std::vector<std::string>& args) {
   Input in;
   std::string err;
   if (!in.open(path, err)) return fail(err);
-  if (!resolve_encoding(in, opt.encoding, err)) return fail(err);
-  if (cmd == "parse") return cmd_parse(in, opt);
-  return cmd_check(in, cmd, opt, batch_size, format);
+  auto command = [&](const pe::LoadOptions& o, EncodingCheck* enc, bool& again) {
+    if (cmd == "parse") return cmd_parse(in, o, enc, again);
+    return cmd_check(in, cmd, o, batch_size, format, enc, again);
+  };
+  bool again = false;
+  if (opt.encoding == pe::Encoding::Auto && in.regular()) {
+    // Detected on the whole file, as the page does on a whole file (a stream detects on its first
+    // bytes), while the check runs (EncodingCheck).
+    pe::LoadOptions first = opt;
+    first.encoding = first_bytes_encoding(in);
+    int rc;
+    {
+      EncodingCheck enc(in, first.encoding);
+      rc = command(first, &enc, again);
+      if (again) opt.encoding = enc.result();
+    }
+    if (!again) return rc;
+    if (!in.rewind()) return fail(std::string("cannot read the input again: ") + std::strerror(errno));
+    g_bytes_read = 0;
+  }
+  return command(opt, nullptr, again);
 }
 
 }  // namespace
@@ -386,7 +586,7 @@ int main(int argc, char** argv) {
                   "bytes per distinct email (to find duplicates); everything else is read and written as it "
                   "goes. Free some memory, or split the file into smaller files and check each. Any output "
                   "written so far is incomplete.\n",
-                  g_bytes_read);
+                  g_bytes_read.load());
     std::fputs(msg, stderr);
     return 1;
   } catch (const std::exception& e) {
