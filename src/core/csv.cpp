@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "scan.hpp"
 #include "text.hpp"
 
 namespace pe {
@@ -190,37 +191,59 @@ bool CsvReader::field_start(Scan& s) {
   return true;
 }
 
-bool CsvReader::unquoted(Scan& s) {
-  const std::size_t j = scan4(s.b, s.i, s.n, s.d, '\n', '\r', '"');
-  // The size guard runs before the byte at j is looked at, so a field that grows past the limit
-  // stops reading at the same point whatever the chunk boundaries are.
-  if (too_large(j - field_start_)) return false;
-  if (j == s.n) {
-    s.i = s.n;
-    return true;
-  }
-  const char c = s.b[j];
-  if (c == '"') {
-    if (!warned_stray_) {
-      warned_stray_ = true;
-      report(Code::CsvStrayQuote,
-             "A quote character inside the unquoted value in column " + num(fields_.size() + 1) + " (line " +
-                 num(cur_line_) +
-                 ") was kept as a literal character. If the value was meant to be quoted, the quote must be its "
-                 "first character and inner quotes must be doubled.");
+std::size_t CsvReader::next_special(Scan& s, std::size_t i) {
+  while (i < s.n) {
+    const std::size_t blk = i & ~static_cast<std::size_t>(63);
+    if (blk + 64 > s.n) return scan4(s.b, i, s.n, s.d, '\n', '\r', '"');  // the last bytes
+    if (blk != s.blk) {
+      s.blk = blk;
+      s.mask = scan::mask64(s.b + blk, s.d, '\n', '\r', '"');
     }
-    s.i = j + 1;
-    return true;
+    const std::uint64_t m = s.mask >> (i - blk);
+    if (m != 0) return i + scan::lowest_bit(m);
+    i = blk + 64;
   }
-  if (!end_field(field_start_, j - field_start_)) return false;
-  if (c != s.d) return end_line(s, j);
-  s.i = j + 1;
-  state_ = State::FieldStart;
-  return true;
+  return s.n;
+}
+
+bool CsvReader::unquoted(Scan& s) {
+  // Field after field of the record while they are unquoted, without going back to parse().
+  for (;;) {
+    const std::size_t j = next_special(s, s.i);
+    // The size guard runs before the byte at j is looked at, so a field that grows past the limit
+    // stops reading at the same point whatever the chunk boundaries are.
+    if (too_large(j - field_start_)) return false;
+    if (j == s.n) {
+      s.i = s.n;
+      return true;
+    }
+    const char c = s.b[j];
+    if (c == '"') {
+      if (!warned_stray_) {
+        warned_stray_ = true;
+        report(Code::CsvStrayQuote,
+               "A quote character inside the unquoted value in column " + num(fields_.size() + 1) + " (line " +
+                   num(cur_line_) +
+                   ") was kept as a literal character. If the value was meant to be quoted, the quote must be "
+                   "its first character and inner quotes must be doubled.");
+      }
+      s.i = j + 1;
+      continue;
+    }
+    if (!end_field(field_start_, j - field_start_)) return false;
+    if (c != s.d) return end_line(s, j);
+    s.i = j + 1;
+    if (s.i == s.n || s.b[s.i] == '"') {
+      state_ = State::FieldStart;
+      return true;
+    }
+    field_start_ = s.i;  // the next field is unquoted too (as field_start() would decide)
+  }
 }
 
 bool CsvReader::quoted(Scan& s) {
-  const std::size_t j = scan4(s.b, s.i, s.n, '"', '\n', '\r', '"');
+  std::size_t j = next_special(s, s.i);
+  while (j < s.n && s.b[j] == s.d) j = next_special(s, j + 1);  // a delimiter inside quotes is text
   if (!append_quoted(s, j)) return false;
   if (j == s.n) {
     s.i = s.n;

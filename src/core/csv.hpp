@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -93,7 +94,14 @@ class CsvReader {
     std::size_t i;        // next byte to read
     std::size_t lf_skip;  // an LF here completes a CRLF split by the feed (kNone: none)
     char d;               // the delimiter
+    // The 64-byte block of b at blk (none yet: -1) as a mask of its delimiters, quotes, CRs and
+    // LFs (scan.hpp). Bytes are only ever rewritten behind the scan (the in-place unescape), so the
+    // mask stays true for every byte from i on.
+    std::size_t blk = static_cast<std::size_t>(-1);
+    std::uint64_t mask = 0;
   };
+  // The first index in [i, s.n) holding the delimiter, a quote, CR or LF; s.n if none.
+  static std::size_t next_special(Scan& s, std::size_t i);
 
   void feed_slice(std::string_view chunk);
   void parse(bool at_end);

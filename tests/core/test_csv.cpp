@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -535,6 +536,55 @@ TEST(CsvFields, LongFieldsAcrossTheWordScanner) {
   const std::string longa(1000, 'a'), longb(37, 'b');
   const Result r = read_no_header(longa + "," + longb + "\n\"" + longb + "\"\"" + longa + "\"," + longa);
   EXPECT_EQ(r.rows, (Rows{{longa, longb}, {longb + "\"" + longa, longa}}));
+}
+
+// Records of random quoted and unquoted fields (delimiters, doubled quotes and line breaks inside
+// quotes, empty fields, CRLF and LF), read in random chunks, against a plain RFC 4180 reading: the
+// reader's 64-byte block masks (scan.hpp) are reused across fields, fields and quoted values span
+// blocks, and quoted values are unescaped in place behind the scan.
+TEST(CsvFields, RandomRecordsAcrossBlocksAsRfc4180Reads) {
+  std::mt19937 rng(1130);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  for (int t = 0; t < 400; ++t) {
+    const char d = ",;\t|"[t % 4];
+    CsvOptions o;
+    o.delimiter = d;
+    o.has_header = false;
+    Rows want;
+    std::string text;
+    const std::size_t cols = 1 + pick(6), records = 1 + pick(40);
+    for (std::size_t r = 0; r < records; ++r) {
+      std::vector<std::string> row;
+      for (std::size_t c = 0; c < cols; ++c) {
+        std::string value;
+        const std::size_t len = pick(4) == 0 ? pick(150) : pick(20);
+        const bool quoted = pick(3) == 0;
+        for (std::size_t k = 0; k < len; ++k) {
+          const std::size_t kind = pick(12);
+          if (quoted && kind == 0) value += '"';
+          else if (quoted && kind == 1) value += d;
+          else if (quoted && kind == 2) value += '\n';
+          else value += static_cast<char>('a' + pick(26));
+        }
+        if (c == 0) value.insert(0, "x");  // not a blank line (blank: only delimiters and whitespace)
+        row.push_back(value);
+        if (c > 0) text += d;
+        if (quoted) {
+          text += '"';
+          for (char ch : value) text += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+          text += '"';
+        } else {
+          text += value;
+        }
+      }
+      want.push_back(row);
+      text += pick(2) ? "\r\n" : "\n";
+    }
+    const std::size_t chunk = pick(3) == 0 ? 0 : 1 + pick(300);
+    const Result r = read(text, o, chunk);
+    ASSERT_EQ(r.rows, want) << "case " << t << ", chunks of " << chunk;
+    ASSERT_TRUE(r.findings.empty()) << "case " << t;
+  }
 }
 
 TEST(CsvFields, NonAsciiBytesAreNotSpecial) {
