@@ -90,6 +90,7 @@ class Input {
     }
     struct stat st;
     regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+    size_ = regular_ ? static_cast<std::uint64_t>(st.st_size) : 0;
     return true;
   }
   // Bytes read into buf (0 at the end of the input); -1 with err set on a read error.
@@ -107,6 +108,7 @@ class Input {
   }
   // A regular file can be read twice: once to detect the encoding on all of it, then to check it.
   bool regular() const { return regular_; }
+  std::uint64_t size() const { return size_; }  // a regular file's size when opened; else 0
   bool rewind() { return ::lseek(fd_, 0, SEEK_SET) == 0; }
   // Bytes at `offset` of a regular file, without moving the read position (another thread may read
   // meanwhile); as read() otherwise.
@@ -123,6 +125,7 @@ class Input {
  private:
   int fd_ = -1;
   bool regular_ = false;
+  std::uint64_t size_ = 0;
   std::string path_;
 };
 
@@ -460,6 +463,7 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
   }
   pe::StreamChecker check(opt, batch_size, std::move(cb));
   checker = &check;
+  if (in.size() > 0) check.expect_bytes(in.size());
 
   std::string err;
   const bool read = pump(in, out, enc, again, err, [&](std::string_view bytes) {

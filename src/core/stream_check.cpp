@@ -1,8 +1,10 @@
 // The check of an export fed in chunks (see stream_check.hpp).
 #include "stream_check.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <utility>
 
 #include "constants.hpp"
@@ -94,6 +96,20 @@ void StreamChecker::header(const CsvRecord& rec) {
   for (const Finding& f : file_findings_) emit(f);
 }
 
+void StreamChecker::reserve_index(const CsvRecord& rec) {
+  // Bytes per row so far (the header's among them); the text is the input's bytes as UTF-8, so an
+  // input in UTF-16 is over-estimated (at most twice), which the cap bounds.
+  const std::uint64_t offset = stream_.text_offset(rec.fields[0].data());
+  if (offset == 0) return;
+  const std::uint64_t rows = expected_bytes_ / (offset / (rec.row + 1) + 1);
+  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(rows + rows / 16, kMaxReserve));
+  try {
+    index_.reserve(want);
+  } catch (const std::bad_alloc&) {
+    // Only a head start: without it the index grows as it is filled.
+  }
+}
+
 void StreamChecker::on_record(const CsvRecord& rec) {
   if (stopped_ || failed()) return;
   if (!have_header_) {
@@ -106,6 +122,7 @@ void StreamChecker::on_record(const CsvRecord& rec) {
          " rows or lines, more than can be checked at once. Split it into smaller files and check each.");
     return;
   }
+  if (rec.row == kSampleRows && expected_bytes_ > 0 && !rec.fields.empty()) reserve_index(rec);
   std::vector<Finding> csv = reader_findings(rec.row);
   note_values_end(values_end_, rec.fields);
   FieldCells cells;

@@ -47,6 +47,12 @@ class StreamChecker {
 
   StreamChecker(const LoadOptions& opt, std::size_t batch_size, Callbacks cb);
 
+  // The input's size when it is known (a file): the duplicate index is then made once for the rows
+  // the first kSampleRows promise (estimated from their bytes, at most kMaxReserve), instead of
+  // growing by doubling, which zeroes and fills a table twice its final size on the way. Optional.
+  void expect_bytes(std::uint64_t total) { expected_bytes_ = total; }
+  static constexpr std::size_t kSampleRows = 4096;
+  static constexpr std::size_t kMaxReserve = std::size_t{1} << 22;
   // Feeds the next bytes (any size; any cut). Does nothing once failed() or stopped.
   void feed(std::string_view bytes);
   // Ends the input. True when it was read to the end; false with error() when it could not be read
@@ -75,6 +81,7 @@ class StreamChecker {
 
  private:
   void on_record(const CsvRecord& rec);
+  void reserve_index(const CsvRecord& rec);  // expect_bytes
   void on_reader_finding(Finding&& f);
   std::vector<Finding> reader_findings(std::size_t row);  // the reader's findings of this record
   void header(const CsvRecord& rec);
@@ -102,6 +109,7 @@ class StreamChecker {
   RowCheck rc_;                    // the current row's check, reused (its strings keep their memory)
   Summary summary_;
   DupIndex index_;
+  std::uint64_t expected_bytes_ = 0;  // expect_bytes
   std::vector<Prospect> batch_;
   std::string body_;
 };
