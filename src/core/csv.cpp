@@ -2,10 +2,11 @@
 //
 // One pass, resumable at any byte: the state of the record being read (field offsets, quote state,
 // the write position of the in-place unescape) survives between feeds, so no byte is scanned twice.
-// Between feeds the buffer keeps only the record in progress. The scanners look at 8 bytes at a
-// time for the few bytes that matter (delimiter, quote, CR, LF).
+// Between feeds the buffer keeps only the record in progress. The scanner looks at 64 bytes at a
+// time for the few bytes that matter (delimiter, quote, CR, LF; scan.hpp).
 #include "csv.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -130,6 +131,13 @@ void CsvReader::end_record() {
     exact_.clear();
     return;
   }
+  if (previews_.size() < kPreviewRecords) add_preview();
+  if (skipped_ < opt_.skip_records) {  // a title line before the header
+    ++skipped_;
+    fields_.clear();
+    exact_.clear();
+    return;
+  }
   const std::size_t row = current_row();
   if (records_ == 0) {
     header_cols_ = fields_.size();
@@ -145,6 +153,27 @@ void CsvReader::end_record() {
   ++records_;
   fields_.clear();
   exact_.clear();
+}
+
+void CsvReader::add_preview() {
+  RecordPreview p;
+  p.line = rec_line_;
+  for (std::size_t k = 0; k < fields_.size() && p.text.size() < kPreviewBytes; ++k) {
+    if (k > 0) {
+      p.text += opt_.delimiter == '\t' ? ' ' : opt_.delimiter;
+      p.text += ' ';
+    }
+    p.text.append(fields_[k].data(), std::min(fields_[k].size(), kPreviewBytes));
+  }
+  if (p.text.size() > kPreviewBytes) {  // cut on a character boundary, and say so
+    std::size_t n = kPreviewBytes;
+    while (n > 0 && (static_cast<unsigned char>(p.text[n]) & 0xC0) == 0x80) --n;
+    p.text.resize(n);
+    p.text += "\xE2\x80\xA6";  // …
+  }
+  for (char& c : p.text)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  previews_.push_back(std::move(p));
 }
 
 // Handles the line break at buf_[j] (CR or LF) and returns the index after it.
@@ -540,6 +569,61 @@ char detect_delimiter(std::string_view sample) {
     }
   }
   return best;
+}
+
+namespace {
+
+// What detect_title_records looks at in a record.
+struct RecordShape {
+  std::size_t width = 0;     // fields
+  std::size_t values = 0;    // fields that are not blank
+  bool header_like = false;  // two values or more, half the fields or more, none an email or a number
+  bool email = false;        // a value holds an @: a row of data, not a title
+};
+
+RecordShape shape_of(const std::vector<std::string_view>& fields) {
+  RecordShape r;
+  r.width = fields.size();
+  bool data_like = false;
+  for (std::string_view f : fields) {
+    if (is_blank(f)) continue;
+    ++r.values;
+    if (f.find('@') != std::string_view::npos) data_like = r.email = true;
+    bool digits = true;  // a number, a date or a phone number: a value, not a column name
+    for (char c : f)
+      if (!((c >= '0' && c <= '9') || c == '.' || c == ',' || c == '-' || c == '/' || c == ' ' || c == '+' || c == ':'))
+        digits = false;
+    if (digits) data_like = true;
+  }
+  r.header_like = !data_like && r.values >= 2 && r.values * 2 >= r.width;
+  return r;
+}
+
+}  // namespace
+
+std::size_t detect_title_records(std::string_view sample, char d) {
+  constexpr std::size_t kLook = 40;  // records looked at
+  std::vector<RecordShape> recs;
+  CsvOptions o;
+  o.delimiter = d;
+  o.has_header = false;
+  CsvReader reader(o, [&](const CsvRecord& rec) {
+    if (recs.size() < kLook) recs.push_back(shape_of(rec.fields));
+  }, nullptr);
+  reader.feed(sample);  // not finished: a record cut by the end of the sample is not looked at
+  if (recs.size() < 3 || recs[0].header_like) return 0;
+  for (std::size_t k = 1; k <= kMaxTitleRecords && k + 2 <= recs.size(); ++k) {
+    const RecordShape& h = recs[k];
+    if (!h.header_like) continue;
+    bool titles = true;  // every record before it holds at most half as many values, and no email
+    for (std::size_t i = 0; i < k; ++i)
+      if (recs[i].email || recs[i].values > std::max<std::size_t>(1, h.values / 2)) titles = false;
+    if (!titles) return 0;
+    std::size_t same = 0;  // the rows after it settle at its width
+    for (std::size_t i = k + 1; i < recs.size(); ++i) same += recs[i].width == h.width;
+    return same * 5 >= (recs.size() - k - 1) * 4 ? k : 0;
+  }
+  return 0;
 }
 
 std::string delimiter_name(char d) {

@@ -32,9 +32,22 @@ namespace pe {
 struct CsvOptions {
   char delimiter = ',';
   bool has_header = true;                   // the first non-blank record is the header (row 0)
+  // Non-blank records before the header that are not read as rows: title lines of a scraper or
+  // report export ("Exported from Sales Navigator on ..."). They take no row number; their lines
+  // stay counted, and previews() shows them.
+  std::size_t skip_records = 0;
   std::size_t max_field_bytes = 4u << 20;   // a larger field stops reading (error csv_field_too_large)
   std::size_t max_columns = 4096;           // more columns stops reading (error csv_too_many_columns)
 };
+
+// The first records of the input as a person would pick a header among them: the line each starts
+// on and its fields joined by the delimiter and a space, cut to about kPreviewBytes.
+struct RecordPreview {
+  std::size_t line = 0;
+  std::string text;
+};
+inline constexpr std::size_t kPreviewRecords = 12;
+inline constexpr std::size_t kPreviewBytes = 160;
 
 struct CsvRecord {
   const std::vector<std::string_view>& fields;
@@ -67,6 +80,9 @@ class CsvReader {
   // Physical lines seen ("a\nb" and "a\nb\n": 2); after a fatal error, the line where reading stopped.
   std::size_t lines() const { return line_; }
   std::size_t records() const { return records_; }           // records emitted, header included
+  std::size_t skipped_records() const { return skipped_; }    // title records skipped (skip_records)
+  // The first kPreviewRecords non-blank records, skipped ones included (RecordPreview).
+  const std::vector<RecordPreview>& previews() const { return previews_; }
   // Where a byte of a field handed to the record callback is in the text fed so far (0-based), for
   // the callback's fields only. A quoted value with doubled quotes is unescaped in place, so its
   // bytes are not those of the text at that offset: a caller that relies on it compares first.
@@ -122,6 +138,7 @@ class CsvReader {
   bool append_quoted(Scan& s, std::size_t j);
   bool end_line(Scan& s, std::size_t j);  // the line break at j ends the field and the record
   void end_record();
+  void add_preview();  // of the record just read (previews())
   std::size_t newline(std::size_t j, std::size_t n, std::size_t lf_skip);
   std::size_t current_row() const { return opt_.has_header ? records_ : records_ + 1; }
   void report(Code code, std::string message);
@@ -145,6 +162,8 @@ class CsvReader {
   std::size_t line_ = 0;         // physical lines seen (see lines())
   std::size_t cur_line_ = 1;     // line number of the byte being scanned
   std::size_t records_ = 0;
+  std::size_t skipped_ = 0;
+  std::vector<RecordPreview> previews_;
   std::size_t header_cols_ = 0;
   bool pending_cr_ = false;      // the last byte scanned was a CR at the end of buf_
   bool any_input_ = false;
@@ -166,6 +185,13 @@ class CsvReader {
 // most consistent field count (> 1) over the first lines, ignoring delimiters inside quotes.
 // Falls back to ',' when nothing fits.
 char detect_delimiter(std::string_view sample);
+
+// How many title records come before the header in `sample` (the start of the text) read with
+// delimiter d: 0 unless the first record does not look like a header and a later one (among the
+// first kMaxTitleRecords + 1) does, the records after it settle at its width, and every record
+// before it holds far fewer values (a title, a date, a note). Used when the header is not chosen.
+inline constexpr std::size_t kMaxTitleRecords = 10;
+std::size_t detect_title_records(std::string_view sample, char d);
 
 // "comma", "semicolon", "tab", "pipe", or the character itself.
 std::string delimiter_name(char d);

@@ -93,6 +93,9 @@ void CsvStream::start_reading() {
   }
   CsvOptions copt;
   copt.delimiter = delimiter_;
+  copt.skip_records = opt_.skip_records >= 0
+                          ? static_cast<std::size_t>(opt_.skip_records)
+                          : detect_title_records(std::string_view(text_).substr(0, kDelimiterSampleBytes), delimiter_);
   reader_ = std::make_unique<CsvReader>(copt, on_record_, on_finding_, on_blank_);
   reader_->feed(text_);
   text_.clear();

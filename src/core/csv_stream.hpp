@@ -38,6 +38,9 @@ class CsvStream {
     Encoding encoding = Encoding::Auto;
     char delimiter = 0;         // 0 = detect
     bool refuse_binary = true;  // stop with error() when the input is not text
+    // Title records before the header (CsvOptions::skip_records); -1: detected on the first bytes
+    // (detect_title_records).
+    long skip_records = -1;
   };
 
   // on_blank (optional): the line of each blank line the reader skips (csv.hpp).
@@ -56,6 +59,9 @@ class CsvStream {
   std::size_t bytes() const { return bytes_; }                 // input bytes fed
   // Known once the first records can be read (always before the first record callback).
   Encoding encoding() const { return encoding_; }
+  // Title records skipped before the header so far, and the first records (csv.hpp).
+  std::size_t title_records() const { return reader_ ? reader_->skipped_records() : 0; }
+  const std::vector<RecordPreview>& previews() const { return reader_ ? reader_->previews() : no_previews_; }
   char delimiter() const { return delimiter_; }
   bool delimiter_detected() const { return delimiter_detected_; }
   std::size_t invalid_sequences() const { return decoder_ ? decoder_->invalid_sequences() : 0; }
@@ -80,6 +86,7 @@ class CsvStream {
   Encoding encoding_ = Encoding::Utf8;
   char delimiter_ = ',';
   bool delimiter_detected_ = false;
+  std::vector<RecordPreview> no_previews_;
   std::string raw_;   // step 1: bytes held back
   std::string text_;  // step 2: decoded text held back; step 3: the decoded slice being read
   std::unique_ptr<Decoder> decoder_;

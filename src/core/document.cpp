@@ -225,6 +225,7 @@ void Document::start_reading(std::string_view bytes, std::size_t filled, bool in
   }
   sopt.encoding = r.sniffing ? r.assumed : opt.encoding;
   sopt.delimiter = opt.delimiter;
+  sopt.skip_records = opt.header_skip;
   // Room for the cells up front, so that the arena and the cell table are allocated once instead of
   // growing by doubling: while a doubling vector moves, the old and the new block are both held
   // (a 158 MB file took 1,018 MB of wasm memory). The cells' text is at most the input's (UTF-16:
@@ -317,6 +318,7 @@ bool Document::finish_reading(std::vector<std::pair<std::size_t, Finding>>& pend
   // Nothing points into the input (another encoding, or no cell matched): its memory is free.
   if (r.in_place_cells == 0) input_.release();
   pending = std::move(r.pending);
+  previews_ = stream.previews();  // also when there is no header: to choose another
   if (!stream.error().empty()) {
     error_ = stream.error();
   } else {
@@ -326,6 +328,7 @@ bool Document::finish_reading(std::vector<std::pair<std::size_t, Finding>>& pend
       file_findings_.push_back(invalid_bytes_finding(encoding_, invalid_sequences_, stream.first_invalid_offset()));
     delimiter_ = stream.delimiter();
     delimiter_detected_ = stream.delimiter_detected();
+    title_records_ = stream.title_records();
     blank_lines_ = stream.blank_lines();
     fatal_ = stream.fatal();
     shown_ = headers_.size();

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "csv.hpp"  // RecordPreview
 #include "encoding.hpp"
 #include "findings.hpp"
 #include "mapping.hpp"
@@ -113,6 +114,7 @@ struct LoadOptions {
   Encoding encoding = Encoding::Auto;
   char delimiter = 0;  // 0 = detect
   std::vector<std::pair<std::string, Field>> overrides;
+  long header_skip = -1;  // title records before the header (CsvOptions::skip_records); -1 = detect
 };
 
 class Document {
@@ -149,6 +151,10 @@ class Document {
   Encoding encoding() const { return encoding_; }
   char delimiter() const { return delimiter_; }
   bool delimiter_detected() const { return delimiter_detected_; }
+  // Title records skipped before the header (LoadOptions::header_skip, or detected), and the first
+  // records of the file as read, to choose the header among them (RecordPreview).
+  std::size_t title_records() const { return title_records_; }
+  const std::vector<RecordPreview>& previews() const { return previews_; }
   std::size_t invalid_sequences() const { return invalid_sequences_; }
 
   // The header record's fields, every column of the file (the mapping and overrides use these).
@@ -240,6 +246,8 @@ class Document {
   Encoding encoding_ = Encoding::Utf8;
   char delimiter_ = ',';
   bool delimiter_detected_ = false;
+  std::size_t title_records_ = 0;
+  std::vector<RecordPreview> previews_;
   bool fatal_ = false;  // the reader stopped part way
   std::size_t invalid_sequences_ = 0;
   std::size_t blank_lines_ = 0;

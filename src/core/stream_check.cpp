@@ -21,6 +21,7 @@ CsvStream::Options stream_options(const LoadOptions& opt) {
   CsvStream::Options o;
   o.encoding = opt.encoding;
   o.delimiter = opt.delimiter;
+  o.skip_records = opt.header_skip;
   o.refuse_binary = true;
   return o;
 }

@@ -1252,3 +1252,68 @@ TEST(CsvReaderApi, FieldsMarkedExactAreTheTextsOwnBytesWhateverTheChunks) {
     EXPECT_GE(moved, 3);  // the doubled quotes, "text" after, and """" at least
   }
 }
+
+// ---- title lines before the header --------------------------------------------------------------
+
+TEST(CsvTitleLines, DetectedWhenTheFirstRecordsAreTitlesAndTheHeaderSettlesTheWidth) {
+  const std::string rows = "jared@piedpiper.com,Jared,Dunn,Pied Piper\nmonica@raviga.com,Monica,Hall,Raviga\n"
+                           "gavin@hooli.com,Gavin,Belson,Hooli\n";
+  const std::string header = "Email,First name,Last name,Company\n";
+  EXPECT_EQ(detect_title_records(header + rows, ','), 0u);
+  EXPECT_EQ(detect_title_records("Exported from Sales Navigator on Nov 1, 2026\n\n" + header + rows, ','), 1u);
+  EXPECT_EQ(detect_title_records("Leads export\nRun 2026-11-01 08:00,,,\n" + header + rows, ','), 2u);
+  // Padded to the full width by a spreadsheet: still one value.
+  EXPECT_EQ(detect_title_records("My prospects,,,\n" + header + rows, ','), 1u);
+  // Not titles: a header-less file (the first row is data), a single column, a first record with
+  // as many values as the header, a record before the header that is data.
+  EXPECT_EQ(detect_title_records(rows + rows, ','), 0u);
+  EXPECT_EQ(detect_title_records("email\na@b.com\nc@d.com\ne@f.com\n", ','), 0u);
+  EXPECT_EQ(detect_title_records("Name,Value\n" + header + rows, ','), 0u);
+  EXPECT_EQ(detect_title_records("x@y.com\n" + header + rows, ','), 0u);
+  // Rows that do not settle at the header's width.
+  EXPECT_EQ(detect_title_records("Title\nA,B,C,D\n1\n2\n3\n", ','), 0u);
+  // More than kMaxTitleRecords title lines: not guessed.
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxTitleRecords; ++i) many += "note " + std::to_string(i) + "\n";
+  EXPECT_EQ(detect_title_records(many + header + rows, ','), 0u);
+  // Another delimiter.
+  EXPECT_EQ(detect_title_records("Export;;\nEmail;Vorname;Firma\nj@x.de;Jan;X\nk@x.de;Kai;Y\n", ';'), 1u);
+}
+
+TEST(CsvTitleLines, SkippedRecordsTakeNoRowNumberAndArePreviewed) {
+  CsvOptions o;
+  o.skip_records = 2;
+  const Result r = read("Report\n\nRun: today,x\nemail,name\na@b.com,A\n\"c@d.com\",\"C\nD\"\n", o, 3);
+  EXPECT_EQ(r.rows, (Rows{{"email", "name"}, {"a@b.com", "A"}, {"c@d.com", "C\nD"}}));
+  EXPECT_EQ(r.rownums, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{4, 5, 6}));
+  EXPECT_TRUE(r.findings.empty()) << "the title's width is not the header's: no ragged row";
+  EXPECT_EQ(r.blank, 1u);
+
+  CsvReader reader(o, nullptr, nullptr);
+  reader.feed("Report\n\nRun: today,x\nemail,name\na@b.com,A\n\"c@d.com\",\"C\nD\"\n");
+  reader.finish();
+  EXPECT_EQ(reader.skipped_records(), 2u);
+  ASSERT_EQ(reader.previews().size(), 5u);
+  EXPECT_EQ(reader.previews()[0].line, 1u);
+  EXPECT_EQ(reader.previews()[0].text, "Report");
+  EXPECT_EQ(reader.previews()[1].line, 3u);
+  EXPECT_EQ(reader.previews()[1].text, "Run: today, x");
+  EXPECT_EQ(reader.previews()[2].text, "email, name");
+  EXPECT_EQ(reader.previews()[4].text, "c@d.com, C D");
+}
+
+TEST(CsvTitleLines, PreviewsAreCutOnACharacterAndKeptForTheFirstRecordsOnly) {
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += std::string(100, 'a') + ",\xC3\xA9" + std::string(100, 'b') + "\n";
+  CsvReader reader(CsvOptions(), nullptr, nullptr);
+  reader.feed(text);
+  reader.finish();
+  ASSERT_EQ(reader.previews().size(), kPreviewRecords);
+  const std::string& p = reader.previews()[0].text;
+  EXPECT_LE(p.size(), kPreviewBytes + 3);
+  EXPECT_EQ(p.substr(p.size() - 3), "\xE2\x80\xA6");
+  EXPECT_EQ(p.substr(0, 104), std::string(100, 'a') + ", \xC3\xA9");
+  // 160 bytes fall inside no character here: the cut is after a whole one, before the ellipsis.
+  for (std::size_t k = 0; k + 3 < p.size(); ++k) EXPECT_NE(static_cast<unsigned char>(p[k]), 0xE2u);
+}

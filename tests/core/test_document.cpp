@@ -792,3 +792,49 @@ TEST(DocumentLoadOwned, CellsSurviveAMoveOfTheDocumentWhateverTheInputsSize) {
     EXPECT_EQ(assigned.email(0), email);
   }
 }
+
+// ---- title lines before the header --------------------------------------------------------------
+
+TEST(DocumentTitleLines, AScrapersTitleLinesAreSkippedAndTheHeaderCanBeChosen) {
+  const std::string bytes = fixture("exports/sales-navigator-scrape.csv");
+  Document d;
+  ASSERT_TRUE(d.load(bytes, LoadOptions())) << d.error();
+  EXPECT_EQ(d.title_records(), 2u);
+  ASSERT_FALSE(d.headers().empty());
+  EXPECT_EQ(d.headers()[0], "First Name");
+  ASSERT_EQ(d.row_count(), 6u);
+  EXPECT_EQ(d.line_of(0), 4u);
+  EXPECT_EQ(d.summary(50).rows, 6u);
+  EXPECT_EQ(d.summary(50).valid, 5u);
+  ASSERT_EQ(d.previews().size(), 9u);
+  EXPECT_EQ(d.previews()[0].line, 1u);
+  EXPECT_EQ(d.previews()[0].text, "Exported from Sales Navigator on Nov 12,  2026");
+  EXPECT_EQ(d.previews()[2].text.substr(0, 23), "First Name, Last Name, ");
+
+  // The header chosen by hand: on line 1 the file has no email column; from line 3 as detected.
+  LoadOptions first;
+  first.header_skip = 0;
+  EXPECT_FALSE(d.load(bytes, first));
+  EXPECT_EQ(d.title_records(), 0u);
+  EXPECT_EQ(d.previews().size(), 9u) << "the records to choose from are there after a failed load";
+  LoadOptions third;
+  third.header_skip = 2;
+  ASSERT_TRUE(d.load(bytes, third));
+  EXPECT_EQ(d.row_count(), 6u);
+  // Past the end: no header.
+  LoadOptions past;
+  past.header_skip = 20;
+  EXPECT_FALSE(d.load(bytes, past));
+  EXPECT_FALSE(d.error().empty());
+}
+
+TEST(DocumentTitleLines, NoOtherExportHasTitleLines) {
+  for (const char* name : {"exports/apollo.csv", "exports/evaboot.csv", "exports/google-sheets.tsv", "exports/salesforce.csv",
+                           "reader/crm_export.csv", "reader/excel_semicolon.csv", "reader/tab_export.tsv",
+                           "reader/windows1252.csv"}) {
+    Document d;
+    d.load(fixture(name), LoadOptions());
+    EXPECT_EQ(d.title_records(), 0u) << name;
+    EXPECT_FALSE(d.previews().empty()) << name;
+  }
+}
