@@ -179,6 +179,10 @@ test('lower-cased email domains, split full names and excluded invalid rows on 2
     'Exclude 400 rows that cannot be sent (invalid or duplicate): they are kept and marked, and left out of the batches and the cleaned CSV.',
   ]);
   const before = await summaryText(page);
+  // Each fix's and each group's buttons are buttons (Tab reaches them) named for what they do.
+  const names = await page.locator('#fixes button, #problems button').evaluateAll((bs) => bs.map((b) => b.tagName + ':' + (b.getAttribute('aria-label') || '')));
+  assert.ok(names.length >= 5 + 2 && names.every((n) => /^BUTTON:\S/.test(n)), names.join('\n'));
+  assert.ok(names.some((n) => /^BUTTON:Exclude them: Exclude 400 rows/.test(n)) && names.some((n) => /^BUTTON:Exclude the 400 rows of this group/.test(n)), names.join('\n'));
   assert.equal(await stat(page, 'Invalid').textContent(), '400');
   assert.equal(await page.locator('#summary .stat', { hasText: /^Excluded by you/ }).count(), 0, 'nothing excluded yet');
 
