@@ -644,7 +644,8 @@ std::string Session::results_csv(const Run& run) const {
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
     for (std::size_t c = 0; c < cells.size(); ++c) cells[c] = doc_.cell(r, c);
     const RowStatus status = doc_.status(r);
-    csv.row(out, cells, status, doc_.row_findings(r), status == RowStatus::Invalid ? std::string() : doc_.email_key(r));
+    csv.row(out, cells, status, doc_.row_findings(r), status == RowStatus::Invalid ? std::string() : doc_.email_key(r),
+            doc_.excluded(r));
   }
   return out;
 }

@@ -498,6 +498,11 @@ TEST(SessionResults, EveryRowWithItsColumnsAndWhatTheRunSaysOfIt) {
   // An edit is in the results: the file the user takes back has the fix.
   ASSERT_TRUE(s.set_cell(1, 0, "bob@example.com").ok);
   EXPECT_NE(std::string::npos, s.results_csv(run).find("bob@example.com,Bob,,valid,,,not_sent,in no run"));
+  // An excluded row is still a row of the results, marked; what the run did with its email stays.
+  s.set_excluded({2, 4}, true);
+  const std::string excluded = s.results_csv(run);
+  EXPECT_NE(std::string::npos, excluded.find("grace@example.com,Grace,x,excluded,,u-1,queued,")) << excluded;
+  EXPECT_NE(std::string::npos, excluded.find("linus@example.com,Linus,,excluded,,,failed,")) << excluded;
 }
 
 // Edits offered back for the same file, bulk fixes and their undo: many cells at once, each only
