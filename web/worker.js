@@ -417,10 +417,10 @@ const handlers = {
   [REQUEST.columnStats]: () => JSON.parse(session.columnStats()),
   [REQUEST.fixChanges]: (m) => JSON.parse(session.fixChanges(String(m.fix))),
   // Find and replace in a column (plain text); countOnly: only how many cells it would change (the
-  // preview), so that the changes themselves cross to the page only when made.
+  // preview, counted by the core without making the changes), so that they are made only when asked.
   [REQUEST.replaceChanges]: (m) => {
-    const changes = JSON.parse(session.replaceChanges(Number(m.col), String(m.find), String(m.replace), !!m.wholeCell, !!m.matchCase));
-    return m.countOnly ? { count: changes.length } : changes;
+    const args = [Number(m.col), String(m.find), String(m.replace), !!m.wholeCell, !!m.matchCase];
+    return m.countOnly ? { count: session.replaceCount(...args) } : JSON.parse(session.replaceChanges(...args));
   },
   // The rows an exclusion would set aside now ('invalid', or 'code:<code>' for a problem group).
   [REQUEST.excludeRows]: (m) => JSON.parse(session.excludeRows(String(m.which))),

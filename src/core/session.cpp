@@ -361,30 +361,50 @@ std::size_t find_in(std::string_view s, std::string_view find, std::size_t from,
 std::vector<Document::CellChange> Session::replace_changes(int col, const std::string& find, const std::string& replace,
                                                            bool whole_cell, bool match_case) const {
   std::vector<Document::CellChange> out;
-  if (!loaded_ || col < 0 || static_cast<std::size_t>(col) >= doc_.column_count()) return out;
-  if (!whole_cell && find.empty()) return out;
+  replace_in(col, find, replace, whole_cell, match_case, &out);
+  return out;
+}
+
+std::size_t Session::replace_count(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                                   bool match_case) const {
+  return replace_in(col, find, replace, whole_cell, match_case, nullptr);
+}
+
+std::size_t Session::replace_in(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                                bool match_case, std::vector<Document::CellChange>* out) const {
+  if (!loaded_ || col < 0 || static_cast<std::size_t>(col) >= doc_.column_count()) return 0;
+  if (!whole_cell && find.empty()) return 0;
   const std::size_t c = static_cast<std::size_t>(col);
+  const std::string_view with(replace);
+  std::size_t n = 0;
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
     if (doc_.excluded(r)) continue;
     const std::string_view now = doc_.cell(r, c);
     if (whole_cell) {
-      if (now.size() != find.size() || find_in(now, find, 0, match_case) != 0 || now == replace) continue;
-      out.push_back(Document::CellChange{r, c, std::string(now), replace});
+      if (now.size() != find.size() || find_in(now, find, 0, match_case) != 0 || now == with) continue;
+      ++n;
+      if (out) out->push_back(Document::CellChange{r, c, std::string(now), replace});
       continue;
     }
-    std::size_t at = find_in(now, find, 0, match_case);
-    if (at == std::string_view::npos) continue;  // most cells: looked at, nothing made
+    // The cell changes unless every text found is already the replacement (case-blind: "Inc" for "INC").
+    bool changes = false;
+    for (std::size_t at = find_in(now, find, 0, match_case); at != std::string_view::npos && !changes;
+         at = find_in(now, find, at + find.size(), match_case))
+      changes = now.substr(at, find.size()) != with;
+    if (!changes) continue;  // most cells: looked at, nothing made
+    ++n;
+    if (!out) continue;
     std::string to;
     std::size_t from = 0;
-    for (; at != std::string_view::npos; at = find_in(now, find, from, match_case)) {
+    for (std::size_t at = find_in(now, find, 0, match_case); at != std::string_view::npos; at = find_in(now, find, from, match_case)) {
       to.append(now.data() + from, at - from);
       to += replace;
       from = at + find.size();
     }
     to.append(now.data() + from, now.size() - from);
-    if (to != now) out.push_back(Document::CellChange{r, c, std::string(now), std::move(to)});
+    out->push_back(Document::CellChange{r, c, std::string(now), std::move(to)});
   }
-  return out;
+  return n;
 }
 
 std::vector<std::size_t> Session::exclude_rows(const std::string& which) const {

@@ -181,6 +181,10 @@ class Session {
   // column).
   std::vector<Document::CellChange> replace_changes(int col, const std::string& find, const std::string& replace,
                                                     bool whole_cell, bool match_case) const;
+  // How many cells replace_changes would change (the preview, asked as the user types): the same
+  // pass, with no string made.
+  std::size_t replace_count(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                            bool match_case) const;
   // The column split_name reads the full name from: the one mapped to full_name when first- and
   // last-name columns are mapped too, else the first column whose header is a full name's
   // (is_full_name_header) and is neither of those; -1 when there is none or no first/last column.
@@ -257,6 +261,9 @@ class Session {
     int col = -1;
   };
   bool fix_target(const std::string& fix, FixTarget& t) const;
+  // replace_changes into *out, or only counted when out is null.
+  std::size_t replace_in(int col, const std::string& find, const std::string& replace, bool whole_cell, bool match_case,
+                         std::vector<Document::CellChange>* out) const;
   // Whether the fix changes row r's cell; if so and `to` is given, its new value (SplitName: the
   // first name; `to2`, when given, gets the last name).
   bool fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to, std::string* to2 = nullptr) const;

@@ -226,6 +226,10 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                                                        const std::string& replace, bool whole_cell, bool match_case) {
                   return value_or_js_error([&] { return pe::to_json(s.replace_changes(col, find, replace, whole_cell, match_case)); });
                 }))
+      .function("replaceCount", optional_override([](const Session& s, int col, const std::string& find,
+                                                     const std::string& replace, bool whole_cell, bool match_case) {
+                  return value_or_js_error([&] { return static_cast<double>(s.replace_count(col, find, replace, whole_cell, match_case)); });
+                }))
       .function("excludeRows", optional_override([](const Session& s, const std::string& which) {
                   return value_or_js_error([&] { return pe::to_json(s.exclude_rows(which)); });
                 }))

@@ -646,7 +646,11 @@ TEST(SessionFixes, CountsKeptRowByRowAreAFreshPasssCounts) {
         break;
       }
       case 6: {  // a find and replace in a column
-        const auto changes = s.replace_changes(static_cast<int>(rng() % 7), rng() % 2 ? "a" : "Ada", "X", rng() % 2, rng() % 2);
+        const int col = static_cast<int>(rng() % 7);
+        const bool whole = rng() % 2, match = rng() % 2;
+        const char* find = rng() % 2 ? "a" : "Ada";
+        const auto changes = s.replace_changes(col, find, "X", whole, match);
+        ASSERT_EQ(s.replace_count(col, find, "X", whole, match), changes.size());
         s.set_cells(changes);
         break;
       }
@@ -812,6 +816,14 @@ TEST(SessionFixes, FindAndReplaceInAColumnIsCheckedAgain) {
   EXPECT_EQ(2u, s.replace_changes(1, "acme inc.", "Acme", true, false).size());
   EXPECT_EQ(R"([{"row":3,"col":1,"from":"","to":"n/a"}])", pe::to_json(s.replace_changes(1, "", "n/a", true, true)));
   EXPECT_TRUE(s.replace_changes(1, "", "x", false, true).empty()) << "nothing to find";
+  // A cell the replace would leave as it is does not count (case-blind, "inc." is already "inc." in row 2).
+  EXPECT_EQ(R"j([{"row":0,"col":1,"from":"Acme Inc.","to":"Acme inc."},{"row":2,"col":1,"from":"Acme Inc. (Acme Inc.)","to":"Acme inc. (Acme inc.)"}])j",
+            pe::to_json(s.replace_changes(1, "INC.", "inc.", false, false)));
+  // The preview's count is the changes' number, made without them.
+  for (const bool whole : {false, true})
+    for (const bool match : {false, true})
+      for (const char* find : {" Inc.", "INC.", "acme inc.", ""})
+        EXPECT_EQ(s.replace_count(1, find, "inc.", whole, match), s.replace_changes(1, find, "inc.", whole, match).size()) << find;
   EXPECT_TRUE(s.replace_changes(7, "a", "b", false, true).empty()) << "no such column";
   EXPECT_TRUE(s.replace_changes(-1, "a", "b", false, true).empty());
   // A replace in the email column makes two invalid addresses valid: the rows are checked again.
