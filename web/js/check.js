@@ -254,7 +254,7 @@
     const keep = sel.value;
     sel.replaceChildren(...doc.columns.map((c, i) => el('option', { value: String(i), text: c.header || 'column ' + (i + 1) })));
     if (keep && Number(keep) < doc.columns.length) sel.value = keep;
-    previewReplace().catch(() => {});
+    previewReplace();
   }
   const replaceArgs = () => ({ col: Number($('replace-col').value), find: $('replace-find').value, replace: $('replace-with').value,
     wholeCell: $('replace-whole').checked, matchCase: $('replace-case').checked });
@@ -265,14 +265,22 @@
     const out = $('replace-count');
     if (!doc || !doc.ok || !doc.columns.length) { out.textContent = ''; $('replace-btn').disabled = true; return; }
     if (!a.find && !a.wholeCell) { out.textContent = 'Type what to find (or tick “Whole cell only” to fill the empty cells).'; $('replace-btn').disabled = true; return; }
-    const { count } = await call(REQUEST.replaceChanges, { ...a, countOnly: true });
+    let count;
+    try {
+      ({ count } = await call(REQUEST.replaceChanges, { ...a, countOnly: true }));
+    } catch (e) {
+      if (seq !== replaceSeq) return;
+      out.textContent = 'The cells to change could not be counted: ' + PE.engine.wordsOf(e && e.message) + ' Try again, or reload the page.';
+      $('replace-btn').disabled = true;
+      return;
+    }
     if (seq !== replaceSeq) return;
     out.textContent = count ? counted(count, 'cell') + ' would change.' : 'No cell would change.';
     $('replace-btn').disabled = !count || PE.queue.running();
   }
   for (const id of ['replace-col', 'replace-find', 'replace-with', 'replace-whole', 'replace-case']) {
-    $(id).addEventListener('input', () => { previewReplace().catch(() => {}); });
-    $(id).addEventListener('change', () => { previewReplace().catch(() => {}); });
+    $(id).addEventListener('input', () => { previewReplace(); });
+    $(id).addEventListener('change', () => { previewReplace(); });
   }
   $('replace-form').addEventListener('submit', async (e) => {
     e.preventDefault();

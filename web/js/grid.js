@@ -221,7 +221,7 @@
     const statusText = row.excluded ? 'excluded by you (' + checked + ')' : checked;
     const div = el('div', { class: 'grid-row ' + row.status + (row.excluded ? ' excluded' : ''), role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + rowTop(pos) + 'px' },
       el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'row ' + row.row + ', line ' + row.line }),
-      el('div', { class: 'cell status ' + (row.excluded ? 'excluded-row' : row.status), role: 'gridcell', text: statusText }));
+      el('div', { class: 'cell status ' + (row.excluded ? 'excluded-row' : row.status), role: 'gridcell', text: statusText, title: statusText }));
     // Problems: errors first; the whole list on hover, focus and in the accessible description.
     const sorted = row.findings.slice().sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     const problems = el('div', { class: 'cell problems', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': '-1',
