@@ -416,6 +416,16 @@ const handlers = {
   [REQUEST.fixes]: () => JSON.parse(session.fixes()),
   [REQUEST.columnStats]: () => JSON.parse(session.columnStats()),
   [REQUEST.fixChanges]: (m) => JSON.parse(session.fixChanges(String(m.fix))),
+  // Find and replace in a column (plain text); countOnly: only how many cells it would change (the
+  // preview, counted by the core without making the changes), so that they are made only when asked.
+  [REQUEST.replaceChanges]: (m) => {
+    const args = [Number(m.col), String(m.find), String(m.replace), !!m.wholeCell, !!m.matchCase];
+    return m.countOnly ? { count: session.replaceCount(...args) } : JSON.parse(session.replaceChanges(...args));
+  },
+  // The rows an exclusion would set aside now ('invalid', or 'code:<code>' for a problem group).
+  [REQUEST.excludeRows]: (m) => JSON.parse(session.excludeRows(String(m.which))),
+  // Rows excluded (excluded true) or included again; answers as setCells does.
+  [REQUEST.setExcluded]: (m) => { notWhileRunning(); return JSON.parse(session.setExcluded(JSON.stringify(m.rows || []), !!m.excluded)); },
   [REQUEST.batchPlan]: (m) => JSON.parse(session.batchPlan(!!m.emails)),
   // hashes: the prospects already queued from this browser (sent.js), left out of the plan and the
   // bodies; '' leaves out nobody. Not during a run: its bodies are built from the plan as it started.

@@ -394,6 +394,7 @@ void Document::drop_rows() {
   decltype(lines_)().swap(lines_);
   csv_findings_.release();
   decltype(derive_)().swap(derive_);
+  decltype(excluded_)().swap(excluded_);
   decltype(key_h64_)().swap(key_h64_);
   decltype(key_h32_)().swap(key_h32_);
 }
@@ -426,6 +427,20 @@ std::size_t Document::set_cells(const std::vector<CellChange>& changes, std::vec
   for (std::size_t k = 0; k < changes.size(); ++k) {
     const CellChange& c = changes[k];
     if (cell(c.row, c.col) != c.from || !write_cell(c.row, c.col, c.to)) continue;
+    ++made;
+    if (made_at) made_at->push_back(k);
+  }
+  if (made) recompute_duplicates();
+  return made;
+}
+
+std::size_t Document::set_excluded(const std::vector<std::size_t>& rows, bool excluded, std::vector<std::size_t>* made_at) {
+  std::size_t made = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::size_t r = rows[k];
+    if (r >= row_count() || this->excluded(r) == excluded) continue;
+    if (excluded_.size() < row_count()) excluded_.resize(row_count(), 0);
+    excluded_[r] = excluded ? 1 : 0;
     ++made;
     if (made_at) made_at->push_back(k);
   }
@@ -498,8 +513,9 @@ void Document::recompute_duplicates() {
     valid += status_[r] == RowStatus::Valid;
   }
   keys.reserve(valid);
+  // An excluded row is not sent: it is nobody's first row (its own status stays what its checks say).
   for (std::size_t r = 0; r < row_count(); ++r)
-    if (status_[r] == RowStatus::Valid) keys.push_back(Key{key_h64_[r], key_h32_[r], static_cast<std::uint32_t>(r)});
+    if (status_[r] == RowStatus::Valid && !excluded(r)) keys.push_back(Key{key_h64_[r], key_h32_[r], static_cast<std::uint32_t>(r)});
   {
     constexpr unsigned kBits = 11, kBuckets = 1u << kBits;
     std::vector<Key> tmp(keys.size());
@@ -580,7 +596,14 @@ std::vector<Finding> Document::all_findings() const {
 Summary Document::summary(std::size_t batch_size) const {
   Summary s;
   s.blank_lines = blank_lines_;
-  for (std::size_t r = 0; r < row_count(); ++r) count_row(s, status_[r], csv_findings_[r], row_findings_[r]);
+  for (std::size_t r = 0; r < row_count(); ++r) {
+    if (excluded(r)) {
+      ++s.rows;
+      ++s.excluded;
+      continue;
+    }
+    count_row(s, status_[r], csv_findings_[r], row_findings_[r]);
+  }
   close_summary(s, batch_size);
   return s;
 }

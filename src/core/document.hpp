@@ -180,6 +180,16 @@ class Document {
   // made_at (when given) gets the places in `changes` of those made.
   std::size_t set_cells(const std::vector<CellChange>& changes, std::vector<std::size_t>* made_at = nullptr);
 
+  // Rows the user excluded: kept and checked like the others, but never sent (requests.hpp's
+  // batch_rows leaves them out), never the first of an email (a later row with the same email is
+  // then no duplicate), left out of the cleaned CSV, and counted apart in the summary (excluded, and
+  // in none of valid, invalid, duplicates, errors, warnings). A load forgets them; a remap keeps them.
+  bool excluded(std::size_t row) const { return row < excluded_.size() && excluded_[row]; }
+  // Marks rows excluded (or included again when `excluded` is false); a row already so, or past the
+  // last row, is left. Returns how many changed; made_at (when given) gets their places in `rows`.
+  // The duplicates are found again once.
+  std::size_t set_excluded(const std::vector<std::size_t>& rows, bool excluded, std::vector<std::size_t>* made_at = nullptr);
+
   // Rows: the records after the header, blank lines left out (csv.hpp); a blank line takes no row
   // number, so row r + 1 is the (r + 1)-th record that is not blank. line_of() is the physical line.
   std::size_t row_count() const { return lines_.size(); }
@@ -274,6 +284,7 @@ class Document {
   // again when a message needs it (email_key).
   std::vector<std::uint64_t> key_h64_;
   std::vector<std::uint32_t> key_h32_;
+  std::vector<std::uint8_t> excluded_;              // per row once a row was excluded (set_excluded); empty before
   std::vector<std::uint32_t> derive_;              // how each row's values follow from its cells (RowCheck::derive)
   RowCheck row_check_;                             // validate_row's, reused from row to row (its strings keep their memory)
   std::vector<Finding> found_;                      // validate_row's findings of the row being checked

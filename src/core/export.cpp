@@ -110,7 +110,8 @@ std::string report_csv(const Document& d, std::size_t batch_size, const std::vec
   for (std::size_t r = 0; r < d.row_count(); ++r) {
     blank_lines_before(d.line_of(r));
     std::string outcome;
-    switch (d.status(r)) {
+    if (d.excluded(r)) outcome = "excluded by you";
+    else switch (d.status(r)) {
       case RowStatus::Invalid: outcome = "invalid"; break;
       case RowStatus::Duplicate: outcome = "duplicate of row " + std::to_string(d.duplicate_of(r) + 1); break;
       case RowStatus::Valid: {
@@ -137,7 +138,7 @@ std::string cleaned_csv(const Document& d) {
   std::string out;
   line(out, {"email", "first_name", "last_name", "linkedin_url", "company_name", "company_website"});
   for (std::size_t r = 0; r < d.row_count(); ++r) {
-    if (d.status(r) != RowStatus::Valid) continue;
+    if (d.status(r) != RowStatus::Valid || d.excluded(r)) continue;  // excluded rows are left out
     Prospect p = d.prospect(r);
     line(out, {p.email, p.first_name, p.last_name, p.linkedin_url, p.company_name, p.company_website});
   }

@@ -34,13 +34,15 @@ std::string csv_cell(std::string_view v);
 // 1 + summary.rows + summary.blank_lines lines.
 // outcome: "sent in batch <uuid> (<QUEUE_STATUS>)" ("sent, nothing queued (...)" without a uuid),
 // "failed: <reason>", "not sent" (waiting, not sent, or in no outcome), "<state>: <message>" for the
-// others (partial, unconfirmed, sending), "invalid", "duplicate of row N"; details: the row's
+// others (partial, unconfirmed, sending), "invalid", "duplicate of row N", "excluded by you" (a
+// row the user excluded, whatever its status); details: the row's
 // findings, "; "-separated.
 inline constexpr const char* kReportBlankStatus = "blank";
 inline constexpr const char* kReportBlankOutcome = "blank line, skipped";
 std::string report_csv(const Document& d, std::size_t batch_size, const std::vector<BatchOutcome>& outcomes);
 
-// email,first_name,last_name,linkedin_url,company_name,company_website of the valid rows, normalised.
+// email,first_name,last_name,linkedin_url,company_name,company_website of the valid rows,
+// normalised; the rows the user excluded are left out.
 std::string cleaned_csv(const Document& d);
 
 }  // namespace pe

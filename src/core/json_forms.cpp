@@ -34,6 +34,7 @@ void write_row(JsonWriter& w, const RowView& r) {
   w.begin_object().field("index", r.index).field("row", r.index + 1).field("line", r.line);
   w.field("status", row_status_name(r.status));
   if (r.status == RowStatus::Duplicate) w.field("duplicate_of", r.duplicate_of + 1);
+  if (r.excluded) w.field("excluded", true);
   w.key("cells").begin_array();
   for (std::string_view c : r.cells) w.value(c);
   w.end_array();
@@ -83,6 +84,7 @@ void write_json(JsonWriter& w, const Summary& s) {
   w.field("duplicates", s.duplicates).field("rows_with_warnings", s.rows_with_warnings);
   w.field("blank_lines", s.blank_lines).field("errors", s.errors).field("warnings", s.warnings);
   w.field("batches", s.batches).field("batch_size", s.batch_size).field("credits_max", s.credits_max);
+  if (s.excluded) w.field("excluded", s.excluded);
   w.end_object();
 }
 
@@ -332,6 +334,23 @@ std::vector<Document::CellChange> changes_from_json(std::string_view json) {
                                        o["from"].get<std::string>(), o["to"].get<std::string>()});
   }
   return out;
+}
+
+std::vector<std::size_t> rows_from_json(std::string_view json) {
+  std::vector<std::size_t> out;
+  const ojson in = parse(json);
+  if (!in.is_array()) return out;
+  for (const ojson& v : in)
+    if (v.is_number_unsigned()) out.push_back(v.get<std::size_t>());
+  return out;
+}
+
+std::string to_json(const std::vector<std::size_t>& rows) {
+  return written([&](JsonWriter& w) {
+    w.begin_array();
+    for (std::size_t r : rows) w.value(r);
+    w.end_array();
+  });
 }
 
 std::string to_json(const std::vector<Document::CellChange>& changes) {

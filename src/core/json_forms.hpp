@@ -24,7 +24,7 @@ void write_json(JsonWriter& w, const Finding& f);
 void write_json(JsonWriter& w, const ColumnMap& c);
 void write_json(JsonWriter& w, const std::vector<ColumnMap>& columns);
 // {"rows","valid","invalid","duplicates","rows_with_warnings","blank_lines","errors","warnings",
-//  "batches","batch_size","credits_max"}
+//  "batches","batch_size","credits_max","excluded" (only when the user excluded rows)}
 void write_json(JsonWriter& w, const Summary& s);
 
 // The head of an `enrich validate` report, in an open object: "encoding":...,"delimiter":...,"columns":[...].
@@ -55,7 +55,8 @@ class RecordJson {
 // {"ok","error","encoding","delimiter","delimiter_name","delimiter_detected","columns","file_findings","summary"};
 // refused options: {"ok":false,"error":"..."}.
 std::string to_json(const SessionState& s);
-// {"total":N,"rows":[{"index","row","line","status","duplicate_of" (duplicates only, 1-based),"cells","findings"}]}
+// {"total":N,"rows":[{"index","row","line","status","duplicate_of" (duplicates only, 1-based),
+//  "excluded":true (excluded rows only),"cells","findings"}]}
 std::string to_json(const RowPage& page);
 // {"row":{...},"summary":{...}}; no such cell: {"ok":false,"error":"..."}.
 std::string to_json(const CellEdit& e);
@@ -67,6 +68,9 @@ std::string to_json(const std::vector<std::pair<std::string, std::size_t>>& fixe
 std::string to_json(const std::vector<Session::ColumnStats>& stats);
 // {"made", "skipped", "made_at", "summary"}.
 std::string to_json(const CellsEdit& e);
+// [0, 4, ...]: 0-based rows (Session::exclude_rows), and the reader of that list (other values skipped).
+std::string to_json(const std::vector<std::size_t>& rows);
+std::vector<std::size_t> rows_from_json(std::string_view json);
 // [{"row", "col", "from", "to"}, ...] (0-based row and column): an entry of another shape is left out.
 std::vector<Document::CellChange> changes_from_json(std::string_view json);
 // [{"index","count","first_row","last_row","key","emails" (the last two only when asked)}]

@@ -471,4 +471,6 @@ std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
   return std::move(m.out);
 }
 
+bool is_full_name_header(const std::string& header) { return detect(header).field == Field::FullName; }
+
 }  // namespace pe

@@ -43,6 +43,10 @@ std::vector<ColumnMap> map_columns(const std::vector<std::string>& headers,
 // this way). -1 when the key names no column (map_columns then skips it).
 int override_column(const std::vector<std::string>& headers, std::string_view key);
 
+// Whether map_columns detects this header as a full-name column ("Full Name", "Contact Name",
+// "Name", ...), whether or not that column is used (it is not when first/last-name columns exist).
+bool is_full_name_header(const std::string& header);
+
 // Normalised header used for matching: lower-case ASCII, letters and digits only.
 std::string normalise_header(std::string_view h);
 

@@ -23,7 +23,7 @@ std::vector<std::vector<std::size_t>> batch_rows(const Document& d, std::size_t 
   if (batch_size == 0) batch_size = kDefaultBatchSize;
   std::vector<std::vector<std::size_t>> out;
   for (std::size_t r = 0; r < d.row_count(); ++r) {
-    if (d.status(r) != RowStatus::Valid) continue;
+    if (d.status(r) != RowStatus::Valid || d.excluded(r)) continue;  // excluded by the user: never sent
     if (out.empty() || out.back().size() == batch_size) out.emplace_back();
     out.back().push_back(r);
   }

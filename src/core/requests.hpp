@@ -12,7 +12,7 @@
 
 namespace pe {
 
-// Rows (0-based) of each batch: the valid rows in input order, batch_size per batch (0 = the default).
+// Rows (0-based) of each batch: the valid rows not excluded (Document::excluded) in input order, batch_size per batch (0 = the default).
 std::vector<std::vector<std::size_t>> batch_rows(const Document& d, std::size_t batch_size);
 // The exact request body of a batch of the document's rows.
 std::string batch_body(const Document& d, const std::vector<std::size_t>& rows);

@@ -33,10 +33,10 @@ void ResultsCsv::header(std::string& out, const std::vector<std::string>& header
 }
 
 void ResultsCsv::row(std::string& out, const std::vector<std::string_view>& cells, RowStatus status,
-                     const std::vector<Finding>& findings, std::string_view email_key) {
+                     const std::vector<Finding>& findings, std::string_view email_key, bool excluded) {
   bool first = true;
   for (std::size_t c = 0; c < columns_; ++c) cell(out, c < cells.size() ? cells[c] : std::string_view(), first);
-  cell(out, row_status_name(status), first);
+  cell(out, excluded ? std::string_view("excluded") : std::string_view(row_status_name(status)), first);
   cell(out, details(findings), first);
   std::string uuid, outcome, queue_details, enrichment_status, enrichment_result;
   if (status == RowStatus::Valid) {

@@ -18,7 +18,8 @@
 namespace pe {
 
 // The columns after the file's own, in order:
-//   validation          valid, invalid or duplicate
+//   validation          valid, invalid or duplicate; excluded for a row the user excluded (its
+//                       findings are still in validation_details)
 //   validation_details  the row's findings ("error email: ...; warning ..."), "; "-separated
 //   batch_uuid          the enrichment that holds the prospect (as tracked, else the batch's answer)
 //   queue_outcome       queued, already_pending, failed, unconfirmed or not_sent (empty when not valid)
@@ -36,9 +37,10 @@ class ResultsCsv {
   void header(std::string& out, const std::vector<std::string>& headers);
   // One input row: its cells (as many as the header has: a missing cell is empty, a cell beyond the
   // header is left out, and the reader's finding about it is in validation_details), its status and
-  // findings, and its normalised email ("" when invalid).
+  // findings, and its normalised email ("" when invalid). excluded: the user set the row aside; what
+  // the runs say of its email is still written (a run before the exclusion may have sent it).
   void row(std::string& out, const std::vector<std::string_view>& cells, RowStatus status,
-           const std::vector<Finding>& findings, std::string_view email_key);
+           const std::vector<Finding>& findings, std::string_view email_key, bool excluded = false);
 
  private:
   const RunIndex& index_;

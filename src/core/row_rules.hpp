@@ -31,6 +31,9 @@ struct Prospect {
 
 struct Summary {
   std::size_t rows = 0, valid = 0, invalid = 0, duplicates = 0;
+  // Rows the user excluded (Document::set_excluded): in rows, and in none of the other counts, so
+  // that rows = valid + invalid + duplicates + excluded.
+  std::size_t excluded = 0;
   std::size_t rows_with_warnings = 0, blank_lines = 0, errors = 0, warnings = 0;
   std::size_t batches = 0;
   std::size_t batch_size = 0;  // prospects per batch the batches were counted with

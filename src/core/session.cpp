@@ -42,7 +42,8 @@ RowFilter row_filter(std::string_view name, Code* code) {
     return RowFilter::Code;
   }
   static const std::pair<const char*, RowFilter> kFilters[] = {
-      {"all", RowFilter::All}, {"errors", RowFilter::Errors}, {"warnings", RowFilter::Warnings}, {"valid", RowFilter::Valid}};
+      {"all", RowFilter::All},     {"errors", RowFilter::Errors},       {"warnings", RowFilter::Warnings},
+      {"valid", RowFilter::Valid}, {"excluded", RowFilter::Excluded}};
   for (const auto& [n, f] : kFilters)
     if (name == n) return f;
   return RowFilter::Unknown;
@@ -176,6 +177,7 @@ RowView Session::row_view(std::size_t r) const {
   v.line = doc_.line_of(r);
   v.status = doc_.status(r);
   v.duplicate_of = doc_.duplicate_of(r);
+  v.excluded = doc_.excluded(r);
   v.cells.reserve(doc_.column_count());
   for (std::size_t c = 0; c < doc_.column_count(); ++c) v.cells.push_back(doc_.cell(r, c));
   v.findings = doc_.row_findings(r);
@@ -224,6 +226,14 @@ bool Session::fix_target(const std::string& fix, FixTarget& t) const {
                   doc_.column_for(linkedin ? Field::LinkedinUrl : Field::CompanyWebsite)};
     return t.col >= 0;
   }
+  if (fix == "lower_email_domain") {
+    t = FixTarget{FixKind::LowerEmailDomain, doc_.column_for(Field::Email)};
+    return t.col >= 0;
+  }
+  if (fix == "split_name") {
+    t = FixTarget{FixKind::SplitName, full_name_column()};
+    return t.col >= 0;
+  }
   if (fix.compare(0, 5, "trim:") == 0) {
     const std::string digits = fix.substr(5);
     if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
@@ -235,7 +245,8 @@ bool Session::fix_target(const std::string& fix, FixTarget& t) const {
   return false;
 }
 
-bool Session::fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to) const {
+bool Session::fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to, std::string* to2) const {
+  if (doc_.excluded(r)) return false;  // the user set the row aside: no fix changes it
   const std::size_t col = static_cast<std::size_t>(t.col);
   const std::string_view now = doc_.cell(r, col);
   switch (t.kind) {
@@ -269,19 +280,156 @@ bool Session::fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, 
       if (to) *to = std::string(trimmed);
       return true;
     }
+    case FixKind::LowerEmailDomain: {
+      const std::size_t at = now.rfind('@');
+      if (at == std::string_view::npos) return false;
+      std::size_t k = at + 1;
+      while (k < now.size() && !(now[k] >= 'A' && now[k] <= 'Z')) ++k;
+      if (k == now.size()) return false;  // no capital after the @: nothing to change (no allocation)
+      if (to) {
+        to->assign(now.data(), at + 1);
+        for (std::size_t i = at + 1; i < now.size(); ++i) to->push_back(ascii_lower(now[i]));
+      }
+      return true;
+    }
+    case FixKind::SplitName: {
+      const std::size_t first_col = static_cast<std::size_t>(doc_.column_for(Field::FirstName));
+      const std::size_t last_col = static_cast<std::size_t>(doc_.column_for(Field::LastName));
+      // Only rows with neither name: a name given in the file is never overwritten or mixed with a split.
+      if (!is_blank(doc_.cell(r, first_col)) || !is_blank(doc_.cell(r, last_col)) || is_blank(now)) return false;
+      // The split (the one the checks make of a full name), into strings kept from call to call.
+      static thread_local std::string first, last;
+      split_full_name(now, first, last);
+      if (first.empty() && last.empty()) return false;  // e.g. "," alone: nothing to write
+      if (to) *to = first;
+      if (to2) *to2 = last;
+      return true;
+    }
   }
   return false;
+}
+
+int Session::full_name_column() const {
+  const int first = doc_.column_for(Field::FirstName), last = doc_.column_for(Field::LastName);
+  if (!loaded_ || first < 0 || last < 0) return -1;
+  if (const int mapped = doc_.column_for(Field::FullName); mapped >= 0) return mapped;
+  const std::vector<ColumnMap>& cols = doc_.columns();
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (static_cast<int>(c) != first && static_cast<int>(c) != last && cols[c].field == Field::Ignore &&
+        is_full_name_header(cols[c].header))
+      return static_cast<int>(c);
+  return -1;
 }
 
 std::vector<Document::CellChange> Session::fix_changes(const std::string& fix) const {
   std::vector<Document::CellChange> out;
   FixTarget t;
   if (!loaded_ || !fix_target(fix, t)) return out;
-  std::string scratch, to;
+  std::string scratch, to, to2;
+  if (t.kind == FixKind::SplitName) {  // two cells of the row: the first and the last name
+    const std::size_t first_col = static_cast<std::size_t>(doc_.column_for(Field::FirstName));
+    const std::size_t last_col = static_cast<std::size_t>(doc_.column_for(Field::LastName));
+    for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+      if (!fix_cell(t, r, scratch, &to, &to2)) continue;
+      if (!to.empty()) out.push_back(Document::CellChange{r, first_col, std::string(doc_.cell(r, first_col)), std::move(to)});
+      if (!to2.empty()) out.push_back(Document::CellChange{r, last_col, std::string(doc_.cell(r, last_col)), std::move(to2)});
+    }
+    return out;
+  }
   for (std::size_t r = 0; r < doc_.row_count(); ++r)
     if (fix_cell(t, r, scratch, &to))
       out.push_back(Document::CellChange{r, static_cast<std::size_t>(t.col), std::string(doc_.cell(r, static_cast<std::size_t>(t.col))), std::move(to)});
   return out;
+}
+
+namespace {
+
+// Where `find` is in s from `from` on (ASCII letters case-blind unless match_case), or npos.
+std::size_t find_in(std::string_view s, std::string_view find, std::size_t from, bool match_case) {
+  if (match_case) return s.find(find, from);
+  if (find.size() > s.size()) return std::string_view::npos;
+  for (std::size_t i = from; i + find.size() <= s.size(); ++i) {
+    std::size_t k = 0;
+    while (k < find.size() && ascii_lower(s[i + k]) == ascii_lower(find[k])) ++k;
+    if (k == find.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<Document::CellChange> Session::replace_changes(int col, const std::string& find, const std::string& replace,
+                                                           bool whole_cell, bool match_case) const {
+  std::vector<Document::CellChange> out;
+  replace_in(col, find, replace, whole_cell, match_case, &out);
+  return out;
+}
+
+std::size_t Session::replace_count(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                                   bool match_case) const {
+  return replace_in(col, find, replace, whole_cell, match_case, nullptr);
+}
+
+std::size_t Session::replace_in(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                                bool match_case, std::vector<Document::CellChange>* out) const {
+  if (!loaded_ || col < 0 || static_cast<std::size_t>(col) >= doc_.column_count()) return 0;
+  if (!whole_cell && find.empty()) return 0;
+  const std::size_t c = static_cast<std::size_t>(col);
+  const std::string_view with(replace);
+  std::size_t n = 0;
+  for (std::size_t r = 0; r < doc_.row_count(); ++r) {
+    if (doc_.excluded(r)) continue;
+    const std::string_view now = doc_.cell(r, c);
+    if (whole_cell) {
+      if (now.size() != find.size() || find_in(now, find, 0, match_case) != 0 || now == with) continue;
+      ++n;
+      if (out) out->push_back(Document::CellChange{r, c, std::string(now), replace});
+      continue;
+    }
+    // The cell changes unless every text found is already the replacement (case-blind: "Inc" for "INC").
+    bool changes = false;
+    for (std::size_t at = find_in(now, find, 0, match_case); at != std::string_view::npos && !changes;
+         at = find_in(now, find, at + find.size(), match_case))
+      changes = now.substr(at, find.size()) != with;
+    if (!changes) continue;  // most cells: looked at, nothing made
+    ++n;
+    if (!out) continue;
+    std::string to;
+    std::size_t from = 0;
+    for (std::size_t at = find_in(now, find, 0, match_case); at != std::string_view::npos; at = find_in(now, find, from, match_case)) {
+      to.append(now.data() + from, at - from);
+      to += replace;
+      from = at + find.size();
+    }
+    to.append(now.data() + from, now.size() - from);
+    out->push_back(Document::CellChange{r, c, std::string(now), std::move(to)});
+  }
+  return n;
+}
+
+std::vector<std::size_t> Session::exclude_rows(const std::string& which) const {
+  std::vector<std::size_t> out;
+  if (!loaded_) return out;
+  Code code = Code::EmailInvalid;
+  const RowFilter f = which == "invalid" ? RowFilter::Errors : row_filter(which, &code);
+  if (f != RowFilter::Errors && f != RowFilter::Code) return out;
+  if (f == RowFilter::Errors && which != "invalid") return out;  // "errors" is not a name this takes
+  for (std::size_t r = 0; r < doc_.row_count(); ++r)
+    if (!doc_.excluded(r) && (f == RowFilter::Errors ? doc_.has_error(r) : doc_.has_code(r, code))) out.push_back(r);
+  return out;
+}
+
+CellsEdit Session::set_excluded(const std::vector<std::size_t>& rows, bool excluded) {
+  CellsEdit e;
+  if (loaded_) e.made = doc_.set_excluded(rows, excluded, &e.made_at);
+  e.skipped = rows.size() - e.made;
+  if (e.made) {
+    batches_valid_ = false;
+    for (std::size_t i : e.made_at) refix(rows[i]);  // fixes leave excluded rows out
+    refilter();
+  }
+  e.summary = doc_.summary(batch_size_);
+  return e;
 }
 
 // Every fix counted in one pass over the rows (the cells of a row are next to each other; a pass
@@ -292,7 +440,7 @@ void Session::make_fix_counts() const {
   fc = FixCounts();
   fc.made = true;
   if (!loaded_) return;
-  fc.names = {"website_from_email", "clear_linkedin", "clear_website"};
+  fc.names = {"website_from_email", "clear_linkedin", "clear_website", "lower_email_domain", "split_name"};
   for (std::size_t c = 0; c < doc_.columns().size(); ++c)
     if (doc_.columns()[c].field != Field::Ignore) fc.names.push_back("trim:" + std::to_string(c));
   for (std::size_t i = 0; i < fc.names.size(); ++i) {
@@ -339,6 +487,12 @@ std::vector<std::pair<std::string, std::size_t>> Session::fixes() const {
   std::vector<std::pair<std::string, std::size_t>> out;
   for (std::size_t i = 0; i < fix_counts_.names.size(); ++i)
     if (fix_counts_.counts[i]) out.emplace_back(fix_counts_.names[i], fix_counts_.counts[i]);
+  // Not kept row by row: whether a row is a duplicate changes with edits of other rows. A pass over
+  // two bytes per row.
+  std::size_t invalid = 0;
+  if (loaded_)
+    for (std::size_t r = 0; r < doc_.row_count(); ++r) invalid += doc_.has_error(r) && !doc_.excluded(r);
+  if (invalid) out.emplace_back("exclude_invalid", invalid);
   return out;
 }
 
@@ -477,7 +631,8 @@ std::vector<ProblemGroup> Session::problems() const {
   ProblemTally tally;
   if (loaded_)
     for (std::size_t r = 0; r < doc_.row_count(); ++r)
-      for (const Finding& f : doc_.row_findings(r)) tally.add(r + 1, f);
+      if (!doc_.excluded(r))  // an excluded row's problems no longer matter: it is not sent
+        for (const Finding& f : doc_.row_findings(r)) tally.add(r + 1, f);
   return tally.groups();
 }
 
@@ -509,7 +664,8 @@ std::string Session::results_csv(const Run& run) const {
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
     for (std::size_t c = 0; c < cells.size(); ++c) cells[c] = doc_.cell(r, c);
     const RowStatus status = doc_.status(r);
-    csv.row(out, cells, status, doc_.row_findings(r), status == RowStatus::Invalid ? std::string() : doc_.email_key(r));
+    csv.row(out, cells, status, doc_.row_findings(r), status == RowStatus::Invalid ? std::string() : doc_.email_key(r),
+            doc_.excluded(r));
   }
   return out;
 }
@@ -526,10 +682,12 @@ void Session::refilter() {
   visible_.clear();
   if (!loaded_) return;
   for (std::size_t r = 0; r < doc_.row_count(); ++r) {
-    bool keep = filter_ == RowFilter::All || (filter_ == RowFilter::Errors && doc_.has_error(r)) ||
-                (filter_ == RowFilter::Warnings && doc_.has_warning(r)) ||
-                (filter_ == RowFilter::Valid && !doc_.has_error(r)) ||
-                (filter_ == RowFilter::Code && doc_.has_code(r, filter_code_));
+    const bool excluded = doc_.excluded(r);  // listed by All and Excluded only
+    bool keep = filter_ == RowFilter::All || (filter_ == RowFilter::Excluded && excluded) ||
+                (!excluded && ((filter_ == RowFilter::Errors && doc_.has_error(r)) ||
+                               (filter_ == RowFilter::Warnings && doc_.has_warning(r)) ||
+                               (filter_ == RowFilter::Valid && !doc_.has_error(r)) ||
+                               (filter_ == RowFilter::Code && doc_.has_code(r, filter_code_))));
     if (keep) visible_.push_back(static_cast<std::uint32_t>(r));
   }
 }

@@ -53,15 +53,17 @@ struct RowView {
   std::size_t line = 0;          // where the record starts
   RowStatus status = RowStatus::Valid;
   std::size_t duplicate_of = 0;  // for Duplicate: the 0-based row first holding the email
+  bool excluded = false;         // excluded by the user (Session::set_excluded): kept, never sent
   std::vector<std::string_view> cells;  // valid until the document changes
   std::vector<Finding> findings;
 };
 
-// Which rows the grid lists. Code: the rows with a finding of one code (a problem group). Unknown: a
-// name that is none of these, which keeps no row.
-enum class RowFilter : std::uint8_t { All, Errors, Warnings, Valid, Code, Unknown };
-// "all", "errors", "warnings", "valid", or "code:<code name>" (Code, with *code set); Unknown for any
-// other name.
+// Which rows the grid lists. Code: the rows with a finding of one code (a problem group). Excluded:
+// the rows the user excluded, which only All and Excluded list. Unknown: a name that is none of
+// these, which keeps no row.
+enum class RowFilter : std::uint8_t { All, Errors, Warnings, Valid, Code, Excluded, Unknown };
+// "all", "errors", "warnings", "valid", "excluded", or "code:<code name>" (Code, with *code set);
+// Unknown for any other name.
 RowFilter row_filter(std::string_view name, Code* code = nullptr);
 
 struct RowPage {
@@ -159,9 +161,43 @@ class Session {
   //                         web address) emptied
   //   "trim:N"              the cells of column N (0-based) with spaces at the ends or doubled
   //                         inside, or invisible characters at the ends, written trimmed
+  //   "lower_email_domain"  emails whose part after the last @ has ASCII capitals, with that part
+  //                         lower-cased (Jared@PiedPiper.COM -> Jared@piedpiper.com; the local part
+  //                         is kept: only the domain is case-blind)
+  //   "split_name"          where the file has first- and last-name columns and a full-name column
+  //                         (full_name_column), the rows whose first and last name are both blank and
+  //                         whose full name is not: split as the checks split a full name when it is
+  //                         sent (split_full_name, checks.hpp): "Last, First" reversed, a leading
+  //                         title dropped, the first word the first name, the rest the last name
+  //                         ("Jan van der Berg" -> Jan / van der Berg); a single word the first name
+  //                         only. Counted in rows (a row changes one or two cells).
+  // Rows the user excluded are left out of every fix (and of replace_changes).
   // The changes a fix makes now (none for an unknown fix or one that does not apply).
   std::vector<Document::CellChange> fix_changes(const std::string& fix) const;
-  // The fixes that would change something now, with how many cells each changes.
+  // Find and replace in column col (0-based), plain text: every occurrence of `find` in a cell
+  // replaced, left to right, without overlaps (an empty find changes nothing); or, with whole_cell,
+  // the cells equal to `find` written as `replace` (an empty find then fills the empty cells).
+  // match_case false compares ASCII letters case-blind. The changes it makes now (none for no such
+  // column).
+  std::vector<Document::CellChange> replace_changes(int col, const std::string& find, const std::string& replace,
+                                                    bool whole_cell, bool match_case) const;
+  // How many cells replace_changes would change (the preview, asked as the user types): the same
+  // pass, with no string made.
+  std::size_t replace_count(int col, const std::string& find, const std::string& replace, bool whole_cell,
+                            bool match_case) const;
+  // The column split_name reads the full name from: the one mapped to full_name when first- and
+  // last-name columns are mapped too, else the first column whose header is a full name's
+  // (is_full_name_header) and is neither of those; -1 when there is none or no first/last column.
+  int full_name_column() const;
+  // Rows to exclude: "invalid" (the rows not sent: invalid or duplicate), or "code:<code name>"
+  // (the rows of a problem group); only rows not excluded yet, 0-based, in order. None for another name.
+  std::vector<std::size_t> exclude_rows(const std::string& which) const;
+  // Excludes the rows (or includes them again when `excluded` is false; Document::set_excluded);
+  // made_at: the places in `rows` of those that changed. The summary after it. The page's undo
+  // makes the opposite call with the rows made.
+  CellsEdit set_excluded(const std::vector<std::size_t>& rows, bool excluded);
+  // The fixes that would change something now, with how many cells each changes (split_name: rows),
+  // and last "exclude_invalid" with the rows exclude_rows("invalid") gives.
   // Kept up to date row by row: made by the first call after a load or a remap (a pass over the
   // rows), then only the rows an edit changes are looked at again.
   std::vector<std::pair<std::string, std::size_t>> fixes() const;
@@ -219,14 +255,18 @@ class Session {
   bool skipped(std::size_t row) const;
   std::vector<std::size_t> rows_to_send(std::size_t batch) const;
   // A bulk fix as what it does and to which column (col: -1 when the file has none for it).
-  enum class FixKind { WebsiteFromEmail, ClearLinkedin, ClearWebsite, Trim };
+  enum class FixKind { WebsiteFromEmail, ClearLinkedin, ClearWebsite, Trim, LowerEmailDomain, SplitName };
   struct FixTarget {
     FixKind kind = FixKind::Trim;
     int col = -1;
   };
   bool fix_target(const std::string& fix, FixTarget& t) const;
-  // Whether the fix changes row r's cell; if so and `to` is given, its new value.
-  bool fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to) const;
+  // replace_changes into *out, or only counted when out is null.
+  std::size_t replace_in(int col, const std::string& find, const std::string& replace, bool whole_cell, bool match_case,
+                         std::vector<Document::CellChange>* out) const;
+  // Whether the fix changes row r's cell; if so and `to` is given, its new value (SplitName: the
+  // first name; `to2`, when given, gets the last name).
+  bool fix_cell(const FixTarget& t, std::size_t r, std::string& scratch, std::string* to, std::string* to2 = nullptr) const;
   // The fixes' counts (fixes()): the fixes the mapping allows, a bit per fix for each row (set when
   // the fix changes a cell of the row), and how many rows have each bit. Forgotten by a load, a
   // clear and a remap; set_cell and set_cells look again at the rows they changed (refix).

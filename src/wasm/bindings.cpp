@@ -222,6 +222,20 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
       .function("fixChanges", optional_override([](const Session& s, const std::string& fix) {
                   return value_or_js_error([&] { return pe::to_json(s.fix_changes(fix)); });
                 }))
+      .function("replaceChanges", optional_override([](const Session& s, int col, const std::string& find,
+                                                       const std::string& replace, bool whole_cell, bool match_case) {
+                  return value_or_js_error([&] { return pe::to_json(s.replace_changes(col, find, replace, whole_cell, match_case)); });
+                }))
+      .function("replaceCount", optional_override([](const Session& s, int col, const std::string& find,
+                                                     const std::string& replace, bool whole_cell, bool match_case) {
+                  return value_or_js_error([&] { return static_cast<double>(s.replace_count(col, find, replace, whole_cell, match_case)); });
+                }))
+      .function("excludeRows", optional_override([](const Session& s, const std::string& which) {
+                  return value_or_js_error([&] { return pe::to_json(s.exclude_rows(which)); });
+                }))
+      .function("setExcluded", optional_override([](Session& s, const std::string& rows, bool excluded) {
+                  return value_or_js_error([&] { return pe::to_json(s.set_excluded(pe::rows_from_json(rows), excluded)); });
+                }))
       .function("rows", optional_override([](Session& s, const std::string& filter, int start, int count) {
                   return json_or([&] {
                     pe::Code code = pe::Code::EmailInvalid;

@@ -90,7 +90,7 @@ test('issue 12: a problem group is headed by what is true of all its rows, with 
   const text = await group.textContent();
   // Before: "3 rows · email: “ann@@raviga.com” has 2 @ signs …" for rows that have no @ at all.
   assert.match(text, /^3 rows · email: The email is not a valid address\. Row 1: “ann@@raviga\.com” has 2 @ signs; [^.]*\. Row 2: “mary@” has nothing after the @/);
-  assert.match(text, /\(rows 1, 2, 4\) Show$/);
+  assert.match(text, /\(rows 1, 2, 4\) Show Exclude these 3 rows$/);
   await group.getByRole('button', { name: 'Show the 3 rows of this group' }).click();
   assert.equal(await page.getByLabel('Show rows').inputValue(), 'code:email_invalid');
   await page.locator('#row-count', { hasText: /^3 rows$/ }).waitFor();

@@ -6,6 +6,7 @@
 // here is a change the page sees (web/js/*.js and web/worker.js read these keys).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include <string>
@@ -497,6 +498,11 @@ TEST(SessionResults, EveryRowWithItsColumnsAndWhatTheRunSaysOfIt) {
   // An edit is in the results: the file the user takes back has the fix.
   ASSERT_TRUE(s.set_cell(1, 0, "bob@example.com").ok);
   EXPECT_NE(std::string::npos, s.results_csv(run).find("bob@example.com,Bob,,valid,,,not_sent,in no run"));
+  // An excluded row is still a row of the results, marked; what the run did with its email stays.
+  s.set_excluded({2, 4}, true);
+  const std::string excluded = s.results_csv(run);
+  EXPECT_NE(std::string::npos, excluded.find("grace@example.com,Grace,x,excluded,,u-1,queued,")) << excluded;
+  EXPECT_NE(std::string::npos, excluded.find("linus@example.com,Linus,,excluded,,,failed,")) << excluded;
 }
 
 // Edits offered back for the same file, bulk fixes and their undo: many cells at once, each only
@@ -553,8 +559,9 @@ TEST(SessionFixes, WebsiteFromEmailAndTrimmedCells) {
                      "dee@beta.io,beta.io,Dee  Dee\n"   // has a website; first name collapsed
                      "eve@Gamma.COM, ,Eve\n",           // blank website: filled with the normalised domain
                      "auto", "auto", 50).ok);
-  EXPECT_EQ(R"([{"fix":"website_from_email","count":2},{"fix":"trim:1","count":1},{"fix":"trim:2","count":2}])",
-            pe::to_json(s.fixes()));  // trim:1: the blank website " "
+  EXPECT_EQ(R"([{"fix":"website_from_email","count":2},{"fix":"lower_email_domain","count":1},{"fix":"trim:1","count":1},)"
+            R"({"fix":"trim:2","count":2},{"fix":"exclude_invalid","count":1}])",
+            pe::to_json(s.fixes()));  // trim:1: the blank website " "; Gamma.COM lower-cased; "broken" excluded
   EXPECT_EQ(R"([{"row":0,"col":1,"from":"","to":"acme.com"},{"row":4,"col":1,"from":" ","to":"gamma.com"}])",
             pe::to_json(s.fix_changes("website_from_email")));
   EXPECT_EQ(R"([{"row":0,"col":2,"from":"  Ada ","to":"Ada"},{"row":3,"col":2,"from":"Dee  Dee","to":"Dee Dee"}])",
@@ -563,7 +570,8 @@ TEST(SessionFixes, WebsiteFromEmailAndTrimmedCells) {
   EXPECT_EQ("[]", pe::to_json(s.fix_changes("trim:x")));
   EXPECT_EQ("[]", pe::to_json(s.fix_changes("nonsense")));
   EXPECT_EQ(2u, s.set_cells(s.fix_changes("website_from_email")).made);
-  EXPECT_EQ(R"([{"fix":"trim:2","count":2}])", pe::to_json(s.fixes()));
+  EXPECT_EQ(R"([{"fix":"lower_email_domain","count":1},{"fix":"trim:2","count":2},{"fix":"exclude_invalid","count":1}])",
+            pe::to_json(s.fixes()));
 }
 
 TEST(SessionFixes, ValuesTheChecksLeaveOutAreCleared) {
@@ -591,29 +599,61 @@ TEST(SessionFixes, CountsKeptRowByRowAreAFreshPasssCounts) {
   std::mt19937 rng(11);
   static const char* const kValues[] = {"", " ", "  Ada ", "Ada", "a@acme.com", "b@gmail.com", "broken", "acme.com",
                                         "facebook.com/x", "https://www.linkedin.com/company/acme",
-                                        "https://www.linkedin.com/in/ada", "Dee  Dee", "c@Gamma.COM", "https://1.2.3.4"};
+                                        "https://www.linkedin.com/in/ada", "Dee  Dee", "c@Gamma.COM", "https://1.2.3.4",
+                                        "Jared@PiedPiper.COM", "Jan van der Berg", "Lovelace, Ada", ","};
   auto value = [&] { return std::string(kValues[rng() % (sizeof kValues / sizeof *kValues)]); };
-  std::string csv = "Email,LinkedIn,Website,First Name,Notes\n";
-  for (int r = 0; r < 300; ++r) csv += value() + "," + value() + "," + value() + ",\"" + value() + "\"," + value() + "\n";
+  // Full Name is not used (first and last name columns are): split_name reads it.
+  std::string csv = "Email,LinkedIn,Website,First Name,Notes,Last Name,Full Name\n";
+  for (int r = 0; r < 300; ++r)
+    csv += value() + "," + value() + "," + value() + ",\"" + value() + "\"," + value() + ",\"" + value() + "\",\"" + value() + "\"\n";
   pe::Session s;
   ASSERT_TRUE(s.load(csv, "auto", "auto", 50).ok);
   auto fresh = [&] {
     std::vector<std::pair<std::string, std::size_t>> out;
-    std::vector<std::string> names = {"website_from_email", "clear_linkedin", "clear_website"};
+    std::vector<std::string> names = {"website_from_email", "clear_linkedin", "clear_website", "lower_email_domain"};
     const std::vector<pe::ColumnMap> columns = s.state().columns;
-    for (std::size_t c = 0; c < columns.size(); ++c)  // trims are offered for the mapped columns
-      if (columns[c].field != pe::Field::Ignore) names.push_back("trim:" + std::to_string(c));
     for (const std::string& n : names)
       if (const std::size_t k = s.fix_changes(n).size()) out.emplace_back(n, k);
+    std::vector<std::size_t> split_rows;  // split_name is counted in rows
+    for (const auto& c : s.fix_changes("split_name"))
+      if (split_rows.empty() || split_rows.back() != c.row) split_rows.push_back(c.row);
+    if (!split_rows.empty()) out.emplace_back("split_name", split_rows.size());
+    for (std::size_t c = 0; c < columns.size(); ++c)  // trims are offered for the mapped columns
+      if (columns[c].field != pe::Field::Ignore)
+        if (const std::size_t k = s.fix_changes("trim:" + std::to_string(c)).size()) out.emplace_back("trim:" + std::to_string(c), k);
+    if (const std::size_t k = s.exclude_rows("invalid").size()) out.emplace_back("exclude_invalid", k);
     return out;
   };
   ASSERT_EQ(fresh(), s.fixes());
   ASSERT_FALSE(s.fixes().empty());
-  for (int step = 0; step < 200; ++step) {
-    switch (rng() % 5) {
+  std::vector<std::string> kinds;
+  for (const auto& f : s.fixes()) kinds.push_back(f.first.substr(0, 5));
+  for (const char* k : {"lower", "split", "exclu"})
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << k << " is offered at the start";
+  for (int step = 0; step < 300; ++step) {
+    switch (rng() % 7) {
       case 0: case 1:
-        s.set_cell(static_cast<int>(rng() % 300), static_cast<int>(rng() % 5), value());
+        s.set_cell(static_cast<int>(rng() % 300), static_cast<int>(rng() % 7), value());
         break;
+      case 5: {  // rows excluded (the invalid ones, or a few at random), then maybe included again
+        std::vector<std::size_t> rows = s.exclude_rows("invalid");
+        if (rng() % 2) {
+          rows.clear();
+          for (int k = 0; k < 10; ++k) rows.push_back(rng() % 300);
+        }
+        s.set_excluded(rows, true);
+        if (rng() % 3 == 0) s.set_excluded(rows, false);
+        break;
+      }
+      case 6: {  // a find and replace in a column
+        const int col = static_cast<int>(rng() % 7);
+        const bool whole = rng() % 2, match = rng() % 2;
+        const char* find = rng() % 2 ? "a" : "Ada";
+        const auto changes = s.replace_changes(col, find, "X", whole, match);
+        ASSERT_EQ(s.replace_count(col, find, "X", whole, match), changes.size());
+        s.set_cells(changes);
+        break;
+      }
       case 2: {  // a bulk fix, then maybe its undo
         const auto offered = s.fixes();
         if (offered.empty()) break;
@@ -629,7 +669,7 @@ TEST(SessionFixes, CountsKeptRowByRowAreAFreshPasssCounts) {
       case 3: {  // many cells at once, some of them no longer holding `from` (not made)
         std::vector<pe::Document::CellChange> changes;
         for (int k = 0; k < 20; ++k) {
-          const std::size_t row = rng() % 300, col = rng() % 5;
+          const std::size_t row = rng() % 300, col = rng() % 7;
           changes.push_back({row, col, rng() % 4 ? std::string(s.rows(pe::RowFilter::All, static_cast<int>(row), 1).rows[0].cells[col]) : "x", value()});
         }
         s.set_cells(changes);
@@ -642,6 +682,204 @@ TEST(SessionFixes, CountsKeptRowByRowAreAFreshPasssCounts) {
     }
     ASSERT_EQ(fresh(), s.fixes()) << "after step " << step;
   }
+}
+
+// Exclusion: the invalid rows, or the rows of one problem group, set aside at once: kept and
+// counted (rows = valid + invalid + duplicates + excluded), never sent, out of the problem groups,
+// the fixes and the cleaned CSV, listed by the "excluded" filter; including them again is exact.
+TEST(SessionExclude, InvalidRowsAndAProblemGroupAreSetAsideAndTakenBackExactly) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,First Name,Website\n"
+                     "ada@acme.com,Ada,acme.com\n"      // 0: valid, first of its email
+                     "broken,Bo,bo.com\n"               // 1: invalid
+                     "ADA@acme.com,Ada2,acme.com\n"     // 2: duplicate of row 1
+                     "bob@gmial.com,Bob,beta.io\n"      // 3: valid, a domain typo warning
+                     "cy@gamma.com,Cy,gamma.com\n",     // 4: valid
+                     "auto", "auto", 2).ok);
+  const std::string summary_before = pe::to_json(s.state());
+  const std::string plan_before = pe::to_json(s.batch_plan(true), true);
+  const pe::Summary before = s.state().summary;
+  ASSERT_EQ(before.valid, 3u);
+  ASSERT_EQ(before.invalid + before.duplicates, 2u);
+  EXPECT_EQ(R"([{"fix":"exclude_invalid","count":2}])", pe::to_json(s.fixes()));
+  const std::vector<std::size_t> invalid = s.exclude_rows("invalid");
+  EXPECT_EQ(invalid, (std::vector<std::size_t>{1, 2}));
+  EXPECT_TRUE(s.exclude_rows("errors").empty()) << "only the names it takes";
+  EXPECT_TRUE(s.exclude_rows("code:nonsense").empty());
+
+  const pe::CellsEdit e = s.set_excluded(invalid, true);
+  EXPECT_EQ(e.made, 2u);
+  EXPECT_EQ(e.summary.rows, 5u);
+  EXPECT_EQ(e.summary.excluded, 2u);
+  EXPECT_EQ(e.summary.valid, 3u);
+  EXPECT_EQ(e.summary.invalid, 0u);
+  EXPECT_EQ(e.summary.duplicates, 0u);
+  EXPECT_EQ(e.summary.errors, 0u) << "an excluded row's errors are not counted";
+  EXPECT_EQ(e.summary.rows, e.summary.valid + e.summary.invalid + e.summary.duplicates + e.summary.excluded);
+  EXPECT_NE(pe::to_json(s.state()).find(R"("excluded":2)"), std::string::npos);
+  EXPECT_EQ(s.set_excluded(invalid, true).made, 0u) << "already excluded";
+  EXPECT_TRUE(s.exclude_rows("invalid").empty());
+  EXPECT_EQ("[]", pe::to_json(s.fixes()));
+  EXPECT_EQ(s.rows(pe::RowFilter::Excluded, 0, 10).total, 2u);
+  EXPECT_EQ(s.rows(pe::RowFilter::Errors, 0, 10).total, 0u);
+  const pe::RowPage all = s.rows(pe::RowFilter::All, 0, 10);
+  ASSERT_EQ(all.total, 5u);
+  EXPECT_TRUE(all.rows[1].excluded);
+  EXPECT_FALSE(all.rows[0].excluded);
+  EXPECT_NE(pe::to_json(all).find(R"("status":"invalid","excluded":true)"), std::string::npos);
+  for (const pe::ProblemGroup& g : s.problems()) EXPECT_NE(g.code, pe::Code::EmailInvalid);
+  // Nothing of them is sent: the plan has the three valid rows only.
+  const std::vector<pe::PlannedBatch> plan = s.batch_plan(true);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(pe::to_json(s.batch_rows(0)), R"([{"row":1,"line":2},{"row":4,"line":5}])");
+  EXPECT_EQ(pe::to_json(s.batch_rows(1)), R"([{"row":5,"line":6}])");
+
+  // A problem group: the rows with a domain typo (a valid row) leave the plan and the cleaned CSV.
+  const std::vector<std::size_t> typo = s.exclude_rows("code:email_domain_typo");
+  EXPECT_EQ(typo, std::vector<std::size_t>{3});
+  EXPECT_EQ(s.set_excluded(typo, true).summary.valid, 2u);
+  EXPECT_EQ(s.batch_plan(false).size(), 1u);
+  EXPECT_EQ(s.cleaned_csv().find("gmial"), std::string::npos);
+  EXPECT_NE(s.report_csv({}).find("excluded by you"), std::string::npos);
+
+  // Excluding the first row of an email makes its later duplicate the one sent (checked again).
+  s.set_excluded(invalid, false);
+  EXPECT_EQ(s.state().summary.duplicates, 1u);
+  EXPECT_EQ(s.set_excluded({0}, true).summary.duplicates, 0u);
+  EXPECT_EQ(s.rows(pe::RowFilter::All, 2, 1).rows[0].status, pe::RowStatus::Valid);
+  EXPECT_NE(pe::to_json(s.batch_rows(0)).find(R"({"row":3,"line":4})"), std::string::npos);
+
+  // Included again (the page's undo): everything as before, exactly.
+  s.set_excluded({0}, false);
+  s.set_excluded(typo, false);
+  EXPECT_EQ(pe::to_json(s.state()), summary_before);
+  EXPECT_EQ(pe::to_json(s.batch_plan(true), true), plan_before);
+  EXPECT_EQ(s.rows(pe::RowFilter::Excluded, 0, 10).total, 0u);
+  EXPECT_EQ(s.set_excluded({99}, true).made, 0u) << "no such row";
+  // A remap keeps the exclusions; a load forgets them.
+  s.set_excluded({1}, true);
+  EXPECT_EQ(s.remap({}).summary.excluded, 1u);
+  EXPECT_EQ(s.load("Email\na@b.co\n", "auto", "auto", 2).summary.excluded, 0u);
+}
+
+// Bulk fixes leave the excluded rows alone, and their counts follow exclusions.
+TEST(SessionExclude, FixesLeaveExcludedRowsAlone) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Name\nA@B.COM, x \nc@d.com, y \n", "auto", "auto", 50).ok);
+  EXPECT_EQ(R"([{"fix":"lower_email_domain","count":1},{"fix":"trim:1","count":2}])", pe::to_json(s.fixes()));
+  s.set_excluded({0}, true);
+  EXPECT_EQ(R"([{"fix":"trim:1","count":1}])", pe::to_json(s.fixes()));
+  EXPECT_EQ(1u, s.fix_changes("trim:1").size());
+  EXPECT_TRUE(s.replace_changes(1, "x", "z", false, true).empty());
+  s.set_excluded({0}, false);
+  EXPECT_EQ(R"([{"fix":"lower_email_domain","count":1},{"fix":"trim:1","count":2}])", pe::to_json(s.fixes()));
+}
+
+TEST(SessionFixes, EmailDomainsLowerCasedLocalPartKept) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,First Name\n"
+                     "Jared@PiedPiper.COM,Jared\n"
+                     "ok@lower.com,Ok\n"
+                     "\"Dee <Dee@Delta.Com>\",Dee\n"
+                     "NoAt.COM,X\n",  // no @: not an email's domain
+                     "auto", "auto", 50).ok);
+  const std::string before = pe::to_json(s.rows(pe::RowFilter::All, 0, 10));
+  EXPECT_EQ(R"([{"fix":"lower_email_domain","count":2},{"fix":"exclude_invalid","count":1}])", pe::to_json(s.fixes()));
+  const std::vector<pe::Document::CellChange> changes = s.fix_changes("lower_email_domain");
+  EXPECT_EQ(R"([{"row":0,"col":0,"from":"Jared@PiedPiper.COM","to":"Jared@piedpiper.com"},)"
+            R"({"row":2,"col":0,"from":"Dee <Dee@Delta.Com>","to":"Dee <Dee@delta.com>"}])",
+            pe::to_json(changes));
+  EXPECT_EQ(s.set_cells(changes).made, 2u);
+  EXPECT_EQ(R"([{"fix":"exclude_invalid","count":1}])", pe::to_json(s.fixes()));
+  EXPECT_EQ(s.rows(pe::RowFilter::All, 0, 1).rows[0].cells[0], "Jared@piedpiper.com");
+  EXPECT_EQ(s.batch_plan(true)[0].emails[0], "Jared@piedpiper.com") << "checked again: the local part as written";
+  std::vector<pe::Document::CellChange> undo;
+  for (const auto& c : changes) undo.push_back({c.row, c.col, c.to, c.from});
+  EXPECT_EQ(s.set_cells(undo).made, 2u);
+  EXPECT_EQ(pe::to_json(s.rows(pe::RowFilter::All, 0, 10)), before);
+}
+
+TEST(SessionFixes, FindAndReplaceInAColumnIsCheckedAgain) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Company\n"
+                     "ann(at)acme.com,Acme Inc.\n"
+                     "bob(AT)acme.com,acme inc.\n"
+                     "cy@other.com,Acme Inc. (Acme Inc.)\n"
+                     "dee@other.com,\n",
+                     "auto", "auto", 50).ok);
+  // Plain text, every occurrence, case as asked.
+  EXPECT_EQ(R"j([{"row":0,"col":1,"from":"Acme Inc.","to":"Acme"},{"row":2,"col":1,"from":"Acme Inc. (Acme Inc.)","to":"Acme (Acme)"}])j",
+            pe::to_json(s.replace_changes(1, " Inc.", "", false, true)));
+  EXPECT_EQ(3u, s.replace_changes(1, " inc.", "", false, false).size());
+  // Whole cell only: the cells equal to it; an empty find fills the empty cells.
+  EXPECT_EQ(R"([{"row":1,"col":1,"from":"acme inc.","to":"Acme"}])", pe::to_json(s.replace_changes(1, "acme inc.", "Acme", true, true)));
+  EXPECT_EQ(2u, s.replace_changes(1, "acme inc.", "Acme", true, false).size());
+  EXPECT_EQ(R"([{"row":3,"col":1,"from":"","to":"n/a"}])", pe::to_json(s.replace_changes(1, "", "n/a", true, true)));
+  EXPECT_TRUE(s.replace_changes(1, "", "x", false, true).empty()) << "nothing to find";
+  // A cell the replace would leave as it is does not count (case-blind, "inc." is already "inc." in row 2).
+  EXPECT_EQ(R"j([{"row":0,"col":1,"from":"Acme Inc.","to":"Acme inc."},{"row":2,"col":1,"from":"Acme Inc. (Acme Inc.)","to":"Acme inc. (Acme inc.)"}])j",
+            pe::to_json(s.replace_changes(1, "INC.", "inc.", false, false)));
+  // The preview's count is the changes' number, made without them.
+  for (const bool whole : {false, true})
+    for (const bool match : {false, true})
+      for (const char* find : {" Inc.", "INC.", "acme inc.", ""})
+        EXPECT_EQ(s.replace_count(1, find, "inc.", whole, match), s.replace_changes(1, find, "inc.", whole, match).size()) << find;
+  EXPECT_TRUE(s.replace_changes(7, "a", "b", false, true).empty()) << "no such column";
+  EXPECT_TRUE(s.replace_changes(-1, "a", "b", false, true).empty());
+  // A replace in the email column makes two invalid addresses valid: the rows are checked again.
+  const std::string before = pe::to_json(s.state());
+  ASSERT_EQ(s.state().summary.invalid, 2u);
+  EXPECT_EQ(1u, s.replace_changes(0, "(at)", "@", false, true).size());
+  const std::vector<pe::Document::CellChange> changes = s.replace_changes(0, "(at)", "@", false, false);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].to, "bob@acme.com");
+  const pe::CellsEdit e = s.set_cells(changes);
+  EXPECT_EQ(e.made, 2u);
+  EXPECT_EQ(e.summary.invalid, 0u);
+  EXPECT_EQ(e.summary.valid, 4u);
+  std::vector<pe::Document::CellChange> undo;
+  for (const auto& c : changes) undo.push_back({c.row, c.col, c.to, c.from});
+  s.set_cells(undo);
+  EXPECT_EQ(pe::to_json(s.state()), before);
+}
+
+TEST(SessionFixes, FullNameSplitIntoEmptyFirstAndLastNames) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Full Name,First Name,Last Name,Website\n"
+                     "a@acme.com,Ada Lovelace,,,acme.com\n"
+                     "j@acme.com,Jan van der Berg,,,acme.com\n"
+                     "l@acme.com,\"Lovelace, Ada\",,,acme.com\n"
+                     "c@acme.com,Cher,,,acme.com\n"            // one word: the first name only
+                     "d@acme.com,Dee Dee,Dee,,acme.com\n"      // a name given: left alone
+                     "e@acme.com,,,,acme.com\n"                // no full name: nothing
+                     "f@acme.com,Dr. Fay Wray,,,acme.com\n",   // a leading title dropped
+                     "auto", "auto", 50).ok);
+  EXPECT_EQ(s.full_name_column(), 1);
+  EXPECT_EQ(R"([{"fix":"split_name","count":5}])", pe::to_json(s.fixes())) << "counted in rows";
+  const std::vector<pe::Document::CellChange> changes = s.fix_changes("split_name");
+  EXPECT_EQ(R"([{"row":0,"col":2,"from":"","to":"Ada"},{"row":0,"col":3,"from":"","to":"Lovelace"},)"
+            R"({"row":1,"col":2,"from":"","to":"Jan"},{"row":1,"col":3,"from":"","to":"van der Berg"},)"
+            R"({"row":2,"col":2,"from":"","to":"Ada"},{"row":2,"col":3,"from":"","to":"Lovelace"},)"
+            R"({"row":3,"col":2,"from":"","to":"Cher"},)"
+            R"({"row":6,"col":2,"from":"","to":"Fay"},{"row":6,"col":3,"from":"","to":"Wray"}])",
+            pe::to_json(changes));
+  // The checks run again: rows without names lacked enrichment signals (a warning each).
+  const std::string before = pe::to_json(s.state());
+  const std::size_t warned = s.state().summary.rows_with_warnings;
+  const pe::CellsEdit e = s.set_cells(changes);
+  EXPECT_EQ(e.made, 9u);
+  EXPECT_EQ(e.summary.rows_with_warnings, warned - 4) << "Cher still has no last name";
+  EXPECT_EQ("[]", pe::to_json(s.fixes()));
+  EXPECT_NE(s.batch_body(0).find(R"("first_name":"Jan","last_name":"van der Berg")"), std::string::npos);
+  std::vector<pe::Document::CellChange> undo;
+  for (const auto& c : changes) undo.push_back({c.row, c.col, c.to, c.from});
+  EXPECT_EQ(s.set_cells(undo).made, 9u);
+  EXPECT_EQ(pe::to_json(s.state()), before);
+  EXPECT_EQ(R"([{"fix":"split_name","count":5}])", pe::to_json(s.fixes()));
+  // Without first- and last-name columns the full name is split when sent: nothing to offer.
+  ASSERT_TRUE(s.load("Email,Full Name\na@acme.com,Ada Lovelace\n", "auto", "auto", 50).ok);
+  EXPECT_EQ(s.full_name_column(), -1);
+  EXPECT_TRUE(s.fix_changes("split_name").empty());
 }
 
 // What helps decide the mapping: each column's fill count and first distinct values.

@@ -26,6 +26,8 @@
     $('file-findings').replaceChildren();
     $('problems').replaceChildren();
     clearFixes();
+    $('replace-col').replaceChildren();
+    $('replace-count').textContent = '';
     PE.grid.clear();
     PE.dryrun.clear();
     PE.queue.showFile(null);
@@ -63,6 +65,7 @@
     renderSummary();
     stats = await call(REQUEST.columnStats);
     renderColumns();
+    renderReplaceColumns();
     await PE.grid.refresh(resetView);
     await refreshProblems();
     await PE.dryrun.refresh();
@@ -80,6 +83,7 @@
     PE.queue.render();
     await refreshProblems();
     await refreshFixes();
+    await previewReplace();
   }
 
   // The summary s into the list dl, and the file's findings (with the blank lines skipped) into ff:
@@ -90,6 +94,8 @@
       ['Rows with warnings', fmt(s.rows_with_warnings)], ['Batches', fmt(s.batches) + ' × up to ' + s.batch_size],
       ['Credit ceiling', credits(s.credits_max)],
     ];
+    // Every row read is accounted for: the ones the user set aside are counted apart.
+    if (s.excluded) items.splice(4, 0, ['Excluded by you', fmt(s.excluded)]);
     for (const [k, v] of items) dl.append(el('div', { class: 'stat' }, el('dt', { text: k }), el('dd', { text: v })));
     for (const f of fileFindings || []) ff.append(el('li', { class: f.severity, text: f.message }));
     if (s.blank_lines) ff.append(el('li', { class: 'info', text: counted(s.blank_lines, 'blank line') + (s.blank_lines === 1 ? ' was' : ' were') + ' skipped.' }));
@@ -168,14 +174,35 @@
     for (const g of groups.slice(0, 12)) {
       const showRows = el('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': 'Show the ' + counted(g.count, 'row') + ' of this group' });
       showRows.addEventListener('click', () => showGroup(g));
-      list.append(groupItem(g, showRows));
+      const excludeRows = el('button', { type: 'button', class: 'link', text: 'Exclude these ' + counted(g.count, 'row'),
+        'aria-label': 'Exclude the ' + counted(g.count, 'row') + ' of this group (' + headline(g).replace(/\.$/, '') + '): kept and marked, not sent' });
+      excludeRows.addEventListener('click', () => excludeWhich('code:' + g.code, counted(g.count, 'row') + ' with: ' + headline(g).replace(/\.$/, '') + ' excluded'));
+      const actions = el('span', { class: 'group-actions' }, showRows, ' ', excludeRows);
+      list.append(groupItem(g, actions));
     }
     if (groups.length > 12) list.append(el('li', { class: 'hint', text: (groups.length - 12) + ' more kinds of problem: see the rows below.' }));
+  }
+
+  // Rows set aside at once ('invalid', or 'code:<code>' for a problem group), as one step of the undo
+  // history: they stay in the file and the grid (filter "Excluded rows"), out of the batches.
+  async function excludeWhich(which, label) {
+    const rows = await call(REQUEST.excludeRows, { which });
+    const made = await PE.grid.exclude(rows, true, label);
+    announce(counted(made, 'row') + ' excluded: kept and marked, but not sent. Undo takes them back; the filter “Excluded rows” lists them.');
   }
 
   // Bulk fixes the core offers for the file as it now is, each with how many cells it changes; made
   // at once, and undone at once (the grid's undo history).
   function fixText(f) {
+    if (f.fix === 'exclude_invalid') {
+      return ['Exclude ' + counted(f.count, 'row') + ' that cannot be sent (invalid or duplicate): ' + (f.count === 1 ? 'it is' : 'they are') + ' kept and marked, and left out of the batches and the cleaned CSV.', 'Exclude them', 'rows that cannot be sent excluded'];
+    }
+    if (f.fix === 'lower_email_domain') {
+      return ['Lower-case the domain of ' + counted(f.count, 'email') + ' (Jared@PiedPiper.COM becomes Jared@piedpiper.com; the part before the @ is kept).', 'Lower-case them', 'email domains lower-cased'];
+    }
+    if (f.fix === 'split_name') {
+      return ['Split ' + counted(f.count, 'full name') + ' into the empty first and last names (the first word is the first name, the rest the last name; “Last, First” is turned round; a single word is a first name).', 'Split them', 'full names split into first and last name'];
+    }
     if (f.fix === 'website_from_email') {
       return ['Fill ' + counted(f.count, 'empty company website') + ' with the domain of the row\'s email (not for email providers such as gmail.com).', 'Fill them', 'empty company websites filled from the email'];
     }
@@ -210,6 +237,7 @@
       const [text, button, label] = t;
       const b = el('button', { type: 'button', class: 'link', text: button, 'aria-label': button + ': ' + text });
       b.addEventListener('click', async () => {
+        if (f.fix === 'exclude_invalid') { await excludeWhich('invalid', label); return; }
         const changes = await call(REQUEST.fixChanges, { fix: f.fix });
         const made = await PE.grid.applyChanges(changes.map((c) => ({ row: c.row, col: c.col, before: c.from, after: c.to })), label);
         announce(counted(made, 'cell') + ' changed: ' + label + '. Undo takes them back.');
@@ -218,6 +246,52 @@
     }
     $('fixes-h').hidden = list.childElementCount === 0;
   }
+
+  // Find and replace in a column: the count of cells it would change is shown as the form is filled
+  // in; Replace makes them, as one step of the undo history.
+  function renderReplaceColumns() {
+    const sel = $('replace-col');
+    const keep = sel.value;
+    sel.replaceChildren(...doc.columns.map((c, i) => el('option', { value: String(i), text: c.header || 'column ' + (i + 1) })));
+    if (keep && Number(keep) < doc.columns.length) sel.value = keep;
+    previewReplace();
+  }
+  const replaceArgs = () => ({ col: Number($('replace-col').value), find: $('replace-find').value, replace: $('replace-with').value,
+    wholeCell: $('replace-whole').checked, matchCase: $('replace-case').checked });
+  let replaceSeq = 0;
+  async function previewReplace() {
+    const seq = ++replaceSeq;
+    const a = replaceArgs();
+    const out = $('replace-count');
+    if (!doc || !doc.ok || !doc.columns.length) { out.textContent = ''; $('replace-btn').disabled = true; return; }
+    if (!a.find && !a.wholeCell) { out.textContent = 'Type what to find (or tick “Whole cell only” to fill the empty cells).'; $('replace-btn').disabled = true; return; }
+    let count;
+    try {
+      ({ count } = await call(REQUEST.replaceChanges, { ...a, countOnly: true }));
+    } catch (e) {
+      if (seq !== replaceSeq) return;
+      out.textContent = 'The cells to change could not be counted: ' + PE.engine.wordsOf(e && e.message) + ' Try again, or reload the page.';
+      $('replace-btn').disabled = true;
+      return;
+    }
+    if (seq !== replaceSeq) return;
+    out.textContent = count ? counted(count, 'cell') + ' would change.' : 'No cell would change.';
+    $('replace-btn').disabled = !count || PE.queue.running();
+  }
+  for (const id of ['replace-col', 'replace-find', 'replace-with', 'replace-whole', 'replace-case']) {
+    $(id).addEventListener('input', () => { previewReplace(); });
+    $(id).addEventListener('change', () => { previewReplace(); });
+  }
+  $('replace-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!doc || !doc.ok) return;
+    const a = replaceArgs();
+    const header = (doc.columns[a.col] || {}).header || 'column ' + (a.col + 1);
+    const label = (a.wholeCell ? 'cells “' + a.find + '”' : '“' + a.find + '”') + ' replaced with “' + a.replace + '” in “' + header + '”';
+    const changes = await call(REQUEST.replaceChanges, a);
+    const made = await PE.grid.applyChanges(changes.map((c) => ({ row: c.row, col: c.col, before: c.from, after: c.to })), label);
+    announce(counted(made, 'cell') + ' changed: ' + label + '. Undo takes them back.');
+  });
 
   // A file was read (input.js). reread: the same bytes read again with another encoding or
   // delimiter, so the user's column choices are applied again; any other load starts from the

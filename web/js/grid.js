@@ -36,7 +36,7 @@
   const MAX_SPACER_PX = 15000000;
   const W = { rownum: 64, status: 150, problems: 320, cell: 190 };
   const FILTER_EMPTY = { all: 'This file has a header row but no prospect rows.', errors: 'No rows with errors.',
-    warnings: 'No rows with warnings.', valid: 'No valid rows.' };
+    warnings: 'No rows with warnings.', valid: 'No valid rows.', excluded: 'No rows are excluded.' };
   let filter = 'all';
   let total = 0;              // rows under the filter
   const cache = new Map();    // visible position -> row object
@@ -216,10 +216,12 @@
       const col = columns().findIndex((c) => c.field === f.field || (f.field === 'first_name' && c.field === 'full_name'));
       if (col >= 0) (byCol[col] = byCol[col] || []).push(f);
     }
-    const statusText = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicate_of : row.status;
-    const div = el('div', { class: 'grid-row ' + row.status, role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + rowTop(pos) + 'px' },
+    const checked = row.status === 'duplicate' ? 'duplicate of row ' + row.duplicate_of : row.status;
+    // An excluded row says so first; what its checks say stays visible.
+    const statusText = row.excluded ? 'excluded by you (' + checked + ')' : checked;
+    const div = el('div', { class: 'grid-row ' + row.status + (row.excluded ? ' excluded' : ''), role: 'row', 'aria-rowindex': String(pos + 2), style: 'top:' + rowTop(pos) + 'px' },
       el('div', { class: 'cell rownum', role: 'rowheader', text: String(row.row), title: 'row ' + row.row + ', line ' + row.line }),
-      el('div', { class: 'cell status ' + row.status, role: 'gridcell', text: statusText }));
+      el('div', { class: 'cell status ' + (row.excluded ? 'excluded-row' : row.status), role: 'gridcell', text: statusText, title: statusText }));
     // Problems: errors first; the whole list on hover, focus and in the accessible description.
     const sorted = row.findings.slice().sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     const problems = el('div', { class: 'cell problems', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': '-1',
@@ -339,8 +341,12 @@
   const redoStack = [];
   const edited = new Map();   // 'row:col' -> the value as read
   const values = new Map();   // 'row:col' -> the value now, for the edited cells
-  // The cell "Revert cell" acts on: the last cell of the grid that had the focus.
+  // The cell "Revert cell" acts on: the last cell of the grid that had the focus ("Exclude row" acts
+  // on its row).
   let revertTarget = null;
+  // The rows this file has excluded (the document's: a load starts with none, and every exclusion,
+  // its undo and redo go through setExcluded below), remembered with the edits (saved.js).
+  const excludedRows = new Set();
   const revertable = () => revertTarget && edited.has(revertTarget.row + ':' + revertTarget.col);
   function showEditCount() {
     $('undo-btn').disabled = !undoStack.length || PE.queue.running();
@@ -349,6 +355,11 @@
     $('revert-btn').setAttribute('aria-label', revertable()
       ? 'Revert row ' + (revertTarget.row + 1) + ', ' + (columns()[revertTarget.col] ? columns()[revertTarget.col].header : 'cell') + ' to “' + edited.get(revertTarget.row + ':' + revertTarget.col) + '” as read'
       : 'Revert cell (focus an edited cell first)');
+    const ex = revertTarget && excludedRows.has(revertTarget.row);
+    $('exclude-btn').disabled = !revertTarget || PE.queue.running();
+    $('exclude-btn').textContent = ex ? 'Include row again' : 'Exclude row';
+    $('exclude-btn').setAttribute('aria-label', !revertTarget ? 'Exclude row (focus a cell of the row first)'
+      : (ex ? 'Include row ' + (revertTarget.row + 1) + ' again' : 'Exclude row ' + (revertTarget.row + 1) + ': kept, marked and not sent'));
     $('undo-btn').textContent = 'Undo' + (undoStack.length ? ' (' + undoStack.length + ')' : '');
     $('redo-btn').textContent = 'Redo' + (redoStack.length ? ' (' + redoStack.length + ')' : '');
   }
@@ -358,6 +369,7 @@
     redoStack.length = 0;
     edited.clear();
     values.clear();
+    excludedRows.clear();
     showEditCount();
   }
   const editCount = () => edited.size;   // cells that differ from the file as read
@@ -405,6 +417,29 @@
     PE.check.takeSummary(r.summary);
     return { made, summary: r.summary };
   }
+  // Rows excluded (exclude true) or included again; resolves with the rows that changed.
+  async function setExcluded(rows, exclude) {
+    const r = await call(REQUEST.setExcluded, { rows, excluded: exclude });
+    const made = r.made_at.map((k) => rows[k]);
+    for (const row of made) { if (exclude) excludedRows.add(row); else excludedRows.delete(row); }
+    PE.check.takeSummary(r.summary);
+    PE.saved.remember();
+    return made;
+  }
+  // Rows excluded or included again as one step of the undo history named by label; resolves with
+  // how many changed.
+  async function exclude(rows, excludeThem, label) {
+    if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return 0; }
+    const made = await setExcluded(rows, excludeThem);
+    if (made.length) {
+      undoStack.push({ rows: made, exclude: excludeThem, label });
+      redoStack.length = 0;
+    }
+    showEditCount();
+    await refresh(false);
+    await PE.check.afterEdit();
+    return made.length;
+  }
   async function applyChanges(cells, label) {
     if (PE.queue.running()) { announce('Editing is off while a queue run is in progress.'); return 0; }
     const { made } = await setMany(cells, true);
@@ -429,6 +464,16 @@
     const from = redo ? redoStack : undoStack;
     const e = from.pop();
     if (!e) { announce(redo ? 'Nothing to redo.' : 'Nothing to undo.'); showEditCount(); return; }
+    if (e.rows) {
+      // An exclusion: undo includes the rows again (or excludes those included again), redo repeats it.
+      const made = await setExcluded(e.rows, redo ? e.exclude : !e.exclude);
+      if (made.length) (redo ? undoStack : redoStack).push({ rows: made, exclude: e.exclude, label: e.label });
+      showEditCount();
+      await refresh(false);
+      await PE.check.afterEdit();
+      announce((redo ? 'Redone: ' : 'Undone: ') + e.label + ' (' + counted(made.length, 'row') + ').');
+      return;
+    }
     if (e.cells) {
       // Only the cells still as the entry left them change back; the entry keeps those.
       const { made } = await setMany(e.cells, redo);
@@ -460,6 +505,16 @@
     const same = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
     if (same) same.focus({ preventScroll: true });
     announce('Row ' + (row + 1) + ', ' + (columns()[col].header || 'column ' + (col + 1)) + ' is “' + after + '” again, as read.');
+  });
+  // The row of the cell last focused, excluded or included again, as a step of the undo history.
+  $('exclude-btn').addEventListener('click', async () => {
+    if (!revertTarget || PE.queue.running()) return;
+    const { row } = revertTarget;
+    const again = excludedRows.has(row);
+    const made = await exclude([row], !again, again ? 'row ' + (row + 1) + ' included again' : 'row ' + (row + 1) + ' excluded');
+    showEditCount();
+    if (made) announce(again ? 'Row ' + (row + 1) + ' is included again: it is checked and sent like the others.'
+      : 'Row ' + (row + 1) + ' is excluded: kept and marked, but not sent. Undo, or “Include row again”, takes it back.');
   });
   $('undo-btn').addEventListener('click', () => undoOrRedo(false));
   $('redo-btn').addEventListener('click', () => undoOrRedo(true));
@@ -516,5 +571,6 @@
     return total ? render() : undefined;
   }
 
-  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount, edits, applyChanges };
+  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount, edits, applyChanges, exclude,
+    exclusions: () => [...excludedRows].sort((a, b) => a - b) };
 })(window.PE);

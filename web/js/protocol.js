@@ -30,7 +30,7 @@
   // A table whose keys are its values: REQUEST.load === 'load'.
   const names = (...list) => Object.freeze(Object.fromEntries(list.map((n) => [n, n])));
 
-  const REQUEST = names('load', 'remap', 'setBatchSize', 'rows', 'setCell', 'setCells', 'fixes', 'fixChanges', 'columnStats', 'batchPlan', 'setSkip', 'batchBody', 'problems',
+  const REQUEST = names('load', 'remap', 'setBatchSize', 'rows', 'setCell', 'setCells', 'fixes', 'fixChanges', 'replaceChanges', 'excludeRows', 'setExcluded', 'columnStats', 'batchPlan', 'setSkip', 'batchBody', 'problems',
     'cleanedCsv', 'reportCsv', 'resultsCsv', 'send', 'cancel', 'status', 'checkOnly', 'cancelCheck', 'keyFingerprint');
   // progress: {type, progress: {bytes, total, rows, ms}} while a file is read (load, checkOnly).
   const MESSAGE = names('ready', 'startFailed', 'event', 'progress');

@@ -433,6 +433,7 @@
     confirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + base +
       '? This can use up to ' + ceiling(prospects) + charged() +
       (left ? ' ' + counted(left, 'invalid or duplicate row') + (left === 1 ? ' is' : ' are') + ' left out.' : '') +
+      (s.excluded ? ' ' + counted(s.excluded, 'row') + ' you excluded ' + (s.excluded === 1 ? 'is' : 'are') + ' left out too.' : '') +
       (known ? ' ' + counted(known, 'prospect') + ' already sent from this browser to this endpoint with this key ' + (known === 1 ? 'is' : 'are') + ' left out too.' : '') +
       (dup.length ? ' ' + counted(dup.length, 'batch', 'batches') + ' identical to ones already sent from this browser ' + (dup.length === 1 ? 'is' : 'are') + ' left out too.' : ''),
     'Queue now', () => newRun(todo, keyFp));

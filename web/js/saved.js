@@ -1,6 +1,7 @@
 // What the user did with a file, kept in this browser (IndexedDB, idb.js) by the file's content
 // fingerprint (the core's content_fingerprint): the cells they edited (each with the value it had
-// when read) and their column choices. When the same file is read again, they are offered back
+// when read), the rows they excluded (by 0-based row; a row past the file's end is left out) and
+// their column choices. When the same file is read again, they are offered back
 // ("Apply them" / "Discard them"); each edit is made only where the cell still holds the value it
 // was made on (Session.setCells), so a changed file is never edited in the wrong place. Nothing
 // else is kept: never the key, never the rows. Storage that is off or full only means nothing is
@@ -26,10 +27,12 @@
     }
   }
 
-  // The record of a record's shape, or null (anything else in storage is ignored).
+  // The record of a record's shape, or null (anything else in storage is ignored). Records written
+  // before rows could be excluded have no `excluded`: none.
   function valid(r) {
     const isCount = (v) => Number.isInteger(v) && v >= 0;
-    return r && typeof r === 'object' && typeof r.fingerprint === 'string' && Array.isArray(r.edits) && Array.isArray(r.overrides) &&
+    if (r && typeof r === 'object' && r.excluded === undefined) r.excluded = [];
+    return r && typeof r === 'object' && Array.isArray(r.excluded) && r.excluded.every(isCount) && typeof r.fingerprint === 'string' && Array.isArray(r.edits) && Array.isArray(r.overrides) &&
       r.edits.every((e) => e && isCount(e.row) && isCount(e.col) && typeof e.from === 'string' && typeof e.to === 'string') &&
       r.overrides.every((o) => o && typeof o.header === 'string' && typeof o.field === 'string') ? r : null;
   }
@@ -45,8 +48,9 @@
       if (current !== file) return;
       const edits = PE.grid.edits();
       const overrides = PE.check.overrides();
-      if (!edits.length && !overrides.length) { await remove(file.fingerprint); return; }
-      await put({ fingerprint: file.fingerprint, name: file.name, saved: new Date().toISOString(), edits, overrides });
+      const excluded = PE.grid.exclusions();
+      if (!edits.length && !overrides.length && !excluded.length) { await remove(file.fingerprint); return; }
+      await put({ fingerprint: file.fingerprint, name: file.name, saved: new Date().toISOString(), edits, overrides, excluded });
     }, SAVE_MS);
   }
 
@@ -65,10 +69,11 @@
     if (!current) return;
     const r = valid(await get(fingerprint));
     if (!r || (current && current.fingerprint !== fingerprint)) return;
-    if (!r.edits.length && !r.overrides.length) return;
+    if (!r.edits.length && !r.overrides.length && !r.excluded.length) return;
     offered = r;
     const parts = [];
     if (r.edits.length) parts.push(counted(r.edits.length, 'edited cell'));
+    if (r.excluded.length) parts.push(counted(r.excluded.length, 'excluded row'));
     if (r.overrides.length) parts.push(counted(r.overrides.length, 'column choice'));
     $('saved-edits-text').textContent = 'You worked on this file in this browser before: ' + parts.join(' and ') + ', last on ' +
       new Date(r.saved).toLocaleString() + '.';
@@ -86,10 +91,16 @@
       if (r.overrides.length) await PE.check.applyOverrides(r.overrides);
       let made = 0;
       if (r.edits.length) made = await PE.grid.applyChanges(r.edits.map((e) => ({ row: e.row, col: e.col, before: e.from, after: e.to })), 'your earlier edits');
+      let excluded = 0;
+      if (r.excluded.length) excluded = await PE.grid.exclude(r.excluded, true, 'your earlier exclusions');
       const skipped = r.edits.length - made;
-      const text = (r.edits.length ? counted(made, 'earlier edit') + ' made again' : 'Column choices applied') +
-        (skipped ? '; ' + counted(skipped, 'edit') + ' left out, because ' + (skipped === 1 ? 'its cell no longer holds' : 'their cells no longer hold') + ' the value ' + (skipped === 1 ? 'it was' : 'they were') + ' made on.' : '.') +
-        (made ? ' Undo takes them back.' : '');
+      const rowsText = counted(excluded, 'row') + ' excluded again' +
+        (excluded < r.excluded.length ? ' (' + counted(r.excluded.length - excluded, 'row') + ' no longer in the file, or excluded already)' : '');
+      const first = r.edits.length ? counted(made, 'earlier edit') + ' made again' : r.overrides.length || !r.excluded.length ? 'Column choices applied' : '';
+      const text = (first || rowsText.charAt(0).toUpperCase() + rowsText.slice(1)) +
+        (skipped ? '; ' + counted(skipped, 'edit') + ' left out, because ' + (skipped === 1 ? 'its cell no longer holds' : 'their cells no longer hold') + ' the value ' + (skipped === 1 ? 'it was' : 'they were') + ' made on' : '') +
+        (first && r.excluded.length ? '; ' + rowsText : '') + '.' +
+        (made || excluded ? ' Undo takes them back.' : '');
       $('read-status').textContent = text;
       announce(text);
       remember();
