@@ -326,10 +326,16 @@ async function exclusively(work) {
 // each slice (session.filled) while the next one is being fetched, then the rest is checked
 // (session.load; the buffer is freed once read). Nothing else runs in the module meanwhile
 // (exclusively).
+// The title lines before the header the page chose (options.header_skip); -1: detected.
+function headerSkip(options) {
+  return Number.isInteger(options.header_skip) && options.header_skip >= 0 ? options.header_skip : -1;
+}
+
 function loadFile(blob, options) {
   return exclusively(async () => {
     if (checkOnly) checkOnly.clear();
     const started = Date.now();
+    session.setHeaderSkip(headerSkip(options));
     const room = session.input(blob.size);
     if (typeof room === 'string') return room;  // no room for the file: the session's state with the error
     const slices = slicesOf(blob);
@@ -367,6 +373,7 @@ function checkOnlyFile(blob, options) {
   return exclusively(async (r) => {
     session.clear();   // the interactive view's file is dropped: its memory is the check's
     if (!checkOnly) checkOnly = new M.CheckOnly();
+    checkOnly.setHeaderSkip(headerSkip(options));
     const begun = JSON.parse(checkOnly.begin(options));
     if (!begun.ok && begun.error) return Object.assign(begun, { done: true });
     const started = Date.now();

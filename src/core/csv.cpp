@@ -615,9 +615,12 @@ std::size_t detect_title_records(std::string_view sample, char d) {
   for (std::size_t k = 1; k <= kMaxTitleRecords && k + 2 <= recs.size(); ++k) {
     const RecordShape& h = recs[k];
     if (!h.header_like) continue;
-    bool titles = true;  // every record before it holds at most half as many values, and no email
+    // Every record before it is a title: no email, and at most half as many values or another width
+    // (none looks like a header, or the first would have been taken).
+    bool titles = true;
     for (std::size_t i = 0; i < k; ++i)
-      if (recs[i].email || recs[i].values > std::max<std::size_t>(1, h.values / 2)) titles = false;
+      if (recs[i].email || (recs[i].values > std::max<std::size_t>(1, h.values / 2) && recs[i].width == h.width))
+        titles = false;
     if (!titles) return 0;
     std::size_t same = 0;  // the rows after it settle at its width
     for (std::size_t i = k + 1; i < recs.size(); ++i) same += recs[i].width == h.width;

@@ -189,7 +189,8 @@ char detect_delimiter(std::string_view sample);
 // How many title records come before the header in `sample` (the start of the text) read with
 // delimiter d: 0 unless the first record does not look like a header and a later one (among the
 // first kMaxTitleRecords + 1) does, the records after it settle at its width, and every record
-// before it holds far fewer values (a title, a date, a note). Used when the header is not chosen.
+// before it holds no email and far fewer values or another width (a title, a date, a note). Used
+// when the header is not chosen.
 inline constexpr std::size_t kMaxTitleRecords = 10;
 std::size_t detect_title_records(std::string_view sample, char d);
 

@@ -151,6 +151,9 @@ void write_state_fields(JsonWriter& w, const SessionState& s) {
   w.key("summary");
   write_json(w, s.summary);
   w.field("fingerprint", s.fingerprint);
+  w.field("title_records", s.title_records).key("previews").begin_array();
+  for (const RecordPreview& p : s.previews) w.begin_object().field("line", p.line).field("text", p.text).end_object();
+  w.end_array();
 }
 
 void write_groups(JsonWriter& w, const std::vector<ProblemGroup>& groups) {

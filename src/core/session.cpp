@@ -76,6 +76,7 @@ SessionState Session::load_from(std::string_view bytes, std::string* owned, cons
   clear();
   LoadOptions opt;
   if (std::string error = read_options(encoding, delimiter, opt); !error.empty()) return refused(std::move(error));
+  opt.header_skip = header_skip_;
   batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
   try {
     fingerprint_ = content_fingerprint(bytes);
@@ -102,6 +103,7 @@ char* Session::begin_input(std::size_t size) {
 void Session::read_input(std::size_t end, const std::string& encoding, const std::string& delimiter) {
   LoadOptions opt;
   if (!read_options(encoding, delimiter, opt).empty()) return;
+  opt.header_skip = header_skip_;
   try {
     doc_.read_to(end, opt);
   } catch (...) {
@@ -116,6 +118,7 @@ SessionState Session::end_input(const std::string& encoding, const std::string& 
     clear();
     return refused(std::move(error));
   }
+  opt.header_skip = header_skip_;
   batch_size_ = batch_size > 0 ? static_cast<std::size_t>(batch_size) : kDefaultBatchSize;
   try {
     fingerprint_ = content_fingerprint(doc_.input());  // before reading ends: the input may be freed then
@@ -136,6 +139,8 @@ SessionState Session::state() const {
   s.encoding = doc_.encoding();
   s.delimiter = doc_.delimiter();
   s.delimiter_detected = doc_.delimiter_detected();
+  s.title_records = doc_.title_records();
+  s.previews = doc_.previews();
   s.columns = doc_.columns();
   if (s.columns.empty())
     for (const std::string& h : doc_.headers()) s.columns.push_back(ColumnMap{h, Field::Ignore, false, ""});
@@ -711,6 +716,7 @@ SessionState CheckOnly::begin(const std::string& encoding, const std::string& de
   LoadOptions opt;
   refused_ = read_options(encoding, delimiter, opt);
   if (!refused_.empty()) return refused(refused_);
+  opt.header_skip = header_skip_;
   StreamChecker::Callbacks cb;
   cb.on_finding = [this](const Finding& f) {
     if (!csv_header_) {
@@ -777,6 +783,8 @@ CheckOnlyState CheckOnly::state(bool full) const {
   s.encoding = check_->encoding();
   s.delimiter = check_->delimiter();
   s.delimiter_detected = check_->delimiter_detected();
+  s.title_records = check_->title_records();
+  s.previews = check_->previews();
   s.columns = check_->columns();
   if (s.columns.empty())
     for (const std::string& h : check_->headers()) s.columns.push_back(ColumnMap{h, Field::Ignore, false, ""});

@@ -32,6 +32,10 @@ struct SessionState {
   std::vector<Finding> file_findings;
   Summary summary;
   std::string fingerprint;  // content_fingerprint of the file read ("" when none was)
+  // Title records skipped before the header (Session::set_header_skip, or detected), and the first
+  // records as read, to choose the header among them (also after a load that found no header).
+  std::size_t title_records = 0;
+  std::vector<RecordPreview> previews;
 };
 
 // Many cells changed at once (Session::set_cells).
@@ -141,6 +145,9 @@ class Session {
   SessionState end_input(const std::string& encoding, const std::string& delimiter, int batch_size);
   // Forgets the document and everything derived from it, and frees its memory.
   void clear();
+  // How many records before the header are title lines for the loads that follow (-1, the default:
+  // detected; LoadOptions::header_skip). Kept by clear().
+  void set_header_skip(long n) { header_skip_ = n < 0 ? -1 : n; }
 
   SessionState state() const;
   // state() with ok false and this error: what a failed call answers.
@@ -243,6 +250,7 @@ class Session {
   SessionState load_from(std::string_view bytes, std::string* owned, const std::string& encoding,
                          const std::string& delimiter, int batch_size);
   bool loaded_ = false;
+  long header_skip_ = -1;
   std::size_t batch_size_ = kDefaultBatchSize;
   std::vector<std::pair<std::string, Field>> overrides_;
   RowFilter filter_ = RowFilter::All;
@@ -324,8 +332,11 @@ class CheckOnly {
   std::string take_findings_csv();
   // Forgets everything.
   void clear();
+  // As Session::set_header_skip, for the checks begun after it.
+  void set_header_skip(long n) { header_skip_ = n < 0 ? -1 : n; }
 
  private:
+  long header_skip_ = -1;
   std::unique_ptr<StreamChecker> check_;
   std::string refused_;  // the options were refused
   bool done_ = false, stopped_ = false;

@@ -69,6 +69,8 @@ class StreamChecker {
   Encoding encoding() const { return stream_.encoding(); }
   char delimiter() const { return stream_.delimiter(); }
   bool delimiter_detected() const { return stream_.delimiter_detected(); }
+  std::size_t title_records() const { return stream_.title_records(); }   // csv_stream.hpp
+  const std::vector<RecordPreview>& previews() const { return stream_.previews(); }
   const std::vector<std::string>& headers() const { return headers_; }
   // The mapping of the header. Whether a header-less column at the end stays empty is known only at
   // the end: after finish() the empty columns at the end are left out, as in Document::columns().

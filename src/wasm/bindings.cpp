@@ -207,6 +207,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                 }))
       .function("setBatchSize",
                 optional_override([](Session& s, int n) { value_or_js_error([&] { s.set_batch_size(n); }); }))
+      .function("setHeaderSkip", optional_override([](Session& s, int n) { s.set_header_skip(n); }))
       .function("setCell", optional_override([](Session& s, int row, int col, const std::string& value) {
                   return json_or_error([&] { return pe::to_json(s.set_cell(row, col, value)); });
                 }))
@@ -295,6 +296,7 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
   using pe::CheckOnly;
   emscripten::class_<CheckOnly>("CheckOnly")
       .constructor<>()
+      .function("setHeaderSkip", optional_override([](CheckOnly& c, int n) { c.set_header_skip(n); }))
       .function("begin", optional_override([](CheckOnly& c, const LoadOptionsJs& o) {
                   return json_or_error([&] {
                     free_slice();

@@ -38,6 +38,15 @@ const char* const kOutcomes =
 const char* const kOutcomes2 =
     R"([{"index":0,"state":"failed","message":"boom"},{"index":1,"state":"not_sent","message":"x"},{"index":2,"state":"waiting"}])";
 
+// The first records of kExport as a state shows them (the header's choice; Document::previews).
+#define K_PREVIEWS \
+    R"J(,"title_records":0,"previews":[{"line":1,"text":"Work Email, First Name, Last Name, Company, Website, LinkedIn, Email Status, Notes"},)J" \
+    R"J({"line":2,"text":"ada@acme.com, Ada, Lovelace, Acme, acme.com/about, linkedin.com/in/ada, valid, x"},)J" \
+    R"J({"line":3,"text":"bob@gmial.com, Bob, , Beta, https://beta.io, , valid, "},{"line":4,"text":"not-an-email, Cy, Z, Gamma, gamma.com, , invalid, "},)J" \
+    R"J({"line":5,"text":"ADA@acme.com, Ada, L, Acme, acme.com, , valid, "},)J" \
+    R"J({"line":6,"text":"Dee <dee@delta.com>, Dee, D, Delta, delta.com, linkedin.com/company/delta, valid, a \"quoted\" value"},)J" \
+    R"J({"line":8,"text":"eve@épsilon.com, Eve, E, Eps, épsilon.com, , valid, extra, field"}]})J"
+
 const char* const k_load =
     R"J({"ok":true,"error":"","encoding":"utf-8","delimiter":",","delimiter_name":"comma","delimiter_detected":true,)J"
     R"J("columns":[{"header":"Work Email","field":"email"},{"header":"First Name","field":"first_name"},)J"
@@ -45,7 +54,8 @@ const char* const k_load =
     R"J("field":"company_website"},{"header":"LinkedIn","field":"linkedin_url"},{"header":"Email Status","field":null,)J"
     R"J("note":"a status column, not an address"},{"header":"Notes","field":null,"note":"not a field the API uses"}],)J"
     R"J("file_findings":[],"summary":{"rows":6,"valid":4,"invalid":1,"duplicates":1,"rows_with_warnings":4,)J"
-    R"J("blank_lines":1,"errors":2,"warnings":7,"batches":2,"batch_size":2,"credits_max":6.0},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
+    R"J("blank_lines":1,"errors":2,"warnings":7,"batches":2,"batch_size":2,"credits_max":6.0},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69")J"
+    K_PREVIEWS;
 
 const char* const k_rows_all =
     R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace","Acme",)J"
@@ -172,7 +182,8 @@ const char* const k_remap =
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69")J"
+    K_PREVIEWS;
 
 const char* const k_report =
       "row,line,email,status,outcome,details\r\n"
@@ -231,14 +242,16 @@ const char* const k_state_with_error =
     R"J( so that choice was not applied. Headers seen: “Work Email”, “First Name”, “Last Name”, “Company”, “Website”,)J"
     R"J( “LinkedIn”, “Email Status”, “Notes”. Use one of these header names exactly,)J"
     R"J( or #N for the N-th column (1 to 8)."}],"summary":{"rows":6,"valid":5,"invalid":0,"duplicates":1,)J"
-    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69"})J";
+    R"J("rows_with_warnings":5,"blank_lines":1,"errors":1,"warnings":10,"batches":3,"batch_size":2,"credits_max":7.5},"fingerprint":"78fd2bc9370b501d87e2ac71c534ea69")J"
+    K_PREVIEWS;
 
 const char* const k_no_email =
     R"J({"ok":false,"error":"No email column was found. Headers seen: “name,company”. Name the column “email”,)J"
     R"J( or map one of these columns to email.","encoding":"utf-8","delimiter":";","delimiter_name":"semicolon",)J"
     R"J("delimiter_detected":false,"columns":[{"header":"name,company","field":"company_name"}],"file_findings":[],)J"
     R"J("summary":{"rows":1,"valid":0,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":0,)J"
-    R"J("warnings":0,"batches":0,"batch_size":50,"credits_max":0.0},"fingerprint":""})J";
+    R"J("warnings":0,"batches":0,"batch_size":50,"credits_max":0.0},"fingerprint":"",)J"
+    R"J("title_records":0,"previews":[{"line":1,"text":"name,company"},{"line":2,"text":"Ada,X"}]})J";
 
 const char* const k_no_email_rows =
     R"J({"total":0,"rows":[]})J";
@@ -397,7 +410,9 @@ TEST(SessionJson, OneSnakeCaseForm) {
             R"(needs linkedin_url, or first_name and last_name with company_website. Valid rows are sent, but many may not be )"
             R"(enriched. Add those columns if your CRM exports them, or map an existing column to them."}],)"
             R"("summary":{"rows":2,"valid":1,"invalid":1,"duplicates":0,"rows_with_warnings":0,"blank_lines":0,"errors":1,)"
-            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5},"fingerprint":"19d3049a2d45ea2cc44824d4aa4e6701"})");
+            R"("warnings":0,"batches":1,"batch_size":50,"credits_max":1.5},"fingerprint":"19d3049a2d45ea2cc44824d4aa4e6701",)"
+            R"("title_records":0,"previews":[{"line":1,"text":"email, Notes"},{"line":2,"text":"a@b.co, x"},)"
+            R"({"line":3,"text":"nope, y"}]})");
   const std::string remapped = pe::to_json(s.remap({{"Notes", pe::Field::CompanyName}}));
   EXPECT_NE(remapped.find(R"({"header":"Notes","field":"company_name","overridden":true})"), std::string::npos) << remapped;
   EXPECT_EQ(pe::to_json(s.batch_plan(true), true),
@@ -939,4 +954,53 @@ TEST(SessionSkip, ConfirmedProspectsAreNotSentAgainWhereverTheyAre) {
   s.load(csv, "auto", "auto", 2);
   EXPECT_EQ(s.skip_size(), 0u);
   EXPECT_EQ(s.batch_plan(false)[1].count, 2u);
+}
+
+TEST(SessionHeader, TitleLinesAreSkippedAsDetectedOrAsChosenAndTheStateShowsTheRecordsToChooseFrom) {
+  const std::string bytes = "Exported from Sales Navigator on Nov 12, 2026\nSearch: VP Sales\n"
+                            "First Name,Email,Company\nJared,jared@piedpiper.com,Pied Piper\nMonica,monica@raviga.com,Raviga\n"
+                            "Gavin,gavin@hooli.com,Hooli\n";
+  pe::Session s;
+  pe::SessionState st = s.load(bytes, "auto", "auto", 50);
+  ASSERT_TRUE(st.ok) << st.error;
+  EXPECT_EQ(st.title_records, 2u);
+  EXPECT_EQ(st.summary.rows, 3u);
+  ASSERT_EQ(st.previews.size(), 6u);
+  EXPECT_EQ(st.previews[2].line, 3u);
+  EXPECT_EQ(st.previews[2].text, "First Name, Email, Company");
+
+  s.set_header_skip(0);  // the first line as the header: no email column, the records still there
+  st = s.load(bytes, "auto", "auto", 50);
+  EXPECT_FALSE(st.ok);
+  EXPECT_EQ(st.title_records, 0u);
+  EXPECT_EQ(st.previews.size(), 6u);
+  EXPECT_NE(pe::to_json(st).find(R"("title_records":0,"previews":[{"line":1,"text":"Exported from Sales Navigator)"),
+            std::string::npos);
+
+  s.set_header_skip(3);  // a data row as the header: its values are the headers
+  st = s.load(bytes, "auto", "auto", 50);
+  EXPECT_FALSE(st.ok);
+  EXPECT_EQ(st.title_records, 3u);
+  EXPECT_NE(st.error.find("Headers seen: \xE2\x80\x9CJared\xE2\x80\x9D"), std::string::npos) << st.error;
+
+  s.set_header_skip(-1);  // detected again
+  std::string owned = bytes;
+  st = s.load_owned(std::move(owned), "auto", "auto", 50);
+  EXPECT_EQ(st.title_records, 2u);
+
+  // The check of a file as it is read skips the same lines.
+  pe::CheckOnly c;
+  c.set_header_skip(-1);
+  c.begin("auto", "auto", 50);
+  c.feed(bytes);
+  pe::CheckOnlyState cs = c.finish();
+  EXPECT_TRUE(cs.state.ok) << cs.state.error;
+  EXPECT_EQ(cs.state.title_records, 2u);
+  EXPECT_EQ(cs.state.summary.rows, 3u);
+  c.set_header_skip(0);
+  c.begin("auto", "auto", 50);
+  c.feed(bytes);
+  cs = c.finish();
+  EXPECT_FALSE(cs.state.ok);
+  EXPECT_EQ(cs.state.previews.size(), 6u);
 }

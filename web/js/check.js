@@ -48,6 +48,7 @@
   async function show(resetView) {
     showAlert('');
     clearFixes();   // those of the document before: counted again below
+    PE.input.showHeader(doc);
     if (!doc.ok) {
       showAlert(doc.error);
       announce('The file could not be used: ' + doc.error);

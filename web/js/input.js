@@ -1,12 +1,12 @@
 // The input: pasted text, a chosen file, a file dropped anywhere on the page, the sample export,
-// and the encoding and delimiter choices (a re-read of the same input). The worker reads the File
+// and the encoding, delimiter and header row choices (a re-read of the same input). The worker reads the File
 // (or a Blob of the text) in slices: the page holds no copy. One load at a time: a second request
 // while one runs waits for it, then the newest one wins. Files over interactiveMax (500 MB), or any file
 // with "Check only" ticked, are checked as they are read (PE.checkonly shows the report); the
 // others are loaded whole for the interactive view (PE.check). Defines PE.input.
 'use strict';
 (function (PE) {
-  const { $, showAlert } = PE.util;
+  const { $, el, showAlert } = PE.util;
   const { counted, sizeText } = PE.words;
   const { REQUEST } = PE.protocol;
   const { call, wordsOf } = PE.engine;
@@ -17,6 +17,7 @@
   let inputName = 'pasted.csv';
   let fromFile = false;       // the loaded input came from a file (upload or drop), not the text box
   let loading = null;         // the load in progress
+  let resetHeaderChoice = () => {};  // set with the header row's change handler
   let queuedLoad = null;      // the arguments of the load asked for meanwhile
 
 
@@ -47,7 +48,10 @@
     if (!reread) PE.check.newFile();
     lastSource = source;
     inputName = name || 'pasted.csv';
-    const choices = { encoding: $('encoding').value, delimiter: $('delimiter').value };
+    // A new file starts with its header detected; a re-read keeps the header chosen.
+    if (!reread) resetHeaderChoice();
+    const headerRow = $('header-row').value;
+    const choices = { encoding: $('encoding').value, delimiter: $('delimiter').value, header_skip: headerRow === 'auto' ? -1 : Number(headerRow) };
     const started = performance.now();
     $('read-status').textContent = (streamed ? 'Checking ' : 'Reading ') + inputName + ' (' + sizeText(source.size) + ')…';
     $('validate-btn').disabled = true;
@@ -138,16 +142,17 @@
   });
   // Another encoding or delimiter reads the input again: the cell edits, made on the cells as read
   // before, would be lost, so the user is asked first (and told how to keep them).
-  for (const id of ['encoding', 'delimiter']) {
+  for (const id of ['encoding', 'delimiter', 'header-row']) {
     const sel = $(id);
     let previous = sel.value;
+    if (id === 'header-row') resetHeaderChoice = () => { sel.replaceChildren(el('option', { value: 'auto', text: 'Detect' })); previous = sel.value = 'auto'; $('header-note').textContent = ''; };
     sel.addEventListener('change', () => {
       if (!lastSource) { previous = sel.value; return; }
       const n = PE.grid.editCount();
       const chosen = sel.value;
       if (!n) { previous = chosen; load(lastSource, inputName, true); return; }
       sel.value = previous;   // unchanged until confirmed
-      PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id + ' discards your ' +
+      PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id.replace('-', ' ') + ' discards your ' +
         counted(n, 'edited cell') + ', edited as read before. To keep them, choose Back and download the cleaned CSV first.',
       'Read again, without the edits', () => { sel.value = chosen; previous = chosen; return load(lastSource, inputName, true); });
     });
@@ -162,7 +167,34 @@
     if (f) loadFile(f);
   });
 
+  // The header row: the first records of the file as read (state.previews), to choose the header
+  // among them; "Detect" keeps what the module found. Said next to it: the title lines skipped above
+  // the header, or, when the file has no email column, that the header may be on another line.
+  function showHeader(state) {
+    const sel = $('header-row');
+    const previews = (state && state.previews) || [];
+    const chosen = sel.value;
+    const skipped = (state && state.title_records) || 0;
+    const options = [el('option', { value: 'auto', text: 'Detect' })];
+    previews.forEach((p, i) => {
+      const text = p.text.length > 90 ? p.text.slice(0, 89) + '…' : p.text;
+      options.push(el('option', { value: String(i), text: 'Line ' + p.line + ': ' + (text || '(empty)') }));
+    });
+    sel.replaceChildren(...options);
+    sel.value = chosen !== 'auto' && Number(chosen) < previews.length ? chosen : 'auto';
+    const header = previews[skipped];
+    let note = '';
+    if (skipped > 0 && header) {
+      note = 'Header on line ' + header.line + ': ' + (skipped === 1 ? 'the line above it was skipped as a title line' : 'the ' + skipped + ' lines above it were skipped as title lines') +
+        ' (' + previews.slice(0, skipped).map((p) => '“' + (p.text.length > 40 ? p.text.slice(0, 39) + '…' : p.text) + '”').join(', ') + ').';
+    } else if (state && !state.ok && previews.length > 1) {
+      note = 'If the header is not on line ' + (previews[skipped] ? previews[skipped].line : 1) + ', choose the line it is on here.';
+    }
+    $('header-note').textContent = note;
+  }
+
   PE.input = {
+    showHeader,
     name: () => inputName,
     // The name without its extension, for the names of the exports ("crm.csv" -> "crm-report.csv").
     stem: () => inputName.replace(/\.[^.]*$/, '') || 'prospects',
