@@ -776,6 +776,7 @@ const ZipEntry* Workbook::entry(const std::string& name) const {
 bool Workbook::open(std::string_view tail, std::uint64_t file_size, const std::string& sheet) {
   *this = Workbook();
   wanted_sheet_ = sheet;
+  file_size_ = file_size;
   if (!read_directory(tail, file_size, entries_, error_)) return false;
   if (!entry("xl/workbook.xml")) {
     if (entry("[Content_Types].xml") && (entry("word/document.xml") || entry("ppt/presentation.xml")))
@@ -804,6 +805,15 @@ std::vector<ZipEntry> Workbook::wanted() const {
   if (!styles_done_) want(styles_path_);
   want(sheet_path_);
   return out;
+}
+
+bool Workbook::data_at(const std::string& name, std::string_view local_header, std::uint64_t& at) {
+  if (!error_.empty()) return false;
+  const ZipEntry* e = entry(name);
+  if (!e) return fail(damaged("the part " + quoted(name) + " is not in it"));
+  std::string why;
+  if (!data_offset(*e, local_header, file_size_, at, why)) return fail(why);
+  return true;
 }
 
 bool Workbook::give(const std::string& name, std::string bytes) {

@@ -90,6 +90,9 @@ class Workbook {
   // Step 2: the parts to inflate and hand over with give(), in the order they are best given.
   // Empty when to_csv() can run (or after an error).
   std::vector<ZipEntry> wanted() const;
+  // Where a wanted part's data starts, from the kLocalHeaderBytes at its header_offset (data_offset
+  // above, with this file's size). False with error().
+  bool data_at(const std::string& name, std::string_view local_header, std::uint64_t& at);
   // A part's bytes, inflated. False with error() when the part is damaged.
   bool give(const std::string& name, std::string bytes);
   // Step 3: the chosen sheet as UTF-8 CSV text (RFC 4180 quoting, CRLF line ends; line N is the
@@ -110,6 +113,7 @@ class Workbook {
 
   std::string error_;
   std::vector<ZipEntry> entries_;
+  std::uint64_t file_size_ = 0;
   std::string wanted_sheet_;
   std::map<std::string, std::string> parts_;  // given, not yet parsed (workbook, rels, sheet)
   bool workbook_done_ = false;
