@@ -3,6 +3,7 @@
 #include "xlsx.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -654,6 +655,21 @@ std::string format_number(double v, std::string_view code) {
 
 // ---- the zip directory
 
+std::uint32_t crc32(std::string_view bytes) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (char ch : bytes) c = table[(c ^ static_cast<std::uint8_t>(ch)) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
 bool is_zip(std::string_view head) { return head.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
 
 bool read_directory(std::string_view tail, std::uint64_t file_size, std::vector<ZipEntry>& entries,
@@ -705,6 +721,7 @@ bool read_directory(std::string_view tail, std::uint64_t file_size, std::vector<
     }
     const std::uint32_t flags = u16(cd, p + 8), method = u16(cd, p + 10);
     ZipEntry e;
+    e.crc32 = u32(cd, p + 16);
     e.compressed_size = u32(cd, p + 20);
     e.size = u32(cd, p + 24);
     const std::size_t name_len = u16(cd, p + 28), extra_len = u16(cd, p + 30), comment_len = u16(cd, p + 32);
@@ -827,6 +844,8 @@ bool Workbook::give(const std::string& name, std::string bytes) {
   if (bytes.size() != e->size)
     return fail(damaged("its part " + quoted(name) + " unpacks to " + std::to_string(bytes.size()) + " bytes, not the " +
                         std::to_string(e->size) + " its zip directory says"));
+  if (crc32(bytes) != e->crc32)
+    return fail(damaged("its part " + quoted(name) + " does not unpack to what was saved (its checksum differs)"));
   if (name == strings_path_ && workbook_done_) {
     strings_done_ = true;
     return parse_shared_strings(bytes);

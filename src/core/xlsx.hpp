@@ -46,8 +46,12 @@ struct ZipEntry {
   std::uint64_t header_offset = 0;    // where its local header starts in the file
   std::uint64_t compressed_size = 0;  // bytes in the file after the local header
   std::uint64_t size = 0;             // bytes once inflated
-  int method = 0;                     // 0 stored, 8 deflate (any other is refused by read_directory)
+  int method = 0;                     // 0 stored, 8 deflate (any other is refused when it is given)
+  std::uint32_t crc32 = 0;            // CRC-32 of the inflated bytes
 };
+
+// The CRC-32 (ISO-HDLC, as zip uses) of bytes: give() checks every part against its directory's.
+std::uint32_t crc32(std::string_view bytes);
 
 // True when the bytes start as a zip archive does ("PK\3\4").
 bool is_zip(std::string_view head);

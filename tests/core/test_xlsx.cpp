@@ -28,21 +28,20 @@ void put32(std::string& s, std::uint32_t v) {
   put16(s, v >> 16);
 }
 
-// A zip archive of stored parts, as any zip writer lays it out (CRCs left 0: the reader does not
-// check them).
+// A zip archive of stored parts, as any zip writer lays it out.
 std::string zip_stored(const Parts& parts, unsigned flags = 0, unsigned method = 0) {
   std::string out, cd;
   for (const auto& [name, data] : parts) {
     const std::uint32_t at = static_cast<std::uint32_t>(out.size());
     out += "PK\x03\x04";
     put16(out, 20), put16(out, flags), put16(out, method), put16(out, 0), put16(out, 0);
-    put32(out, 0), put32(out, static_cast<std::uint32_t>(data.size())), put32(out, static_cast<std::uint32_t>(data.size()));
+    put32(out, crc32(data)), put32(out, static_cast<std::uint32_t>(data.size())), put32(out, static_cast<std::uint32_t>(data.size()));
     put16(out, static_cast<unsigned>(name.size())), put16(out, 0);
     out += name;
     out += data;
     cd += "PK\x01\x02";
     put16(cd, 20), put16(cd, 20), put16(cd, flags), put16(cd, method), put16(cd, 0), put16(cd, 0);
-    put32(cd, 0), put32(cd, static_cast<std::uint32_t>(data.size())), put32(cd, static_cast<std::uint32_t>(data.size()));
+    put32(cd, crc32(data)), put32(cd, static_cast<std::uint32_t>(data.size())), put32(cd, static_cast<std::uint32_t>(data.size()));
     put16(cd, static_cast<unsigned>(name.size())), put16(cd, 0), put16(cd, 0), put16(cd, 0), put16(cd, 0);
     put32(cd, 0), put32(cd, at);
     cd += name;
@@ -158,6 +157,17 @@ TEST(XlsxZip, ReadsTheDirectoryOfAWorkbookWrittenByPythonsZipfile) {
   std::vector<std::string> wanted;
   for (const ZipEntry& e : b.wanted()) wanted.push_back(e.name);
   EXPECT_EQ(wanted, (std::vector<std::string>{"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}));
+}
+
+TEST(XlsxZip, Crc32AsZipComputesIt) {
+  EXPECT_EQ(crc32(""), 0u);
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);  // the standard check value
+  // The fixture's parts carry the CRCs Python's zipfile wrote.
+  const std::string zip = fixture();
+  std::vector<ZipEntry> entries;
+  std::string error;
+  ASSERT_TRUE(read_directory(zip, zip.size(), entries, error)) << error;
+  EXPECT_NE(entries[2].crc32, 0u);
 }
 
 TEST(XlsxZip, FindsTheDirectoryInTheLastBytesOnly) {
@@ -351,6 +361,11 @@ TEST(XlsxHostile, BadOffsetsAndSizes) {
   bad[wb + 24] = static_cast<char>(bad[wb + 24] + 1);
   EXPECT_FALSE(convert(bad, csv, error));
   EXPECT_NE(error.find("unpacks to"), std::string::npos) << error;
+
+  bad = good;  // a byte of the workbook part changed after it was saved: its checksum differs
+  bad[good.find("<sheets>")] = '[';
+  EXPECT_FALSE(convert(bad, csv, error));
+  EXPECT_NE(error.find("\xE2\x80\x9Cxl/workbook.xml\xE2\x80\x9D does not unpack to what was saved (its checksum differs)"), std::string::npos) << error;
 
   bad = good;  // an entry count larger than the directory
   bad[eocd + 10] = '\x50';
