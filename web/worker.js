@@ -450,7 +450,7 @@ async function workbookCsv(blob, sheet) {
   try {
     const tailAt = Math.max(0, blob.size - PE.constants.xlsx_tail_bytes);
     let state = JSON.parse(book.open(await bytesOf(blob, tailAt, blob.size), blob.size, String(sheet || '')));
-    while (state.ok && state.wanted.length) {
+    for (let round = 0; state.ok && state.wanted.length && round < PE.constants.xlsx_max_rounds; round++) {
       for (const part of state.wanted) {
         const header = await bytesOf(blob, part.header_offset, part.header_offset + PE.constants.xlsx_local_header_bytes);
         const at = book.dataAt(part.name, header);

@@ -302,8 +302,9 @@ std::string constants_json() {
       w.value(outcome_name(o));
     w.end_array();
     // Reading an .xlsx workbook in the page's worker: the last bytes the zip directory is read
-    // from, and the bytes of a part's local header (xlsx.hpp).
+    // from, the bytes of a part's local header, the rounds of parts asked for at most (xlsx.hpp).
     w.field("xlsx_tail_bytes", xlsx::kTailBytes).field("xlsx_local_header_bytes", xlsx::kLocalHeaderBytes);
+    w.field("xlsx_max_rounds", xlsx::kMaxRounds);
     w.end_object();
   });
 }

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "text.hpp"
+
 namespace pe::xlsx {
 
 namespace {
@@ -18,7 +20,8 @@ std::uint32_t u16(std::string_view s, std::size_t at) {
 }
 std::uint32_t u32(std::string_view s, std::size_t at) { return u16(s, at) | u16(s, at + 2) << 16; }
 
-std::string quoted(std::string_view s) { return "\xE2\x80\x9C" + std::string(s) + "\xE2\x80\x9D"; }
+// Text of the file quoted into a message: made safe to show (text.hpp), cut when long.
+std::string quoted(std::string_view s, std::size_t max_chars = 80) { return pe::quoted(s, max_chars); }
 
 std::string damaged(const std::string& what) {
   return "This Excel workbook could not be read: " + what + ". The file may be damaged or only partly saved. " +
@@ -55,7 +58,7 @@ bool hex_digit(char c, std::uint32_t& v) {
 // ---- a pull XML tokenizer: start tags (with their attribute text), end tags and text. Comments,
 // processing instructions and declarations are skipped; CDATA is text. Names lose their prefix.
 struct Xml {
-  enum Kind { Open, Close, Text, Cdata, End, Bad };
+  enum Kind { Open, Close, Text, Cdata, End, Bad, Skip };  // Skip: step() only, never next()
   explicit Xml(std::string_view in) : s(in) {}
   std::string_view s;
   std::size_t p = 0;
@@ -79,7 +82,6 @@ struct Xml {
       if (k != Skip) return kind = k;
     }
   }
-  static constexpr Kind Skip = static_cast<Kind>(99);
   // One step: a token, or Skip after a comment, a processing instruction or a declaration.
   Kind step() {
     if (p >= s.size()) return End;
@@ -846,13 +848,19 @@ bool Workbook::give(const std::string& name, std::string bytes) {
                         std::to_string(e->size) + " its zip directory says"));
   if (crc32(bytes) != e->crc32)
     return fail(damaged("its part " + quoted(name) + " does not unpack to what was saved (its checksum differs)"));
-  if (name == strings_path_ && workbook_done_) {
-    strings_done_ = true;
-    return parse_shared_strings(bytes);
-  }
-  if (name == styles_path_ && workbook_done_) {
-    styles_done_ = true;
-    return parse_styles(bytes);
+  if (workbook_done_) {
+    // One part may serve several roles (a damaged or hostile workbook can name one part as its
+    // sheet and its shared strings): each role takes it once, so wanted() always empties.
+    if (name == strings_path_ && !strings_done_) {
+      strings_done_ = true;
+      if (!parse_shared_strings(bytes)) return false;
+    }
+    if (name == styles_path_ && !styles_done_) {
+      styles_done_ = true;
+      if (!parse_styles(bytes)) return false;
+    }
+    if (name == sheet_path_) parts_[name] = std::move(bytes);
+    return true;
   }
   parts_[name] = std::move(bytes);
   if (!workbook_done_ && parts_.count("xl/workbook.xml") &&
@@ -927,7 +935,7 @@ bool Workbook::parse_workbook() {
   if (rel->second.first == "chartsheet")
     return fail("The sheet " + quoted(chosen_name_) + " of this workbook is a chart, not a table of cells. Choose another sheet.");
   if (rel->second.first != "worksheet")
-    return fail("The sheet " + quoted(chosen_name_) + " of this workbook is not a worksheet (it is a " + rel->second.first +
+    return fail("The sheet " + quoted(chosen_name_) + " of this workbook is not a worksheet (it is a " + pe::safe_snippet(rel->second.first, 40) +
                 "), so it has no table of cells to read. Choose another sheet, or " + kWayOut);
   sheet_path_ = rel->second.second;
   return check_size(sheet_path_) && check_size(strings_path_) && check_size(styles_path_);
@@ -993,6 +1001,12 @@ bool Workbook::parse_styles(std::string_view xml) {
 }
 
 bool Workbook::to_csv(std::string& csv) {
+  if (write_csv(csv)) return true;
+  std::string().swap(csv);  // nothing of a sheet that could not be read to its end
+  return false;
+}
+
+bool Workbook::write_csv(std::string& csv) {
   csv.clear();
   if (!error_.empty()) return false;
   if (!workbook_done_ || !strings_done_ || !styles_done_ || !parts_.count(sheet_path_))
@@ -1047,7 +1061,7 @@ bool Workbook::to_csv(std::string& csv) {
       double v = 0;
       if (!parse_double(value, v))
         return fail(damaged("cell " + column_name(cell_col) + std::to_string(row_no) + " of " + where +
-                            " holds " + quoted(value.substr(0, 40)) + " where a number should be"));
+                            " holds " + quoted(value, 40) + " where a number should be"));
       int fmt = cell_style >= 0 && static_cast<std::size_t>(cell_style) < xf_formats_.size() ? xf_formats_[cell_style] : 0;
       const auto custom = custom_formats_.find(fmt);
       const std::string code = custom != custom_formats_.end() ? custom->second : std::string(builtin_format(fmt));
@@ -1072,7 +1086,7 @@ bool Workbook::to_csv(std::string& csv) {
         std::string_view r;
         std::uint64_t n = 0;
         if (x.attr("r", r)) {
-          if (!parse_uint(r, kMaxRows, n) || n == 0) return fail(damaged(where + " has a row numbered " + quoted(r.substr(0, 20))));
+          if (!parse_uint(r, kMaxRows, n) || n == 0) return fail(damaged(where + " has a row numbered " + quoted(r, 20)));
           // Rows come in order; one numbered out of order is taken as the next.
           row_no = static_cast<std::size_t>(n) > row_no ? static_cast<std::size_t>(n) : row_no + 1;
         } else {
@@ -1087,7 +1101,7 @@ bool Workbook::to_csv(std::string& csv) {
         std::string_view r;
         std::size_t col = next_col, rr = 0;
         if (x.attr("r", r) && !cell_ref(r, col, rr))
-          return fail(damaged(where + " has a cell at " + quoted(r.substr(0, 20)) + ", which is not a cell reference"));
+          return fail(damaged(where + " has a cell at " + quoted(r, 20) + ", which is not a cell reference"));
         if (col >= kMaxColumns) return fail(damaged(where + " has more columns than Excel allows"));
         cell_col = col;
         next_col = col + 1;

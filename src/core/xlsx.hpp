@@ -36,6 +36,8 @@ inline constexpr std::size_t kMaxCsvBytes = 512u << 20;
 inline constexpr std::size_t kMaxEntries = 65535;
 inline constexpr std::size_t kMaxColumns = 16384;     // XFD, Excel's last column
 inline constexpr std::size_t kMaxRows = 1048576;      // Excel's last row
+// Rounds of Workbook::wanted() a caller goes through at most (a guard: two are enough).
+inline constexpr int kMaxRounds = 3;
 
 // What to tell the user when the file cannot be read as a workbook: the way out.
 inline constexpr const char* kWayOut =
@@ -92,7 +94,8 @@ class Workbook {
   // (visible) one. False with error() when this is not a workbook that can be read.
   bool open(std::string_view tail, std::uint64_t file_size, const std::string& sheet = "");
   // Step 2: the parts to inflate and hand over with give(), in the order they are best given.
-  // Empty when to_csv() can run (or after an error).
+  // Empty when to_csv() can run (or after an error); two rounds at most (kMaxRounds), whatever
+  // the file.
   std::vector<ZipEntry> wanted() const;
   // Where a wanted part's data starts, from the kLocalHeaderBytes at its header_offset (data_offset
   // above, with this file's size). False with error().
@@ -113,6 +116,7 @@ class Workbook {
   bool parse_workbook();
   bool parse_shared_strings(std::string_view xml);
   bool parse_styles(std::string_view xml);
+  bool write_csv(std::string& csv);  // to_csv, which leaves no part of the CSV on failure
   const ZipEntry* entry(const std::string& name) const;
 
   std::string error_;

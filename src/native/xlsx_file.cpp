@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "text.hpp"
 #include "xlsx.hpp"
 
 namespace pe::native {
@@ -101,7 +102,8 @@ bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCs
     return false;
   };
   if (!book.open(tail, f.size(), sheet)) return said(book.error());
-  for (std::vector<xlsx::ZipEntry> want = book.wanted(); !want.empty(); want = book.wanted()) {
+  int round = 0;
+  for (std::vector<xlsx::ZipEntry> want = book.wanted(); !want.empty() && round++ < xlsx::kMaxRounds; want = book.wanted()) {
     for (const xlsx::ZipEntry& e : want) {
       std::string header, data, bytes;
       std::uint64_t at = 0;
@@ -111,8 +113,8 @@ bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCs
       if (!f.read(at, static_cast<std::size_t>(e.compressed_size), data, err)) return false;
       if (e.method == 8) {
         if (!inflate_raw(data, e.size, bytes))
-          return said("This Excel workbook could not be read: its part \xE2\x80\x9C" + e.name +
-                      "\xE2\x80\x9D does not unpack (damaged compressed data). " + xlsx::kWayOut);
+          return said("This Excel workbook could not be read: its part " + pe::quoted(e.name) +
+                      " does not unpack (damaged compressed data). " + xlsx::kWayOut);
       } else {
         bytes = std::move(data);  // stored, or a method the core refuses when it is given
       }

@@ -411,6 +411,7 @@ TEST(XlsxHostile, MissingPartsAndBadXml) {
 
   p = book("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Email</t></is></c></row><row r=\"2\"><c r=\"A2", "");
   EXPECT_FALSE(convert(zip_stored(p), csv, error));
+  EXPECT_EQ(csv, "");  // nothing of the rows before the damage
   EXPECT_NE(error.find("not well-formed XML (the part ends inside a tag)"), std::string::npos) << error;
 
   p = book("<row r=\"1\"><c r=\"ZZZZ1\"><v>1</v></c></row>", "");
@@ -426,6 +427,27 @@ TEST(XlsxHostile, MissingPartsAndBadXml) {
   EXPECT_FALSE(convert(zip_stored(p), csv, error));
   EXPECT_NE(error.find("xl/workbook.xml is not well-formed XML (a comment is not closed)"), std::string::npos) << error;
   EXPECT_TRUE(says_way_out(error));
+}
+
+TEST(XlsxHostile, OnePartNamedAsTheSheetAndItsStringsIsAskedForOnce) {
+  Parts p = book("<row r=\"1\"><c t=\"inlineStr\"><is><t>Email</t></is></c></row>", "");
+  std::string& rels = p[2].second;
+  rels.replace(rels.find("sharedStrings.xml"), 17, "worksheets/sheet1.xml");
+  Workbook b;
+  const std::string zip = zip_stored(p);
+  ASSERT_TRUE(b.open(zip, zip.size()));
+  int rounds = 0;
+  for (std::vector<ZipEntry> want = b.wanted(); !want.empty(); want = b.wanted(), ++rounds) {
+    ASSERT_LT(rounds, 2) << "asked again for " << want[0].name;
+    for (const ZipEntry& e : want) {
+      std::uint64_t at = 0;
+      ASSERT_TRUE(b.data_at(e.name, std::string_view(zip).substr(e.header_offset, kLocalHeaderBytes), at));
+      ASSERT_TRUE(b.give(e.name, zip.substr(at, e.compressed_size))) << b.error();
+    }
+  }
+  std::string csv;
+  ASSERT_TRUE(b.to_csv(csv)) << b.error();
+  EXPECT_EQ(csv, "Email\r\n");
 }
 
 TEST(XlsxHostile, ManyCommentsAndADoctypeDoNotRecurseOrExpand) {
