@@ -35,13 +35,16 @@ test('an .xlsx workbook is read from its first sheet; another sheet is picked fr
   assert.match(await page.locator('#file-name').textContent(), /prospects\.xlsx .*sheet “Prospects” of the workbook/);
   assert.match(await page.locator('#read-status').textContent(), /Read 4 rows of prospects\.xlsx \(sheet “Prospects” of the workbook\)/);
 
-  // Two sheets: the list is shown, labelled, and reachable by keyboard.
+  // Two sheets: the list is shown, labelled (with its hint as description), and reached by Tab
+  // from the control before it.
   const sheets = page.getByLabel('Sheet', { exact: true });
   await sheets.waitFor();
   assert.deepEqual(await sheets.locator('option').allTextContents(), ['Prospects', 'Second list']);
   assert.equal(await sheets.inputValue(), 'Prospects');
   assert.match(await page.locator('#sheet-hint').textContent(), /2 sheets; “Prospects” was read/);
-  await sheets.focus();
+  assert.equal(await sheets.getAttribute('aria-describedby'), 'sheet-hint');
+  await page.getByLabel('Delimiter').focus();
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'sheet-choice');
   await sheets.selectOption('Second list');
   await rowsRead(page, 3);
@@ -58,6 +61,18 @@ test('an .xlsx workbook is read from its first sheet; another sheet is picked fr
   await page.locator('#sheet-row').waitFor({ state: 'hidden' });
   assert.doesNotMatch(await page.locator('#file-name').textContent(), /sheet/);
   assert.deepEqual(page.consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+  await page.context().close();
+});
+
+test('"Check only" reads a workbook\'s sheet as it reads a CSV file', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByRole('checkbox', { name: 'Check only' }).check();
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(BOOK);
+  await page.locator('#read-status', { hasText: /^Checked 4 rows of prospects\.xlsx \(sheet “Prospects” of the workbook\)/ }).waitFor();
+  const stats = await page.locator('#co-summary .stat').evaluateAll((els) => els.map((e) => e.querySelector('dt').textContent + '=' + e.querySelector('dd').textContent));
+  assert.ok(stats.includes('Valid=3') && stats.includes('Invalid=1'), stats.join(' '));
+  await page.getByLabel('Sheet', { exact: true }).selectOption('Second list');
+  await page.locator('#read-status', { hasText: /^Checked 3 rows of prospects\.xlsx \(sheet “Second list” of the workbook\)/ }).waitFor();
   await page.context().close();
 });
 
