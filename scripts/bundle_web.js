@@ -23,7 +23,8 @@ if (!moduleJs || !webDir || !outDir) {
 const WORKER_SHARES = ['js/protocol.js', 'js/policy.js'];
 // What constants.js must hold: the keys the page reads (web/js/*.js, web/worker.js).
 const CONSTANT_KEYS = ['queue_path', 'status_query_path', 'default_base_url', 'credits_per_prospect',
-  'default_batch_size', 'max_batch_size', 'batch_states', 'decision_outcomes'];
+  'default_batch_size', 'max_batch_size', 'batch_states', 'decision_outcomes', 'xlsx_tail_bytes', 'xlsx_local_header_bytes',
+  'xlsx_max_rounds'];
 
 // The module's constants(), as JSON. The module runs in a child Node with fetch off: Emscripten
 // 3.1.6's output under Node 20 would try to fetch() its wasm (as scripts/build.sh runs the tests).

@@ -10,9 +10,10 @@ need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # clang + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes for scripts/fuzz.sh;
 # libidn2-dev: international domains (UTS #46) in the native build;
-# libcurl4-openssl-dev: HTTP for the CLI's `enrich queue` and `enrich track` (src/native/http_curl.cpp).
+# libcurl4-openssl-dev: HTTP for the CLI's `enrich queue` and `enrich track` (src/native/http_curl.cpp);
+# zlib1g-dev: inflating the parts of .xlsx workbooks in the CLI (src/native/xlsx_file.cpp).
 for pkg in cmake g++ make emscripten nlohmann-json3-dev googletest libidn2-dev chromium nginx ca-certificates \
-           clang libclang-rt-14-dev libcurl4-openssl-dev; do
+           clang libclang-rt-14-dev libcurl4-openssl-dev zlib1g-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 # linux-perf: native CPU profiles for scripts/bench.sh --profile only; the tests never need it.

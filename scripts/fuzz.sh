@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/) with clang, AddressSanitizer and UBSan in build/fuzz,
 # and runs each on its committed seed corpus for SECONDS (default 60).
-#   scripts/fuzz.sh [SECONDS] [TARGET ...]     targets: reader decoder fields document api (all by default)
+#   scripts/fuzz.sh [SECONDS] [TARGET ...]     targets: reader decoder fields document api xlsx (all by default)
 # New inputs the fuzzer finds go to build/fuzz/corpus/<target>/ (not committed; FUZZ_WORK=DIR puts
 # them in DIR/<target>/ instead, which scripts/test.sh uses to start from the seeds each time, so
 # that its run time does not grow with the corpus of earlier runs). A crash or a broken
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(reader decoder fields document api)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(reader decoder fields document api xlsx)
 JOBS=${JOBS:-2}
 case "$SECS" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$SECS'" >&2; exit 2 ;; esac
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found; run scripts/deps.sh (installs clang and libclang-rt-14-dev)" >&2; exit 2; }

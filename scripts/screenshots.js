@@ -55,7 +55,7 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
         const email = i % 3 === 0 ? 'person' + i + '@example.com' : i % 3 === 1 ? 'nodata' + i + '@example.com' : 'person' + i + '@company' + (i % 997) + '.com';
         lines.push([email, 'First' + i, 'Last' + i, 'Company ' + (i % 997), 'company' + (i % 997) + '.com'].join(','));
       }
-      await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+      await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
       await page.getByRole('button', { name: 'Queue 20,000 prospects' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Queue now' }).click();
       await page.locator('#run-totals', { hasText: /about .* left/ }).waitFor({ timeout: 120000 });

@@ -406,14 +406,91 @@ function checkOnlyFile(blob, options) {
   });
 }
 
+// ---- Excel workbooks (.xlsx): unzipped here, read by the module ----
+// The module reads the zip's directory from the file's last bytes and says which parts it needs
+// (the workbook, then the chosen sheet, its shared strings and styles); each is inflated here with
+// the browser's DecompressionStream('deflate-raw') and handed over; the module then writes the
+// sheet as CSV text, which is loaded like any CSV file (UTF-8, commas).
+const WAY_OUT = 'Open it in Excel and save it as CSV (File \u2192 Save As \u2192 CSV UTF-8), then load that file.';
+async function bytesOf(blob, at, end) {
+  try {
+    return new Uint8Array(await blob.slice(at, end).arrayBuffer());
+  } catch (e) {
+    throw new Error('reading stopped at byte ' + at + ' (' + (e && (e.message || e.name)) + '). Check that the file still exists ' +
+      'and is not being changed by another program, then choose it again.');
+  }
+}
+async function isZip(blob) {
+  if (blob.size < 4) return false;
+  const b = await bytesOf(blob, 0, 4);
+  return b[0] === 0x50 && b[1] === 0x4B && b[2] === 0x03 && b[3] === 0x04;
+}
+// A part's bytes, inflated; never more than the size the zip's directory declares (a part that
+// would unpack to more is stopped there, and the module says it is damaged).
+async function inflatePart(blob, at, part) {
+  if (part.method !== 8) return bytesOf(blob, at, at + part.compressed_size);
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This browser cannot unpack Excel workbooks (it has no DecompressionStream). Use a current Chrome, Edge or Firefox, or ' + WAY_OUT.charAt(0).toLowerCase() + WAY_OUT.slice(1));
+  }
+  const out = new Uint8Array(part.size + 1);
+  let n = 0;
+  const reader = blob.slice(at, at + part.compressed_size).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = Math.min(value.length, out.length - n);
+      out.set(value.subarray(0, room), n);
+      n += room;
+      if (n > part.size) { reader.cancel().catch(() => {}); break; }
+    }
+  } catch (e) {
+    throw new Error('This Excel workbook could not be read: its part \u201c' + part.name + '\u201d does not unpack (' +
+      String((e && (e.message || e.name)) || e) + '). The file may be damaged or only partly saved. ' + WAY_OUT);
+  }
+  return out.subarray(0, n);
+}
+// The sheet (its name; '' for the first) of the workbook in blob, as a Blob of CSV text:
+// {csv, sheet, sheets}, or {error} in words.
+async function workbookCsv(blob, sheet) {
+  const book = new M.Workbook();
+  try {
+    const tailAt = Math.max(0, blob.size - PE.constants.xlsx_tail_bytes);
+    let state = JSON.parse(book.open(await bytesOf(blob, tailAt, blob.size), blob.size, String(sheet || '')));
+    for (let round = 0; state.ok && state.wanted.length && round < PE.constants.xlsx_max_rounds; round++) {
+      for (const part of state.wanted) {
+        const header = await bytesOf(blob, part.header_offset, part.header_offset + PE.constants.xlsx_local_header_bytes);
+        const at = book.dataAt(part.name, header);
+        state = at < 0 ? JSON.parse(book.state()) : JSON.parse(book.give(part.name, await inflatePart(blob, at, part)));
+        if (!state.ok) break;
+      }
+    }
+    if (state.ok) state = JSON.parse(book.toCsv());
+    if (!state.ok) return { error: state.error, sheets: state.sheets || [] };
+    return { csv: new Blob([book.csvView()], { type: 'text/csv' }), sheet: state.sheet, sheets: state.sheets };
+  } finally {
+    book.delete();
+  }
+}
+// A load or check of a file: a workbook is read as the CSV text of its sheet (options.sheet), with
+// {sheet, sheets} added to the answer; anything else as it is.
+async function asInput(file, options, read) {
+  if (!(await isZip(file))) return read(file, options);
+  const wb = await exclusively(() => workbookCsv(file, options && options.sheet));
+  if (wb.error) return { ok: false, error: wb.error, workbook: { sheet: null, sheets: wb.sheets } };
+  const result = await read(wb.csv, Object.assign({}, options, { encoding: 'utf-8', delimiter: ',' }));
+  result.workbook = { sheet: wb.sheet, sheets: wb.sheets };
+  return result;
+}
+
 function notWhileRunning() {
   if (run) throw new Error('A queue run is in progress: wait for it to finish, or cancel it, before changing the data.');
 }
 
 // One handler per request of the page, keyed by PE.protocol.REQUEST.
 const handlers = {
-  [REQUEST.load]: async (m) => notWhileRunning() || JSON.parse(await loadFile(m.file, m.options)),
-  [REQUEST.checkOnly]: (m) => notWhileRunning() || checkOnlyFile(m.file, m.options),
+  [REQUEST.load]: async (m) => notWhileRunning() || asInput(m.file, m.options, async (f, o) => JSON.parse(await loadFile(f, o))),
+  [REQUEST.checkOnly]: (m) => notWhileRunning() || asInput(m.file, m.options, checkOnlyFile),
   [REQUEST.cancelCheck]: () => { if (reading) reading.cancelled = true; return { cancelled: !!reading }; },
   [REQUEST.remap]: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),
   [REQUEST.setBatchSize]: (m) => { notWhileRunning(); session.setBatchSize(m.batchSize); return JSON.parse(session.state()); },

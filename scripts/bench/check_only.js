@@ -19,7 +19,7 @@ const h = require('../../tests/browser/harness.js');
     let worker = null;
     for (const w of page.workers()) if (await w.evaluate(() => typeof M === 'object').catch(() => false)) worker = w;   // eslint-disable-line no-undef
     const t0 = Date.now();
-    await page.getByLabel('Upload CSV file').setInputFiles(file);
+    await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
     await page.locator('#read-status', { hasText: /^(Checked|Cancelled)/ }).waitFor({ timeout: 3600000 });
     const ms = Date.now() - t0;
     const wasm = await worker.evaluate(() => M.HEAPU8.length);   // eslint-disable-line no-undef

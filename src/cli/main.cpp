@@ -6,13 +6,16 @@
 //                                            or JSON Lines (one line per issue, then a summary line)
 //   enrich batches FILE|- [--batch-size N]   one request body per line (JSON Lines)
 //   enrich queue FILE / enrich track --ledger L   runs against the API (run_commands.hpp)
-// Options: --delimiter D, --encoding E, --map HEADER=FIELD (repeatable), --batch-size N, --format F.
+// Options: --delimiter D, --encoding E, --map HEADER=FIELD (repeatable), --batch-size N, --format F,
+// --sheet NAME. An Excel workbook (.xlsx) is read from its first sheet (or the one --sheet names),
+// converted to CSV text by the core (src/core/xlsx.hpp; zlib inflates its parts).
 // Exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read (or reading
 // stopped part way: the output then covers only what was read before).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -36,6 +39,7 @@
 #include "json_forms.hpp"
 #include "run_commands.hpp"
 #include "stream_check.hpp"
+#include "xlsx_file.hpp"
 
 namespace {
 
@@ -54,6 +58,7 @@ const std::string kUsage = std::string() +
     std::to_string(pe::kDefaultBatchSize) + ")\n"
     "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
     "                      then one line with encoding, delimiter, columns and summary)\n"
+    "  --sheet NAME        an Excel workbook (.xlsx) FILE: the sheet to read (default: the first)\n"
     "exit codes: 0 all rows valid, 2 some rows have errors, 1 the input could not be read\n"
     "runs against the API (docs/cli.md; the key from the environment variable WOODPECKER_API_KEY):\n" +
     enrich_cli::kRunUsage;
@@ -95,6 +100,12 @@ class Input {
   }
   // Bytes read into buf (0 at the end of the input); -1 with err set on a read error.
   long read(char* buf, std::size_t n, std::string& err) {
+    if (text_) {
+      const std::size_t k = std::min(n, text_->size() - text_at_);
+      std::memcpy(buf, text_->data() + text_at_, k);
+      text_at_ += k;
+      return static_cast<long>(k);
+    }
     for (;;) {
       const ssize_t r = ::read(fd_, buf, n);
       if (r >= 0) {
@@ -108,10 +119,18 @@ class Input {
   }
   // A regular file can be read twice: once to detect the encoding on all of it, then to check it.
   bool regular() const { return regular_; }
-  std::uint64_t size() const { return size_; }  // a regular file's size when opened; else 0
-  bool rewind() { return ::lseek(fd_, 0, SEEK_SET) == 0; }
+  std::uint64_t size() const { return text_ ? text_->size() : size_; }  // a regular file's size when opened; else 0
+  bool rewind() {
+    if (text_) return (text_at_ = 0, true);
+    return ::lseek(fd_, 0, SEEK_SET) == 0;
+  }
+  // Reads `text` instead of the file from now on (an .xlsx workbook's sheet, converted).
+  void use_text(std::string text) {
+    text_.emplace(std::move(text));
+    text_at_ = 0;
+  }
   // Bytes at `offset` of a regular file, without moving the read position (another thread may read
-  // meanwhile); as read() otherwise.
+  // meanwhile); as read() otherwise. Not for text given by use_text.
   long read_at(char* buf, std::size_t n, std::uint64_t offset, std::string& err) const {
     for (;;) {
       const ssize_t r = ::pread(fd_, buf, n, static_cast<off_t>(offset));
@@ -127,6 +146,8 @@ class Input {
   bool regular_ = false;
   std::uint64_t size_ = 0;
   std::string path_;
+  std::optional<std::string> text_;
+  std::size_t text_at_ = 0;
 };
 
 // Standard output through one buffer, written out when it is large and whenever the input is
@@ -511,6 +532,7 @@ int run(const std::vector<std::string>& args) {
   pe::LoadOptions opt;
   std::size_t batch_size = pe::kDefaultBatchSize;
   Format format = Format::Json;
+  std::string sheet;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& v) {
@@ -538,6 +560,9 @@ int run(const std::vector<std::string>& args) {
       if (n < 1 || static_cast<unsigned long>(n) > pe::kMaxBatchSize || !end || *end)
         return fail("--batch-size takes a whole number from 1 to " + std::to_string(pe::kMaxBatchSize));
       batch_size = static_cast<std::size_t>(n);
+    } else if (a == "--sheet") {
+      if (!value(v) || v.empty()) return fail("--sheet takes the name of a sheet of the .xlsx FILE");
+      sheet = v;
     } else if (a == "--format") {
       if (!value(v) || (v != "json" && v != "jsonl")) return fail("--format takes json or jsonl");
       if (cmd != "validate") return fail("--format applies to validate only (batches always prints JSON Lines)");
@@ -553,6 +578,19 @@ int run(const std::vector<std::string>& args) {
   Input in;
   std::string err;
   if (!in.open(path, err)) return fail(err);
+  if (path != "-" && pe::native::starts_as_zip(path)) {
+    // An Excel workbook: its sheet as CSV text (UTF-8, commas), read like any CSV file.
+    pe::native::WorkbookCsv wb;
+    if (!pe::native::read_workbook(path, sheet, wb, err)) return fail(err);
+    if (wb.sheets.size() > 1)
+      std::fprintf(stderr, "enrich: %s: reading the sheet \xE2\x80\x9C%s\xE2\x80\x9D (%zu sheets; --sheet NAME reads another)\n",
+                   path.c_str(), wb.sheet.c_str(), wb.sheets.size());
+    opt.encoding = pe::Encoding::Utf8;
+    opt.delimiter = ',';
+    in.use_text(std::move(wb.csv));
+  } else if (!sheet.empty()) {
+    return fail("--sheet applies to an Excel workbook (.xlsx) only; " + path + " is not one");
+  }
   auto command = [&](const pe::LoadOptions& o, EncodingCheck* enc, bool& again) {
     if (cmd == "parse") return cmd_parse(in, o, enc, again);
     return cmd_check(in, cmd, o, batch_size, format, enc, again);

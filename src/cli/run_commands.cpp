@@ -38,6 +38,7 @@
 #include "csv.hpp"
 #include "digest.hpp"
 #include "encoding.hpp"
+#include "xlsx_file.hpp"
 #include "endpoint.hpp"
 #include "http_curl.hpp"
 #include "json_forms.hpp"
@@ -53,7 +54,8 @@ namespace enrich_cli {
 const char* const kRunUsage =
     "  enrich queue FILE [--api URL] [--ledger run.json] [--batch-size N] [--timeout S] [--yes]\n"
     "             queue the valid prospects of FILE, one batch at a time; a rerun with the same\n"
-    "             --ledger sends only what is not confirmed (the key: WOODPECKER_API_KEY)\n"
+    "             --ledger sends only what is not confirmed (the key: WOODPECKER_API_KEY); an .xlsx\n"
+    "             FILE is read from its first sheet, or the one named by --sheet NAME\n"
     "  enrich track --ledger run.json [--api URL] [--pace S] [--timeout S] [--results OUT.csv FILE]\n"
     "             track the runs of the ledger: totals by enrichment outcome, credits used; with\n"
     "             --results, every row of FILE with its outcome\n";
@@ -144,7 +146,31 @@ struct Options {
   bool yes = false;
   pe::LoadOptions load;
   std::string read_options;  // the options that change which prospects FILE gives, as text
+  std::string sheet;         // --sheet: the sheet of an .xlsx FILE ("" = the first)
 };
+
+// FILE when it is an .xlsx workbook: its sheet converted to CSV text once, then read from memory
+// by read_chunks (every pass over FILE sees the same text).
+std::unordered_map<std::string, std::string> g_workbook_csv;
+
+// An .xlsx FILE is converted (its sheet as CSV text, UTF-8, commas); "" when fine, else the message.
+std::string open_workbook(Options& o) {
+  if (o.file.empty() || !pe::native::starts_as_zip(o.file)) {
+    if (!o.sheet.empty() && !o.file.empty()) return "--sheet applies to an Excel workbook (.xlsx) only; " + o.file + " is not one";
+    return {};
+  }
+  pe::native::WorkbookCsv wb;
+  std::string err;
+  if (!pe::native::read_workbook(o.file, o.sheet, wb, err)) return err;
+  if (wb.sheets.size() > 1)
+    std::fprintf(stderr, "enrich: %s: reading the sheet \xE2\x80\x9C%s\xE2\x80\x9D (%zu sheets; --sheet NAME reads another)\n",
+                 o.file.c_str(), wb.sheet.c_str(), wb.sheets.size());
+  o.load.encoding = pe::Encoding::Utf8;
+  o.load.delimiter = ',';
+  o.read_options += "sheet=" + wb.sheet + "\n";
+  g_workbook_csv[o.file] = std::move(wb.csv);
+  return {};
+}
 
 bool number_arg(const std::string& v, double lo, double hi, double& out) {
   char* end = nullptr;
@@ -187,6 +213,9 @@ std::string parse_options(const std::string& cmd, const std::vector<std::string>
     } else if (a == "--results" && !queue) {
       if (!value() || v.empty()) return "--results takes the path of the CSV to write, and FILE (the input) after it";
       o.results = v;
+    } else if (a == "--sheet") {
+      if (!value() || v.empty()) return "--sheet takes the name of a sheet of the .xlsx FILE";
+      o.sheet = v;
     } else if (a == "--delimiter") {
       if (!value() || !pe::parse_delimiter(v, o.load.delimiter)) return "--delimiter takes , ; tab or |";
       delimiter = v;
@@ -244,6 +273,12 @@ std::string api_key(std::string& key) {
 
 // Calls feed on each chunk of the file; false with err when it cannot be read (or feed returns false).
 bool read_chunks(const std::string& path, std::string& err, const std::function<bool(std::string_view)>& feed) {
+  if (const auto wb = g_workbook_csv.find(path); wb != g_workbook_csv.end()) {
+    const std::string_view text = wb->second;
+    for (std::size_t at = 0; at < text.size(); at += kChunk)
+      if (!feed(text.substr(at, kChunk))) break;
+    return true;
+  }
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) {
     err = "cannot open " + path + ": " + std::strerror(errno) + "; check the path and that the file is readable";
@@ -600,6 +635,7 @@ int finish_queue(const Options& o, const pe::Run& run, pe::StopReason stop, cons
 int cmd_queue(const std::vector<std::string>& args) {
   Options o;
   if (const std::string e = parse_options("queue", args, o); !e.empty()) return fail(e);
+  if (const std::string e = open_workbook(o); !e.empty()) return fail(e);
   std::string key;
   if (const std::string e = api_key(key); !e.empty()) return fail(e);
   const pe::EndpointCheck endpoint = pe::check_endpoint(o.api.empty() ? pe::kDefaultBaseUrl : o.api);
@@ -873,6 +909,7 @@ void print_pending(const pe::Run& r) {
 int cmd_track(const std::vector<std::string>& args) {
   Options o;
   if (const std::string e = parse_options("track", args, o); !e.empty()) return fail(e);
+  if (const std::string e = open_workbook(o); !e.empty()) return fail(e);
   std::string key;
   if (const std::string e = api_key(key); !e.empty()) return fail(e);
   const std::string key_fp = pe::key_fingerprint(key);

@@ -305,7 +305,12 @@ std::string constants_json() {
     w.end_array().key("decision_outcomes").begin_array();
     for (Outcome o : kOutcomes)
       w.value(outcome_name(o));
-    w.end_array().end_object();
+    w.end_array();
+    // Reading an .xlsx workbook in the page's worker: the last bytes the zip directory is read
+    // from, the bytes of a part's local header, the rounds of parts asked for at most (xlsx.hpp).
+    w.field("xlsx_tail_bytes", xlsx::kTailBytes).field("xlsx_local_header_bytes", xlsx::kLocalHeaderBytes);
+    w.field("xlsx_max_rounds", xlsx::kMaxRounds);
+    w.end_object();
   });
 }
 
@@ -635,6 +640,26 @@ void write_json(JsonWriter& w, const RunTotals& t) {
 
 std::string to_json(const RunTotals& t) {
   return written([&](JsonWriter& w) { write_json(w, t); });
+}
+
+std::string to_json(const xlsx::Workbook& w) {
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("ok", w.error().empty()).field("error", w.error());
+  j.key("sheet").string_or_null(w.sheet());
+  j.key("sheets").begin_array();
+  for (const std::string& s : w.sheets()) j.value(s);
+  j.end_array().key("wanted").begin_array();
+  for (const xlsx::ZipEntry& e : w.wanted())
+    j.begin_object()
+        .field("name", e.name)
+        .field("header_offset", static_cast<double>(e.header_offset))
+        .field("compressed_size", static_cast<double>(e.compressed_size))
+        .field("size", static_cast<double>(e.size))
+        .field("method", e.method)
+        .end_object();
+  j.end_array().end_object();
+  return out;
 }
 
 }  // namespace pe

@@ -14,6 +14,7 @@
 #include "run_ledger.hpp"
 #include "send_policy.hpp"
 #include "session.hpp"
+#include "xlsx.hpp"
 
 namespace pe {
 
@@ -55,6 +56,10 @@ class RecordJson {
 // {"ok","error","encoding","delimiter","delimiter_name","delimiter_detected","columns","file_findings","summary"};
 // refused options: {"ok":false,"error":"..."}.
 std::string to_json(const SessionState& s);
+// An .xlsx workbook being read (xlsx.hpp): {"ok", "error", "sheet", "sheets": [names], "wanted":
+// [{"name", "header_offset", "compressed_size", "size", "method"}]}; "sheet" and "sheets" are
+// known after the first round (null and [] before).
+std::string to_json(const xlsx::Workbook& w);
 // {"total":N,"rows":[{"index","row","line","status","duplicate_of" (duplicates only, 1-based),
 //  "excluded":true (excluded rows only),"cells","findings"}]}
 std::string to_json(const RowPage& page);

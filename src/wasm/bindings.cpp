@@ -17,6 +17,7 @@
 #include "json_forms.hpp"
 #include "requests.hpp"
 #include "session.hpp"
+#include "xlsx.hpp"
 
 using emscripten::optional_override;
 using emscripten::val;
@@ -169,6 +170,18 @@ std::string load_input(pe::Session& s, const LoadOptionsJs& o) {
 // the returned view, then feeds it (CheckOnly.feed(n)).
 std::string g_slice;
 void free_slice() { std::string().swap(g_slice); }
+
+// An Excel workbook (.xlsx) being read by the worker (src/core/xlsx.hpp): the worker unzips, the
+// core reads. open(tail, fileSize, sheet), then for each part of the answer's "wanted": dataAt(name,
+// localHeader) (where its bytes start; -1 when it cannot be read, state() says why) and
+// give(name, inflatedBytes); then toCsv(), and csvView() over the sheet's CSV text (kept here
+// until clear() or the object is deleted). Every answer is the workbook's state (json_forms.hpp).
+struct WorkbookJs {
+  pe::xlsx::Workbook book;
+  std::string csv;
+};
+
+std::string workbook_state(const WorkbookJs& w) { return pe::to_json(w.book); }
 
 val slice_view(pe::CheckOnly&, double size) {
   const std::string failed = json_or_error([&] {
@@ -331,6 +344,40 @@ EMSCRIPTEN_BINDINGS(prospect_enricher) {
                     c.clear();
                     free_slice();
                   });
+                }));
+
+  emscripten::class_<WorkbookJs>("Workbook")
+      .constructor<>()
+      .function("open", optional_override([](WorkbookJs& w, const std::string& tail, double file_size, const std::string& sheet) {
+                  return json_or_error([&] {
+                    w.csv.clear();
+                    w.book.open(tail, static_cast<std::uint64_t>(file_size), sheet);
+                    return workbook_state(w);
+                  });
+                }))
+      .function("state", optional_override([](const WorkbookJs& w) { return json_or_error([&] { return workbook_state(w); }); }))
+      .function("dataAt", optional_override([](WorkbookJs& w, const std::string& name, const std::string& header) {
+                  std::uint64_t at = 0;
+                  return w.book.data_at(name, header, at) ? static_cast<double>(at) : -1.0;
+                }))
+      .function("give", optional_override([](WorkbookJs& w, const std::string& name, const std::string& bytes) {
+                  return json_or_error([&] {
+                    w.book.give(name, bytes);
+                    return workbook_state(w);
+                  });
+                }))
+      .function("toCsv", optional_override([](WorkbookJs& w) {
+                  return json_or_error([&] {
+                    w.book.to_csv(w.csv);
+                    return workbook_state(w);
+                  });
+                }))
+      .function("csvView", optional_override([](const WorkbookJs& w) {
+                  return val(emscripten::typed_memory_view(w.csv.size(), reinterpret_cast<const unsigned char*>(w.csv.data())));
+                }))
+      .function("clear", optional_override([](WorkbookJs& w) {
+                  std::string().swap(w.csv);
+                  w.book = pe::xlsx::Workbook();
                 }));
 
   emscripten::function("decide", &decide);

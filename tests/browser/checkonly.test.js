@@ -52,7 +52,7 @@ test('check only gives the interactive view\'s summary and problems, and every f
   await h.started(page);
 
   // The interactive view first, for the reference.
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#read-status', { hasText: /^Read 30,000 rows of messy\.csv/ }).waitFor();
   const whole = await stats(page, 'summary');
   const wholeProblems = await page.locator('#problems li').evaluateAll((els) => els.map((e) => e.textContent.replace(/ Show Exclude these [\d,]+ rows?$/, '')));
@@ -61,7 +61,7 @@ test('check only gives the interactive view\'s summary and problems, and every f
 
   // The same file, checked only.
   await page.getByRole('checkbox', { name: 'Check only' }).check();
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#read-status', { hasText: /^Checked 30,000 rows of messy\.csv/ }).waitFor();
   assert.equal(await page.locator('#check-only').isVisible(), true);
   assert.equal(await page.locator('#results').isVisible(), false, 'the interactive view is gone: its file is not in the module any more');
@@ -93,7 +93,7 @@ test('Cancel stops a check part way and says how far it got', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await h.started(page);
   await page.getByRole('checkbox', { name: 'Check only' }).check();
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   // A progress line with rows read, then Cancel.
   await page.locator('#read-status', { hasText: /^Checking large\.csv: .* of .* · [\d,]+ rows/ }).waitFor({ timeout: 120000 });
   assert.equal(await page.locator('#read-progress').isVisible(), true);
@@ -118,14 +118,14 @@ test('a file over the interactive limit is checked only, and says why', async ()
   const page = await h.openPage(browser, h.FILE_URL);
   await h.started(page);
   await page.evaluate(() => window.PE.input.setInteractiveMax(1e6));   // stands for 500 MB
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#read-status', { hasText: /^Checked 20,000 rows of big\.csv/ }).waitFor();
   assert.match(await page.locator('#check-only-about').textContent(), /^big\.csv is [\d.]+ MB: larger than the 1\.0 MB the page can hold to edit, so it was checked as it was read\./);
   assert.ok((await stats(page, 'co-summary')).includes('Valid=16,000'));
   assert.equal(await page.locator('#results').isVisible(), false);
   // A file that cannot be used says why, in the check-only view and in the alert.
   fs.writeFileSync(path.join(dir, 'noemail.csv'), 'name,company\n' + 'Ada,Acme\n'.repeat(200000));
-  await page.getByLabel('Upload CSV file').setInputFiles(path.join(dir, 'noemail.csv'));
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(path.join(dir, 'noemail.csv'));
   await page.getByRole('alert').filter({ hasText: /email/i }).waitFor();
   assert.match(await page.locator('#co-file-findings').textContent(), /email/i);
   await page.context().close();

@@ -48,7 +48,7 @@ const fixes = (page) => page.locator('#fixes li').evaluateAll((lis) => lis.map((
 test('bulk fixes on 20,000 rows: counted before, made at once, undone at once', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await h.started(page);
-  await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
   await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
   await page.locator('#fixes li').first().waitFor();
   assert.deepEqual(await fixes(page), [

@@ -41,7 +41,7 @@ function emails(n) {
 }
 
 async function load(page, file, rowsRead) {
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#summary .stat').first().waitFor({ timeout: 300000 });
   assert.equal(await stat(page, 'Rows read').textContent(), rowsRead);
   await page.locator('#grid').scrollIntoViewIfNeeded();

@@ -235,7 +235,7 @@ test('upload a Windows-1252 semicolon file; encoding and delimiter are shown and
   const file = path.join(dir, 'excel-de.csv');
   fs.writeFileSync(file, Buffer.from('E-Mail;Vorname;Nachname;Firma\r\njuergen@example.de;J\xfcrgen;M\xfcller;M\xfcller GmbH\r\n', 'latin1'));
   const page = await h.openPage(browser, h.FILE_URL);
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#summary .stat').first().waitFor();
   assert.match(await page.locator('#detected').textContent(), /windows-1252, semicolon-separated \(detected\)/);
   assert.equal(await page.locator('.grid-row .cell[data-col="1"]').textContent(), 'Jürgen');
@@ -276,7 +276,7 @@ test('a file changed on disk after it was chosen is refused in words; a file of 
   fs.writeFileSync(file, csv);
   const rows = csv.split('\n').length - 2;
   const page = await h.openPage(browser, h.FILE_URL);
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#read-status', { hasText: /^Read [\d,]+ rows of export\.csv/ }).waitFor({ timeout: 120000 });
   assert.equal(await stat(page, 'Rows read').textContent(), rows.toLocaleString('en-US'));
   assert.equal(await stat(page, 'Invalid').textContent(), '1');
@@ -289,7 +289,7 @@ test('a file changed on disk after it was chosen is refused in words; a file of 
   assert.match(await alert.textContent(), /Check that the file still exists and is not being changed by another program, then choose it again\./);
   assert.doesNotMatch(await alert.textContent(), /\b\d{7,}\b|undefined|\[object/);
   // Chosen again, it reads, with the row added.
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await stat(page, 'Rows read').filter({ hasText: new RegExp('^' + (rows + 1).toLocaleString('en-US') + '$') }).waitFor({ timeout: 120000 });
   assert.equal(await stat(page, 'Valid').textContent(), (rows - 1).toLocaleString('en-US'));
   await page.context().close();
@@ -391,7 +391,7 @@ test('a file ending in 500 lines of delimiters: true valid count, no error, one 
   for (let i = 0; i < 500; i++) rows.push(',,,,,,');
   fs.writeFileSync(file, rows.join('\r\n') + '\r\n');
   const page = await h.openPage(browser, h.FILE_URL);
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#read-status', { hasText: /^Read 4 rows of excel-cleared-rows\.csv/ }).waitFor();
   assert.equal(await stat(page, 'Rows read').textContent(), '4');
   assert.equal(await stat(page, 'Valid').textContent(), '3');
@@ -505,7 +505,7 @@ test('100,000 rows: only visible rows are in the DOM and scrolling reaches the e
   for (let i = 0; i < 100000; i++) rows.push((i % 1000 === 999 ? 'broken' + i : 'user' + i + '@example.com') + ',F' + i + ',L' + i + ',example.com');
   fs.writeFileSync(file, rows.join('\n') + '\n');
   const page = await h.openPage(browser, h.FILE_URL);
-  await page.getByLabel('Upload CSV file').setInputFiles(file);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
   await page.locator('#summary .stat').first().waitFor({ timeout: 180000 });
   assert.equal(await stat(page, 'Rows read').textContent(), '100,000');
   assert.equal(await stat(page, 'Invalid').textContent(), '100');
@@ -584,7 +584,7 @@ test('served by nginx: upload, remap, dry run against the proxy path, exports', 
     // Served: the default endpoint is this server's same-origin proxy to the real API.
     await h.started(page);
     assert.equal(await page.getByLabel('API base URL').inputValue(), nginx.url + '/woodpecker');
-    await page.getByLabel('Upload CSV file').setInputFiles(file);
+    await page.getByLabel('Upload CSV or Excel file').setInputFiles(file);
     await page.locator('#summary .stat').first().waitFor();
     assert.match(await page.locator('#detected').textContent(), /utf-8-bom, comma-separated/);
     assert.equal(await stat(page, 'Valid').textContent(), '2');

@@ -24,7 +24,7 @@ test.before(async () => { browser = await h.launch(); });
 test.after(async () => { if (browser) await browser.close(); });
 
 async function upload(page, csv, name = 'crm.csv') {
-  await page.getByLabel('Upload CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.locator('#read-status', { hasText: new RegExp('^Read [\\d,]+ rows? of ' + name.replace('.', '\\.')) }).waitFor();
   // The rows with errors first: the two invalid ones.
   await page.getByLabel('Show rows').selectOption('errors');

@@ -50,7 +50,7 @@ test('a 20,000-row file in 398 batches: one line of totals, a grouped table, eac
     await h.started(page);
     await page.getByLabel('API key').fill(h.SANDBOX_KEY);
     await page.getByLabel('Batch size').fill(String(BATCH));
-    await page.getByLabel('Upload CSV file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
+    await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'export-20000.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv()) });
     const valid = ROWS - ROWS / INVALID_EVERY;  // 19,900
     await page.getByRole('button', { name: 'Queue 19,900 prospects' }).waitFor();
     await page.getByRole('button', { name: 'Queue 19,900 prospects' }).click();

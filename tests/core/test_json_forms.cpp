@@ -142,7 +142,8 @@ TEST(JsonForms, ConstantsForThePage) {
             R"({"name":"failed","words":"failed","final":true,"resendable":true},)"
             R"({"name":"unconfirmed","words":"unconfirmed","final":true,"resendable":true},)"
             R"({"name":"not_sent","words":"not sent","final":true,"resendable":true}],)"
-            R"("decision_outcomes":["sent","retry","failed","stop_auth","stop_blocked"]})");
+            R"("decision_outcomes":["sent","retry","failed","stop_auth","stop_blocked"],)"
+            R"("xlsx_tail_bytes":1048576,"xlsx_local_header_bytes":30,"xlsx_max_rounds":3})");
 }
 
 // The page takes every name, word and flag of a batch state from constants() (scripts/bundle_web.js

@@ -3,7 +3,9 @@
 // (or a Blob of the text) in slices: the page holds no copy. One load at a time: a second request
 // while one runs waits for it, then the newest one wins. Files over interactiveMax (500 MB), or any file
 // with "Check only" ticked, are checked as they are read (PE.checkonly shows the report); the
-// others are loaded whole for the interactive view (PE.check). Defines PE.input.
+// others are loaded whole for the interactive view (PE.check). An Excel workbook (.xlsx) is read
+// by the worker as the CSV text of one sheet: the first, or the one chosen in the sheet list
+// (shown when it has more than one). Defines PE.input.
 'use strict';
 (function (PE) {
   const { $, el, showAlert } = PE.util;
@@ -19,6 +21,25 @@
   let loading = null;         // the load in progress
   let resetHeaderChoice = () => {};  // set with the header row's change handler
   let queuedLoad = null;      // the arguments of the load asked for meanwhile
+  let sheet = '';             // the sheet of a workbook to read ('' = the first)
+  let sheetNote = '';         // ' (sheet “X” of the workbook)' once a workbook's sheet is read
+  let fileLine = '';          // the chosen file's name and size, as the file line shows it
+
+  // The workbook's sheets in the sheet list (shown only when there is a choice to make).
+  function showSheets(workbook) {
+    const sheets = (workbook && workbook.sheets) || [];
+    sheetNote = workbook && workbook.sheet != null ? ' (sheet “' + workbook.sheet + '” of the workbook)' : '';
+    $('sheet-row').hidden = sheets.length < 2;
+    $('sheet-choice').replaceChildren(...sheets.map((n) => {
+      const o = document.createElement('option');
+      o.value = o.textContent = n;
+      return o;
+    }));
+    if (workbook && workbook.sheet != null) $('sheet-choice').value = workbook.sheet;
+    if (fromFile) $('file-name').textContent = fileLine + sheetNote;
+    $('sheet-hint').textContent = workbook && workbook.sheet != null && sheets.length > 1
+      ? 'This workbook has ' + sheets.length + ' sheets; “' + workbook.sheet + '” was read. Choose another to read it instead.' : '';
+  }
 
 
   // While the worker reads the file: a bar, bytes, rows and speed.
@@ -46,6 +67,7 @@
     const tooLarge = source.size > interactiveMax;
     const streamed = tooLarge || $('check-only-choice').checked;
     if (!reread) PE.check.newFile();
+    if (source !== lastSource) { sheet = ''; showSheets(null); }
     lastSource = source;
     inputName = name || 'pasted.csv';
     // A new file starts with its header detected; a re-read keeps the header chosen.
@@ -61,21 +83,24 @@
       try {
         await PE.engine.ready;   // a module that could not start says why, here
         // The module's LoadOptions, as it reads them (snake_case).
-        const options = Object.assign({ batch_size: PE.settings.batchSize() }, choices);
+        const options = Object.assign({ batch_size: PE.settings.batchSize(), sheet }, choices);
         PE.grid.resetEdits();   // the edits were made on the cells of the input as read before
         if (streamed) {
           PE.check.drop();   // the interactive view's file is gone from the module
           const r = await call(REQUEST.checkOnly, { file: source, options });
+          showSheets(r.workbook);
           const why = tooLarge ? inputName + ' is ' + sizeText(source.size) + ': larger than the ' + sizeText(interactiveMax) +
             ' the page can hold to edit, so it was checked as it was read.' : '“Check only” is chosen, so the file was checked as it was read.';
-          PE.checkonly.show(r, inputName, r.stopped ? 'Cancelled.' : why);
+          PE.checkonly.show(r, inputName + sheetNote, r.stopped ? 'Cancelled.' : why);
           if (!r.ok && !r.stopped) showAlert(r.error);
-          $('read-status').textContent = r.summary ? (r.stopped ? 'Cancelled after ' : 'Checked ') + counted(r.summary.rows, 'row') + ' of ' + inputName +
+          $('read-status').textContent = r.summary ? (r.stopped ? 'Cancelled after ' : 'Checked ') + counted(r.summary.rows, 'row') + ' of ' + inputName + sheetNote +
             ' in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s.' : '';
           return;
         }
         PE.checkonly.clear();
-        await PE.check.take(await call(REQUEST.load, { file: source, options }), reread);
+        const state = await call(REQUEST.load, { file: source, options });
+        showSheets(state.workbook);
+        await PE.check.take(state, reread);
         // A new file is shown whole: the row filter goes back to "All rows" (a re-read keeps it).
         if (!reread && PE.check.usable() && $('row-filter').value !== 'all') {
           $('row-filter').value = 'all';
@@ -84,13 +109,14 @@
         await PE.check.show(true);
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         const s = PE.check.summary();
-        $('read-status').textContent = s ? 'Read ' + counted(s.rows, 'row') + ' of ' + inputName + ' in ' + secs + ' s.' : '';
+        $('read-status').textContent = s ? 'Read ' + counted(s.rows, 'row') + ' of ' + inputName + sheetNote + ' in ' + secs + ' s.' : '';
         // The user's earlier work on this same file is offered back (saved.js).
         await PE.saved.fileRead(PE.check.fingerprint(), inputName);
       } catch (e) {
         // Whatever was shown belongs to the previous file: it must not pass for this one.
         PE.check.drop();
         PE.checkonly.clear();
+        showSheets(null);
         $('read-status').textContent = '';
         const memory = /more memory than the page can use/.test(String(e && e.message));
         showAlert('The file could not be read: ' + wordsOf(e && e.message) +
@@ -123,11 +149,17 @@
   }
   async function loadFile(file) {
     if (!file) return;
-    if (!/\.(csv|tsv|txt)$/i.test(file.name) && file.type && !/^text\//.test(file.type)) {
-      showAlert('“' + file.name + '” does not look like a CSV file. Choose a .csv, .tsv or .txt export.');
+    const saveAs = 'Open it in Excel (or the program that made it) and save it as CSV (File → Save As → CSV UTF-8) or as an Excel Workbook (.xlsx), then load that file.';
+    if (/\.xls$/i.test(file.name)) {
+      showAlert('“' + file.name + '” is an old Excel workbook (.xls), which this page does not read. ' + saveAs);
       return;
     }
-    $('file-name').textContent = file.name + ' (' + sizeText(file.size) + ')';
+    if (!/\.(csv|tsv|txt|xlsx)$/i.test(file.name) && file.type && !/^text\//.test(file.type)) {
+      showAlert('“' + file.name + '” does not look like a CSV file or an Excel .xlsx workbook. Choose a .csv, .tsv, .txt or .xlsx export. ' + saveAs);
+      return;
+    }
+    fileLine = file.name + ' (' + sizeText(file.size) + ')';
+    $('file-name').textContent = fileLine;
     fromFile = true;
     await load(file, file.name);
   }
@@ -157,6 +189,18 @@
       'Read again, without the edits', () => { sel.value = chosen; previous = chosen; return load(lastSource, inputName, true); });
     });
   }
+  // Another sheet of the workbook: read it instead (a new table, so the column choices start afresh);
+  // cell edits of the sheet shown would be lost, so the user is asked first.
+  $('sheet-choice').addEventListener('change', () => {
+    const chosen = $('sheet-choice').value;
+    if (!lastSource || chosen === sheet) return;
+    const n = PE.grid.editCount();
+    const read = () => { sheet = chosen; return load(lastSource, inputName, false); };
+    if (!n) { read(); return; }
+    $('sheet-choice').value = sheet || $('sheet-choice').options[0].value;   // unchanged until confirmed
+    PE.queue.confirm('Read another sheet?', 'Reading the sheet “' + chosen + '” discards your ' + counted(n, 'edited cell') +
+      '. To keep them, choose Back and download the cleaned CSV first.', 'Read it, without the edits', () => { $('sheet-choice').value = chosen; return read(); });
+  });
   // Drag and drop anywhere on the page.
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });

@@ -1,0 +1,130 @@
+// Excel workbooks in the page: the workbook written by Python's zipfile
+// (tests/fixtures/xlsx/prospects.xlsx, from make_workbook.py) chosen with the file input and
+// dropped on the page, its second sheet picked from the sheet list (by keyboard), and an old .xls
+// and a zip that is not a workbook refused with the way out. From file://.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const h = require('./harness');
+
+let browser;
+test.before(async () => { browser = await h.launch(); });
+test.after(async () => { await browser.close(); });
+
+const BOOK = path.join(h.ROOT, 'tests', 'fixtures', 'xlsx', 'prospects.xlsx');
+const stat = (page, name) => page.locator('#summary .stat').filter({ has: page.locator('dt', { hasText: new RegExp('^' + name + '$') }) }).locator('dd');
+const rowsRead = (page, n) => page.locator('#summary .stat dd').first().filter({ hasText: new RegExp('^' + n + '$') }).waitFor();
+const cellTexts = (page) => page.locator('.grid-row .cell').allTextContents();
+
+test('an .xlsx workbook is read from its first sheet; another sheet is picked from the list', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  assert.match(await page.locator('#file-input').getAttribute('accept'), /\.xlsx/);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(BOOK);
+  await rowsRead(page, 4);
+  assert.equal(await stat(page, 'Valid').textContent(), '3');
+  assert.equal(await stat(page, 'Invalid').textContent(), '1');
+  // The cells as Excel shows them: the date, non-ASCII names, the company with a comma and quotes.
+  await page.locator('.grid-row .cell', { hasText: /^2024-01-01$/ }).waitFor();
+  const cells = await cellTexts(page);
+  for (const want of ['Zoë', 'Núñez', 'Acme, "Rockets" Inc', 'Björn', '李', '0.3', '14155550123', '#N/A']) {
+    assert.ok(cells.includes(want), want + ' is a cell of the grid: ' + JSON.stringify(cells));
+  }
+  // Where the rows came from: the file line and the status say the sheet.
+  assert.match(await page.locator('#file-name').textContent(), /prospects\.xlsx .*sheet “Prospects” of the workbook/);
+  assert.match(await page.locator('#read-status').textContent(), /Read 4 rows of prospects\.xlsx \(sheet “Prospects” of the workbook\)/);
+
+  // Two sheets: the list is shown, labelled (with its hint as description), and reached by Tab
+  // from the control before it.
+  const sheets = page.getByLabel('Sheet', { exact: true });
+  await sheets.waitFor();
+  assert.deepEqual(await sheets.locator('option').allTextContents(), ['Prospects', 'Second list']);
+  assert.equal(await sheets.inputValue(), 'Prospects');
+  assert.match(await page.locator('#sheet-hint').textContent(), /2 sheets; “Prospects” was read/);
+  assert.equal(await sheets.getAttribute('aria-describedby'), 'sheet-hint');
+  await page.getByLabel('Delimiter').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sheet-choice');
+  await sheets.selectOption('Second list');
+  await rowsRead(page, 3);
+  assert.equal(await stat(page, 'Valid').textContent(), '3');
+  await page.locator('.grid-row .cell', { hasText: /^Дмитрий$/ }).waitFor();
+  const second = await cellTexts(page);
+  for (const want of ['Amélie', 'Chloé', 'dmitri@delta.example']) assert.ok(second.includes(want), want);
+  assert.ok(!second.includes('Zoë'), 'the first sheet\'s rows are gone');
+  assert.match(await page.locator('#file-name').textContent(), /sheet “Second list” of the workbook/);
+  assert.equal(await sheets.inputValue(), 'Second list');
+
+  // A CSV file afterwards: the sheet list goes away.
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(path.join(h.ROOT, 'tests', 'fixtures', 'exports', 'apollo.csv'));
+  await page.locator('#sheet-row').waitFor({ state: 'hidden' });
+  assert.doesNotMatch(await page.locator('#file-name').textContent(), /sheet/);
+  assert.deepEqual(page.consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+  await page.context().close();
+});
+
+test('"Check only" reads a workbook\'s sheet as it reads a CSV file', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  await page.getByRole('checkbox', { name: 'Check only' }).check();
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles(BOOK);
+  await page.locator('#read-status', { hasText: /^Checked 4 rows of prospects\.xlsx \(sheet “Prospects” of the workbook\)/ }).waitFor();
+  const stats = await page.locator('#co-summary .stat').evaluateAll((els) => els.map((e) => e.querySelector('dt').textContent + '=' + e.querySelector('dd').textContent));
+  assert.ok(stats.includes('Valid=3') && stats.includes('Invalid=1'), stats.join(' '));
+  await page.getByLabel('Sheet', { exact: true }).selectOption('Second list');
+  await page.locator('#read-status', { hasText: /^Checked 3 rows of prospects\.xlsx \(sheet “Second list” of the workbook\)/ }).waitFor();
+  await page.context().close();
+});
+
+test('a workbook dropped on the page is read too', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const bytes = [...fs.readFileSync(BOOK)];
+  const dt = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'dropped.xlsx', { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+    return d;
+  }, bytes);
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+  await rowsRead(page, 4);
+  assert.match(await page.locator('#file-name').textContent(), /dropped\.xlsx .*sheet “Prospects”/);
+  await page.context().close();
+});
+
+test('an old .xls, a zip that is not a workbook and a damaged workbook are refused with the way out', async () => {
+  const page = await h.openPage(browser, h.FILE_URL);
+  const input = page.getByLabel('Upload CSV or Excel file');
+  const ole = Buffer.concat([Buffer.from([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), Buffer.alloc(600)]);
+  await input.setInputFiles({ name: 'old.xls', mimeType: 'application/vnd.ms-excel', buffer: ole });
+  await page.getByRole('alert').filter({ hasText: 'old Excel workbook (.xls)' }).waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /save it as CSV \(File → Save As → CSV UTF-8\)/);
+
+  // The same bytes under a .csv name reach the core, which says the same.
+  await input.setInputFiles({ name: 'renamed.csv', mimeType: 'text/csv', buffer: ole });
+  await page.getByRole('alert').filter({ hasText: 'This file is an old Excel workbook (.xls), not CSV text' }).waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /CSV UTF-8/);
+
+  // A zip of other files, named .xlsx.
+  const zip = fs.readFileSync(BOOK);
+  const notBook = Buffer.from(zip);
+  const cd = notBook.indexOf(Buffer.from('PK\x01\x02'));
+  assert.ok(cd > 0);
+  // Rename the workbook part in the zip's directory (and only there): no xl/workbook.xml is left.
+  const name = notBook.indexOf(Buffer.from('xl/workbook.xml'), cd);
+  notBook.write('xl/workbook.xmZ', name);
+  await input.setInputFiles({ name: 'other.xlsx', mimeType: 'application/zip', buffer: notBook });
+  await page.getByRole('alert').filter({ hasText: 'not an Excel .xlsx workbook' }).waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /CSV UTF-8/);
+
+  // Damaged compressed data in the sheet: DecompressionStream fails, the user reads words.
+  const broken = Buffer.from(zip);
+  const sheetName = broken.indexOf(Buffer.from('xl/worksheets/sheet1.xml'));
+  const data = sheetName + 'xl/worksheets/sheet1.xml'.length;   // the local header has no extra field
+  for (let i = data + 10; i < data + 40; i++) broken[i] ^= 0x55;
+  await input.setInputFiles({ name: 'broken.xlsx', mimeType: 'application/zip', buffer: broken });
+  await page.getByRole('alert').filter({ hasText: 'xl/worksheets/sheet1.xml' }).waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /could not be read.*CSV UTF-8/s);
+  assert.ok(await page.locator('#sheet-row').isHidden());
+  assert.deepEqual(page.consoleLines.filter((l) => /^pageerror/.test(l)), []);
+  await page.context().close();
+});
