@@ -157,7 +157,7 @@ const statIs = (page, label, value) => page.locator('#summary .stat', { hasText:
 const cell = (page, row, col) => page.locator('.grid-row .cell[data-row="' + row + '"][data-col="' + col + '"]');
 const count = (pred) => { let n = 0; for (let i = 1; i <= ROWS; i++) n += pred(i) ? 1 : 0; return n; };
 async function uploadMore(page) {
-  await page.getByLabel('Upload CSV file').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv(true)) });
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from(exportCsv(true)) });
   await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
   await page.locator('#fixes li').first().waitFor();
 }

@@ -19,7 +19,7 @@ const options = (page) => page.locator('#header-row option').evaluateAll((os) =>
 test('title lines above the header are skipped and said; the header can be chosen among the first lines', async () => {
   const page = await h.openPage(browser, h.FILE_URL);
   await h.started(page);
-  await page.getByLabel('Upload CSV file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: SCRAPE });
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: SCRAPE });
   await page.locator('#read-status', { hasText: /^Read 6 rows/ }).waitFor();
   assert.equal(await page.locator('#header-note').textContent(),
     'Header on line 3: the 2 lines above it were skipped as title lines (“Exported from Sales Navigator on Nov 12…”, ' +
@@ -50,7 +50,7 @@ test('title lines above the header are skipped and said; the header can be chose
   assert.equal(await page.locator('#alert').isHidden(), true);
 
   // Another file starts from "Detect" again.
-  await page.getByLabel('Upload CSV file').setInputFiles({ name: 'plain.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name\na@acme.com,Ada\n') });
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'plain.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name\na@acme.com,Ada\n') });
   await page.locator('#read-status', { hasText: /^Read 1 row of plain\.csv/ }).waitFor();
   assert.equal(await page.getByLabel('Header row').inputValue(), 'auto');
   assert.equal(await page.locator('#header-note').textContent(), '');
