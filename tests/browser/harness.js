@@ -146,4 +146,11 @@ async function pauseClock(page) {
   }
 }
 
-module.exports = { pauseClock, ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, ledgerRuns, freePort };
+// Opens the dry run's disclosure ("See the requests"), collapsed by default, as a user would.
+async function openRequests(page) {
+  const details = page.locator('#dryrun-details');
+  if (!(await details.evaluate((d) => d.open))) await page.locator('#dryrun-details > summary').click();
+  await page.getByLabel('Request body').waitFor();
+}
+
+module.exports = { openRequests, pauseClock, ROOT, WEB, FILE_URL, SANDBOX_KEY, keyHash, startSandbox, startNginx, launch, openPage, started, ledgerRuns, freePort };

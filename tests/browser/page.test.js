@@ -442,6 +442,7 @@ test('dry run of a file of 1,500 batches: chosen by number, kept in range, no li
   for (let i = 1; i <= 1500; i++) csv += 'p' + i + '@example.com,P' + i + '\n';
   await paste(page, csv);
   await page.locator('#read-status', { hasText: /^Read 1,500 rows of pasted\.csv/ }).waitFor();
+  await h.openRequests(page);
   const pick = page.getByLabel('Batch', { exact: true });
   const about = page.locator('#batch-about');
   // Types n into the field and waits for the batch whose first prospect is `email`.

@@ -566,6 +566,7 @@ test('issue 11: a file fixed and loaded again after a reload is cut into other b
     // Once the dialog is closed (here with Escape), the dry run shows the whole file again.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    await h.openRequests(page);
     await page.getByLabel('Batch', { exact: true }).fill('1');
     await page.getByLabel('Batch', { exact: true }).dispatchEvent('change');
     await poll(async () => /erlich@bachmanity\.com/.test(await page.getByLabel('Request body').inputValue()), 'the whole first batch in the dry run');

@@ -58,6 +58,7 @@
       $('dryrun').hidden = $('queue').hidden = $('export').hidden = true;
       if (doc.columns && doc.columns.length) { stats = await call(REQUEST.columnStats); renderColumns(); } else $('columns').replaceChildren();
       PE.queue.render();
+      PE.steps.set('load');
       return;
     }
     $('empty-state').hidden = true;
@@ -71,6 +72,7 @@
     await refreshProblems();
     await PE.dryrun.refresh();
     PE.queue.render();
+    if (resetView) PE.steps.set('check', true);   // a new file: on to its check
     // The bulk fixes come last, not awaited: counting them is a pass over every cell (about half a
     // second for a million rows), and the file is shown meanwhile.
     refreshFixes().catch(() => {});

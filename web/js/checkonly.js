@@ -26,6 +26,7 @@
     fileName = name;
     $('check-only').hidden = false;
     $('empty-state').hidden = true;
+    PE.steps.set('check', true);
     const s = r.summary;
     const read = s ? counted(s.rows, 'row') + ' of ' + name + ' (' + sizeText(r.total_bytes) + ') read in ' + (r.ms / 1000).toFixed(1) + ' s' +
       (r.ms > 0 ? ', ' + (r.bytes / 1e6 / (r.ms / 1000)).toFixed(0) + ' MB/s' : '') + '.' : '';

@@ -430,7 +430,7 @@
     }
     const prospects = prospectsOf(todo);
     const left = s.invalid + s.duplicates;
-    confirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + base +
+    confirm('Queue prospects for enrichment?', 'Queue ' + counted(prospects, 'prospect') + ' in ' + counted(todo.length, 'batch', 'batches') + ' to ' + PE.settings.endpointName(base) +
       '? This can use up to ' + ceiling(prospects) + charged() +
       (left ? ' ' + counted(left, 'invalid or duplicate row') + (left === 1 ? ' is' : ' are') + ' left out.' : '') +
       (s.excluded ? ' ' + counted(s.excluded, 'row') + ' you excluded ' + (s.excluded === 1 ? 'is' : 'are') + ' left out too.' : '') +
@@ -555,6 +555,7 @@
     skipNone();
     const o = PE.run.outcome(current, stopReason, message);
     $('progress-text').textContent = o.text;
+    PE.steps.set('track');   // what the run queued can now be tracked (the mark only: the result stays in view)
     announce(o.text);
     if (o.alert) showAlert(o.alert);
   }

@@ -180,5 +180,14 @@
     return note;
   }
 
-  PE.settings = { init, apiKey, requestKey, baseUrl, checkBase, requestBase, readyToSend, batchSize, timeoutMs };
+  // An endpoint as the confirmation names it: the label of the choice it is ("the local sandbox
+  // (http://127.0.0.1:8090)"), or its URL when it is a custom one.
+  function endpointName(url) {
+    const NAMES = { proxy: 'the Woodpecker API through this server', direct: 'the Woodpecker API', sandbox: 'the local sandbox' };
+    const c = choices.find((x) => x.url === url && NAMES[x.id]);
+    return c ? NAMES[c.id] + ' (' + url + ')' : url;
+  }
+
+  PE.settings = {
+    endpointName, init, apiKey, requestKey, baseUrl, checkBase, requestBase, readyToSend, batchSize, timeoutMs };
 })(window.PE);
