@@ -355,6 +355,7 @@ test('dry run shows the exact body and a curl command with the key masked', asyn
   await page.getByLabel('Batch size').dispatchEvent('change');
   await paste(page, 'email,first_name\na@example.com,A\nb@example.com,B\nc@example.com,C\n');
   assert.equal(await stat(page, 'Batches').textContent(), '2 × up to 2');
+  await h.openRequests(page);
   await page.waitForFunction(() => document.getElementById('batch-body').value.includes('a@example.com'));
   const body = JSON.parse(await page.getByLabel('Request body').inputValue());
   assert.deepEqual(body, { prospects: [{ email: 'a@example.com', first_name: 'A' }, { email: 'b@example.com', first_name: 'B' }] });
@@ -525,13 +526,16 @@ test('100,000 rows: only visible rows are in the DOM and scrolling reaches the e
 
 test('usable at 320 px: no horizontal page scroll, controls reachable by keyboard', async () => {
   const page = await h.openPage(browser, h.FILE_URL, { viewport: { width: 320, height: 700 } });
-  // Tab reaches the API key field from the top of the page.
+  // Tab reaches the steps' Settings link from the top of the page; it leads to the API key field.
   let reached = false;
   for (let i = 0; i < 10 && !reached; i++) {
     await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'api-key');
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('steps-settings'));
   }
-  assert.ok(reached, 'API key reachable by Tab');
+  assert.ok(reached, 'Settings reachable by Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'api-key', 'API key reachable by Tab from Settings');
   await page.getByRole('button', { name: 'Try the sample file' }).click();
   await page.locator('#summary .stat').first().waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
