@@ -54,6 +54,8 @@ const std::string kUsage = std::string() +
     "  --encoding E        utf-8, utf-16le, utf-16be, windows-1252 (default: detected)\n"
     "  --map HEADER=FIELD  map a column (by header text or #N) to email, first_name, last_name,\n"
     "                      full_name, linkedin_url, company_name, company_website or ignore\n"
+    "  --title-lines N     lines before the header that are not rows (a report's title; default:\n"
+    "                      detected, and said on stderr)\n"
     "  --batch-size N      prospects per request, 1 to " + std::to_string(pe::kMaxBatchSize) + " (default " +
     std::to_string(pe::kDefaultBatchSize) + ")\n"
     "  --format F          validate only: json (default; one report) or jsonl (one line per issue,\n"
@@ -292,7 +294,7 @@ class EncodingCheck {
       std::unique_lock<std::mutex> lock(m_);
       cv_.wait(lock, [this] { return done(); });
     }
-    return !failed_ && result_ == guess_;
+    return failed_ || result_ == guess_;
   }
   pe::Encoding result() const { return result_; }
 
@@ -335,10 +337,20 @@ bool pump(Input& in, Output& out, EncodingCheck* enc, bool& again, std::string& 
   out.hold(enc != nullptr);
   bool ok = true;
   {
-    ReadAhead ahead(in);
+    // Read ahead only from a regular file: from a pipe, the thread could wait in read() for bytes
+    // that never come after the check has stopped (a refused input), and hold the exit.
+    std::optional<ReadAhead> ahead;
+    std::vector<char> direct;
+    if (in.regular()) ahead.emplace(in); else direct.resize(kChunk);
     for (;;) {
       std::string_view chunk;
-      const long n = ahead.next(chunk, err);
+      long n;
+      if (ahead) {
+        n = ahead->next(chunk, err);
+      } else {
+        n = in.read(direct.data(), direct.size(), err);
+        if (n > 0) chunk = std::string_view(direct.data(), static_cast<std::size_t>(n));
+      }
       if (n < 0) ok = false;
       if (n <= 0) break;
       const bool more = feed(chunk);
@@ -388,6 +400,16 @@ void warn_duplicate_headers(const std::vector<std::string>& headers, std::string
   }
 }
 
+// Title lines skipped before the header (detected, or --title-lines): said on stderr, with the way
+// to choose otherwise, so that no line is dropped without a word.
+void note_title_lines(std::size_t skipped, const std::vector<pe::RecordPreview>& previews, std::string& err) {
+  if (skipped == 0 || previews.size() <= skipped) return;
+  err += "enrich: note: " + std::string(skipped == 1 ? "line " : "lines ") + std::to_string(previews[0].line) +
+         (skipped == 1 ? "" : " to " + std::to_string(previews[skipped - 1].line)) + " before the header on line " +
+         std::to_string(previews[skipped].line) + " " + (skipped == 1 ? "was" : "were") +
+         " read as title lines, not rows (--title-lines 0 reads the first line as the header)\n";
+}
+
 int cmd_parse(Input& in, const pe::LoadOptions& opt, EncodingCheck* enc, bool& again) {
   Output out;
   std::optional<pe::RecordJson> record_json;
@@ -396,11 +418,13 @@ int cmd_parse(Input& in, const pe::LoadOptions& opt, EncodingCheck* enc, bool& a
   pe::CsvStream::Options sopt;
   sopt.encoding = opt.encoding;
   sopt.delimiter = opt.delimiter;
+  sopt.skip_records = opt.header_skip;
   sopt.refuse_binary = false;
   pe::CsvStream stream(
       sopt,
       [&](const pe::CsvRecord& rec) {
         if (rec.row == 0) {
+          note_title_lines(stream.title_records(), stream.previews(), out.err());
           std::vector<std::string> headers(rec.fields.begin(), rec.fields.end());
           warn_duplicate_headers(headers, out.err());
           record_json.emplace(headers);
@@ -453,6 +477,7 @@ int cmd_check(Input& in, const std::string& cmd, const pe::LoadOptions& opt, std
   pe::JsonWriter report(out.buf());
   pe::StreamChecker::Callbacks cb;
   cb.on_start = [&] {
+    note_title_lines(checker->title_records(), checker->previews(), out.err());
     usage_error = unknown_mapping(checker->file_findings());
     if (!usage_error.empty()) {
       checker->stop();
@@ -554,6 +579,12 @@ int run(const std::vector<std::string>& args) {
         return fail("--map takes HEADER=FIELD, FIELD one of email, first_name, last_name, full_name, "
                     "linkedin_url, company_name, company_website, ignore");
       opt.overrides.emplace_back(v.substr(0, eq), f);
+    } else if (a == "--title-lines") {
+      char* end = nullptr;
+      long n = value(v) ? std::strtol(v.c_str(), &end, 10) : -1;
+      if (n < 0 || n > 1000 || !end || *end)
+        return fail("--title-lines takes how many lines come before the header, 0 to 1000 (default: detected)");
+      opt.header_skip = n;
     } else if (a == "--batch-size") {
       char* end = nullptr;
       long n = value(v) ? std::strtol(v.c_str(), &end, 10) : 0;

@@ -69,6 +69,9 @@ CsvReader::CsvReader(CsvOptions opt, RecordFn on_record, FindingFn on_finding, B
 
 void CsvReader::report(Code code, std::string message) {
   if (!on_finding_) return;
+  // A title line before the header is not read as data: what it holds is not a finding (a fatal
+  // error still is: reading stops there).
+  if (skipped_ < opt_.skip_records && !fatal_) return;
   Finding f;
   f.row = current_row();
   f.line = rec_line_;

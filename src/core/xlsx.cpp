@@ -944,6 +944,16 @@ bool Workbook::parse_workbook() {
 bool Workbook::parse_shared_strings(std::string_view xml) {
   Xml x{xml};
   std::string cur;
+  // The strings' memory, each with its string's own size: a small part of many empty strings
+  // ("<si/>" is 5 bytes, its string 32) must not take more than the CSV may.
+  std::size_t held = 0;
+  const auto too_many = [&] {
+    held += cur.size() + sizeof(std::string);
+    return held > kMaxCsvBytes;
+  };
+  const std::string too_many_words =
+      "This Excel workbook holds more shared text than can be read here (over " + std::to_string(kMaxCsvBytes >> 20) +
+      " MB in memory). " + kWayOut;
   int phonetic = 0;  // inside <rPh> (a reading guide, not part of the text)
   bool in_t = false, in_si = false;
   for (Xml::Kind k; (k = x.next()) != Xml::End;) {
@@ -952,7 +962,10 @@ bool Workbook::parse_shared_strings(std::string_view xml) {
       if (x.name == "si") {
         cur.clear();
         in_si = !x.empty;
-        if (x.empty) strings_.emplace_back();
+        if (x.empty) {
+          if (too_many()) return fail(too_many_words);
+          strings_.emplace_back();
+        }
       } else if (x.name == "rPh" && !x.empty) {
         ++phonetic;
       } else if (x.name == "t" && !x.empty) {
@@ -960,6 +973,7 @@ bool Workbook::parse_shared_strings(std::string_view xml) {
       }
     } else if (k == Xml::Close) {
       if (x.name == "si" && in_si) {
+        if (too_many()) return fail(too_many_words);
         strings_.push_back(std::move(cur));
         cur.clear();
         in_si = false;

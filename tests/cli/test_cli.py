@@ -306,6 +306,52 @@ class CliTest(unittest.TestCase):
         self.assertEqual(len(json.loads(out)), 10)
         self.assertIn("csv_field_too_large", err)
 
+    def test_title_lines_before_the_header_are_said_and_can_be_chosen(self):
+        path = os.path.join(ROOT, "tests", "fixtures", "exports", "sales-navigator-scrape.csv")
+        note = ("enrich: note: lines 1 to 2 before the header on line 3 were read as title lines, not rows "
+                "(--title-lines 0 reads the first line as the header)\n")
+        for cmd in ("validate", "parse", "batches"):
+            code, out, err = run(cmd, path)
+            self.assertEqual(err, note, cmd)
+        code, out, _ = run("validate", path)
+        self.assertEqual(code, 2)
+        self.assertEqual(json.loads(out)["summary"]["rows"], 6)
+        self.assertEqual(json.loads(run("parse", path)[1])[0]["First Name"], "Jared")
+        with open(path, "rb") as f:
+            code, out, err = run("validate", "-", stdin=f.read())
+        self.assertEqual(err, note, "standard input")
+        code, out, err = run("validate", path, "--title-lines", "0")
+        self.assertEqual(code, 1)
+        self.assertIn("No email column was found", err)
+        self.assertNotIn("note:", err)
+        code, _, err = run("validate", path, "--title-lines", "x")
+        self.assertEqual(code, 1)
+        self.assertIn("--title-lines takes how many lines come before the header", err)
+
+    def test_a_refused_input_on_a_pipe_ends_without_waiting_for_the_pipe(self):
+        # A zip's first bytes on a pipe that stays open: the refusal ends the program at once (it
+        # must not wait in read() for more of the pipe).
+        p = subprocess.Popen([ENRICH, "validate", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            try:
+                p.stdin.write(b"PK\x03\x04" + b"\0" * ((1 << 20) + (64 << 10)))  # past the 1 MiB sample
+                p.stdin.flush()
+            except BrokenPipeError:
+                pass  # the program stopped reading already
+            code = p.wait(timeout=60)  # the pipe is still open: only the program's own end ends this
+            self.assertEqual(code, 1)
+            self.assertIn(b"zip archive", p.stderr.read())
+        finally:
+            p.kill()
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+            p.wait()
+            p.stdout.close()
+            p.stderr.close()
+
     def test_encoding_of_a_file_is_detected_on_all_of_it(self):
         # The first non-ASCII byte comes after the first megabyte. A file is read twice (detect, then
         # check) and gives what the page gives; standard input is detected on its first megabyte.

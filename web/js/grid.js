@@ -373,6 +373,7 @@
     showEditCount();
   }
   const editCount = () => edited.size;   // cells that differ from the file as read
+  const excludedCount = () => excludedRows.size;
   // The cells that differ from the file as read: {row, col, from (as read), to (now)}.
   const edits = () => [...edited].map(([key, from]) => {
     const [row, col] = key.split(':').map(Number);
@@ -571,6 +572,6 @@
     return total ? render() : undefined;
   }
 
-  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount, edits, applyChanges, exclude,
+  PE.grid = { clear, refresh, setSpacerCap, resetEdits, editCount, excludedCount, edits, applyChanges, exclude,
     exclusions: () => [...excludedRows].sort((a, b) => a - b) };
 })(window.PE);

@@ -92,6 +92,7 @@
           const why = tooLarge ? inputName + ' is ' + sizeText(source.size) + ': larger than the ' + sizeText(interactiveMax) +
             ' the page can hold to edit, so it was checked as it was read.' : '“Check only” is chosen, so the file was checked as it was read.';
           PE.checkonly.show(r, inputName + sheetNote, r.stopped ? 'Cancelled.' : why);
+          showHeader(r);
           if (!r.ok && !r.stopped) showAlert(r.error);
           $('read-status').textContent = r.summary ? (r.stopped ? 'Cancelled after ' : 'Checked ') + counted(r.summary.rows, 'row') + ' of ' + inputName + sheetNote +
             ' in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s.' : '';
@@ -131,14 +132,21 @@
     await loading;
     if (queuedLoad) { const [b, n, r] = queuedLoad; queuedLoad = null; await load(b, n, r); }
   }
+  // What a re-read would discard, in words ('' when nothing): the cell edits and the excluded rows,
+  // both made on the rows as read before.
+  function workLost() {
+    const n = PE.grid.editCount(), x = PE.grid.excludedCount();
+    const parts = [n ? counted(n, 'edited cell') : '', x ? counted(x, 'excluded row') : ''].filter(Boolean);
+    return parts.length ? 'your ' + parts.join(' and ') : '';
+  }
   function loadText() {
     const text = $('csv-text').value;
     // Nothing pasted but a file loaded: "Validate" checks that file again (same bytes and choices);
     // edits made since would be lost, so the user is asked first.
     if (!text.trim() && fromFile && lastSource) {
-      const n = PE.grid.editCount();
-      if (!n) return load(lastSource, inputName, true);
-      PE.queue.confirm('Check the file again?', 'Reading ' + inputName + ' again discards your ' + counted(n, 'edited cell') +
+      const lost = workLost();
+      if (!lost) return load(lastSource, inputName, true);
+      PE.queue.confirm('Check the file again?', 'Reading ' + inputName + ' again discards ' + lost +
         '. To keep them, choose Back and download the cleaned CSV first.', 'Read again, without the edits', () => load(lastSource, inputName, true));
       return;
     }
@@ -180,12 +188,12 @@
     if (id === 'header-row') resetHeaderChoice = () => { sel.replaceChildren(el('option', { value: 'auto', text: 'Detect' })); previous = sel.value = 'auto'; $('header-note').textContent = ''; };
     sel.addEventListener('change', () => {
       if (!lastSource) { previous = sel.value; return; }
-      const n = PE.grid.editCount();
+      const lost = workLost();
       const chosen = sel.value;
-      if (!n) { previous = chosen; load(lastSource, inputName, true); return; }
+      if (!lost) { previous = chosen; load(lastSource, inputName, true); return; }
       sel.value = previous;   // unchanged until confirmed
-      PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id.replace('-', ' ') + ' discards your ' +
-        counted(n, 'edited cell') + ', edited as read before. To keep them, choose Back and download the cleaned CSV first.',
+      PE.queue.confirm('Read the file again?', 'Reading ' + inputName + ' again with another ' + id.replace('-', ' ') + ' discards ' +
+        lost + ', made on the rows as read before. To keep them, choose Back and download the cleaned CSV first.',
       'Read again, without the edits', () => { sel.value = chosen; previous = chosen; return load(lastSource, inputName, true); });
     });
   }
@@ -194,11 +202,11 @@
   $('sheet-choice').addEventListener('change', () => {
     const chosen = $('sheet-choice').value;
     if (!lastSource || chosen === sheet) return;
-    const n = PE.grid.editCount();
+    const lost = workLost();
     const read = () => { sheet = chosen; return load(lastSource, inputName, false); };
-    if (!n) { read(); return; }
+    if (!lost) { read(); return; }
     $('sheet-choice').value = sheet || $('sheet-choice').options[0].value;   // unchanged until confirmed
-    PE.queue.confirm('Read another sheet?', 'Reading the sheet “' + chosen + '” discards your ' + counted(n, 'edited cell') +
+    PE.queue.confirm('Read another sheet?', 'Reading the sheet “' + chosen + '” discards ' + lost +
       '. To keep them, choose Back and download the cleaned CSV first.', 'Read it, without the edits', () => { $('sheet-choice').value = chosen; return read(); });
   });
   // Drag and drop anywhere on the page.

@@ -505,7 +505,7 @@
   $('cancel-btn').addEventListener('click', () => { call(REQUEST.cancel).catch(() => {}); $('progress-text').textContent = 'Cancelling after the current request…'; });
 
   // While a run is on, nothing that changes the batches can be touched (the worker refuses too).
-  const LOCKED = ['validate-btn', 'sample-btn', 'file-input', 'encoding', 'delimiter', 'header-row', 'batch-size', 'csv-text'];
+  const LOCKED = ['validate-btn', 'sample-btn', 'file-input', 'encoding', 'delimiter', 'header-row', 'sheet-choice', 'batch-size', 'csv-text'];
   function setRunning(on) {
     running = on;
     for (const id of LOCKED) $(id).disabled = on;
