@@ -332,18 +332,22 @@ test('excluded rows come back for the same file after a reload', async () => {
   await page.locator('#exclude-btn').click();
   await statIs(page, 'Excluded by you', '1');
   assert.equal(await stat(page, 'Valid').textContent(), '1');
-  // Stored (saving is debounced): waited for until the record holds the row.
-  await page.waitForFunction(() => new Promise((resolve) => {
+  // Stored (saving is debounced): asked again until the record holds the row.
+  const stored = () => page.evaluate(() => new Promise((resolve) => {
     const req = indexedDB.open('prospect-enricher');
     req.onsuccess = () => {
       try {
         const all = req.result.transaction('files', 'readonly').objectStore('files').getAll();
-        all.onsuccess = () => { resolve(JSON.stringify(all.result.map((r) => r.excluded)) === '[[1]]'); req.result.close(); };
-        all.onerror = () => { resolve(false); req.result.close(); };
-      } catch (e) { resolve(false); req.result.close(); }
+        all.onsuccess = () => { resolve(JSON.stringify(all.result.map((r) => r.excluded))); req.result.close(); };
+        all.onerror = () => { resolve(''); req.result.close(); };
+      } catch (e) { resolve(''); req.result.close(); }
     };
-    req.onerror = () => resolve(false);
-  }), null, { polling: 100 });
+    req.onerror = () => resolve('');
+  }));
+  for (const end = Date.now() + 30000; (await stored()) !== '[[1]]';) {
+    assert.ok(Date.now() < end, 'the page stores the excluded row');
+    await page.waitForTimeout(50);
+  }
   await page.reload();
   await h.started(page);
   await page.getByLabel('Prospects CSV').fill(csv);
