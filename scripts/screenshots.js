@@ -29,6 +29,7 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
       await page.locator('#results').scrollIntoViewIfNeeded();
       await shot(page, scheme === 'light' ? 'validated' : 'validated-dark');
       if (scheme === 'dark') { await page.context().close(); break; }
+      await h.openRequests(page);
       await page.locator('#dryrun').scrollIntoViewIfNeeded();
       await shot(page, 'dry-run');
       await page.getByRole('button', { name: /^Queue \d+ prospects/ }).click();
