@@ -57,3 +57,46 @@ test('title lines above the header are skipped and said; the header can be chose
   assert.deepEqual(await options(page), ['Detect', 'Line 1: email, first_name', 'Line 2: a@acme.com, Ada']);
   await page.close();
 });
+
+// Exclusions are kept by row number: offered back with another header row, they would name other
+// rows, so they are left out, and said.
+test('exclusions made with one header row are not applied to the rows of another', async () => {
+  const csv = 'email,name\nemail,name\na@b.com,A\nc@d.com,C\n';
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  const paste = async () => {
+    await page.getByLabel('Prospects CSV').fill(csv);
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.locator('#read-status', { hasText: /^Read \d rows/ }).waitFor();
+  };
+  await paste();
+  await page.locator('.grid-row .cell[data-row="1"][data-col="0"]').focus();
+  await page.locator('#exclude-btn').click();
+  await page.locator('#summary .stat', { hasText: /^Excluded by you/ }).waitFor();
+  const stored = () => page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('prospect-enricher');
+    req.onsuccess = () => {
+      try {
+        const all = req.result.transaction('files', 'readonly').objectStore('files').getAll();
+        all.onsuccess = () => { resolve(JSON.stringify(all.result.map((r) => [r.excluded, r.titles]))); req.result.close(); };
+        all.onerror = () => { resolve(''); req.result.close(); };
+      } catch (e) { resolve(''); req.result.close(); }
+    };
+    req.onerror = () => resolve('');
+  }));
+  while ((await stored()) !== '[[[1],0]]') await page.waitForTimeout(50);   // saving is debounced
+
+  await page.reload();
+  await h.started(page);
+  await paste();
+  await page.locator('#saved-edits').waitFor();
+  // The header on line 2: the rows are numbered one lower; the offer comes again for this reading.
+  await page.getByLabel('Header row').selectOption({ label: 'Line 2: email, name' });
+  await page.locator('#read-status', { hasText: /^Read 2 rows/ }).waitFor();
+  await page.locator('#saved-edits').waitFor();
+  await page.getByRole('button', { name: 'Apply them' }).click();
+  await page.locator('#read-status', { hasText: /^0 rows excluded again \(1 row left out: they were excluded with another header row, so their numbers name other rows now\)\.$/ }).waitFor();
+  assert.equal(await page.locator('#summary .stat', { hasText: /^Excluded by you/ }).count(), 0);
+  assert.equal(await page.locator('#summary .stat', { hasText: /^Valid/ }).locator('dd').textContent(), '2');
+  await page.close();
+});

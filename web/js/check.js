@@ -325,6 +325,8 @@
     columns: () => doc.columns,
     overrides: () => overrides.slice(),
     fingerprint: () => (doc && doc.ok ? doc.fingerprint || '' : ''),
+    // Title lines read before the header: the rows are numbered after them.
+    titleRecords: () => (doc && doc.ok ? doc.title_records || 0 : 0),
     applyOverrides,
   };
 })(window.PE);

@@ -50,7 +50,8 @@
       const overrides = PE.check.overrides();
       const excluded = PE.grid.exclusions();
       if (!edits.length && !overrides.length && !excluded.length) { await remove(file.fingerprint); return; }
-      await put({ fingerprint: file.fingerprint, name: file.name, saved: new Date().toISOString(), edits, overrides, excluded });
+      // titles: the rows are numbered after the title lines; exclusions (by row) hold only for the same header row.
+      await put({ fingerprint: file.fingerprint, name: file.name, saved: new Date().toISOString(), edits, overrides, excluded, titles: PE.check.titleRecords() });
     }, SAVE_MS);
   }
 
@@ -92,10 +93,14 @@
       let made = 0;
       if (r.edits.length) made = await PE.grid.applyChanges(r.edits.map((e) => ({ row: e.row, col: e.col, before: e.from, after: e.to })), 'your earlier edits');
       let excluded = 0;
-      if (r.excluded.length) excluded = await PE.grid.exclude(r.excluded, true, 'your earlier exclusions');
+      // Exclusions name rows by number: with another header row (title lines), the numbers name
+      // other rows, so they are left out (edits check their cell's value themselves).
+      const sameRows = !Number.isInteger(r.titles) || r.titles === PE.check.titleRecords();
+      if (r.excluded.length && sameRows) excluded = await PE.grid.exclude(r.excluded, true, 'your earlier exclusions');
       const skipped = r.edits.length - made;
       const rowsText = counted(excluded, 'row') + ' excluded again' +
-        (excluded < r.excluded.length ? ' (' + counted(r.excluded.length - excluded, 'row') + ' no longer in the file, or excluded already)' : '');
+        (!sameRows ? ' (' + counted(r.excluded.length, 'row') + ' left out: they were excluded with another header row, so their numbers name other rows now)'
+          : excluded < r.excluded.length ? ' (' + counted(r.excluded.length - excluded, 'row') + ' no longer in the file, or excluded already)' : '');
       const first = r.edits.length ? counted(made, 'earlier edit') + ' made again' : r.overrides.length || !r.excluded.length ? 'Column choices applied' : '';
       const text = (first || rowsText.charAt(0).toUpperCase() + rowsText.slice(1)) +
         (skipped ? '; ' + counted(skipped, 'edit') + ' left out, because ' + (skipped === 1 ? 'its cell no longer holds' : 'their cells no longer hold') + ' the value ' + (skipped === 1 ? 'it was' : 'they were') + ' made on' : '') +
