@@ -65,6 +65,8 @@
     $('results').hidden = $('dryrun').hidden = $('queue').hidden = $('export').hidden = false;
     $('detected').textContent = 'Read as ' + doc.encoding + ', ' + doc.delimiter_name + '-separated' + (doc.delimiter_detected ? ' (detected)' : '');
     renderSummary();
+    // A new file: on to its check, as its summary appears (not later: the user may have scrolled on).
+    if (resetView) PE.steps.set('check', true);
     stats = await call(REQUEST.columnStats);
     renderColumns();
     renderReplaceColumns();
@@ -72,7 +74,6 @@
     await refreshProblems();
     await PE.dryrun.refresh();
     PE.queue.render();
-    if (resetView) PE.steps.set('check', true);   // a new file: on to its check
     // The bulk fixes come last, not awaited: counting them is a pass over every cell (about half a
     // second for a million rows), and the file is shown meanwhile.
     refreshFixes().catch(() => {});
