@@ -183,12 +183,16 @@ class Output {
 // stays flat. next() hands out one chunk at a time; the one it handed out before is then reused.
 class ReadAhead {
  public:
+  // Reads ahead only from a regular file: from a pipe, the thread could wait in read() for bytes
+  // that never come after the check has stopped (a refused input), and hold the exit. Otherwise,
+  // or with no thread to be had (a process or memory limit), each chunk is read when asked for.
   explicit ReadAhead(Input& in) : in_(in) {
+    bufs_[0].resize(kChunk);
+    if (!in.regular()) return;
     for (std::vector<char>& b : bufs_) b.resize(kChunk);
     try {
       thread_ = std::thread([this] { run(); });
     } catch (const std::system_error&) {
-      // No thread to be had (a process or memory limit): each chunk is read when it is asked for.
     }
   }
   ~ReadAhead() {
@@ -337,20 +341,10 @@ bool pump(Input& in, Output& out, EncodingCheck* enc, bool& again, std::string& 
   out.hold(enc != nullptr);
   bool ok = true;
   {
-    // Read ahead only from a regular file: from a pipe, the thread could wait in read() for bytes
-    // that never come after the check has stopped (a refused input), and hold the exit.
-    std::optional<ReadAhead> ahead;
-    std::vector<char> direct;
-    if (in.regular()) ahead.emplace(in); else direct.resize(kChunk);
+    ReadAhead ahead(in);
     for (;;) {
       std::string_view chunk;
-      long n;
-      if (ahead) {
-        n = ahead->next(chunk, err);
-      } else {
-        n = in.read(direct.data(), direct.size(), err);
-        if (n > 0) chunk = std::string_view(direct.data(), static_cast<std::size_t>(n));
-      }
+      const long n = ahead.next(chunk, err);
       if (n < 0) ok = false;
       if (n <= 0) break;
       const bool more = feed(chunk);
