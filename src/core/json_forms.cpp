@@ -40,6 +40,12 @@ void write_row(JsonWriter& w, const RowView& r) {
   w.end_array();
   w.key("findings");
   write_findings(w, r.findings);
+  if (!r.sent.empty()) {
+    w.key("sent").begin_array();
+    for (const RowView::Sent& x : r.sent)
+      w.begin_object().field("col", x.col).field("field", field_name(x.field)).field("value", x.value).end_object();
+    w.end_array();
+  }
   w.end_object();
 }
 

@@ -176,6 +176,23 @@ void Session::set_batch_size(int n) {
   batches_valid_ = false;
 }
 
+namespace {
+
+// "acme.com" sent as "https://acme.com", "linkedin.com/in/ada" as "https://www.linkedin.com/in/ada":
+// the same address written out in full, not worth a mark beside every row of the grid.
+bool same_address(std::string_view raw, std::string_view sent) {
+  auto bare = [](std::string_view s) {
+    for (std::string_view p : {"https://", "http://"})
+      if (s.substr(0, p.size()) == p) s.remove_prefix(p.size());
+    if (s.substr(0, 4) == "www.") s.remove_prefix(4);
+    if (!s.empty() && s.back() == '/') s.remove_suffix(1);
+    return s;
+  };
+  return !sent.empty() && bare(raw) == bare(sent);
+}
+
+}  // namespace
+
 RowView Session::row_view(std::size_t r) const {
   RowView v;
   v.index = r;
@@ -186,6 +203,30 @@ RowView Session::row_view(std::size_t r) const {
   v.cells.reserve(doc_.column_count());
   for (std::size_t c = 0; c < doc_.column_count(); ++c) v.cells.push_back(doc_.cell(r, c));
   v.findings = doc_.row_findings(r);
+  if (v.status != RowStatus::Valid || v.excluded) return v;
+  const Prospect p = doc_.prospect(r);
+  const auto& cols = doc_.columns();
+  for (std::size_t c = 0; c < cols.size() && c < v.cells.size(); ++c) {
+    const Field f = cols[c].field;
+    const std::string* value = nullptr;
+    switch (f) {
+      case Field::Email: value = &p.email; break;
+      case Field::FirstName: value = &p.first_name; break;
+      case Field::LastName: value = &p.last_name; break;
+      case Field::LinkedinUrl: value = &p.linkedin_url; break;
+      case Field::CompanyName: value = &p.company_name; break;
+      case Field::CompanyWebsite: value = &p.company_website; break;
+      case Field::FullName:
+        // Always shown: the one cell becomes two fields.
+        if (!v.cells[c].empty()) {
+          v.sent.push_back({c, Field::FirstName, p.first_name});
+          v.sent.push_back({c, Field::LastName, p.last_name});
+        }
+        break;
+      case Field::Ignore: break;
+    }
+    if (value && *value != v.cells[c] && !same_address(v.cells[c], *value)) v.sent.push_back({c, f, *value});
+  }
   return v;
 }
 

@@ -60,6 +60,16 @@ struct RowView {
   bool excluded = false;         // excluded by the user (Session::set_excluded): kept, never sent
   std::vector<std::string_view> cells;  // valid until the document changes
   std::vector<Finding> findings;
+  // What a row that is sent (valid, not excluded) sends where it differs from the cell as read: the
+  // value after normalisation ("  Ada@Acme.COM " -> "Ada@acme.com", "acme.com/about" ->
+  // "https://acme.com"; "" when the value is dropped), one per mapped column, and the two names a
+  // full-name column is split into. Empty for the other rows: they send nothing.
+  struct Sent {
+    std::size_t col = 0;
+    Field field = Field::Ignore;
+    std::string value;
+  };
+  std::vector<Sent> sent;
 };
 
 // Which rows the grid lists. Code: the rows with a finding of one code (a problem group). Excluded:

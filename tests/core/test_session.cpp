@@ -61,7 +61,8 @@ const char* const k_rows_all =
     R"J({"total":6,"rows":[{"index":0,"row":1,"line":2,"status":"valid","cells":["ada@acme.com","Ada","Lovelace","Acme",)J"
     R"J("acme.com/about","linkedin.com/in/ada","valid","x"],"findings":[{"row":1,"line":2,"field":"company_website",)J"
     R"J("severity":"warning","code":"website_path_dropped","message":"The path “/about” was dropped; the API takes the)J"
-    R"J( site's address only: https://acme.com."}]},{"index":1,"row":2,"line":3,"status":"valid",)J"
+    R"J( site's address only: https://acme.com."}],"sent":[{"col":4,"field":"company_website",)J"
+    R"J("value":"https://acme.com"}]},{"index":1,"row":2,"line":3,"status":"valid",)J"
     R"J("cells":["bob@gmial.com","Bob","","Beta","https://beta.io","","valid",""],"findings":[{"row":2,"line":3,)J"
     R"J("field":"email","severity":"warning","code":"email_domain_typo",)J"
     R"J("message":"“bob@gmial.com”: did you mean “bob@gmail.com”? The address is kept as written; correct it if it is a)J"
@@ -79,13 +80,15 @@ const char* const k_rows_all =
     R"J("severity":"warning","code":"email_unwrapped","message":"“Dee <dee@delta.com>” was reduced to the address)J"
     R"J( “dee@delta.com”."},{"row":5,"line":6,"field":"linkedin_url","severity":"warning",)J"
     R"J("code":"linkedin_company_page","message":"“linkedin.com/company/delta” is a company page,)J"
-    R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."}]},)J"
+    R"J( not a person's profile; use the prospect's own profile (linkedin.com/in/…). The field is left out."}],)J"
+    R"J("sent":[{"col":0,"field":"email","value":"dee@delta.com"},{"col":5,"field":"linkedin_url","value":""}]},)J"
     R"J({"index":5,"row":6,"line":8,"status":"valid","cells":["eve@épsilon.com","Eve","E","Eps","épsilon.com","",)J"
     R"J("valid","extra"],"findings":[{"row":6,"line":8,"field":null,"severity":"warning","code":"csv_ragged_row",)J"
     R"J("message":"Expected 8 fields (the header has 8 columns), got 9. Values in this row may be in the wrong columns:)J"
     R"J( check for a value that contains the delimiter but is not in quotes."},{"row":6,"line":8,"field":"email",)J"
     R"J("severity":"warning","code":"email_idn_converted","message":"The international domain in “eve@épsilon.com” was)J"
-    R"J( converted for sending: “eve@xn--psilon-9ua.com”."}]}]})J";
+    R"J( converted for sending: “eve@xn--psilon-9ua.com”."}],"sent":[{"col":0,"field":"email",)J"
+    R"J("value":"eve@xn--psilon-9ua.com"},{"col":4,"field":"company_website","value":"https://xn--psilon-9ua.com"}]}]})J";
 
 const char* const k_rows_errors =
     R"J({"total":2,"rows":[{"index":2,"row":3,"line":4,"status":"invalid","cells":["not-an-email","Cy","Z","Gamma",)J"
@@ -895,6 +898,38 @@ TEST(SessionFixes, FullNameSplitIntoEmptyFirstAndLastNames) {
   ASSERT_TRUE(s.load("Email,Full Name\na@acme.com,Ada Lovelace\n", "auto", "auto", 50).ok);
   EXPECT_EQ(s.full_name_column(), -1);
   EXPECT_TRUE(s.fix_changes("split_name").empty());
+}
+
+// Beside each cell of a row that is sent, the value it is sent as where normalisation changed it:
+// the grid shows both. An address merely written out in full is not a change worth a mark.
+TEST(SessionRows, WhatARowIsSentAsWhereItDiffersFromTheCell) {
+  pe::Session s;
+  ASSERT_TRUE(s.load("Email,Full Name,Website,LinkedIn,Notes\n"
+                     "  Jared@PiedPiper.COM ,Jared Dunn,piedpiper.com,linkedin.com/in/jared,x\n"
+                     "ada@acme.com,Ada Lovelace,https://acme.com/about,linkedin.com/company/acme,y\n"
+                     "not-an-email,Bob,bob.com,,z\n"
+                     "cy@gamma.com,,gamma.com,,\n",
+                     "auto", "auto", 50).ok);
+  const pe::RowPage page = s.rows(pe::RowFilter::All, 0, 10);
+  ASSERT_EQ(page.rows.size(), 4u);
+  auto sent = [&](const pe::RowView& v) {
+    std::string out;
+    for (const auto& x : v.sent) out += std::to_string(x.col) + " " + pe::field_name(x.field) + "=" + x.value + ";";
+    return out;
+  };
+  EXPECT_EQ(sent(page.rows[0]), "0 email=Jared@piedpiper.com;1 first_name=Jared;1 last_name=Dunn;")
+      << "trimmed, domain lower-cased; the full name split; the bare website and profile are the same address";
+  EXPECT_EQ(sent(page.rows[1]), "1 first_name=Ada;1 last_name=Lovelace;2 company_website=https://acme.com;"
+                                "3 linkedin_url=;")
+      << "the path dropped; a company page left out (sent empty)";
+  EXPECT_EQ(sent(page.rows[2]), "") << "an invalid row sends nothing";
+  EXPECT_EQ(sent(page.rows[3]), "") << "nothing changed";
+  EXPECT_NE(pe::to_json(page).find(R"("sent":[{"col":0,"field":"email","value":"Jared@piedpiper.com"},)"),
+            std::string::npos);
+  // An edit shows what the new value is sent as; an excluded row sends nothing.
+  EXPECT_EQ(sent(s.set_cell(3, 0, " Cy@Gamma.com").row), "0 email=Cy@gamma.com;");
+  s.set_excluded({0}, true);
+  EXPECT_EQ(sent(s.rows(pe::RowFilter::All, 0, 1).rows[0]), "");
 }
 
 // What helps decide the mapping: each column's fill count and first distinct values.
