@@ -29,6 +29,10 @@ const OUT = path.join(h.ROOT, 'docs', 'screenshots');
       await page.locator('#results').scrollIntoViewIfNeeded();
       await shot(page, scheme === 'light' ? 'validated' : 'validated-dark');
       if (scheme === 'dark') { await page.context().close(); break; }
+      // The rows: email first, what is sent beside the values as read, the focused cell written out.
+      await page.locator('.grid-row .cell.has-sent').first().click();
+      await page.locator('#rows-h').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot(page, 'rows');
       await h.openRequests(page);
       await page.locator('#dryrun').scrollIntoViewIfNeeded();
       await shot(page, 'dry-run');

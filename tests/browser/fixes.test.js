@@ -197,6 +197,8 @@ test('lower-cased email domains, split full names and excluded invalid rows on 2
   await page.getByRole('button', { name: /^Split them/ }).click();
   await undoCount(page, 2);
   await page.waitForFunction(() => ![...document.querySelectorAll('#fixes li')].some((li) => /^Split/.test(li.textContent)));
+  // The full name column is ignored (first and last names are there): shown on asking.
+  await page.getByRole('button', { name: 'Show the 1 ignored column' }).click();
   assert.deepEqual([await cell(page, 2, 1).textContent(), await cell(page, 2, 2).textContent(), await cell(page, 2, 4).textContent()],
     ['Ada3', 'van der Berg', 'Ada3 van der Berg']);
 

@@ -308,6 +308,8 @@ test('an exception inside a run ends the run with a message: unlocked, nothing l
     assert.equal(await page.getByLabel('Batch size').isDisabled(), false, 'the data is unlocked');
     assert.equal((await queuePosts(sandbox)).length, 0);
     await page.reload();
+    // The history is read back after the page has loaded: wait for its four batches.
+    await poll(async () => (await states(page)).length === 4, 'the batches shown again after the reload');
     assert.deepEqual(await states(page), ['not sent', 'not sent', 'not sent', 'not sent'], 'not "unconfirmed" after a reload');
     assert.deepEqual(pageErrors(page), []);
   });

@@ -16,6 +16,9 @@
   const LABELS = { email: 'Work email (email, required)', first_name: 'First name (first_name)', last_name: 'Last name (last_name)',
     full_name: 'Full name, split into first and last (full_name)', linkedin_url: 'LinkedIn profile URL (linkedin_url)',
     company_name: 'Company name (company_name)', company_website: 'Company website (company_website)', [IGNORE]: 'ignored' };
+  // The same in short, where a value is named by its field (the grid's "sent as").
+  const NAMES = { email: 'Work email', first_name: 'First name', last_name: 'Last name', full_name: 'Full name',
+    linkedin_url: 'LinkedIn profile URL', company_name: 'Company name', company_website: 'Company website' };
   let stats = [];       // per column: {filled, samples} (the module's column_stats)
   let doc = null;       // the last state from the worker; null: no file loaded
   let overrides = [];   // the user's column choices: [{header: '#N', field}]
@@ -329,5 +332,6 @@
     // Title lines read before the header: the rows are numbered after them.
     titleRecords: () => (doc && doc.ok ? doc.title_records || 0 : 0),
     applyOverrides,
+    label: (field) => NAMES[field] || field,
   };
 })(window.PE);

@@ -2,7 +2,13 @@
 // directions); its header row is sticky. Only the rows in view (plus a margin) exist in the DOM;
 // they are fetched from the worker by visible position, under the row filter. Columns: Row, Status,
 // Problems (every finding of the row, reachable by keyboard as column -1), then the file's columns
-// (0..n-1). Keyboard moves, and editing a cell in place. Defines PE.grid.
+// in the order that matters (shownColumns): the email column first, pinned beside the row numbers
+// when the view scrolls sideways, the other mapped columns next, and the ignored ones last, collapsed
+// (left out) until the user shows them. A cell's data-col is its column in the file (0..n-1) whatever
+// its place. Where a sent row's value is changed on the way (trimmed, domain lower-cased, a path
+// dropped, a full name split), the cell shows it beside the value as read ("→ as sent"). The focused
+// cell's whole value, problems and sent value are written out under the grid, untruncated. Keyboard
+// moves, and editing a cell in place. Defines PE.grid.
 //
 // Any number of rows. A browser will not make an element taller than about 33.5 million px (17.9 in
 // Firefox), so a spacer of total * ROW_H px cannot hold more than ~1,048,000 rows (Firefox ~559,000):
@@ -47,10 +53,14 @@
   let offset = 0;             // virtual y of the view's top minus scrollTop: 0 unless tall
   let lastTop = 0;            // scrollTop when the offset was last brought up to date
   let settleTimer = null;     // browsers without scrollend: settle() after the scroll events stop
+  let showIgnored = false;    // the ignored columns shown (the user's choice, kept from file to file)
+  let shown = { order: [], email: -1, ignored: 0 };  // shownColumns() as of the last renderHead
   const FLAT = { tall: false, P: 0, smax: 0, vmax: 0, zone: 0 };
   let geom = FLAT;            // the mapping the offset belongs to (measure())
 
+  const CELL_INFO = $('cell-info').textContent;   // what it says while no cell is focused
   function clear() {
+    $('cell-info').textContent = CELL_INFO;
     cache.clear();
     generation++;
     total = 0;
@@ -84,18 +94,47 @@
     await render();
   }
   const columns = () => PE.check.columns();
+  // The file's columns in the grid's order: the email column, the other mapped columns, then the
+  // ignored ones if shown (each in file order); with the email column and the count of ignored ones.
+  function shownColumns() {
+    const cols = columns();
+    const email = cols.findIndex((c) => c.field === 'email');
+    const mapped = [], ignored = [];
+    cols.forEach((c, i) => { if (i !== email) (c.field === null ? ignored : mapped).push(i); });
+    return { order: (email >= 0 ? [email] : []).concat(mapped, showIgnored ? ignored : []), email, ignored: ignored.length };
+  }
+  // The columns the keyboard moves through, left to right: Problems (-1), then the file's as shown.
+  const keyColumns = () => [-1].concat(shown.order);
   function rowWidth() {
     const rownum = $('grid-head').querySelector('.rownum');
-    return (rownum ? rownum.offsetWidth : W.rownum) + W.status + W.problems + W.cell * columns().length;
+    return (rownum ? rownum.offsetWidth : W.rownum) + W.status + W.problems + W.cell * shown.order.length;
   }
   function renderHead() {
+    shown = shownColumns();
     const head = $('grid-head');
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
       el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }),
       el('div', { class: 'cell problems', role: 'columnheader', text: 'Problems' }));
-    columns().forEach((c) => head.append(el('div', { class: 'cell', role: 'columnheader', text: c.header, title: c.header + (c.field === null ? ' (ignored)' : ' → ' + c.field) })));
-    $('grid').setAttribute('aria-colcount', String(columns().length + 3));
+    for (const i of shown.order) {
+      const c = columns()[i];
+      const what = c.field === null ? 'ignored: not sent' : 'sent as ' + PE.check.label(c.field);
+      head.append(el('div', { class: 'cell' + (i === shown.email ? ' pinned' : '') + (c.field === null ? ' ignored' : ''), role: 'columnheader',
+        text: c.header || '(column ' + (i + 1) + ')', title: (c.header || 'column ' + (i + 1)) + ': ' + what }));
+    }
+    $('grid').setAttribute('aria-colcount', String(shown.order.length + 3));
+    const t = $('ignored-toggle');
+    t.hidden = !shown.ignored;
+    t.textContent = (showIgnored ? 'Hide the ' : 'Show the ') + counted(shown.ignored, 'ignored column');
+    t.setAttribute('aria-pressed', String(showIgnored));
   }
+  // Shows or hides the ignored columns; the keyboard's cell moves to Problems if its column goes.
+  $('ignored-toggle').addEventListener('click', async () => {
+    showIgnored = !showIgnored;
+    renderHead();
+    if (cursor && cursor.col >= 0 && !shown.order.includes(cursor.col)) cursor.col = -1;
+    await render();
+    announce(showIgnored ? counted(shown.ignored, 'ignored column') + ' shown after the mapped ones.' : 'The ignored columns are hidden.');
+  });
 
   // The scroll mapping of the rows as they are now sized: tall or not, the spacer's height P, the
   // largest scrollTop smax and the largest virtual top vmax (the last screen), and the zone at each end
@@ -228,17 +267,31 @@
       text: sorted.length ? sorted[0].message + (sorted.length > 1 ? ' (+' + (sorted.length - 1) + ' more)' : '') : '' });
     if (sorted.length) decorate(problems, sorted, '');
     div.append(problems);
-    row.cells.forEach((v, c) => {
-      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': String(c), text: v });
+    const sentBy = {};
+    for (const x of row.sent || []) (sentBy[x.col] = sentBy[x.col] || []).push(x);
+    for (const c of shown.order) {
+      const v = row.cells[c] === undefined ? '' : row.cells[c];
+      const cell = el('div', { class: 'cell' + (c === shown.email ? ' pinned' : ''), role: 'gridcell', tabindex: '-1', 'data-pos': String(pos), 'data-row': String(row.index), 'data-col': String(c), text: v });
       if (byCol[c]) decorate(cell, byCol[c], v); else if (v) cell.title = v;
+      if (sentBy[c]) sentAs(cell, sentBy[c]);
       const original = edited.get(row.index + ':' + c);
       if (original !== undefined) {
         cell.classList.add('edited');
         cell.title = (cell.title ? cell.title + '\n' : '') + 'edited; was “' + original + '”';
       }
       div.append(cell);
-    });
+    }
     return div;
+  }
+  // The value a cell is sent as, beside it (a second line drawn by the style sheet from data-sent, so
+  // the cell's text stays the value as read) and in its title and description.
+  function sentAs(cell, sent) {
+    const words = sent.map((x) => (x.value === '' ? PE.check.label(x.field) + ' left out' : PE.check.label(x.field) + ' “' + x.value + '”')).join(', ');
+    cell.dataset.sent = sent.length > 1 ? sent.map((x) => x.value).join(' · ') : sent[0].value === '' ? '(left out)' : sent[0].value;
+    cell.classList.add('has-sent');
+    cell.title = (cell.title ? cell.title + '\n' : '') + 'sent as ' + words;
+    const d = cell.getAttribute('aria-description');
+    cell.setAttribute('aria-description', (d ? d + '\n' : '') + 'Sent as ' + words + '.');
   }
   function decorate(cell, findings, value) {
     const sev = findings.some((f) => f.severity === 'error') ? 'has-error' : 'has-warning';
@@ -287,13 +340,16 @@
     if (cell) { cell.focus({ preventScroll: true }); cell.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }
   }
   // Where a key moves the cursor from {pos, col}, or undefined for a key that does not move it.
+  // Left and right go through the columns as shown (keyColumns).
   function moveFor(e, pos, col) {
     const page = Math.max(1, Math.floor(($('grid').clientHeight - $('grid-head').offsetHeight) / ROW_H) - 1);
-    const last = columns().length - 1;
+    const keys = keyColumns();
+    const k = Math.max(0, keys.indexOf(col));
+    const at = (i) => keys[Math.max(0, Math.min(keys.length - 1, i))];
     return {
-      ArrowDown: [pos + 1, col], ArrowUp: [pos - 1, col], ArrowLeft: [pos, col - 1], ArrowRight: [pos, col + 1],
+      ArrowDown: [pos + 1, col], ArrowUp: [pos - 1, col], ArrowLeft: [pos, at(k - 1)], ArrowRight: [pos, at(k + 1)],
       PageDown: [pos + page, col], PageUp: [pos - page, col],
-      Home: e.ctrlKey ? [0, col] : [pos, -1], End: e.ctrlKey ? [total - 1, col] : [pos, last],
+      Home: e.ctrlKey ? [0, col] : [pos, keys[0]], End: e.ctrlKey ? [total - 1, col] : [pos, keys[keys.length - 1]],
     }[e.key];
   }
   // Keyboard: arrows, Page Up/Down, Home/End (Ctrl: first/last row) move; Enter or F2 edits.
@@ -304,7 +360,7 @@
     if (!cursor) {
       if (['ArrowDown', 'ArrowRight', 'Enter', 'Home'].includes(e.key)) {
         e.preventDefault();
-        cursor = { pos: Math.floor(Math.max(0, viewTop() - $('grid-head').offsetHeight) / ROW_H), col: 0 };
+        cursor = { pos: Math.floor(Math.max(0, viewTop() - $('grid-head').offsetHeight) / ROW_H), col: keyColumns()[Math.min(1, shown.order.length)] };
         focusCell(cursor.pos, cursor.col);
       }
       return;
@@ -329,8 +385,26 @@
     if (cell && cell.dataset.col != null) cursor = { pos: +cell.dataset.pos, col: +cell.dataset.col };
     if (cell && cell.dataset.row != null && cell.dataset.col != null) revertTarget = { row: +cell.dataset.row, col: +cell.dataset.col };
     showEditCount();
+    if (cell && cell.dataset.col != null && e.target.tagName !== 'INPUT') describe(cell);
     if (cell && cell.getAttribute('aria-description')) announce(cell.getAttribute('aria-description'));
   });
+  // The focused cell written out under the grid: its row and column, its whole value, its problems,
+  // what it is sent as, and its value as read if edited. (Its title says the same on hover.)
+  function describe(cell) {
+    const col = +cell.dataset.col;
+    const row = cell.closest('.grid-row');
+    const num = row ? row.querySelector('.rownum').textContent : String(+cell.dataset.row + 1);
+    const lines = [];
+    if (col < 0) lines.push('Row ' + num + ', problems: ' + (cell.getAttribute('aria-description') ? '' : 'none.'));
+    else {
+      const c = columns()[col];
+      lines.push('Row ' + num + ', ' + (c && c.header ? c.header : 'column ' + (col + 1)) + ': “' + cell.textContent + '”' + (c && c.field === null ? ' (ignored: not sent)' : ''));
+    }
+    if (cell.getAttribute('aria-description')) lines.push(cell.getAttribute('aria-description'));
+    const original = col >= 0 ? edited.get(cell.dataset.row + ':' + col) : undefined;
+    if (original !== undefined) lines.push('Edited; the file had “' + original + '”.');
+    $('cell-info').textContent = lines.join('\n');
+  }
 
   // The cell edits of this file, for undo and redo (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y; the buttons by
   // the rows): {row, col, before, after}. Edited cells are marked with their value as read. A new
