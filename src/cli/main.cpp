@@ -39,6 +39,7 @@
 #include "json_forms.hpp"
 #include "run_commands.hpp"
 #include "stream_check.hpp"
+#include "xlsx.hpp"
 #include "xlsx_file.hpp"
 
 namespace {
@@ -102,6 +103,12 @@ class Input {
   }
   // Bytes read into buf (0 at the end of the input); -1 with err set on a read error.
   long read(char* buf, std::size_t n, std::string& err) {
+    if (head_at_ < head_.size()) {  // the bytes starts_as_zip() looked at first
+      const std::size_t k = std::min(n, head_.size() - head_at_);
+      std::memcpy(buf, head_.data() + head_at_, k);
+      head_at_ += k;
+      return static_cast<long>(k);
+    }
     if (text_) {
       const std::size_t k = std::min(n, text_->size() - text_at_);
       std::memcpy(buf, text_->data() + text_at_, k);
@@ -117,6 +124,42 @@ class Input {
       if (errno == EINTR) continue;
       err = "cannot read " + path_ + ": " + std::strerror(errno);
       return -1;
+    }
+  }
+  // True when the input starts as a zip archive (an .xlsx workbook). A pipe's first bytes are kept
+  // for read(); a regular file's are read where they are. False with err set on a read error.
+  bool starts_as_zip(std::string& err) {
+    char b[4];
+    std::size_t got = 0;
+    if (regular_) {
+      const long r = read_at(b, sizeof b, 0, err);
+      if (r < 0) return false;
+      got = static_cast<std::size_t>(r);
+    } else {
+      while (got < sizeof b) {
+        const ssize_t r = ::read(fd_, b + got, sizeof b - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+          err = "cannot read " + path_ + ": " + std::strerror(errno);
+          return false;
+        }
+        if (r == 0) break;
+        got += static_cast<std::size_t>(r);
+        g_bytes_read += static_cast<std::size_t>(r);
+      }
+      head_.assign(b, got);
+      head_at_ = 0;
+    }
+    return pe::xlsx::is_zip(std::string_view(b, got));
+  }
+  // All of the input from where it is (a workbook on standard input: a zip is read from its end).
+  bool read_all(std::string& out, std::string& err) {
+    char buf[1 << 16];
+    for (;;) {
+      const long r = read(buf, sizeof buf, err);
+      if (r < 0) return false;
+      if (r == 0) return true;
+      out.append(buf, static_cast<std::size_t>(r));
     }
   }
   // A regular file can be read twice: once to detect the encoding on all of it, then to check it.
@@ -150,6 +193,8 @@ class Input {
   std::string path_;
   std::optional<std::string> text_;
   std::size_t text_at_ = 0;
+  std::string head_;  // a pipe's first bytes, read by starts_as_zip()
+  std::size_t head_at_ = 0;
 };
 
 // Standard output through one buffer, written out when it is large and whenever the input is
@@ -603,18 +648,28 @@ int run(const std::vector<std::string>& args) {
   Input in;
   std::string err;
   if (!in.open(path, err)) return fail(err);
-  if (path != "-" && pe::native::starts_as_zip(path)) {
-    // An Excel workbook: its sheet as CSV text (UTF-8, commas), read like any CSV file.
+  const bool zip = in.starts_as_zip(err);
+  if (!err.empty()) return fail(err);
+  const std::string name = path == "-" ? "standard input" : path;
+  if (zip) {
+    // An Excel workbook: its sheet as CSV text (UTF-8, commas), read like any CSV file. On standard
+    // input it is read whole first (a zip's directory is at its end).
     pe::native::WorkbookCsv wb;
-    if (!pe::native::read_workbook(path, sheet, wb, err)) return fail(err);
+    if (path == "-") {
+      std::string bytes;
+      if (!in.read_all(bytes, err)) return fail(err);
+      if (!pe::native::read_workbook_bytes(bytes, name, sheet, wb, err)) return fail(err);
+    } else if (!pe::native::read_workbook(path, sheet, wb, err)) {
+      return fail(err);
+    }
     if (wb.sheets.size() > 1)
       std::fprintf(stderr, "enrich: %s: reading the sheet \xE2\x80\x9C%s\xE2\x80\x9D (%zu sheets; --sheet NAME reads another)\n",
-                   path.c_str(), wb.sheet.c_str(), wb.sheets.size());
+                   name.c_str(), wb.sheet.c_str(), wb.sheets.size());
     opt.encoding = pe::Encoding::Utf8;
     opt.delimiter = ',';
     in.use_text(std::move(wb.csv));
   } else if (!sheet.empty()) {
-    return fail("--sheet applies to an Excel workbook (.xlsx) only; " + path + " is not one");
+    return fail("--sheet applies to an Excel workbook (.xlsx) only; " + name + " is not one");
   }
   auto command = [&](const pe::LoadOptions& o, EncodingCheck* enc, bool& again) {
     if (cmd == "parse") return cmd_parse(in, o, enc, again);

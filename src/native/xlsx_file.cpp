@@ -17,10 +17,16 @@ namespace pe::native {
 
 namespace {
 
+// A file on disk, or bytes already read (a workbook on standard input: a zip is read from its end).
 class File {
  public:
   ~File() {
     if (fd_ >= 0) ::close(fd_);
+  }
+  void use_bytes(const std::string& bytes, const std::string& name) {
+    mem_ = &bytes;
+    size_ = bytes.size();
+    path_ = name;
   }
   bool open(const std::string& path, std::string& err) {
     path_ = path;
@@ -35,6 +41,10 @@ class File {
   }
   // n bytes at `at` (fewer only at the end of the file).
   bool read(std::uint64_t at, std::size_t n, std::string& out, std::string& err) const {
+    if (mem_) {
+      out = at < mem_->size() ? mem_->substr(static_cast<std::size_t>(at), n) : std::string();
+      return true;
+    }
     out.resize(n);
     std::size_t got = 0;
     while (got < n) {
@@ -56,6 +66,7 @@ class File {
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::string path_;
+  const std::string* mem_ = nullptr;
 };
 
 // Raw deflate (no zlib header) of `in` into exactly `size` bytes; false when the data is damaged
@@ -90,9 +101,9 @@ bool starts_as_zip(const std::string& path) {
   return f.open(path, err) && f.read(0, 4, head, err) && xlsx::is_zip(head);
 }
 
-bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCsv& out, std::string& err) {
-  File f;
-  if (!f.open(path, err)) return false;
+namespace {
+
+bool read_book(const File& f, const std::string& path, const std::string& sheet, WorkbookCsv& out, std::string& err) {
   const std::uint64_t tail_size = std::min<std::uint64_t>(f.size(), xlsx::kTailBytes);
   std::string tail;
   if (!f.read(f.size() - tail_size, static_cast<std::size_t>(tail_size), tail, err)) return false;
@@ -125,6 +136,21 @@ bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCs
   out.sheet = book.sheet();
   out.sheets = book.sheets();
   return true;
+}
+
+}  // namespace
+
+bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCsv& out, std::string& err) {
+  File f;
+  if (!f.open(path, err)) return false;
+  return read_book(f, path, sheet, out, err);
+}
+
+bool read_workbook_bytes(const std::string& bytes, const std::string& name, const std::string& sheet, WorkbookCsv& out,
+                         std::string& err) {
+  File f;
+  f.use_bytes(bytes, name);
+  return read_book(f, name, sheet, out, err);
 }
 
 }  // namespace pe::native

@@ -19,5 +19,8 @@ struct WorkbookCsv {
 // The sheet named `sheet` ("" for the first) of the workbook at path, as CSV text. False with err
 // in words (what happened and what to do) when it cannot be read.
 bool read_workbook(const std::string& path, const std::string& sheet, WorkbookCsv& out, std::string& err);
+// The same of a workbook's bytes read whole (from standard input); name says where from in err.
+bool read_workbook_bytes(const std::string& bytes, const std::string& name, const std::string& sheet, WorkbookCsv& out,
+                         std::string& err);
 
 }  // namespace pe::native

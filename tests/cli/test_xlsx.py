@@ -93,6 +93,28 @@ class XlsxTest(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("no sheet named “Leads”. Its sheets: “Prospects”, “Second list”.", err)
 
+    def test_a_workbook_on_standard_input(self):
+        """Piped (read whole first: a zip's directory is at its end) and redirected from a file: the
+        same report as by its name; a CSV piped is still read as it comes, its first bytes kept."""
+        code, by_name, _ = run("validate", BOOK)
+        with open(BOOK, "rb") as f:
+            book = f.read()
+        p = subprocess.run([ENRICH, "validate", "-"], input=book, capture_output=True, timeout=60)
+        self.assertEqual((p.returncode, p.stdout.decode("utf-8")), (code, by_name))
+        self.assertIn("standard input: reading the sheet “Prospects”", p.stderr.decode("utf-8"))
+        with open(BOOK, "rb") as f:
+            p = subprocess.run([ENRICH, "parse", "-", "--sheet", "Second list"], stdin=f, capture_output=True, timeout=60)
+        self.assertEqual([r["First Name"] for r in json.loads(p.stdout)], ["Amélie", "Chloé", "Дмитрий"])
+        p = subprocess.run([ENRICH, "validate", "-"], input=book[:3000], capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("standard input: This Excel workbook could not be read", p.stderr.decode("utf-8"))
+        p = subprocess.run([ENRICH, "parse", "-"], input=b"email\na@b.co\n", capture_output=True, timeout=60)
+        self.assertEqual((p.returncode, json.loads(p.stdout)), (0, [{"email": "a@b.co"}]))
+        p = subprocess.run([ENRICH, "parse", "-"], input=b"PK,email\nx,a@b.co\n", capture_output=True, timeout=60)
+        self.assertEqual((p.returncode, json.loads(p.stdout)), (0, [{"PK": "x", "email": "a@b.co"}]), "PK, not PK\\3\\4")
+        p = subprocess.run([ENRICH, "validate", "-", "--sheet", "X"], input=b"email\na@b.co\n", capture_output=True, timeout=60)
+        self.assertIn("--sheet applies to an Excel workbook (.xlsx) only; standard input is not one", p.stderr.decode("utf-8"))
+
     def test_batches_from_a_workbook(self):
         code, out, err = run("batches", BOOK, "--batch-size", "2")
         self.assertEqual(code, 2, err)
