@@ -179,16 +179,16 @@ void Session::set_batch_size(int n) {
 namespace {
 
 // "acme.com" sent as "https://acme.com", "linkedin.com/in/ada" as "https://www.linkedin.com/in/ada":
-// the same address written out in full, not worth a mark beside every row of the grid.
-bool same_address(std::string_view raw, std::string_view sent) {
-  auto bare = [](std::string_view s) {
-    for (std::string_view p : {"https://", "http://"})
-      if (s.substr(0, p.size()) == p) s.remove_prefix(p.size());
-    if (s.substr(0, 4) == "www.") s.remove_prefix(4);
-    if (!s.empty() && s.back() == '/') s.remove_suffix(1);
-    return s;
-  };
-  return !sent.empty() && bare(raw) == bare(sent);
+// a website or profile without its scheme (or LinkedIn's www.), written out in full, is the same
+// address, not worth a mark beside every row of the grid. Any other change is (http:// made https://,
+// a path or a tracking parameter dropped, the case of a letter).
+bool same_address(Field f, std::string_view raw, std::string_view sent) {
+  if (sent.empty() || (f != Field::LinkedinUrl && f != Field::CompanyWebsite)) return false;
+  std::string full(raw);
+  if (full.compare(0, 8, "https://") != 0 && full.compare(0, 7, "http://") != 0) full.insert(0, "https://");
+  if (f == Field::LinkedinUrl && full.compare(0, 21, "https://linkedin.com/") == 0) full.insert(8, "www.");
+  auto unslashed = [](std::string_view s) { return !s.empty() && s.back() == '/' ? s.substr(0, s.size() - 1) : s; };
+  return unslashed(full) == unslashed(sent);
 }
 
 }  // namespace
@@ -203,7 +203,8 @@ RowView Session::row_view(std::size_t r) const {
   v.cells.reserve(doc_.column_count());
   for (std::size_t c = 0; c < doc_.column_count(); ++c) v.cells.push_back(doc_.cell(r, c));
   v.findings = doc_.row_findings(r);
-  if (v.status != RowStatus::Valid || v.excluded) return v;
+  // Rows not sent send nothing: not valid, excluded, or confirmed queued by an earlier run.
+  if (v.status != RowStatus::Valid || v.excluded || skipped(r)) return v;
   const Prospect p = doc_.prospect(r);
   const auto& cols = doc_.columns();
   for (std::size_t c = 0; c < cols.size() && c < v.cells.size(); ++c) {
@@ -217,15 +218,16 @@ RowView Session::row_view(std::size_t r) const {
       case Field::CompanyName: value = &p.company_name; break;
       case Field::CompanyWebsite: value = &p.company_website; break;
       case Field::FullName:
-        // Always shown: the one cell becomes two fields.
-        if (!v.cells[c].empty()) {
+        // Split when sent (always shown: the one cell becomes two fields), unless a first- or
+        // last-name column was chosen too: then the names come from those, and this one sends nothing.
+        if (!v.cells[c].empty() && doc_.column_for(Field::FirstName) < 0 && doc_.column_for(Field::LastName) < 0) {
           v.sent.push_back({c, Field::FirstName, p.first_name});
           v.sent.push_back({c, Field::LastName, p.last_name});
         }
         break;
       case Field::Ignore: break;
     }
-    if (value && *value != v.cells[c] && !same_address(v.cells[c], *value)) v.sent.push_back({c, f, *value});
+    if (value && *value != v.cells[c] && !same_address(f, v.cells[c], *value)) v.sent.push_back({c, f, *value});
   }
   return v;
 }

@@ -50,7 +50,7 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
   const email = cell(page, 0, 4);
   assert.equal(await email.textContent(), '  Jared@PiedPiper.COM ');
   assert.equal(await email.getAttribute('data-sent'), 'Jared@piedpiper.com');
-  assert.equal(await email.evaluate((c) => getComputedStyle(c, '::after').content), '"→ Jared@piedpiper.com"');
+  assert.equal(await email.evaluate((c) => getComputedStyle(c, '::after').content), '"→ Jared@piedpiper.com" / ""', 'drawn; its words are in the description, not read twice');
   assert.match(await email.getAttribute('aria-description'), /Sent as Work email “Jared@piedpiper\.com”\./);
   assert.equal(await cell(page, 0, 2).getAttribute('data-sent'), 'Jared · Dunn', 'a full name is sent split');
   assert.equal(await cell(page, 0, 6).getAttribute('data-sent'), 'https://piedpiper.com', 'the path is dropped');
@@ -123,6 +123,25 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
   await page.getByRole('button', { name: 'Show the 2 ignored columns' }).waitFor();
   await page.locator('#grid').focus();
   await page.keyboard.press('ArrowDown');
+  await focusIs(page, 2, -1);
+
+  // A column ignored by a new mapping while the keyboard is on it: it leaves the grid (the count of
+  // ignored ones says 3), the keyboard's cell goes to Problems, and find and replace marks it.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await focusIs(page, 2, 1);
+  await page.getByLabel('Field for column Company').selectOption('ignore');
+  await page.getByRole('button', { name: 'Show the 3 ignored columns' }).waitFor();
+  assert.deepEqual(await heads(page), ['Row', 'Status', 'Problems', 'Email', 'Full Name', 'LinkedIn', 'Website']);
+  assert.deepEqual(await page.locator('#replace-col option').allTextContents(),
+    ['Notes (ignored)', 'Company (ignored)', 'Full Name', 'Email Status (ignored)', 'Email', 'LinkedIn', 'Website']);
+  await page.locator('#grid').focus();
+  await page.keyboard.press('ArrowDown');
+  await focusIs(page, 3, -1);
+  await page.getByLabel('Field for column Company').selectOption('company_name');
+  await page.getByRole('button', { name: 'Show the 2 ignored columns' }).waitFor();
+  await page.locator('#grid').focus();
+  await page.keyboard.press('ArrowUp');
   await focusIs(page, 2, -1);
 
   // The last row, reached by Ctrl+End, is drawn the same way.

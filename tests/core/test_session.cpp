@@ -930,6 +930,28 @@ TEST(SessionRows, WhatARowIsSentAsWhereItDiffersFromTheCell) {
   EXPECT_EQ(sent(s.set_cell(3, 0, " Cy@Gamma.com").row), "0 email=Cy@gamma.com;");
   s.set_excluded({0}, true);
   EXPECT_EQ(sent(s.rows(pe::RowFilter::All, 0, 1).rows[0]), "");
+
+  // Only a scheme (and LinkedIn's www.) added is the same address; http:// made https:// is a change.
+  ASSERT_TRUE(s.load("Email,Website,LinkedIn\n"
+                     "a@acme.com,www.acme.com/,https://linkedin.com/in/a\n"
+                     "b@acme.com,http://acme.com,http://www.linkedin.com/in/b\n"
+                     "c@acme.com,Acme.com,linkedin.com/in/c?trk=x\n",
+                     "auto", "auto", 50).ok);
+  const pe::RowPage urls = s.rows(pe::RowFilter::All, 0, 10);
+  EXPECT_EQ(sent(urls.rows[0]), "");
+  EXPECT_EQ(sent(urls.rows[1]), "1 company_website=https://acme.com;2 linkedin_url=https://www.linkedin.com/in/b;");
+  EXPECT_EQ(sent(urls.rows[2]), "1 company_website=https://acme.com;2 linkedin_url=https://www.linkedin.com/in/c;")
+      << "the host lower-cased; the tracking parameter dropped";
+  // A row confirmed queued by an earlier run is not sent again: nothing is shown for it.
+  s.set_skip({pe::prospect_hash("b@acme.com")});
+  EXPECT_EQ(sent(s.rows(pe::RowFilter::All, 1, 1).rows[0]), "");
+
+  // A full name chosen beside a first-name column is not split (the names come from that column).
+  ASSERT_TRUE(s.load("Email,Full Name,First Name\na@acme.com,Ada Lovelace,Ada\n", "auto", "auto", 50).ok);
+  s.remap(pe::overrides_from_json(R"([{"header":"Full Name","field":"full_name"},{"header":"First Name","field":"first_name"}])"));
+  ASSERT_EQ(s.state().columns[1].field, pe::Field::FullName);
+  ASSERT_EQ(s.state().columns[2].field, pe::Field::FirstName);
+  EXPECT_EQ(sent(s.rows(pe::RowFilter::All, 0, 1).rows[0]), "");
 }
 
 // What helps decide the mapping: each column's fill count and first distinct values.

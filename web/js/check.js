@@ -259,7 +259,7 @@
   function renderReplaceColumns() {
     const sel = $('replace-col');
     const keep = sel.value;
-    sel.replaceChildren(...doc.columns.map((c, i) => el('option', { value: String(i), text: c.header || 'column ' + (i + 1) })));
+    sel.replaceChildren(...doc.columns.map((c, i) => el('option', { value: String(i), text: (c.header || 'column ' + (i + 1)) + (c.field === null ? ' (ignored)' : '') })));
     if (keep && Number(keep) < doc.columns.length) sel.value = keep;
     previewReplace();
   }

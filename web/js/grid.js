@@ -71,6 +71,8 @@
     $('grid-body').classList.remove('tall');
     for (const n of [...$('grid-body').querySelectorAll('.grid-row')]) n.remove();
     $('grid-head').replaceChildren();
+    shown = { order: [], email: -1, ignored: 0 };
+    $('ignored-toggle').hidden = true;
     $('grid-spacer').style.height = '0px';
     $('row-count').textContent = '';
     $('grid-empty').hidden = true;
@@ -85,7 +87,7 @@
     $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').hidden = !!total;
-    if (reset) { setViewTop(0); cursor = null; }
+    if (reset) { setViewTop(0); cursor = null; $('cell-info').textContent = CELL_INFO; }
     if (cursor && cursor.pos >= total) cursor = null;
     // The Row column fits the file's largest row number (64 px up to 4 digits, see style.css).
     const summary = PE.check.summary();
@@ -111,6 +113,10 @@
   }
   function renderHead() {
     shown = shownColumns();
+    // A column hidden since (ignored by a new mapping, or the ignored ones hidden): the keyboard's
+    // cell goes to Problems, and Revert cell no longer names a cell that cannot be seen.
+    if (cursor && cursor.col >= 0 && !shown.order.includes(cursor.col)) cursor.col = -1;
+    if (revertTarget && !shown.order.includes(revertTarget.col)) { revertTarget = null; showEditCount(); }
     const head = $('grid-head');
     head.replaceChildren(el('div', { class: 'cell rownum', role: 'columnheader', text: 'Row' }),
       el('div', { class: 'cell status', role: 'columnheader', text: 'Status' }),
@@ -131,7 +137,6 @@
   $('ignored-toggle').addEventListener('click', async () => {
     showIgnored = !showIgnored;
     renderHead();
-    if (cursor && cursor.col >= 0 && !shown.order.includes(cursor.col)) cursor.col = -1;
     await render();
     announce(showIgnored ? counted(shown.ignored, 'ignored column') + ' shown after the mapped ones.' : 'The ignored columns are hidden.');
   });
@@ -615,6 +620,7 @@
     const input = el('input', { type: 'text', class: 'cell-edit', 'aria-label': 'Edit ' + (columns()[col].header || 'cell') + ', row ' + (row + 1) });
     const before = cell.textContent;   // as shown: an input's value would lose line breaks
     input.value = before;
+    cell.classList.remove('has-sent');   // its second line would be drawn over the field
     cell.replaceChildren(input);
     input.focus();
     input.select();
