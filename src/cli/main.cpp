@@ -137,15 +137,10 @@ class Input {
       got = static_cast<std::size_t>(r);
     } else {
       while (got < sizeof b) {
-        const ssize_t r = ::read(fd_, b + got, sizeof b - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-          err = "cannot read " + path_ + ": " + std::strerror(errno);
-          return false;
-        }
+        const long r = read(b + got, sizeof b - got, err);
+        if (r < 0) return false;
         if (r == 0) break;
         got += static_cast<std::size_t>(r);
-        g_bytes_read += static_cast<std::size_t>(r);
       }
       head_.assign(b, got);
       head_at_ = 0;
