@@ -362,3 +362,54 @@ test('excluded rows come back for the same file after a reload', async () => {
   assert.equal(await stat(page, 'Valid').textContent(), '1');
   await page.context().close();
 });
+
+test('values the checks leave out, cleared on 20,000 rows: counted before, made at once, undone exactly', async () => {
+  // Every 150th row from the 3rd has a company page as LinkedIn (134), every 160th from the 5th a
+  // social page as website (125): never both.
+  const lines = ['Email,LinkedIn,Website'];
+  for (let i = 1; i <= ROWS; i++) {
+    lines.push(['p' + i + '@company' + (i % 400) + '.com', i % 150 === 3 ? 'https://www.linkedin.com/company/c' + i : 'https://www.linkedin.com/in/p' + i,
+      i % 160 === 5 ? 'facebook.com/c' + i : 'company' + (i % 400) + '.com'].join(','));
+  }
+  const page = await h.openPage(browser, h.FILE_URL);
+  await h.started(page);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'pages.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  await page.locator('#fixes li').nth(1).waitFor();
+  const offered = await fixes(page);
+  assert.deepEqual(offered, [
+    'Clear 134 LinkedIn values that are not a person\'s profile (company pages, Sales Navigator links…): they are left out of the requests anyway.',
+    'Clear 125 website values that are not a company\'s site (social pages, IP addresses…): they are left out of the requests anyway.',
+  ]);
+  const before = await summaryText(page);
+  assert.equal(await stat(page, 'Rows with warnings').textContent(), '259');
+
+  await page.getByRole('button', { name: /^Clear them: Clear 134 LinkedIn/ }).click();
+  await undoCount(page, 1);
+  const groups = () => page.locator('#problems li').evaluateAll((lis) => lis.map((li) => li.firstChild.textContent + li.childNodes[1].textContent));
+  // Those rows are now warned that they lack a LinkedIn profile (enrichment signals) instead.
+  await page.waitForFunction(() => !/linkedin_url:/.test(document.getElementById('problems').textContent));
+  assert.deepEqual((await groups()).map((g) => g.replace(/:.*/, '')), ['134 rows', '125 rows · company_website']);
+  assert.equal(await cell(page, 2, 1).textContent(), '');
+  assert.equal(await cell(page, 1, 1).textContent(), 'https://www.linkedin.com/in/p2');
+  await page.getByRole('button', { name: /^Clear them: Clear 125 website/ }).click();
+  await undoCount(page, 2);
+  // The websites emptied can now be filled from the emails' company domains: the next fix offered.
+  await page.waitForFunction(() => /^Fill 125 empty company websites/.test(document.querySelector('#fixes li') ? document.querySelector('#fixes li').textContent : ''));
+  await page.waitForFunction(() => !/company_website:/.test(document.getElementById('problems').textContent));
+  await statIs(page, 'Rows with warnings', '134');
+  assert.equal(await cell(page, 4, 2).textContent(), '');
+
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await undoCount(page, 1);
+  await page.waitForFunction(() => /company_website:/.test(document.getElementById('problems').textContent));
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await undoCount(page, 0);
+  await page.waitForFunction(() => document.querySelectorAll('#fixes li').length === 2);
+  assert.deepEqual(await fixes(page), offered);
+  assert.equal(await summaryText(page), before);
+  assert.equal(await cell(page, 2, 1).textContent(), 'https://www.linkedin.com/company/c3');
+  assert.equal(await cell(page, 4, 2).textContent(), 'facebook.com/c5');
+  assert.equal(await page.locator('.grid-row .cell.edited').count(), 0);
+  await page.context().close();
+});
