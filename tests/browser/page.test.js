@@ -540,6 +540,13 @@ test('usable at 320 px: no horizontal page scroll, controls reachable by keyboar
   await page.locator('#summary .stat').first().waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, 'page scrolls sideways by ' + overflow + ' px');
+  // The mapping is a card per column, nothing clipped: no sideways scroll inside its box either, each
+  // value labelled; still a table of rows and cells to a screen reader.
+  const mapping = await page.locator('#columns').evaluate((tb) => { const t = tb.closest('table'); return { over: t.scrollWidth - t.parentElement.clientWidth, display: getComputedStyle(t).display }; });
+  assert.deepEqual(mapping, { over: 0, display: 'block' });
+  const email = page.getByRole('row', { name: /^Email\b/ });
+  assert.equal(await email.getByRole('cell').first().evaluate((c) => getComputedStyle(c, '::before').content), '"Sent as: " / ""');
+  assert.equal(await page.getByRole('table', { name: 'Columns' }).getByRole('rowheader').count(), 7);
   // Every form control has an accessible name.
   const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
     .filter((e) => e.offsetParent !== null || e.type === 'file')

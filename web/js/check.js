@@ -133,9 +133,12 @@
       const st = stats[i] || { filled: 0, samples: [] };
       const rows = doc.summary ? doc.summary.rows : 0;
       const filled = rows ? (st.filled === rows ? 'all' : fmt(st.filled) + ' of ' + fmt(rows) + ' (' + Math.round((100 * st.filled) / rows) + '%)') : '';
-      tb.append(el('tr', { class: c.field === null ? 'ignored' : '' },
-        el('th', { scope: 'row', text: c.header || '(no header)' }), el('td', {}, sel), el('td', { text: filled }),
-        el('td', { class: 'samples', text: st.samples.join(' · ') }), el('td', { text: c.note || '' })));
+      // data-label: on a narrow screen each column is a card, its values labelled (style.css).
+      tb.append(el('tr', { class: c.field === null ? 'ignored' : '', role: 'row' },
+        el('th', { scope: 'row', role: 'rowheader', text: c.header || '(no header)' }), el('td', { role: 'cell', 'data-label': 'Sent as' }, sel),
+        el('td', { role: 'cell', 'data-label': 'Filled', text: filled }),
+        el('td', { class: 'samples', role: 'cell', 'data-label': 'Sample values', text: st.samples.join(' · ') }),
+        el('td', { role: 'cell', 'data-label': 'Note', text: c.note || '' })));
     });
   }
 

@@ -35,9 +35,10 @@
   function batchRow(b) {
     let result = b.message || '';
     if (b.uuid) result = 'uuid ' + b.uuid + ' — ' + result;
-    const tr = el('tr', { class: 'b-' + b.state },
-      el('td', { text: String(b.index + 1) }), el('td', { text: String(b.count) }),
-      el('td', { text: STATE_TEXT[b.state] || b.state }), el('td', {}, el('span', { text: result })));
+    // role and data-label: on a narrow screen each batch is a card, its values labelled (style.css).
+    const tr = el('tr', { class: 'b-' + b.state, role: 'row' },
+      el('td', { role: 'cell', 'data-label': 'Batch', text: String(b.index + 1) }), el('td', { role: 'cell', 'data-label': 'Prospects', text: String(b.count) }),
+      el('td', { role: 'cell', 'data-label': 'State', text: STATE_TEXT[b.state] || b.state }), el('td', { role: 'cell', 'data-label': 'Result' }, el('span', { text: result })));
     if (b.uuid) {
       tr.lastChild.append(' ', el('button', { type: 'button', class: 'link', text: 'Track', 'aria-label': 'Track batch ' + (b.index + 1),
         onclick: () => { $('track-uuid').value = b.uuid; PE.track.trackUuid(current.baseUrl); } }));
@@ -57,9 +58,10 @@
     else if (state === STATE.sent) result = fmt(queued) + ' of ' + counted(prospects, 'prospect') + ' queued.';
     else if (state === STATE.waiting) result = 'Waiting to be sent.';
     else result = '';
-    return el('tr', { class: 'b-' + state + ' b-group' },
-      el('td', { text: shown ? '…' : counted(list.length, 'batch', 'batches') }), el('td', { text: fmt(shown ? prospectsOf(list.slice(shown)) : prospects) }),
-      el('td', { text: STATE_TEXT[state] || state }), el('td', { text: result }));
+    return el('tr', { class: 'b-' + state + ' b-group', role: 'row' },
+      el('td', { role: 'cell', 'data-label': 'Batches', text: shown ? '…' : counted(list.length, 'batch', 'batches') }),
+      el('td', { role: 'cell', 'data-label': 'Prospects', text: fmt(shown ? prospectsOf(list.slice(shown)) : prospects) }),
+      el('td', { role: 'cell', 'data-label': 'State', text: STATE_TEXT[state] || state }), el('td', { role: 'cell', 'data-label': 'Result', text: result }));
   }
   function render() {
     if (renderTimer !== null) clearTimeout(renderTimer);
