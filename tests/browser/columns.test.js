@@ -107,6 +107,14 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
   await page.locator('.grid-row .cell.edited[data-row="1"][data-col="4"][data-sent="Cy@gamma.com"]').waitFor();
   await focusIs(page, 1, 4);
   await page.locator('#cell-info', { hasText: 'Edited; the file had “n/a”.' }).waitFor();
+  // The row excluded (the button, focus leaves the grid): the line under the grid follows, sent no more.
+  await page.locator('#cell-info', { hasText: 'Sent as Work email “Cy@gamma.com”.' }).waitFor();
+  await page.getByRole('button', { name: /^Exclude row 2/ }).click();
+  await page.locator('.grid-row.excluded .cell[data-row="1"][data-col="4"]').waitFor();
+  await page.waitForFunction(() => !/Sent as/.test(document.getElementById('cell-info').textContent));
+  assert.match(await page.locator('#cell-info').textContent(), /^Row 2, Email: “ Cy@Gamma\.COM”/);
+  await page.getByRole('button', { name: /^Include row 2 again/ }).click();
+  await page.locator('#cell-info', { hasText: 'Sent as Work email “Cy@gamma.com”.' }).waitFor();
 
   // Ignored columns on asking: after the mapped ones, in file order, muted; the keyboard reaches them.
   await toggle.click();

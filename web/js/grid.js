@@ -53,6 +53,7 @@
   let offset = 0;             // virtual y of the view's top minus scrollTop: 0 unless tall
   let lastTop = 0;            // scrollTop when the offset was last brought up to date
   let settleTimer = null;     // browsers without scrollend: settle() after the scroll events stop
+  let described = null;       // {row, col} of the cell #cell-info is about, written again as rows are redrawn
   let showIgnored = false;    // the ignored columns shown (the user's choice, kept from file to file)
   let shown = { order: [], email: -1, ignored: 0 };  // shownColumns() as of the last renderHead
   const FLAT = { tall: false, P: 0, smax: 0, vmax: 0, zone: 0 };
@@ -60,6 +61,7 @@
 
   const CELL_INFO = $('cell-info').textContent;   // what it says while no cell is focused
   function clear() {
+    described = null;
     $('cell-info').textContent = CELL_INFO;
     cache.clear();
     generation++;
@@ -87,7 +89,7 @@
     $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').hidden = !!total;
-    if (reset) { setViewTop(0); cursor = null; $('cell-info').textContent = CELL_INFO; }
+    if (reset) { setViewTop(0); cursor = null; described = null; $('cell-info').textContent = CELL_INFO; }
     if (cursor && cursor.pos >= total) cursor = null;
     // The Row column fits the file's largest row number (64 px up to 4 digits, see style.css).
     const summary = PE.check.summary();
@@ -245,6 +247,11 @@
       if (row) body.append(renderRow(row, i));
     }
     $('grid').setAttribute('aria-rowcount', String(total + 1));
+    // The cell written out under the grid may have changed (an exclusion, an undo, a fix): again.
+    if (described) {
+      const again = body.querySelector('[data-row="' + described.row + '"][data-col="' + described.col + '"]');
+      if (again) describe(again);
+    }
     if (focused) {
       // The cell is gone when the view jumped far: keep focus in the grid, not on the page.
       const want = cursor || focused;
@@ -397,6 +404,7 @@
   // what it is sent as, and its value as read if edited. (Its title says the same on hover.)
   function describe(cell) {
     const col = +cell.dataset.col;
+    described = { row: cell.dataset.row, col: cell.dataset.col };
     const row = cell.closest('.grid-row');
     const num = row ? row.querySelector('.rownum').textContent : String(+cell.dataset.row + 1);
     const lines = [];
