@@ -140,6 +140,8 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
   await focusIs(page, 2, 1);
   await page.getByLabel('Field for column Company').selectOption('ignore');
   await page.getByRole('button', { name: 'Show the 3 ignored columns' }).waitFor();
+  // The keyboard stays on the choice (the table is drawn again).
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'Field for column Company');
   assert.deepEqual(await heads(page), ['Row', 'Status', 'Problems', 'Email', 'Full Name', 'LinkedIn', 'Website']);
   assert.deepEqual(await page.locator('#replace-col option').allTextContents(),
     ['Notes (ignored)', 'Company (ignored)', 'Full Name', 'Email Status (ignored)', 'Email', 'LinkedIn', 'Website']);
@@ -159,5 +161,49 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
   await focusIs(page, ROWS - 1, 4);
   assert.equal(await page.locator('#cell-info').textContent(), 'Row 20000, Email: “person20000@company200.com”');
   assert.deepEqual(await focused(page), { row: String(ROWS - 1), col: '4' });
+  await page.context().close();
+});
+
+test('a cell moved to by the keyboard is never under the sticky columns; the rows end where the columns do, on a phone too; the toolbar does not move', async () => {
+  const page = await h.openPage(browser, h.FILE_URL, { viewport: { width: 1280, height: 900 } });
+  await h.started(page);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(crmCsv()) });
+  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  // Focusing a row and excluding it changes the button's label, not the toolbar's height.
+  await cell(page, 2, 1).click();
+  const top = await page.locator('#grid').evaluate((g) => g.getBoundingClientRect().top);
+  await page.getByRole('button', { name: /^Exclude row 3/ }).click();
+  await page.getByRole('button', { name: /^Include row 3 again/ }).waitFor();
+  assert.equal(await page.locator('#grid').evaluate((g) => g.getBoundingClientRect().top), top);
+  await page.getByRole('button', { name: /^Include row 3 again/ }).click();
+  await page.getByRole('button', { name: /^Exclude row 3/ }).waitFor();
+  assert.equal(await page.locator('#grid').evaluate((g) => g.getBoundingClientRect().top), top, 'nor does Undo (2)');
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.getByRole('button', { name: 'Show the 2 ignored columns' }).click();
+
+  // End, then left through every column: each cell the keyboard is on is fully beside the email column.
+  await cell(page, 2, 4).click();
+  await page.keyboard.press('End');
+  await focusIs(page, 2, 3);
+  const order = [3, 0, 6, 5, 2, 1];
+  for (let k = 0; k < order.length; k++) {
+    if (k) await page.keyboard.press('ArrowLeft');
+    await focusIs(page, 2, order[k]);
+    const at = await page.evaluate(() => {
+      const c = document.activeElement;
+      const pinned = c.parentElement.querySelector('.pinned');
+      return { left: c.getBoundingClientRect().left, pinnedRight: pinned.getBoundingClientRect().right, col: c.dataset.col };
+    });
+    assert.ok(at.left >= at.pinnedRight - 1, 'column ' + at.col + ' under the email column: ' + JSON.stringify(at));
+  }
+
+  // On a phone (narrower cells), scrolled fully right: the last column ends at the grid's right edge.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.locator('#grid').evaluate((g) => { g.scrollLeft = g.scrollWidth; });
+  await page.waitForFunction(() => {
+    const g = document.getElementById('grid');
+    const last = document.getElementById('grid-head').lastElementChild;
+    return g.scrollLeft > 0 && Math.abs(last.getBoundingClientRect().right - (g.getBoundingClientRect().left + g.clientLeft + g.clientWidth)) <= 1;
+  });
   await page.context().close();
 });

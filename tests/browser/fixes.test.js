@@ -306,6 +306,8 @@ test('find and replace in a column: the count before, one undoable step; every n
   await undoCount(page, 1);
   await page.locator('#replace-count', { hasText: 'No cell would change.' }).waitFor();
   assert.equal(await cell(page, 6, 0).textContent(), 'Person7@Company7.com');
+  // Replace is disabled now; the keyboard is back on what to find, not at the page's top.
+  await page.waitForFunction(() => document.activeElement.id === 'replace-find');
   await page.getByRole('button', { name: /^Undo/ }).click();
   await undoCount(page, 0);
   await page.locator('#replace-count', { hasText: '500 cells would change.' }).waitFor();
@@ -386,6 +388,8 @@ test('values the checks leave out, cleared on 20,000 rows: counted before, made 
 
   await page.getByRole('button', { name: /^Clear them: Clear 134 LinkedIn/ }).click();
   await undoCount(page, 1);
+  // The button went with its fix: the keyboard is on the next fix's button, not the page's top.
+  await page.waitForFunction(() => /^Clear them: Clear 125 website/.test(document.activeElement.getAttribute('aria-label') || ''));
   const groups = () => page.locator('#problems li').evaluateAll((lis) => lis.map((li) => li.firstChild.textContent + li.childNodes[1].textContent));
   // Those rows are now warned that they lack a LinkedIn profile (enrichment signals) instead.
   await page.waitForFunction(() => !/linkedin_url:/.test(document.getElementById('problems').textContent));

@@ -127,6 +127,9 @@
         overrides.push({ header: key, field: sel.value });
         doc = await call(REQUEST.remap, { overrides });
         await show(false);
+        // The table was drawn again: the keyboard stays on this column's choice.
+        const again = $('columns').querySelector('select[data-col="' + i + '"]');
+        if (again) again.focus();
         PE.saved.remember();
         announce('Column “' + c.header + '” is now ' + (sel.value === IGNORE ? 'ignored' : 'sent as ' + sel.value) + '.');
       });
@@ -186,7 +189,7 @@
       showRows.addEventListener('click', () => showGroup(g));
       const excludeRows = el('button', { type: 'button', class: 'link', text: 'Exclude these ' + counted(g.count, 'row'),
         'aria-label': 'Exclude the ' + counted(g.count, 'row') + ' of this group (' + headline(g).replace(/\.$/, '') + '): kept and marked, not sent' });
-      excludeRows.addEventListener('click', () => excludeWhich('code:' + g.code, counted(g.count, 'row') + ' with: ' + headline(g).replace(/\.$/, '') + ' excluded'));
+      excludeRows.addEventListener('click', () => excludeWhich('code:' + g.code, counted(g.count, 'row') + ' with: ' + headline(g).replace(/\.$/, '') + ' excluded', 'problems'));
       const actions = el('span', { class: 'group-actions' }, showRows, ' ', excludeRows);
       list.append(groupItem(g, actions));
     }
@@ -195,10 +198,21 @@
 
   // Rows set aside at once ('invalid', or 'code:<code>' for a problem group), as one step of the undo
   // history: they stay in the file and the grid (filter "Excluded rows"), out of the batches.
-  async function excludeWhich(which, label) {
+  async function excludeWhich(which, label, list) {
     const rows = await call(REQUEST.excludeRows, { which });
     const made = await PE.grid.exclude(rows, true, label);
+    keepFocus(list);
     announce(counted(made, 'row') + ' excluded: kept and marked, but not sent. Undo takes them back; the filter “Excluded rows” lists them.');
+  }
+  // After a fix or an exclusion whose button went as its list was drawn again: the keyboard goes to
+  // the list's first button, else to the check's heading, not back to the top of the page.
+  function keepFocus(list) {
+    const a = document.activeElement;
+    if (a && a !== document.body && a.isConnected && !a.disabled) return;
+    const next = $(list).querySelector('button:not([disabled])');
+    if (next) { next.focus(); return; }
+    $('summary-h').tabIndex = -1;
+    $('summary-h').focus();
   }
 
   // Bulk fixes the core offers for the file as it now is, each with how many cells it changes; made
@@ -247,9 +261,10 @@
       const [text, button, label] = t;
       const b = el('button', { type: 'button', class: 'link', text: button, 'aria-label': button + ': ' + text });
       b.addEventListener('click', async () => {
-        if (f.fix === 'exclude_invalid') { await excludeWhich('invalid', label); return; }
+        if (f.fix === 'exclude_invalid') { await excludeWhich('invalid', label, 'fixes'); return; }
         const changes = await call(REQUEST.fixChanges, { fix: f.fix });
         const made = await PE.grid.applyChanges(changes.map((c) => ({ row: c.row, col: c.col, before: c.from, after: c.to })), label);
+        keepFocus('fixes');
         announce(counted(made, 'cell') + ' changed: ' + label + '. Undo takes them back.');
       });
       list.append(el('li', { class: 'info' }, text + ' ', b));
@@ -300,6 +315,8 @@
     const label = (a.wholeCell ? 'cells “' + a.find + '”' : '“' + a.find + '”') + ' replaced with “' + a.replace + '” in “' + header + '”';
     const changes = await call(REQUEST.replaceChanges, a);
     const made = await PE.grid.applyChanges(changes.map((c) => ({ row: c.row, col: c.col, before: c.from, after: c.to })), label);
+    // Replace is disabled now (nothing left to change): the keyboard goes back to what to find.
+    if (document.activeElement === document.body || document.activeElement === $('replace-btn')) $('replace-find').focus();
     announce(counted(made, 'cell') + ' changed: ' + label + '. Undo takes them back.');
   });
 

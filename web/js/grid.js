@@ -109,9 +109,11 @@
   }
   // The columns the keyboard moves through, left to right: Problems (-1), then the file's as shown.
   const keyColumns = () => [-1].concat(shown.order);
+  // The rows' width: the header's cells as the style sheet sizes them (narrower on a phone).
   function rowWidth() {
-    const rownum = $('grid-head').querySelector('.rownum');
-    return (rownum ? rownum.offsetWidth : W.rownum) + W.status + W.problems + W.cell * shown.order.length;
+    let w = 0;
+    for (const c of $('grid-head').children) w += c.offsetWidth;
+    return w || W.rownum + W.status + W.problems + W.cell * shown.order.length;
   }
   function renderHead() {
     shown = shownColumns();
@@ -130,6 +132,11 @@
         text: c.header || '(column ' + (i + 1) + ')', title: (c.header || 'column ' + (i + 1)) + ': ' + what }));
     }
     $('grid').setAttribute('aria-colcount', String(shown.order.length + 3));
+    // A cell scrolled into view stops right of the sticky Row and email columns, not under them.
+    const pinned = head.querySelector('.pinned');
+    $('grid').style.setProperty('--pinned-w', (pinned ? pinned.offsetWidth : 0) + 'px');
+    // The line under the grid about a cell whose column is now hidden says nothing stale.
+    if (described && +described.col >= 0 && !shown.order.includes(+described.col)) { described = null; $('cell-info').textContent = CELL_INFO; }
     const t = $('ignored-toggle');
     t.hidden = !shown.ignored;
     t.textContent = (showIgnored ? 'Hide the ' : 'Show the ') + counted(shown.ignored, 'ignored column');
@@ -408,7 +415,7 @@
     const row = cell.closest('.grid-row');
     const num = row ? row.querySelector('.rownum').textContent : String(+cell.dataset.row + 1);
     const lines = [];
-    if (col < 0) lines.push('Row ' + num + ', problems: ' + (cell.getAttribute('aria-description') ? '' : 'none.'));
+    if (col < 0) lines.push('Row ' + num + ', problems' + (cell.getAttribute('aria-description') ? ':' : ': none.'));
     else {
       const c = columns()[col];
       lines.push('Row ' + num + ', ' + (c && c.header ? c.header : 'column ' + (col + 1)) + ': “' + cell.textContent + '”' + (c && c.field === null ? ' (ignored: not sent)' : ''));
@@ -435,7 +442,24 @@
   // its undo and redo go through setExcluded below), remembered with the edits (saved.js).
   const excludedRows = new Set();
   const revertable = () => revertTarget && edited.has(revertTarget.row + ':' + revertTarget.col);
+  // Exclude row is as wide as its longer label, and Undo and Redo as wide as with a two-digit count,
+  // so that moving between rows or making an edit does not rewrap the toolbar and move the grid
+  // under the pointer (a double-click would land on another row). Measured once they are shown (a
+  // hidden button has no width).
+  const WIDEST = { 'exclude-btn': ['Exclude row', 'Include row again'], 'undo-btn': ['Undo (88)'], 'redo-btn': ['Redo (88)'] };
+  function fitToolbar() {
+    for (const [id, labels] of Object.entries(WIDEST)) {
+      const b = $(id);
+      if (b.style.minWidth || !b.offsetWidth) continue;
+      const text = b.textContent;
+      let widest = 0;
+      for (const t of labels) { b.textContent = t; widest = Math.max(widest, b.offsetWidth); }
+      b.textContent = text;
+      b.style.minWidth = widest + 'px';
+    }
+  }
   function showEditCount() {
+    fitToolbar();
     $('undo-btn').disabled = !undoStack.length || PE.queue.running();
     $('redo-btn').disabled = !redoStack.length || PE.queue.running();
     $('revert-btn').disabled = !revertable() || PE.queue.running();
