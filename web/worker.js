@@ -473,13 +473,18 @@ async function workbookCsv(blob, sheet) {
   }
 }
 // A load or check of a file: a workbook is read as the CSV text of its sheet (options.sheet), with
-// {sheet, sheets} added to the answer; anything else as it is.
-async function asInput(file, options, read) {
+// {sheet, sheets} added to the answer; anything else as it is. The page decides by a file's size
+// whether it can hold it to edit (interactiveMax); a workbook's sheet is often many times its zip,
+// so a sheet larger as CSV text than interactiveMax is checked as it is read instead, as a CSV
+// file that large is, and the answer says so (checked_only: its CSV text's size).
+async function asInput(file, options, read, interactiveMax) {
   if (!(await isZip(file))) return read(file, options);
   const wb = await exclusively(() => workbookCsv(file, options && options.sheet));
   if (wb.error) return { ok: false, error: wb.error, workbook: { sheet: null, sheets: wb.sheets } };
-  const result = await read(wb.csv, Object.assign({}, options, { encoding: 'utf-8', delimiter: ',' }));
+  const tooLarge = read !== checkOnlyFile && interactiveMax > 0 && wb.csv.size > interactiveMax;
+  const result = await (tooLarge ? checkOnlyFile : read)(wb.csv, Object.assign({}, options, { encoding: 'utf-8', delimiter: ',' }));
   result.workbook = { sheet: wb.sheet, sheets: wb.sheets };
+  if (tooLarge) result.checked_only = { csv_bytes: wb.csv.size };
   return result;
 }
 
@@ -489,7 +494,7 @@ function notWhileRunning() {
 
 // One handler per request of the page, keyed by PE.protocol.REQUEST.
 const handlers = {
-  [REQUEST.load]: async (m) => notWhileRunning() || asInput(m.file, m.options, async (f, o) => JSON.parse(await loadFile(f, o))),
+  [REQUEST.load]: async (m) => notWhileRunning() || asInput(m.file, m.options, async (f, o) => JSON.parse(await loadFile(f, o)), m.interactiveMax),
   [REQUEST.checkOnly]: (m) => notWhileRunning() || asInput(m.file, m.options, checkOnlyFile),
   [REQUEST.cancelCheck]: () => { if (reading) reading.cancelled = true; return { cancelled: !!reading }; },
   [REQUEST.remap]: (m) => notWhileRunning() || JSON.parse(session.remap(JSON.stringify(m.overrides))),

@@ -7,6 +7,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const os = require('node:os');
+const { execFileSync } = require('node:child_process');
 const h = require('./harness');
 
 let browser;
@@ -129,4 +131,47 @@ test('an old .xls, a zip that is not a workbook and a damaged workbook are refus
   assert.ok(await page.locator('#sheet-row').isHidden());
   assert.deepEqual(page.consoleLines.filter((l) => /^pageerror/.test(l)), []);
   await page.context().close();
+});
+
+// A workbook's sheet is often many times its zip: the page decides by the sheet's size as CSV text,
+// not the zip's, whether it can hold it to edit. 20,000 rows: under 0.5 MB zipped, about 1 MB as CSV.
+test('a workbook whose sheet is larger as CSV text than the page can hold to edit is checked as it is read, and says why', async () => {
+  const big = path.join(os.tmpdir(), 'pe-big-' + process.pid + '.xlsx');
+  execFileSync('python3', ['-c', `
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location('make_workbook', sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+cell = lambda ref, text: '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, text)
+rows = [m.row(1, cell('A1', 'Email'), cell('B1', 'First Name'), cell('C1', 'Company'))]
+for i in range(2, 20002):
+    rows.append(m.row(i, cell('A%d' % i, 'person%d@company%d.com' % (i, i % 300) if i % 10 else 'not-an-email-%d' % i),
+                      cell('B%d' % i, 'First%d' % i), cell('C%d' % i, 'Company %d' % (i % 300))))
+m.PARTS = [(name, m.sheet(rows, 'A1:C20001') if name == 'xl/worksheets/sheet1.xml' else text) for name, text in m.PARTS]
+m.write(sys.argv[2])
+`, path.join(h.ROOT, 'tests', 'fixtures', 'xlsx', 'make_workbook.py'), big]);
+  try {
+    const zipBytes = fs.statSync(big).size;
+    const page = await h.openPage(browser, h.FILE_URL);
+    await h.started(page);
+    // Above the zip's size, below the sheet's as CSV text (stands for 500 MB).
+    const max = 500000;
+    assert.ok(zipBytes < max, 'the zip is ' + zipBytes + ' bytes');
+    await page.evaluate((n) => window.PE.input.setInteractiveMax(n), max);
+    await page.getByLabel('Upload CSV or Excel file').setInputFiles(big);
+    await page.locator('#read-status', { hasText: /^Checked 20,000 rows of pe-big-\d+\.xlsx \(sheet “Prospects” of the workbook\)/ }).waitFor();
+    assert.match(await page.locator('#check-only-about').textContent(),
+      /^The sheet of pe-big-\d+\.xlsx is \d+ kB as CSV text: larger than the 500 kB the page can hold to edit, so it was checked as it was read\./);
+    const stats = await page.locator('#co-summary .stat').evaluateAll((els) => els.map((e) => e.querySelector('dt').textContent + '=' + e.querySelector('dd').textContent));
+    assert.ok(stats.includes('Valid=18,000') && stats.includes('Invalid=2,000'), stats.join(' '));
+    assert.equal(await page.locator('#results').isVisible(), false, 'no editable view of a file it could not hold');
+    // Under the limit, the same workbook is loaded to edit.
+    await page.evaluate(() => window.PE.input.setInteractiveMax(500e6));
+    await page.getByLabel('Upload CSV or Excel file').setInputFiles(big);
+    await page.locator('#read-status', { hasText: /^Read 20,000 rows of pe-big/ }).waitFor();
+    assert.equal(await page.locator('#results').isVisible(), true);
+    await page.context().close();
+  } finally {
+    fs.rmSync(big, { force: true });
+  }
 });

@@ -85,21 +85,31 @@
         // The module's LoadOptions, as it reads them (snake_case).
         const options = Object.assign({ batch_size: PE.settings.batchSize(), sheet }, choices);
         PE.grid.resetEdits();   // the edits were made on the cells of the input as read before
-        if (streamed) {
-          PE.check.drop();   // the interactive view's file is gone from the module
-          const r = await call(REQUEST.checkOnly, { file: source, options });
+        // A file checked as it was read: its report, and why it was not loaded to edit.
+        const showChecked = (r, why) => {
           showSheets(r.workbook);
-          const why = tooLarge ? inputName + ' is ' + sizeText(source.size) + ': larger than the ' + sizeText(interactiveMax) +
-            ' the page can hold to edit, so it was checked as it was read.' : '“Check only” is chosen, so the file was checked as it was read.';
           PE.checkonly.show(r, inputName + sheetNote, r.stopped ? 'Cancelled.' : why);
           showHeader(r);
           if (!r.ok && !r.stopped) showAlert(r.error);
           $('read-status').textContent = r.summary ? (r.stopped ? 'Cancelled after ' : 'Checked ') + counted(r.summary.rows, 'row') + ' of ' + inputName + sheetNote +
             ' in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s.' : '';
+        };
+        if (streamed) {
+          PE.check.drop();   // the interactive view's file is gone from the module
+          const r = await call(REQUEST.checkOnly, { file: source, options });
+          showChecked(r, tooLarge ? inputName + ' is ' + sizeText(source.size) + ': larger than the ' + sizeText(interactiveMax) +
+            ' the page can hold to edit, so it was checked as it was read.' : '“Check only” is chosen, so the file was checked as it was read.');
           return;
         }
         PE.checkonly.clear();
-        const state = await call(REQUEST.load, { file: source, options });
+        const state = await call(REQUEST.load, { file: source, options, interactiveMax });
+        if (state.checked_only) {
+          // A workbook whose sheet, as CSV text, is larger than the page can hold to edit.
+          PE.check.drop();
+          showChecked(state, 'The sheet of ' + inputName + ' is ' + sizeText(state.checked_only.csv_bytes) + ' as CSV text: larger than the ' +
+            sizeText(interactiveMax) + ' the page can hold to edit, so it was checked as it was read.');
+          return;
+        }
         showSheets(state.workbook);
         await PE.check.take(state, reread);
         // A new file is shown whole: the row filter goes back to "All rows" (a re-read keeps it).
