@@ -481,7 +481,7 @@ async function asInput(file, options, read, interactiveMax) {
   if (!(await isZip(file))) return read(file, options);
   const wb = await exclusively(() => workbookCsv(file, options && options.sheet));
   if (wb.error) return { ok: false, error: wb.error, workbook: { sheet: null, sheets: wb.sheets } };
-  const tooLarge = read !== checkOnlyFile && interactiveMax > 0 && wb.csv.size > interactiveMax;
+  const tooLarge = interactiveMax > 0 && wb.csv.size > interactiveMax;   // only a load passes interactiveMax
   const result = await (tooLarge ? checkOnlyFile : read)(wb.csv, Object.assign({}, options, { encoding: 'utf-8', delimiter: ',' }));
   result.workbook = { sheet: wb.sheet, sheets: wb.sheets };
   if (tooLarge) result.checked_only = { csv_bytes: wb.csv.size };

@@ -26,6 +26,14 @@ let browser;
 test.before(async () => { browser = await h.launch(); });
 test.after(async () => { if (browser) await browser.close(); });
 
+// A page with the CRM export read.
+async function crmPage(options) {
+  const page = await h.openPage(browser, h.FILE_URL, options);
+  await h.started(page);
+  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(crmCsv()) });
+  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  return page;
+}
 const cell = (page, row, col) => page.locator('.grid-row .cell[data-row="' + row + '"][data-col="' + col + '"]');
 const heads = (page) => page.locator('#grid-head .cell').evaluateAll((cs) => cs.map((c) => c.textContent));
 const focused = (page) => page.evaluate(() => ({ row: document.activeElement.dataset.row, col: document.activeElement.dataset.col }));
@@ -33,10 +41,7 @@ const focused = (page) => page.evaluate(() => ({ row: document.activeElement.dat
 const focusIs = (page, row, col) => page.waitForFunction(([r, c]) => document.activeElement.dataset.row === r && document.activeElement.dataset.col === c, [String(row), String(col)]);
 
 test('the email column first and pinned, mapped columns next, ignored ones collapsed; "as sent" beside the value as read; the focused cell written out', async () => {
-  const page = await h.openPage(browser, h.FILE_URL);
-  await h.started(page);
-  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(crmCsv()) });
-  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  const page = await crmPage();
   await cell(page, 0, 4).waitFor();
 
   // Order: email, then the mapped columns in file order; the two ignored ones are left out.
@@ -165,10 +170,7 @@ test('the email column first and pinned, mapped columns next, ignored ones colla
 });
 
 test('a cell moved to by the keyboard is never under the sticky columns; the rows end where the columns do, on a phone too; the toolbar does not move', async () => {
-  const page = await h.openPage(browser, h.FILE_URL, { viewport: { width: 1280, height: 900 } });
-  await h.started(page);
-  await page.getByLabel('Upload CSV or Excel file').setInputFiles({ name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(crmCsv()) });
-  await page.locator('#read-status', { hasText: /^Read 20,000 rows/ }).waitFor();
+  const page = await crmPage({ viewport: { width: 1280, height: 900 } });
   // Focusing a row and excluding it changes the button's label, not the toolbar's height.
   await cell(page, 2, 1).click();
   const top = await page.locator('#grid').evaluate((g) => g.getBoundingClientRect().top);

@@ -12,13 +12,13 @@
   // module's answers; the core reads "ignore" in a column choice).
   const IGNORE = 'ignore';
   const FIELDS = ['email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'company_name', 'company_website', IGNORE];
-  // Each field in plain words, with the API's name (email is the one every prospect needs).
-  const LABELS = { email: 'Work email (email, required)', first_name: 'First name (first_name)', last_name: 'Last name (last_name)',
-    full_name: 'Full name, split into first and last (full_name)', linkedin_url: 'LinkedIn profile URL (linkedin_url)',
-    company_name: 'Company name (company_name)', company_website: 'Company website (company_website)', [IGNORE]: 'ignored' };
-  // The same in short, where a value is named by its field (the grid's "sent as").
+  // Each field in plain words (the grid's "sent as" names a value by it).
   const NAMES = { email: 'Work email', first_name: 'First name', last_name: 'Last name', full_name: 'Full name',
     linkedin_url: 'LinkedIn profile URL', company_name: 'Company name', company_website: 'Company website' };
+  // The choices of the mapping: each field in plain words with the API's name (email is the one every
+  // prospect needs; a full name is split).
+  const LABELS = { email: NAMES.email + ' (email, required)', full_name: NAMES.full_name + ', split into first and last (full_name)', [IGNORE]: 'ignored' };
+  for (const f of FIELDS) if (!LABELS[f]) LABELS[f] = NAMES[f] + ' (' + f + ')';
   let stats = [];       // per column: {filled, samples} (the module's column_stats)
   let doc = null;       // the last state from the worker; null: no file loaded
   let overrides = [];   // the user's column choices: [{header: '#N', field}]

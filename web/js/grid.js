@@ -60,9 +60,13 @@
   let geom = FLAT;            // the mapping the offset belongs to (measure())
 
   const CELL_INFO = $('cell-info').textContent;   // what it says while no cell is focused
-  function clear() {
+  // The line under the grid back to that (no cell, or its cell gone).
+  function forgetDescribed() {
     described = null;
     $('cell-info').textContent = CELL_INFO;
+  }
+  function clear() {
+    forgetDescribed();
     cache.clear();
     generation++;
     total = 0;
@@ -89,7 +93,7 @@
     $('row-count').textContent = total ? counted(total, 'row') : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').textContent = total ? '' : FILTER_EMPTY[filter] || 'No rows in this group any more.';
     $('grid-empty').hidden = !!total;
-    if (reset) { setViewTop(0); cursor = null; described = null; $('cell-info').textContent = CELL_INFO; }
+    if (reset) { setViewTop(0); cursor = null; forgetDescribed(); }
     if (cursor && cursor.pos >= total) cursor = null;
     // The Row column fits the file's largest row number (64 px up to 4 digits, see style.css).
     const summary = PE.check.summary();
@@ -98,6 +102,8 @@
     await render();
   }
   const columns = () => PE.check.columns();
+  // A column named for the user: its header, or its place when it has none.
+  const headerOf = (i) => (columns()[i] && columns()[i].header) || 'column ' + (i + 1);
   // The file's columns in the grid's order: the email column, the other mapped columns, then the
   // ignored ones if shown (each in file order); with the email column and the count of ignored ones.
   function shownColumns() {
@@ -129,14 +135,14 @@
       const c = columns()[i];
       const what = c.field === null ? 'ignored: not sent' : 'sent as ' + PE.check.label(c.field);
       head.append(el('div', { class: 'cell' + (i === shown.email ? ' pinned' : '') + (c.field === null ? ' ignored' : ''), role: 'columnheader',
-        text: c.header || '(column ' + (i + 1) + ')', title: (c.header || 'column ' + (i + 1)) + ': ' + what }));
+        text: c.header || '(' + headerOf(i) + ')', title: headerOf(i) + ': ' + what }));
     }
     $('grid').setAttribute('aria-colcount', String(shown.order.length + 3));
     // A cell scrolled into view stops right of the sticky Row and email columns, not under them.
     const pinned = head.querySelector('.pinned');
     $('grid').style.setProperty('--pinned-w', (pinned ? pinned.offsetWidth : 0) + 'px');
     // The line under the grid about a cell whose column is now hidden says nothing stale.
-    if (described && +described.col >= 0 && !shown.order.includes(+described.col)) { described = null; $('cell-info').textContent = CELL_INFO; }
+    if (described && +described.col >= 0 && !shown.order.includes(+described.col)) forgetDescribed();
     const t = $('ignored-toggle');
     t.hidden = !shown.ignored;
     t.textContent = (showIgnored ? 'Hide the ' : 'Show the ') + counted(shown.ignored, 'ignored column');
@@ -418,7 +424,7 @@
     if (col < 0) lines.push('Row ' + num + ', problems' + (cell.getAttribute('aria-description') ? ':' : ': none.'));
     else {
       const c = columns()[col];
-      lines.push('Row ' + num + ', ' + (c && c.header ? c.header : 'column ' + (col + 1)) + ': “' + cell.textContent + '”' + (c && c.field === null ? ' (ignored: not sent)' : ''));
+      lines.push('Row ' + num + ', ' + headerOf(col) + ': “' + cell.textContent + '”' + (c && c.field === null ? ' (ignored: not sent)' : ''));
     }
     if (cell.getAttribute('aria-description')) lines.push(cell.getAttribute('aria-description'));
     const original = col >= 0 ? edited.get(cell.dataset.row + ':' + col) : undefined;
@@ -604,7 +610,7 @@
     });
     if (!done) { from.push(e); return; }
     await render();
-    announce((redo ? 'Redone' : 'Undone') + ': row ' + (e.row + 1) + ', ' + (columns()[e.col].header || 'column ' + (e.col + 1)) + ' is “' + value + '” again.');
+    announce((redo ? 'Redone' : 'Undone') + ': row ' + (e.row + 1) + ', ' + headerOf(e.col) + ' is “' + value + '” again.');
   }
   // An edited cell back to its value as read, as one more step of the undo history.
   $('revert-btn').addEventListener('click', async () => {
@@ -616,7 +622,7 @@
     await render();
     const same = $('grid-body').querySelector('[data-row="' + row + '"][data-col="' + col + '"]');
     if (same) same.focus({ preventScroll: true });
-    announce('Row ' + (row + 1) + ', ' + (columns()[col].header || 'column ' + (col + 1)) + ' is “' + after + '” again, as read.');
+    announce('Row ' + (row + 1) + ', ' + headerOf(col) + ' is “' + after + '” again, as read.');
   });
   // The row of the cell last focused, excluded or included again, as a step of the undo history.
   $('exclude-btn').addEventListener('click', async () => {
